@@ -1,0 +1,168 @@
+//! The result of a comparison as plain data, shaped after the `covgit/compare/1` JSON.
+
+use crate::model::{CommitId, LineNo, LineState, Skipped, Totals};
+
+/// The six line kinds of SPEC "The comparison".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LineKind {
+    Gained,
+    Lost,
+    NowTracked,
+    NoLongerTracked,
+    Added,
+    Removed,
+}
+
+impl LineKind {
+    pub const ALL: [LineKind; 6] = [
+        Self::Gained,
+        Self::Lost,
+        Self::NowTracked,
+        Self::NoLongerTracked,
+        Self::Added,
+        Self::Removed,
+    ];
+
+    /// The SPEC's spelling (`now_tracked`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Gained => "gained",
+            Self::Lost => "lost",
+            Self::NowTracked => "now_tracked",
+            Self::NoLongerTracked => "no_longer_tracked",
+            Self::Added => "added",
+            Self::Removed => "removed",
+        }
+    }
+
+    /// Kinds that exist on both sides (have a `base_start`).
+    pub fn on_both_sides(self) -> bool {
+        matches!(
+            self,
+            Self::Gained | Self::Lost | Self::NowTracked | Self::NoLongerTracked
+        )
+    }
+}
+
+/// A run of consecutive lines with the same path, kind, from and to. `start`/`end` are head
+/// numbers (base numbers for `Removed`, whose `path` is the base path); `base_start` is the
+/// base number of `start` for kinds on both sides (consecutive on both sides), else `None`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineRun {
+    pub path: String,
+    pub kind: LineKind,
+    pub from: Option<LineState>,
+    pub to: Option<LineState>,
+    pub start: LineNo,
+    pub end: LineNo,
+    pub base_start: Option<LineNo>,
+}
+
+/// How git changed a file between base and head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileStatus {
+    Added,
+    Deleted,
+    Renamed,
+    Modified,
+    Unchanged,
+}
+
+impl FileStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Added => "added",
+            Self::Deleted => "deleted",
+            Self::Renamed => "renamed",
+            Self::Modified => "modified",
+            Self::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// Counts of the `added` lines (patch coverage).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PatchTotals {
+    pub lines: u64,
+    pub hit: u64,
+    pub partial: u64,
+    pub miss: u64,
+}
+
+impl PatchTotals {
+    /// `(hit + partial) / lines × 100`; `None` when no added line is tracked.
+    pub fn coverage(&self) -> Option<f64> {
+        (self.lines > 0).then(|| (self.hit + self.partial) as f64 / self.lines as f64 * 100.0)
+    }
+
+    pub fn count(&mut self, s: LineState) {
+        self.lines += 1;
+        match s {
+            LineState::Hit => self.hit += 1,
+            LineState::Partial => self.partial += 1,
+            LineState::Miss => self.miss += 1,
+        }
+    }
+
+    pub fn add(&mut self, o: &PatchTotals) {
+        self.lines += o.lines;
+        self.hit += o.hit;
+        self.partial += o.partial;
+        self.miss += o.miss;
+    }
+}
+
+/// One file of either report. `path` is the head path (the base path when deleted).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileComparison {
+    pub path: String,
+    /// The base path when it differs (a rename), else `None`.
+    pub base_path: Option<String>,
+    pub change: FileStatus,
+    pub base: Option<Totals>,
+    pub head: Option<Totals>,
+    pub patch: PatchTotals,
+    /// Content unchanged but some lines gained, lost, now or no longer tracked.
+    pub indirect: bool,
+}
+
+/// The comparison of two reports through a diff.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Comparison {
+    /// Totals of the base report compared (the approximate one when offsets applied).
+    pub base: Totals,
+    pub head: Totals,
+    pub patch: PatchTotals,
+    pub files: Vec<FileComparison>,
+    pub lines: Vec<LineRun>,
+}
+
+impl Comparison {
+    /// Head coverage minus base coverage, in points; `None` when either has no lines.
+    pub fn delta(&self) -> Option<f64> {
+        Some(self.head.coverage()? - self.base.coverage()?)
+    }
+}
+
+/// Where the head's coverage came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadSource {
+    Store,
+    File,
+}
+
+/// What was compared with what: the base choice and the head, for renderers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sides {
+    /// The merge-base of a range; REV's first parent in the commit view.
+    pub requested: CommitId,
+    /// The commit whose report was used.
+    pub used: CommitId,
+    /// A range whose used != requested (always false in the commit view).
+    pub pseudo: bool,
+    /// The pseudo-base report was remapped.
+    pub offsets: bool,
+    pub skipped: Vec<Skipped>,
+    pub head: Option<CommitId>,
+    pub head_source: HeadSource,
+}

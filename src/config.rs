@@ -1,0 +1,237 @@
+//! `.covgit.toml`: its schema, defaults, and parsing from a string.
+//!
+//! Owns nothing but the text → settings step; the caller reads the file and decides
+//! precedence (a command-line flag beats the file).
+
+use serde::Deserialize;
+
+/// Why a `.covgit.toml` could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{origin} is not valid: {source}")]
+    Toml {
+        origin: String,
+        #[source]
+        source: toml::de::Error,
+    },
+    #[error("{origin}: [paths] fixes entry '{entry}' is not of the form 'before::after'")]
+    Fix { origin: String, entry: String },
+    #[error(
+        "{origin}: [check] patch_target must be a number from 0 to 100 or \"auto\", not {value}"
+    )]
+    PatchTarget { origin: String, value: String },
+}
+
+/// Every setting, with the SPEC's defaults.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Config {
+    pub compare: CompareConfig,
+    pub check: CheckConfig,
+    pub paths: PathsConfig,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareConfig {
+    pub allow_pseudo_compare: bool,
+    pub allow_coverage_offsets: bool,
+    pub max_depth: u32,
+}
+
+impl Default for CompareConfig {
+    fn default() -> Self {
+        Self {
+            allow_pseudo_compare: true,
+            allow_coverage_offsets: false,
+            max_depth: 50,
+        }
+    }
+}
+
+/// `patch_target`: a percentage, or the base's total coverage.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PatchTarget {
+    Percent(f64),
+    Auto,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckConfig {
+    pub patch_target: PatchTarget,
+    pub project_threshold: f64,
+    pub fail_on_lost: bool,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        Self {
+            patch_target: PatchTarget::Auto,
+            project_threshold: 0.0,
+            fail_on_lost: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PathsConfig {
+    /// `before::after` prefix rewrites, in order.
+    pub fixes: Vec<(String, String)>,
+    /// Globs of repository paths left out of every report.
+    pub ignore: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[serde(default)]
+    compare: RawCompare,
+    #[serde(default)]
+    check: RawCheck,
+    #[serde(default)]
+    paths: RawPaths,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCompare {
+    allow_pseudo_compare: Option<bool>,
+    allow_coverage_offsets: Option<bool>,
+    max_depth: Option<u32>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    patch_target: Option<toml::Value>,
+    project_threshold: Option<f64>,
+    fail_on_lost: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPaths {
+    #[serde(default)]
+    fixes: Vec<String>,
+    #[serde(default)]
+    ignore: Vec<String>,
+}
+
+impl Config {
+    /// Parses the text of a `.covgit.toml`; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        let raw: Raw = toml::from_str(text).map_err(|source| ConfigError::Toml {
+            origin: origin.to_owned(),
+            source,
+        })?;
+        let d = Config::default();
+        let patch_target = match raw.check.patch_target {
+            None => d.check.patch_target,
+            Some(toml::Value::String(s)) if s == "auto" => PatchTarget::Auto,
+            Some(toml::Value::Integer(i)) if (0..=100).contains(&i) => {
+                PatchTarget::Percent(i as f64)
+            }
+            Some(toml::Value::Float(f)) if (0.0..=100.0).contains(&f) => PatchTarget::Percent(f),
+            Some(other) => {
+                return Err(ConfigError::PatchTarget {
+                    origin: origin.to_owned(),
+                    value: other.to_string(),
+                });
+            }
+        };
+        let mut fixes = Vec::new();
+        for entry in raw.paths.fixes {
+            match entry.split_once("::") {
+                Some((before, after)) if !before.is_empty() => {
+                    fixes.push((before.to_owned(), after.to_owned()));
+                }
+                _ => {
+                    return Err(ConfigError::Fix {
+                        origin: origin.to_owned(),
+                        entry,
+                    });
+                }
+            }
+        }
+        Ok(Config {
+            compare: CompareConfig {
+                allow_pseudo_compare: raw
+                    .compare
+                    .allow_pseudo_compare
+                    .unwrap_or(d.compare.allow_pseudo_compare),
+                allow_coverage_offsets: raw
+                    .compare
+                    .allow_coverage_offsets
+                    .unwrap_or(d.compare.allow_coverage_offsets),
+                max_depth: raw.compare.max_depth.unwrap_or(d.compare.max_depth),
+            },
+            check: CheckConfig {
+                patch_target,
+                project_threshold: raw
+                    .check
+                    .project_threshold
+                    .unwrap_or(d.check.project_threshold),
+                fail_on_lost: raw.check.fail_on_lost.unwrap_or(d.check.fail_on_lost),
+            },
+            paths: PathsConfig {
+                fixes,
+                ignore: raw.paths.ignore,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_the_spec_defaults() {
+        let c = Config::parse("", "x").unwrap();
+        assert_eq!(c, Config::default());
+        assert!(c.compare.allow_pseudo_compare);
+        assert!(!c.compare.allow_coverage_offsets);
+        assert_eq!(c.compare.max_depth, 50);
+        assert_eq!(c.check.patch_target, PatchTarget::Auto);
+    }
+
+    #[test]
+    fn every_key_is_read() {
+        let c = Config::parse(
+            r#"
+[compare]
+allow_pseudo_compare = false
+allow_coverage_offsets = true
+max_depth = 7
+[check]
+patch_target = 80
+project_threshold = 0.5
+fail_on_lost = true
+[paths]
+fixes = ["build/src/::src/"]
+ignore = ["tests/**"]
+"#,
+            "x",
+        )
+        .unwrap();
+        assert!(!c.compare.allow_pseudo_compare);
+        assert!(c.compare.allow_coverage_offsets);
+        assert_eq!(c.compare.max_depth, 7);
+        assert_eq!(c.check.patch_target, PatchTarget::Percent(80.0));
+        assert!((c.check.project_threshold - 0.5).abs() < f64::EPSILON);
+        assert!(c.check.fail_on_lost);
+        assert_eq!(
+            c.paths.fixes,
+            [("build/src/".to_owned(), "src/".to_owned())]
+        );
+        assert_eq!(c.paths.ignore, ["tests/**"]);
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let e = Config::parse("[compare]\nmax_dept = 3\n", ".covgit.toml").unwrap_err();
+        assert!(e.to_string().contains(".covgit.toml"), "{e}");
+        let e = Config::parse("[paths]\nfixes = [\"nocolons\"]\n", "c").unwrap_err();
+        assert!(e.to_string().contains("nocolons"), "{e}");
+        let e = Config::parse("[check]\npatch_target = \"high\"\n", "c").unwrap_err();
+        assert!(e.to_string().contains("high"), "{e}");
+    }
+}

@@ -1,0 +1,21 @@
+//! SPEC "Words" as types: commits, flags, CI status, paths, line states, file coverage,
+//! uploads and reports, totals, and the plain data of a diff.
+//!
+//! Pure data with serde; imports nothing from the rest of the crate. Line numbers are 1-based,
+//! paths are strings with `/` separators (repository-relative once resolved).
+
+mod base;
+mod diff;
+mod ids;
+mod line;
+mod path;
+mod report;
+mod totals;
+
+pub use base::{SkipReason, Skipped};
+pub use diff::{ChangeKind, FileChange, Hunk};
+pub use ids::{CiStatus, CommitId, Flag, InvalidId};
+pub use line::{Branches, LineCoverage, LineNo, LineState};
+pub use path::{InvalidPath, RepoPath};
+pub use report::{FileCoverage, Report, Upload};
+pub use totals::Totals;
