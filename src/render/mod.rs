@@ -1,1 +1,26 @@
-//! (being written)
+//! SPEC output formats: a comparison, one commit's report (`show`) and the recorded history
+//! (`log`) turned into bytes on a `&mut dyn Write`, as text, markdown, JSON or GitHub
+//! annotations.
+//!
+//! Renderers never ask about a terminal or the environment: the caller hands in a
+//! [`Palette`], plain by default. Text alone is styled; markdown, JSON and annotations never
+//! carry escape codes. JSON follows the SPEC's schemas key for key (see `json.rs`).
+
+mod figures;
+mod format;
+mod github;
+mod json;
+mod log;
+mod markdown;
+mod show;
+mod style;
+mod table;
+mod text;
+
+#[cfg(test)]
+mod fixtures;
+
+pub use format::{CompareFormat, UnknownFormat, compare};
+pub use log::{LogEntry, log};
+pub use show::{ShowView, show};
+pub use style::{Painted, Palette, Style};

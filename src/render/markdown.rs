@@ -1,0 +1,312 @@
+//! `covgit compare --format markdown`: a pull-request comment. Totals before → after, patch
+//! coverage, a table of the files whose coverage or content changed, and the line runs
+//! folded under a `<details>` tag so a long list does not bury the summary.
+//!
+//! Never styled: the palette does not reach here. Paths are escaped so that `|` cannot
+//! break the table and backticks, `*`, `_`, `<` … cannot start markup.
+
+use std::io::{self, Write};
+
+use super::figures::{self, KIND_ORDER};
+use crate::compare::{Comparison, FileComparison, FileStatus, LineKind, LineRun, Sides};
+use crate::model::Totals;
+
+/// Writes the comparison as a PR comment.
+pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison) -> io::Result<()> {
+    let head = sides.head.as_ref().map_or_else(
+        || "the working tree".to_owned(),
+        |h| format!("`{}`", h.short()),
+    );
+    writeln!(
+        out,
+        "## Coverage of {head} against `{}`",
+        sides.requested.short()
+    )?;
+    writeln!(out)?;
+    if let Some(note) = base_note(sides) {
+        writeln!(out, "> {note}")?;
+        writeln!(out)?;
+    }
+    writeln!(
+        out,
+        "- **Total:** {} → {} ({})",
+        figures::percent(c.base.coverage()),
+        figures::percent(c.head.coverage()),
+        figures::delta(c.delta())
+    )?;
+    let patch = if c.patch.lines == 0 {
+        "no tracked lines added".to_owned()
+    } else {
+        format!(
+            "{} ({}/{} added lines covered)",
+            figures::percent(c.patch.coverage()),
+            c.patch.hit + c.patch.partial,
+            c.patch.lines
+        )
+    };
+    writeln!(out, "- **Patch:** {patch}")?;
+    writeln!(out)?;
+    files(out, c)?;
+    runs(out, c)
+}
+
+/// Why the base used is not the one requested, if it is not.
+fn base_note(sides: &Sides) -> Option<String> {
+    if sides.used == sides.requested {
+        return None;
+    }
+    let mut note = if sides.pseudo {
+        format!(
+            "`{}` had no usable coverage; pseudo-base `{}` stands in for it",
+            sides.requested.short(),
+            sides.used.short()
+        )
+    } else {
+        format!(
+            "`{}` had no usable coverage; compared with its ancestor `{}`",
+            sides.requested.short(),
+            sides.used.short()
+        )
+    };
+    if sides.offsets {
+        note.push_str(" (its coverage remapped through their diff)");
+    }
+    if !sides.skipped.is_empty() {
+        let skipped: Vec<String> = sides
+            .skipped
+            .iter()
+            .map(|s| format!("`{}` ({})", s.commit.short(), s.reason.as_str()))
+            .collect();
+        note.push_str(". Skipped: ");
+        note.push_str(&skipped.join(", "));
+    }
+    note.push('.');
+    Some(note)
+}
+
+fn files(out: &mut dyn Write, c: &Comparison) -> io::Result<()> {
+    let changed: Vec<&FileComparison> = c
+        .files
+        .iter()
+        .filter(|f| f.change != FileStatus::Unchanged || f.indirect || f.base != f.head)
+        .collect();
+    if changed.is_empty() {
+        return writeln!(out, "No file's coverage or content changed.");
+    }
+    writeln!(out, "| File | Base | Head | Δ | Patch |")?;
+    writeln!(out, "| :--- | ---: | ---: | ---: | ---: |")?;
+    for f in changed {
+        let mut name = escape(&f.path);
+        match (f.change, &f.base_path) {
+            (FileStatus::Added, _) => name.push_str(" (added)"),
+            (FileStatus::Deleted, _) => name.push_str(" (deleted)"),
+            (FileStatus::Renamed, Some(from)) => {
+                name = format!("{name} (renamed from {})", escape(from));
+            }
+            _ if f.indirect => name.push_str(" (indirect)"),
+            _ => {}
+        }
+        let delta = match (&f.base, &f.head) {
+            (Some(b), Some(h)) => {
+                figures::delta(h.coverage().zip(b.coverage()).map(|(h, b)| h - b))
+            }
+            _ => "—".to_owned(),
+        };
+        let patch = if f.patch.lines == 0 {
+            "—".to_owned()
+        } else {
+            format!(
+                "{} ({}/{})",
+                figures::percent(f.patch.coverage()),
+                f.patch.hit + f.patch.partial,
+                f.patch.lines
+            )
+        };
+        writeln!(
+            out,
+            "| {name} | {} | {} | {delta} | {patch} |",
+            side(f.base.as_ref()),
+            side(f.head.as_ref())
+        )?;
+    }
+    Ok(())
+}
+
+/// A file's coverage on one side; `—` when the file is not on that side.
+fn side(t: Option<&Totals>) -> String {
+    t.map_or_else(|| "—".to_owned(), |t| figures::percent(t.coverage()))
+}
+
+fn runs(out: &mut dyn Write, c: &Comparison) -> io::Result<()> {
+    if c.lines.is_empty() {
+        return Ok(());
+    }
+    let indirect = |r: &LineRun| {
+        r.kind.on_both_sides() && c.files.iter().any(|f| f.indirect && f.path == r.path)
+    };
+    let groups: Vec<(LineKind, Vec<&LineRun>, u64)> = KIND_ORDER
+        .into_iter()
+        .filter_map(|kind| {
+            let of_kind: Vec<&LineRun> = c.lines.iter().filter(|r| r.kind == kind).collect();
+            let lines = of_kind.iter().map(|r| figures::run_len(r)).sum();
+            (!of_kind.is_empty()).then_some((kind, of_kind, lines))
+        })
+        .collect();
+    let name = |kind: LineKind| kind.as_str().replace('_', " ");
+    let summary: Vec<String> = groups
+        .iter()
+        .map(|(kind, _, lines)| format!("{lines} {}", name(*kind)))
+        .collect();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "<details><summary>Changed lines: {}</summary>",
+        summary.join(", ")
+    )?;
+    for (kind, of_kind, lines) in groups {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "**{}**: {} in {}",
+            name(kind),
+            figures::count(lines, "line", "lines"),
+            figures::count(of_kind.len() as u64, "run", "runs")
+        )?;
+        writeln!(out)?;
+        for r in of_kind {
+            writeln!(
+                out,
+                "- {} {}{}",
+                escape(&figures::location(r)),
+                figures::states(r),
+                if indirect(r) { " (indirect)" } else { "" }
+            )?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "</details>")
+}
+
+/// Makes a path inert in markdown: punctuation that starts markup is backslash-escaped
+/// (`|` included, so a table cell holds), line breaks become spaces.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '\\' | '`' | '|' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '~' | '&' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '\r' | '\n' => out.push(' '),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LineState;
+    use crate::render::fixtures::{self, run, totals};
+
+    fn render(sides: &Sides, c: &Comparison) -> String {
+        let mut out = Vec::new();
+        compare(&mut out, sides, c).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_comment_has_totals_a_file_table_and_folded_runs() {
+        assert_eq!(
+            render(&fixtures::sides(), &fixtures::comparison()),
+            "\
+## Coverage of `1111111` against `2222222`
+
+- **Total:** 75.00% → 80.00% (+5.00)
+- **Patch:** 66.67% (2/3 added lines covered)
+
+| File | Base | Head | Δ | Patch |
+| :--- | ---: | ---: | ---: | ---: |
+| src/a.py | 66.67% | 71.43% | +4.76 | 66.67% (2/3) |
+| src/b.py (indirect) | 100.00% | 0.00% | -100.00 | — |
+| src/c.py (renamed from src/c\\_old.py) | 100.00% | 100.00% | +0.00 | — |
+| src/old.py (deleted) | 0.00% | — | — | — |
+
+<details><summary>Changed lines: 2 lost, 3 added, 1 removed, 1 gained, 1 now tracked</summary>
+
+**lost**: 2 lines in 1 run
+
+- src/b.py:3-4 hit → miss (indirect)
+
+**added**: 3 lines in 2 runs
+
+- src/a.py:10-11 hit
+- src/a.py:12 miss
+
+**removed**: 1 line in 1 run
+
+- src/old.py:5 was miss
+
+**gained**: 1 line in 1 run
+
+- src/a.py:2 miss → hit
+
+**now tracked**: 1 line in 1 run
+
+- src/a.py:20 miss
+
+</details>
+"
+        );
+    }
+
+    #[test]
+    fn a_stand_in_base_is_explained_and_empty_parts_say_so() {
+        assert_eq!(
+            render(&fixtures::pseudo_sides(), &fixtures::empty_comparison()),
+            "\
+## Coverage of `1111111` against `2222222`
+
+> `2222222` had no usable coverage; pseudo-base `3333333` stands in for it \
+(its coverage remapped through their diff). Skipped: `2222222` (no-report), `4444444` (ci-failed).
+
+- **Total:** n/a → n/a (n/a)
+- **Patch:** no tracked lines added
+
+No file's coverage or content changed.
+"
+        );
+    }
+
+    #[test]
+    fn pipes_and_backticks_in_paths_cannot_break_the_table() {
+        let mut c = fixtures::empty_comparison();
+        let mut f = FileComparison {
+            path: "a|b`c`.py".into(),
+            base_path: None,
+            change: FileStatus::Added,
+            base: None,
+            head: Some(totals(1, 1, 0, 0)),
+            patch: crate::compare::PatchTotals::default(),
+            indirect: false,
+        };
+        f.patch.count(LineState::Hit);
+        c.files.push(f);
+        c.lines.push(run(
+            "a|b`c`.py",
+            LineKind::Added,
+            None,
+            Some(LineState::Hit),
+            (1, 1),
+            None,
+        ));
+        let md = render(&fixtures::sides(), &c);
+        assert!(
+            md.contains("| a\\|b\\`c\\`.py (added) | — | 100.00% | — | 100.00% (1/1) |\n"),
+            "{md}"
+        );
+        assert!(md.contains("- a\\|b\\`c\\`.py:1 hit\n"), "{md}");
+        assert_eq!(escape("x\n<y>"), "x \\<y\\>");
+    }
+}

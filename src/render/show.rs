@@ -1,0 +1,255 @@
+//! `covgit show`: one commit's report as totals, its uploads, a per-file table and the
+//! paths that matched nothing in the commit's tree.
+
+use std::io::{self, Write};
+
+use super::figures;
+use super::style::Palette;
+use super::table::{self, Cell};
+use crate::model::{CiStatus, CommitId, Flag, Totals};
+
+/// What `covgit show` displays about one commit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShowView {
+    pub commit: CommitId,
+    pub ci_status: CiStatus,
+    /// One entry per upload: its flag (`None` without `--flag`) and its input format.
+    pub uploads: Vec<(Option<Flag>, String)>,
+    pub totals: Totals,
+    /// Per-file totals, sorted by path.
+    pub files: Vec<(String, Totals)>,
+    /// Report paths that matched no file in the commit's tree.
+    pub unresolved: Vec<String>,
+}
+
+/// Writes the view as `covgit/show/1` JSON, or as text styled with `palette`.
+pub fn show(out: &mut dyn Write, v: &ShowView, json: bool, palette: &Palette) -> io::Result<()> {
+    if json {
+        super::json::show(out, v)
+    } else {
+        text(out, v, palette)
+    }
+}
+
+/// How an upload without a flag is named in text (a flag can hold no parenthesis).
+pub const NO_FLAG: &str = "(no flag)";
+
+fn text(out: &mut dyn Write, v: &ShowView, p: &Palette) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} {} ({})",
+        p.header.paint("commit"),
+        v.commit,
+        p.ci_status(v.ci_status).paint(v.ci_status)
+    )?;
+    let t = &v.totals;
+    let mut summary = format!(
+        "{}, {}: {} hit, {} partial, {} miss",
+        figures::count(t.files, "file", "files"),
+        figures::count(t.lines, "line", "lines"),
+        t.hit,
+        t.partial,
+        t.miss
+    );
+    if t.branches > 0 {
+        summary = format!(
+            "{summary}; {}/{} branches taken",
+            t.branches_hit, t.branches
+        );
+    }
+    writeln!(
+        out,
+        "{} {} ({summary})",
+        p.header.paint("Total:"),
+        figures::percent(t.coverage())
+    )?;
+    writeln!(out, "{} {}", p.header.paint("Uploads:"), v.uploads.len())?;
+    let uploads: Vec<Vec<Cell>> = v
+        .uploads
+        .iter()
+        .map(|(flag, format)| {
+            vec![
+                Cell::left(flag.as_ref().map_or(NO_FLAG, Flag::as_str), p.dim),
+                Cell::left(format.as_str(), p.dim),
+            ]
+        })
+        .collect();
+    table::write(out, "  ", &uploads)?;
+
+    writeln!(out)?;
+    if v.files.is_empty() {
+        writeln!(out, "No files in the report.")?;
+    } else {
+        let mut rows = vec![
+            ["path", "lines", "hit", "partial", "miss", "coverage"]
+                .iter()
+                .enumerate()
+                .map(|(i, h)| {
+                    if i == 0 {
+                        Cell::left(*h, p.header)
+                    } else {
+                        Cell::right(*h, p.header)
+                    }
+                })
+                .collect::<Vec<_>>(),
+        ];
+        rows.extend(v.files.iter().map(|(path, t)| {
+            vec![
+                Cell::left(path.as_str(), p.path),
+                Cell::right(t.lines.to_string(), p.dim),
+                Cell::right(t.hit.to_string(), p.hit),
+                Cell::right(t.partial.to_string(), p.partial),
+                Cell::right(t.miss.to_string(), p.miss),
+                Cell::right(figures::percent(t.coverage()), p.header),
+            ]
+        }));
+        table::write(out, "", &rows)?;
+    }
+
+    if !v.unresolved.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{} matched no file in {}'s tree, so no diff covers them; \
+             add a [paths] fixes rule to .covgit.toml and record again:",
+            figures::count(
+                v.unresolved.len() as u64,
+                "unresolved path",
+                "unresolved paths"
+            ),
+            v.commit.short()
+        )?;
+        for path in &v.unresolved {
+            writeln!(out, "  {}", p.miss.paint(path))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures::{sha, totals};
+
+    fn view() -> ShowView {
+        let mut t = totals(2, 4, 1, 4);
+        t.branches = 4;
+        t.branches_hit = 3;
+        ShowView {
+            commit: sha('1'),
+            ci_status: CiStatus::Passed,
+            uploads: vec![
+                (Some(Flag::new("unit").unwrap()), "lcov".into()),
+                (None, "cobertura".into()),
+            ],
+            totals: t,
+            files: vec![
+                ("src/a.py".into(), totals(1, 4, 1, 2)),
+                ("src/empty.py".into(), totals(1, 0, 0, 0)),
+                ("src/generated/b.py".into(), totals(1, 0, 0, 2)),
+            ],
+            unresolved: vec!["build/x.py".into()],
+        }
+    }
+
+    fn render(v: &ShowView, json: bool, p: &Palette) -> String {
+        let mut out = Vec::new();
+        show(&mut out, v, json, p).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn text_has_totals_uploads_a_file_table_and_unresolved_paths_with_a_hint() {
+        let text = render(&view(), false, &Palette::default());
+        assert_eq!(
+            text,
+            "\
+commit 1111111111111111111111111111111111111111 (passed)
+Total: 55.56% (2 files, 9 lines: 4 hit, 1 partial, 4 miss; 3/4 branches taken)
+Uploads: 2
+  unit       lcov
+  (no flag)  cobertura
+
+path                lines  hit  partial  miss  coverage
+src/a.py                7    4        1     2    71.43%
+src/empty.py            0    0        0     0       n/a
+src/generated/b.py      2    0        0     2     0.00%
+
+1 unresolved path matched no file in 1111111's tree, so no diff covers them; \
+add a [paths] fixes rule to .covgit.toml and record again:
+  build/x.py
+"
+        );
+        assert!(!text.contains('\x1b'));
+        assert!(render(&view(), false, &Palette::colorized()).contains("\x1b[32mpassed\x1b[0m"));
+    }
+
+    #[test]
+    fn an_empty_report_says_so() {
+        let mut v = view();
+        v.files.clear();
+        v.unresolved.clear();
+        v.uploads.truncate(1);
+        v.totals = Totals::default();
+        v.ci_status = CiStatus::Failed;
+        assert_eq!(
+            render(&v, false, &Palette::default()),
+            "\
+commit 1111111111111111111111111111111111111111 (failed)
+Total: n/a (0 files, 0 lines: 0 hit, 0 partial, 0 miss)
+Uploads: 1
+  unit  lcov
+
+No files in the report.
+"
+        );
+    }
+
+    #[test]
+    fn json_follows_the_show_schema() {
+        let text = render(&view(), true, &Palette::colorized());
+        assert!(!text.contains('\x1b'));
+        assert!(text.ends_with("}\n"));
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        crate::render::json::tests::assert_keys(
+            &v,
+            &[
+                "schema",
+                "commit",
+                "ci_status",
+                "uploads",
+                "totals",
+                "files",
+                "unresolved",
+            ],
+        );
+        assert_eq!(v["schema"], "covgit/show/1");
+        assert_eq!(v["commit"], "1".repeat(40));
+        assert_eq!(v["ci_status"], "passed");
+        assert_eq!(
+            v["uploads"],
+            serde_json::json!([
+                {"flag": "unit", "format": "lcov"},
+                {"flag": null, "format": "cobertura"}
+            ])
+        );
+        crate::render::json::tests::assert_totals(
+            &v["totals"],
+            [2, 9, 4, 1, 4, 4, 3],
+            Some(5.0 / 9.0 * 100.0),
+        );
+        let files = v["files"].as_array().unwrap();
+        assert_eq!(files.len(), 3);
+        crate::render::json::tests::assert_keys(&files[0], &["path", "totals"]);
+        assert_eq!(files[0]["path"], "src/a.py");
+        crate::render::json::tests::assert_totals(
+            &files[0]["totals"],
+            [1, 7, 4, 1, 2, 0, 0],
+            Some(5.0 / 7.0 * 100.0),
+        );
+        assert_eq!(files[1]["path"], "src/empty.py");
+        assert!(files[1]["totals"]["coverage"].is_null());
+        assert_eq!(files[2]["path"], "src/generated/b.py");
+        assert_eq!(v["unresolved"], serde_json::json!(["build/x.py"]));
+    }
+}

@@ -1,0 +1,267 @@
+//! `covgit compare` for a human at a terminal: which commits were compared (and why, when a
+//! pseudo-base stood in), the totals and patch coverage, then the line runs grouped by kind,
+//! one clickable `path:line` location per run.
+//!
+//! Styles come from the caller's [`Palette`]; with the default palette the output has no
+//! escape byte.
+
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+
+use super::figures::{self, KIND_ORDER};
+use super::style::Palette;
+use crate::compare::{Comparison, HeadSource, LineKind, LineRun, Sides};
+
+/// Writes the comparison as text.
+pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison, p: &Palette) -> io::Result<()> {
+    header(out, sides, p)?;
+    let delta = c.delta();
+    writeln!(
+        out,
+        "{} {} → {} ({})",
+        p.header.paint("Total:"),
+        figures::percent(c.base.coverage()),
+        figures::percent(c.head.coverage()),
+        p.delta(delta).paint(figures::delta(delta)),
+    )?;
+    let patch = if c.patch.lines == 0 {
+        "no tracked lines added".to_owned()
+    } else {
+        format!(
+            "{} ({}/{} lines)",
+            figures::percent(c.patch.coverage()),
+            c.patch.hit + c.patch.partial,
+            c.patch.lines
+        )
+    };
+    writeln!(out, "{} {patch}", p.header.paint("Patch:"))?;
+
+    if c.lines.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", p.dim.paint("No line changed coverage."))?;
+        return Ok(());
+    }
+    let indirect: BTreeSet<&str> = c
+        .files
+        .iter()
+        .filter(|f| f.indirect)
+        .map(|f| f.path.as_str())
+        .collect();
+    for kind in KIND_ORDER {
+        let runs: Vec<&LineRun> = c.lines.iter().filter(|r| r.kind == kind).collect();
+        if !runs.is_empty() {
+            section(out, kind, &runs, &indirect, p)?;
+        }
+    }
+    Ok(())
+}
+
+/// Names head and base; for a stand-in base, which one was requested and what was skipped.
+fn header(out: &mut dyn Write, sides: &Sides, p: &Palette) -> io::Result<()> {
+    let head = match (&sides.head, sides.head_source) {
+        (Some(h), HeadSource::Store) => format!("Head {}", h.short()),
+        (Some(h), HeadSource::File) => format!("Head {} (report file)", h.short()),
+        (None, _) => "Working tree (report file)".to_owned(),
+    };
+    let base = if sides.pseudo {
+        format!(
+            "pseudo-base {}, standing in for base {}",
+            sides.used.short(),
+            sides.requested.short()
+        )
+    } else if sides.used == sides.requested {
+        format!("base {}", sides.used.short())
+    } else {
+        format!(
+            "base {} (first usable ancestor of {})",
+            sides.used.short(),
+            sides.requested.short()
+        )
+    };
+    writeln!(out, "{}", p.header.paint(format!("{head} against {base}")))?;
+    if !sides.skipped.is_empty() {
+        let n = sides.skipped.len() as u64;
+        writeln!(out, "Skipped {}:", figures::count(n, "commit", "commits"))?;
+        for s in &sides.skipped {
+            writeln!(
+                out,
+                "  {} {}",
+                p.dim.paint(s.commit.short()),
+                s.reason.as_str()
+            )?;
+        }
+    }
+    if sides.offsets {
+        writeln!(
+            out,
+            "Offsets: the coverage of {} was remapped onto {} through their diff (approximate)",
+            sides.used.short(),
+            sides.requested.short()
+        )?;
+    }
+    Ok(())
+}
+
+fn section(
+    out: &mut dyn Write,
+    kind: LineKind,
+    runs: &[&LineRun],
+    indirect: &BTreeSet<&str>,
+    p: &Palette,
+) -> io::Result<()> {
+    let lines: u64 = runs.iter().map(|r| figures::run_len(r)).sum();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}: {} in {}",
+        p.kind(kind).paint(kind.as_str()),
+        figures::count(lines, "line", "lines"),
+        figures::count(runs.len() as u64, "run", "runs"),
+    )?;
+    let locations: Vec<String> = runs.iter().map(|r| figures::location(r)).collect();
+    let width = locations
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (run, loc) in runs.iter().zip(&locations) {
+        let pad = " ".repeat(width - loc.chars().count());
+        let states = figures::states(run);
+        let state_style = figures::shown_state(run).map_or(p.dim, |s| p.state(s));
+        write!(
+            out,
+            "  {}{pad}  {}",
+            p.path.paint(loc),
+            state_style.paint(states)
+        )?;
+        // `removed` runs carry base paths, and a removed line's file changed, so only kinds
+        // on both sides can sit in an indirect file.
+        if kind.on_both_sides() && indirect.contains(run.path.as_str()) {
+            write!(out, " {}", p.dim.paint("(indirect)"))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures;
+
+    fn render(sides: &Sides, c: &Comparison, p: &Palette) -> String {
+        let mut out = Vec::new();
+        compare(&mut out, sides, c, p).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_plain_comparison_lists_runs_by_kind_in_attention_order() {
+        let text = render(
+            &fixtures::sides(),
+            &fixtures::comparison(),
+            &Palette::default(),
+        );
+        assert_eq!(
+            text,
+            "\
+Head 1111111 against base 2222222
+Total: 75.00% → 80.00% (+5.00)
+Patch: 66.67% (2/3 lines)
+
+lost: 2 lines in 1 run
+  src/b.py:3-4  hit → miss (indirect)
+
+added: 3 lines in 2 runs
+  src/a.py:10-11  hit
+  src/a.py:12     miss
+
+removed: 1 line in 1 run
+  src/old.py:5  was miss
+
+gained: 1 line in 1 run
+  src/a.py:2  miss → hit
+
+now_tracked: 1 line in 1 run
+  src/a.py:20  miss
+"
+        );
+        assert!(!text.contains('\x1b'));
+    }
+
+    #[test]
+    fn a_pseudo_base_names_the_requested_base_and_every_skipped_commit() {
+        let text = render(
+            &fixtures::pseudo_sides(),
+            &fixtures::empty_comparison(),
+            &Palette::default(),
+        );
+        assert_eq!(
+            text,
+            "\
+Head 1111111 against pseudo-base 3333333, standing in for base 2222222
+Skipped 2 commits:
+  2222222 no-report
+  4444444 ci-failed
+Offsets: the coverage of 3333333 was remapped onto 2222222 through their diff (approximate)
+Total: n/a → n/a (n/a)
+Patch: no tracked lines added
+
+No line changed coverage.
+"
+        );
+    }
+
+    #[test]
+    fn the_commit_view_names_the_ancestor_found_and_a_file_head() {
+        let mut sides = fixtures::pseudo_sides();
+        sides.pseudo = false;
+        sides.offsets = false;
+        sides.skipped.truncate(1);
+        sides.head_source = HeadSource::File;
+        let text = render(&sides, &fixtures::empty_comparison(), &Palette::default());
+        assert!(text.starts_with(
+            "Head 1111111 (report file) against base 3333333 (first usable ancestor of 2222222)\n\
+             Skipped 1 commit:\n  2222222 no-report\nTotal:"
+        ));
+        sides.head = None;
+        let text = render(&sides, &fixtures::empty_comparison(), &Palette::default());
+        assert!(text.starts_with("Working tree (report file) against base 3333333"));
+    }
+
+    #[test]
+    fn colorized_text_is_styled_by_meaning() {
+        let text = render(
+            &fixtures::sides(),
+            &fixtures::comparison(),
+            &Palette::colorized(),
+        );
+        assert!(text.contains("\x1b[1;31mlost\x1b[0m: 2 lines in 1 run"));
+        assert!(text.contains("\x1b[34msrc/b.py:3-4\x1b[0m"));
+        assert!(text.contains("(\x1b[1;32m+5.00\x1b[0m)"));
+        // Without the escapes it reads exactly like the plain rendering.
+        let plain = render(
+            &fixtures::sides(),
+            &fixtures::comparison(),
+            &Palette::default(),
+        );
+        assert_eq!(strip_sgr(&text), plain);
+    }
+
+    fn strip_sgr(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars();
+        while let Some(ch) = chars.next() {
+            if ch == '\x1b' {
+                for c in chars.by_ref() {
+                    if c == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                out.push(ch);
+            }
+        }
+        out
+    }
+}
