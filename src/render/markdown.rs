@@ -11,6 +11,10 @@ use super::figures::{self, KIND_ORDER};
 use crate::compare::{Comparison, FileComparison, FileStatus, LineKind, LineRun, Sides};
 use crate::model::Totals;
 
+/// Runs listed per kind. GitHub refuses comments over 65,536 characters, and a list this
+/// long is read by nobody; the text and JSON formats always list every run.
+const MAX_RUNS_PER_KIND: usize = 100;
+
 /// Writes the comparison as a PR comment.
 pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison) -> io::Result<()> {
     let head = sides.head.as_ref().map_or_else(
@@ -173,13 +177,21 @@ fn runs(out: &mut dyn Write, c: &Comparison) -> io::Result<()> {
             figures::count(of_kind.len() as u64, "run", "runs")
         )?;
         writeln!(out)?;
-        for r in of_kind {
+        for r in of_kind.iter().take(MAX_RUNS_PER_KIND) {
             writeln!(
                 out,
                 "- {} {}{}",
                 escape(&figures::location(r)),
                 figures::states(r),
                 if indirect(r) { " (indirect)" } else { "" }
+            )?;
+        }
+        if of_kind.len() > MAX_RUNS_PER_KIND {
+            let more = (of_kind.len() - MAX_RUNS_PER_KIND) as u64;
+            writeln!(
+                out,
+                "- … and {more} more {} (`covgit compare` lists them all)",
+                if more == 1 { "run" } else { "runs" }
             )?;
         }
     }
@@ -308,5 +320,29 @@ No file's coverage or content changed.
         );
         assert!(md.contains("- a\\|b\\`c\\`.py:1 hit\n"), "{md}");
         assert_eq!(escape("x\n<y>"), "x \\<y\\>");
+    }
+
+    #[test]
+    fn long_run_lists_are_cut_so_the_comment_stays_postable() {
+        let mut c = fixtures::empty_comparison();
+        c.lines = (1..=MAX_RUNS_PER_KIND as u32 + 2)
+            .map(|n| {
+                run(
+                    "a.py",
+                    LineKind::Added,
+                    None,
+                    Some(LineState::Miss),
+                    (2 * n, 2 * n),
+                    None,
+                )
+            })
+            .collect();
+        let md = render(&fixtures::sides(), &c);
+        assert!(
+            md.contains("**added**: 102 lines in 102 runs\n\n- a.py:2 miss\n"),
+            "{md}"
+        );
+        assert!(md.contains("- a.py:200 miss\n- … and 2 more runs (`covgit compare` lists them all)\n\n</details>\n"), "{md}");
+        assert!(!md.contains("a.py:202"));
     }
 }
