@@ -1,0 +1,388 @@
+//! The resolver: `[paths] fixes`, exact match, repository root stripped from absolute paths,
+//! each `<sources>` root, then a unique suffix match.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::config::PathsConfig;
+use crate::model::{FileCoverage, Report};
+
+/// A `[paths] ignore` glob that does not parse.
+#[derive(Debug, thiserror::Error)]
+#[error("[paths] ignore glob '{glob}' is not valid: {source}")]
+pub struct GlobError {
+    glob: String,
+    #[source]
+    source: globset::Error,
+}
+
+/// Resolves report paths against one commit's tree.
+pub struct Resolver<'a> {
+    tree: HashSet<&'a str>,
+    /// File name → tree paths with that name, for suffix matches.
+    by_name: HashMap<&'a str, Vec<&'a str>>,
+    /// The repository root, normalised, without a trailing `/` (e.g. `/home/me/proj`).
+    root: String,
+    fixes: &'a [(String, String)],
+    ignore: GlobSet,
+}
+
+/// The outcome for a whole report.
+#[derive(Debug, Default)]
+pub struct Resolution {
+    pub report: Report,
+    /// Paths left out by `[paths] ignore`.
+    pub ignored: Vec<String>,
+    /// Raw paths that matched more than one tree file by suffix (also in `report.unresolved`).
+    pub ambiguous: Vec<String>,
+}
+
+impl<'a> Resolver<'a> {
+    /// `tree` lists the commit's files; `root` is the repository's work tree as an absolute path
+    /// (as the report producer saw it; any separator style).
+    pub fn new(tree: &'a [String], root: &str, config: &'a PathsConfig) -> Result<Self, GlobError> {
+        let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
+        for p in tree {
+            by_name.entry(file_name(p)).or_default().push(p);
+        }
+        let mut globs = GlobSetBuilder::new();
+        for g in &config.ignore {
+            globs.add(Glob::new(g).map_err(|source| GlobError {
+                glob: g.clone(),
+                source,
+            })?);
+        }
+        let ignore = globs.build().map_err(|source| GlobError {
+            glob: config.ignore.join(", "),
+            source,
+        })?;
+        Ok(Self {
+            tree: tree.iter().map(String::as_str).collect(),
+            by_name,
+            root: normalize(root).trim_end_matches('/').to_owned(),
+            fixes: &config.fixes,
+            ignore,
+        })
+    }
+
+    /// Resolves every file of one parsed report. Files whose paths resolve to the same tree
+    /// path (`foo/./bar` and `foo/bar`) are merged by summing, as LCOV tools do.
+    pub fn resolve_all(
+        &self,
+        sources: &[String],
+        files: Vec<(String, FileCoverage)>,
+    ) -> Resolution {
+        let roots: Vec<String> = sources
+            .iter()
+            .map(|s| normalize(s.trim()).trim_end_matches('/').to_owned())
+            .filter(|s| !s.is_empty() && !s.starts_with('-') && !s.starts_with('$'))
+            .collect();
+        let mut out = Resolution::default();
+        let mut ambiguous = BTreeSet::new();
+        for (raw, cov) in files {
+            let (path, resolved) = match self.resolve(&raw, &roots) {
+                Found::Tree(p) => (p, true),
+                Found::Ambiguous(p) => {
+                    ambiguous.insert(raw.clone());
+                    (p, false)
+                }
+                Found::Nothing(p) => (p, false),
+            };
+            if self.ignore.is_match(&path) {
+                out.ignored.push(path);
+                continue;
+            }
+            if !resolved {
+                out.report.unresolved.insert(path.clone());
+            }
+            match out.report.files.get_mut(&path) {
+                Some(have) => have.merge_sum(&cov),
+                None => {
+                    out.report.files.insert(path, cov);
+                }
+            }
+        }
+        out.ambiguous = ambiguous.into_iter().collect();
+        out.ignored.sort();
+        out.ignored.dedup();
+        out
+    }
+
+    fn resolve(&self, raw: &str, roots: &[String]) -> Found {
+        let mut path = normalize(raw.trim());
+        for (before, after) in self.fixes {
+            if let Some(rest) = path.strip_prefix(before.as_str()) {
+                path = normalize(&format!("{after}{rest}"));
+                break;
+            }
+        }
+        let mut candidates = vec![path.clone()];
+        if let Some(rel) = self.strip_root(&path) {
+            candidates.push(rel);
+        }
+        if !is_absolute(&path) {
+            for root in roots {
+                let joined = normalize(&format!("{root}/{path}"));
+                if let Some(rel) = self.strip_root(&joined) {
+                    candidates.push(rel);
+                }
+                candidates.push(joined);
+            }
+        }
+        if let Some(hit) = candidates.iter().find(|c| self.tree.contains(c.as_str())) {
+            return Found::Tree(hit.clone());
+        }
+        match self.suffix_match(&path) {
+            Suffix::One(p) => Found::Tree(p.to_owned()),
+            Suffix::Many => Found::Ambiguous(path),
+            Suffix::None => Found::Nothing(path),
+        }
+    }
+
+    fn strip_root(&self, path: &str) -> Option<String> {
+        if self.root.is_empty() {
+            return None;
+        }
+        let rest = strip_prefix_ci_drive(path, &self.root)?;
+        let rest = rest.strip_prefix('/')?;
+        (!rest.is_empty()).then(|| rest.to_owned())
+    }
+
+    /// The tree file sharing the longest run of trailing components with `path`, if exactly
+    /// one does and at least the file name matches.
+    fn suffix_match(&self, path: &str) -> Suffix<'a> {
+        let Some(cands) = self.by_name.get(file_name(path)) else {
+            return Suffix::None;
+        };
+        let want: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).rev().collect();
+        let mut best = 0;
+        let mut found: Vec<&'a str> = Vec::new();
+        for &c in cands {
+            let common = c
+                .split('/')
+                .rev()
+                .zip(&want)
+                .take_while(|(a, b)| a == *b)
+                .count();
+            // Every component of the shorter side must match: `a/b.py` never matches
+            // `x/b.py` just because the names agree.
+            let shorter = want.len().min(c.split('/').count());
+            if common < shorter {
+                continue;
+            }
+            match common.cmp(&best) {
+                std::cmp::Ordering::Greater => {
+                    best = common;
+                    found.clear();
+                    found.push(c);
+                }
+                std::cmp::Ordering::Equal => found.push(c),
+                std::cmp::Ordering::Less => {}
+            }
+        }
+        match found.as_slice() {
+            [] => Suffix::None,
+            [one] => Suffix::One(one),
+            _ => Suffix::Many,
+        }
+    }
+}
+
+enum Found {
+    Tree(String),
+    Ambiguous(String),
+    Nothing(String),
+}
+
+enum Suffix<'a> {
+    One(&'a str),
+    Many,
+    None,
+}
+
+fn file_name(p: &str) -> &str {
+    p.rsplit('/').next().unwrap_or(p)
+}
+
+fn is_absolute(p: &str) -> bool {
+    p.starts_with('/') || has_drive(p)
+}
+
+fn has_drive(p: &str) -> bool {
+    let b = p.as_bytes();
+    b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':'
+}
+
+/// `path` without the prefix `root`, comparing a Windows drive letter case-insensitively.
+fn strip_prefix_ci_drive<'p>(path: &'p str, root: &str) -> Option<&'p str> {
+    if has_drive(path) && has_drive(root) {
+        let (p, r) = (path.as_bytes(), root.as_bytes());
+        if p[0].eq_ignore_ascii_case(&r[0]) {
+            return path[2..].strip_prefix(&root[2..]);
+        }
+        return None;
+    }
+    path.strip_prefix(root)
+}
+
+/// Separators to `/`, `.` and empty components dropped, `..` folded where it can be (a
+/// leading `..` of a relative path stays), surrounding white space trimmed.
+pub fn normalize(raw: &str) -> String {
+    let s = raw.trim().replace('\\', "/");
+    let absolute = s.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for c in s.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                if matches!(parts.last(), Some(&last) if last != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..");
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LineCoverage;
+
+    fn coverage(lines: &[(u32, u64)]) -> FileCoverage {
+        FileCoverage::from_entries(
+            lines.iter().map(|&(n, h)| (n, LineCoverage::new(h))).collect(),
+            LineCoverage::merge_max,
+        )
+    }
+
+    fn tree() -> Vec<String> {
+        [
+            "src/pkg/a.py",
+            "src/pkg/b.py",
+            "scripts/run.py",
+            "lib/x/util.c",
+            "lib/y/util.c",
+            "README.md",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect()
+    }
+
+    fn resolve(raw: &str, sources: &[&str], cfg: &PathsConfig) -> Resolution {
+        let t = tree();
+        let r = Resolver::new(&t, "/home/ci/proj", cfg).unwrap();
+        let sources: Vec<String> = sources.iter().map(|s| (*s).to_owned()).collect();
+        r.resolve_all(&sources, vec![(raw.to_owned(), coverage(&[(1, 1)]))])
+    }
+
+    fn resolved_path(raw: &str, sources: &[&str]) -> (String, bool) {
+        let out = resolve(raw, sources, &PathsConfig::default());
+        let p = out.report.files.keys().next().unwrap().clone();
+        let ok = !out.report.unresolved.contains(&p);
+        (p, ok)
+    }
+
+    #[test]
+    fn normalizes_separators_dots_and_parents() {
+        assert_eq!(normalize(" .\\scripts\\maths.lua "), "scripts/maths.lua");
+        assert_eq!(normalize("a/./b//c/../d"), "a/b/d");
+        assert_eq!(normalize("/x/../../y"), "/y");
+        assert_eq!(normalize("../a"), "../a");
+        assert_eq!(normalize("C:\\temp\\"), "C:/temp");
+    }
+
+    #[test]
+    fn exact_and_absolute_paths_resolve() {
+        assert_eq!(resolved_path("src/pkg/a.py", &[]), ("src/pkg/a.py".into(), true));
+        assert_eq!(
+            resolved_path("/home/ci/proj/scripts/run.py", &[]),
+            ("scripts/run.py".into(), true)
+        );
+    }
+
+    #[test]
+    fn sources_roots_are_tried_in_order() {
+        // coverage.py: filenames relative to whichever root holds them, junk roots ignored.
+        assert_eq!(
+            resolved_path("a.py", &["--source", "/home/ci/proj/scripts", "/home/ci/proj/src/pkg"]),
+            ("src/pkg/a.py".into(), true)
+        );
+        assert_eq!(resolved_path("pkg/b.py", &["src"]), ("src/pkg/b.py".into(), true));
+    }
+
+    #[test]
+    fn a_unique_suffix_matches_and_an_ambiguous_one_does_not() {
+        // Built elsewhere: the absolute root is unknown, the tail is unique.
+        assert_eq!(
+            resolved_path("/tmp/gen/proj/src/pkg/b.py", &[]),
+            ("src/pkg/b.py".into(), true)
+        );
+        assert_eq!(resolved_path("pkg/a.py", &[]), ("src/pkg/a.py".into(), true));
+        assert_eq!(resolved_path("x/util.c", &[]), ("lib/x/util.c".into(), true));
+        let out = resolve("util.c", &[], &PathsConfig::default());
+        assert_eq!(out.ambiguous, ["util.c"]);
+        assert!(out.report.unresolved.contains("util.c"));
+        // Same name, different folder: not a match.
+        assert_eq!(resolved_path("other/a.py", &[]), ("other/a.py".into(), false));
+    }
+
+    #[test]
+    fn unmatched_paths_are_kept_and_listed() {
+        let out = resolve("C:\\build\\gone.cs", &[], &PathsConfig::default());
+        assert_eq!(out.report.unresolved.iter().collect::<Vec<_>>(), ["C:/build/gone.cs"]);
+        assert_eq!(out.report.files.len(), 1);
+    }
+
+    #[test]
+    fn fixes_rewrite_prefixes_and_ignore_drops() {
+        let cfg = PathsConfig {
+            fixes: vec![("build/src/".into(), "src/".into())],
+            ignore: vec!["scripts/**".into()],
+        };
+        let out = resolve("build/src/pkg/a.py", &[], &cfg);
+        assert!(out.report.files.contains_key("src/pkg/a.py"));
+        assert!(out.report.unresolved.is_empty());
+        let out = resolve("scripts/run.py", &[], &cfg);
+        assert!(out.report.files.is_empty());
+        assert_eq!(out.ignored, ["scripts/run.py"]);
+    }
+
+    #[test]
+    fn two_spellings_of_one_file_merge_by_summing() {
+        let t = tree();
+        let cfg = PathsConfig::default();
+        let r = Resolver::new(&t, "/home/ci/proj", &cfg).unwrap();
+        let out = r.resolve_all(
+            &[],
+            vec![
+                ("src/pkg/a.py".into(), coverage(&[(1, 1), (2, 0)])),
+                ("src/pkg/./x/../a.py".into(), coverage(&[(2, 3)])),
+            ],
+        );
+        let f = &out.report.files["src/pkg/a.py"];
+        assert_eq!(f.get(2).unwrap().hits, 3);
+        assert_eq!(out.report.files.len(), 1);
+    }
+
+    #[test]
+    fn a_bad_glob_is_named() {
+        let t = tree();
+        let cfg = PathsConfig {
+            fixes: vec![],
+            ignore: vec!["a[".into()],
+        };
+        let e = Resolver::new(&t, "/", &cfg).err().unwrap();
+        assert!(e.to_string().contains("a["), "{e}");
+    }
+}
