@@ -164,3 +164,78 @@ fn whole(old_len: u32, new_len: u32) -> Vec<Hunk> {
 fn is_binary(data: &[u8]) -> bool {
     data[..data.len().min(8000)].contains(&0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::fixture::{DIFF, build};
+
+    fn hunk(old_start: u32, old_len: u32, new_start: u32, new_len: u32) -> Hunk {
+        Hunk {
+            old_start,
+            old_len,
+            new_start,
+            new_len,
+        }
+    }
+
+    fn change(old: Option<&str>, new: Option<&str>, kind: ChangeKind, hunks: Vec<Hunk>) -> FileChange {
+        FileChange {
+            old_path: old.map(str::to_owned),
+            new_path: new.map(str::to_owned),
+            kind,
+            hunks,
+        }
+    }
+
+    #[test]
+    fn diff_reports_every_kind_of_change_with_exact_hunks() {
+        let dir = build(DIFF, &[]);
+        let repo = Repo::discover(dir.path()).unwrap();
+        let (old, new) = (repo.resolve("old").unwrap(), repo.resolve("new").unwrap());
+        let mut got = repo.diff(&old, &new).unwrap();
+        got.sort_by(|a, b| {
+            let key = |c: &FileChange| c.new_path.clone().or(c.old_path.clone());
+            key(a).cmp(&key(b))
+        });
+        use ChangeKind::{Added, Deleted, Modified, Renamed};
+        let want = vec![
+            change(None, Some("add.txt"), Added, vec![hunk(1, 0, 1, 4)]),
+            // Binary: every old line is replaced by every new line.
+            change(Some("bin.dat"), Some("bin.dat"), Modified, vec![hunk(1, 2, 1, 3)]),
+            // "y\r\n" -> "Y\r\n" and "z\r\n" -> "z\n": line endings count.
+            change(Some("crlf.txt"), Some("crlf.txt"), Modified, vec![hunk(2, 2, 2, 2)]),
+            change(Some("del.txt"), None, Deleted, vec![hunk(1, 3, 1, 0)]),
+            // line 3 replaced; a line inserted after line 7 starts at old line 8.
+            change(
+                Some("mod.txt"),
+                Some("mod.txt"),
+                Modified,
+                vec![hunk(3, 1, 3, 1), hunk(8, 0, 8, 1)],
+            ),
+            // The last line lost its newline, so it changed.
+            change(Some("nonl.txt"), Some("nonl.txt"), Modified, vec![hunk(3, 1, 3, 1)]),
+            change(Some("ren.txt"), Some("ren2.txt"), Renamed, vec![]),
+            change(Some("renedit.txt"), Some("renedit2.txt"), Renamed, vec![hunk(5, 1, 5, 1)]),
+        ];
+        // mode.sh only became executable: same blob, not listed.
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn diff_of_a_commit_with_itself_is_empty() {
+        let dir = build(DIFF, &[]);
+        let repo = Repo::discover(dir.path()).unwrap();
+        let new = repo.resolve("new").unwrap();
+        assert_eq!(repo.diff(&new, &new).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn binary_is_git_s_nul_test() {
+        assert!(is_binary(b"a\0b"));
+        assert!(!is_binary(b"plain\ntext\n"));
+        let mut late = vec![b'a'; 8000];
+        late.push(0);
+        assert!(!is_binary(&late));
+    }
+}

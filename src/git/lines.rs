@@ -233,5 +233,140 @@ mod tests {
         hunks_from_pairs(&pairs, input.before.len(), input.after.len())
     }
 
+    fn hunk(old_start: u32, old_len: u32, new_start: u32, new_len: u32) -> Hunk {
+        Hunk {
+            old_start,
+            old_len,
+            new_start,
+            new_len,
+        }
+    }
+
+    fn py_fn(k: u32) -> String {
+        format!(
+            "def f_{k}(x):\n    a = x + {k}\n    if a > {k}:\n        a -= 1\n    else:\n        a += 1\n    b = a * 2\n    return b\n\n"
+        )
+    }
+
+    #[test]
+    fn equal_and_empty_inputs() {
+        assert_eq!(line_hunks(b"a\nb\n", b"a\nb\n"), vec![]);
+        assert_eq!(line_hunks(b"", b""), vec![]);
+        assert_eq!(line_hunks(b"", b"a\nb"), vec![hunk(1, 0, 1, 2)]);
+        assert_eq!(line_hunks(b"a\nb\nc\n", b""), vec![hunk(1, 3, 1, 0)]);
+    }
+
+    #[test]
+    fn lines_keep_their_terminator() {
+        assert_eq!(line_hunks(b"a\nb\n", b"a\nb"), vec![hunk(2, 1, 2, 1)]);
+        assert_eq!(line_hunks(b"a\r\nb\r\n", b"a\nb\r\n"), vec![hunk(1, 1, 1, 1)]);
+        assert_eq!(count_lines(b"a\nb"), 2);
+        assert_eq!(count_lines(b"a\nb\n"), 2);
+        assert_eq!(count_lines(b""), 0);
+    }
+
+    #[test]
+    fn an_empty_side_starts_at_the_line_after_the_region() {
+        assert_eq!(line_hunks(b"a\nc\n", b"a\nb\nc\n"), vec![hunk(2, 0, 2, 1)]);
+        assert_eq!(line_hunks(b"a\nb\nc\n", b"a\nc\n"), vec![hunk(2, 1, 2, 0)]);
+        assert_eq!(line_hunks(b"a\n", b"a\nb\n"), vec![hunk(2, 0, 2, 1)]);
+    }
+
+    #[test]
+    fn a_function_deleted_between_near_identical_ones_is_deleted_whole() {
+        let old = format!("{}{}{}", py_fn(1), py_fn(2), py_fn(3));
+        let new = format!("{}{}", py_fn(1), py_fn(3));
+        // f_2 is old lines 10..=18; nothing of f_1 or f_3 moves.
+        assert_eq!(line_hunks(old.as_bytes(), new.as_bytes()), vec![hunk(10, 9, 10, 0)]);
+        let inserted = format!("{}{}{}", py_fn(1), py_fn(7), py_fn(3));
+        assert_eq!(
+            line_hunks(new.as_bytes(), inserted.as_bytes()),
+            vec![hunk(10, 0, 10, 9)]
+        );
+    }
+
+    #[test]
+    fn braces_of_a_deleted_c_function_stay_with_their_own_function() {
+        let c_fn = |name: &str| {
+            format!("int {name}(int x) {{\n    if (x) {{\n        return 1;\n    }}\n    return 0;\n}}\n\n")
+        };
+        let old = format!("{}{}{}", c_fn("alpha"), c_fn("beta"), c_fn("gamma"));
+        let new = format!("{}{}", c_fn("alpha"), c_fn("gamma"));
+        assert_eq!(line_hunks(old.as_bytes(), new.as_bytes()), vec![hunk(8, 7, 8, 0)]);
+    }
+
+    #[test]
+    fn a_deleted_and_an_inserted_function_do_not_trade_tails() {
+        // f_2 deleted, f_9 inserted after f_3. Myers pairs f_2's head with f_3's and so on,
+        // carrying every tail to the wrong function; the anchors keep each function whole.
+        let old = format!("{}{}{}{}", py_fn(1), py_fn(2), py_fn(3), py_fn(4));
+        let new = format!("{}{}{}{}", py_fn(1), py_fn(3), py_fn(9), py_fn(4));
+        let want = vec![hunk(10, 9, 10, 0), hunk(28, 0, 19, 9)];
+        assert_eq!(line_hunks(old.as_bytes(), new.as_bytes()), want);
+        let myers = imara_hunks(old.as_bytes(), new.as_bytes(), Algorithm::Myers, true);
+        assert_ne!(myers, want, "the input must be one Myers gets wrong");
+    }
+
+    /// Old line -> new line for every line outside the hunks, checking the hunks' shape.
+    fn mapping(hunks: &[Hunk], old_len: u32, new_len: u32) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        let (mut o, mut n) = (1u32, 1u32);
+        for h in hunks {
+            assert!(h.old_len > 0 || h.new_len > 0, "empty hunk {h:?}");
+            assert!(h.old_start >= o && h.new_start >= n, "unsorted or overlapping {hunks:?}");
+            assert_eq!(h.old_start - o, h.new_start - n, "unequal unchanged run before {h:?}");
+            while o < h.old_start {
+                out.push((o, n));
+                o += 1;
+                n += 1;
+            }
+            o += h.old_len;
+            n += h.new_len;
+        }
+        assert!(o <= old_len + 1 && n <= new_len + 1);
+        assert_eq!(old_len + 1 - o, new_len + 1 - n, "unequal unchanged tail");
+        while o <= old_len {
+            out.push((o, n));
+            o += 1;
+            n += 1;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn hunks_are_a_valid_alignment(
+            old in proptest::collection::vec(0u8..6, 0..40),
+            new in proptest::collection::vec(0u8..6, 0..40),
+            old_nl in proptest::bool::ANY,
+            new_nl in proptest::bool::ANY,
+        ) {
+            // Few distinct lines so that repeats are common; "x\n" and "x" differ.
+            let text = |ids: &[u8], nl: bool| {
+                let mut s: Vec<u8> = ids.iter().flat_map(|i| [b'a' + i, b'\n']).collect();
+                if !nl && !s.is_empty() {
+                    s.pop();
+                }
+                s
+            };
+            let (a, b) = (text(&old, old_nl), text(&new, new_nl));
+            let hunks = line_hunks(&a, &b);
+            let (la, lb) = (split_lines(&a), split_lines(&b));
+            let map = mapping(&hunks, la.len() as u32, lb.len() as u32);
+            for (o, n) in &map {
+                proptest::prop_assert_eq!(la[*o as usize - 1], lb[*n as usize - 1]);
+            }
+            // Every line is either unchanged or inside a hunk, on both sides.
+            let changed_old: u32 = hunks.iter().map(|h| h.old_len).sum();
+            let changed_new: u32 = hunks.iter().map(|h| h.new_len).sum();
+            proptest::prop_assert_eq!(map.len() as u32 + changed_old, la.len() as u32);
+            proptest::prop_assert_eq!(map.len() as u32 + changed_new, lb.len() as u32);
+            // Equal inputs have no hunks.
+            if a == b {
+                proptest::prop_assert!(hunks.is_empty());
+            }
+        }
+    }
+
     include!("lines_bench.rs");
 }
