@@ -69,7 +69,10 @@ impl Repo {
                 previous_id,
                 entry_mode,
                 id,
-            } => match (previous_entry_mode.is_blob_or_symlink(), entry_mode.is_blob_or_symlink()) {
+            } => match (
+                previous_entry_mode.is_blob_or_symlink(),
+                entry_mode.is_blob_or_symlink(),
+            ) {
                 // A mode-only change leaves every line where it was.
                 (true, true) if previous_id == id => return Ok(None),
                 (true, true) => FileChange {
@@ -92,7 +95,10 @@ impl Repo {
                 copy,
                 ..
             } => {
-                if copy || !source_entry_mode.is_blob_or_symlink() || !entry_mode.is_blob_or_symlink() {
+                if copy
+                    || !source_entry_mode.is_blob_or_symlink()
+                    || !entry_mode.is_blob_or_symlink()
+                {
                     return Ok(None);
                 }
                 let hunks = if source_id == id {
@@ -169,6 +175,7 @@ fn is_binary(data: &[u8]) -> bool {
 mod tests {
     use super::*;
     use crate::git::fixture::{DIFF, build};
+    use ChangeKind::{Added, Deleted, Modified, Renamed};
 
     fn hunk(old_start: u32, old_len: u32, new_start: u32, new_len: u32) -> Hunk {
         Hunk {
@@ -179,7 +186,12 @@ mod tests {
         }
     }
 
-    fn change(old: Option<&str>, new: Option<&str>, kind: ChangeKind, hunks: Vec<Hunk>) -> FileChange {
+    fn change(
+        old: Option<&str>,
+        new: Option<&str>,
+        kind: ChangeKind,
+        hunks: Vec<Hunk>,
+    ) -> FileChange {
         FileChange {
             old_path: old.map(str::to_owned),
             new_path: new.map(str::to_owned),
@@ -198,13 +210,22 @@ mod tests {
             let key = |c: &FileChange| c.new_path.clone().or(c.old_path.clone());
             key(a).cmp(&key(b))
         });
-        use ChangeKind::{Added, Deleted, Modified, Renamed};
         let want = vec![
             change(None, Some("add.txt"), Added, vec![hunk(1, 0, 1, 4)]),
             // Binary: every old line is replaced by every new line.
-            change(Some("bin.dat"), Some("bin.dat"), Modified, vec![hunk(1, 2, 1, 3)]),
+            change(
+                Some("bin.dat"),
+                Some("bin.dat"),
+                Modified,
+                vec![hunk(1, 2, 1, 3)],
+            ),
             // "y\r\n" -> "Y\r\n" and "z\r\n" -> "z\n": line endings count.
-            change(Some("crlf.txt"), Some("crlf.txt"), Modified, vec![hunk(2, 2, 2, 2)]),
+            change(
+                Some("crlf.txt"),
+                Some("crlf.txt"),
+                Modified,
+                vec![hunk(2, 2, 2, 2)],
+            ),
             change(Some("del.txt"), None, Deleted, vec![hunk(1, 3, 1, 0)]),
             // line 3 replaced; a line inserted after line 7 starts at old line 8.
             change(
@@ -214,9 +235,19 @@ mod tests {
                 vec![hunk(3, 1, 3, 1), hunk(8, 0, 8, 1)],
             ),
             // The last line lost its newline, so it changed.
-            change(Some("nonl.txt"), Some("nonl.txt"), Modified, vec![hunk(3, 1, 3, 1)]),
+            change(
+                Some("nonl.txt"),
+                Some("nonl.txt"),
+                Modified,
+                vec![hunk(3, 1, 3, 1)],
+            ),
             change(Some("ren.txt"), Some("ren2.txt"), Renamed, vec![]),
-            change(Some("renedit.txt"), Some("renedit2.txt"), Renamed, vec![hunk(5, 1, 5, 1)]),
+            change(
+                Some("renedit.txt"),
+                Some("renedit2.txt"),
+                Renamed,
+                vec![hunk(5, 1, 5, 1)],
+            ),
         ];
         // mode.sh only became executable: same blob, not listed.
         assert_eq!(got, want);

@@ -8,10 +8,15 @@ use std::process::Command;
 /// with no global or system git config and fixed identities; extra `env` is passed along.
 pub(crate) fn build(script: &str, env: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary directory can be created");
-    let out = hermetic(Command::new("sh").arg("-c").arg(script).current_dir(dir.path()))
-        .envs(env.iter().copied())
-        .output()
-        .expect("sh runs");
+    let out = hermetic(
+        Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .current_dir(dir.path()),
+    )
+    .envs(env.iter().copied())
+    .output()
+    .expect("sh runs");
     assert!(
         out.status.success(),
         "fixture script failed: {}",
@@ -25,8 +30,15 @@ pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let out = hermetic(Command::new("git").arg("-C").arg(dir).args(args))
         .output()
         .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("git prints UTF-8 here").trim().to_owned()
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("git prints UTF-8 here")
+        .trim()
+        .to_owned()
 }
 
 fn hermetic(cmd: &mut Command) -> &mut Command {

@@ -85,7 +85,11 @@ mod tests {
             err.to_string(),
             format!("history is shallow at {head}; fetch more with git fetch --unshallow")
         );
-        assert!(!Repo::discover(&dir.path().join("src")).unwrap().is_shallow());
+        assert!(
+            !Repo::discover(&dir.path().join("src"))
+                .unwrap()
+                .is_shallow()
+        );
     }
 
     #[test]
@@ -119,8 +123,14 @@ mod tests {
     fn unrelated_histories_have_no_merge_base() {
         let dir = build(HISTORY, &[]);
         let repo = Repo::discover(&dir.path().join("src")).unwrap();
-        let (a, b) = (repo.resolve("main").unwrap(), repo.resolve("lonely").unwrap());
+        let (a, b) = (
+            repo.resolve("main").unwrap(),
+            repo.resolve("lonely").unwrap(),
+        );
         let err = repo.merge_base(&a, &b).unwrap_err();
-        assert_eq!(err.to_string(), format!("commits {a} and {b} have no common ancestor"));
+        assert_eq!(
+            err.to_string(),
+            format!("commits {a} and {b} have no common ancestor")
+        );
     }
 }

@@ -22,6 +22,10 @@ pub(crate) fn split_lines(data: &[u8]) -> Vec<&[u8]> {
 }
 
 /// How many lines [`split_lines`] finds, without collecting them.
+#[expect(
+    clippy::naive_bytecount,
+    reason = "added and deleted files are counted once each; not worth a bytecount dependency"
+)]
 pub(crate) fn count_lines(data: &[u8]) -> u32 {
     let newlines = data.iter().filter(|&&b| b == b'\n').count();
     let unterminated = usize::from(data.last().is_some_and(|&b| b != b'\n'));
@@ -86,7 +90,15 @@ fn patience(a: &[Token], b: &[Token], num_tokens: u32) -> Vec<(u32, u32)> {
                 pairs.push((a1 as u32, b1 as u32));
             }
             if a0 < a1 && b0 < b1 {
-                fallback(&a[a0..a1], &b[b0..b1], num_tokens, &mut diff, a0, b0, &mut pairs);
+                fallback(
+                    &a[a0..a1],
+                    &b[b0..b1],
+                    num_tokens,
+                    &mut diff,
+                    a0,
+                    b0,
+                    &mut pairs,
+                );
             }
             continue;
         }
@@ -259,7 +271,10 @@ mod tests {
     #[test]
     fn lines_keep_their_terminator() {
         assert_eq!(line_hunks(b"a\nb\n", b"a\nb"), vec![hunk(2, 1, 2, 1)]);
-        assert_eq!(line_hunks(b"a\r\nb\r\n", b"a\nb\r\n"), vec![hunk(1, 1, 1, 1)]);
+        assert_eq!(
+            line_hunks(b"a\r\nb\r\n", b"a\nb\r\n"),
+            vec![hunk(1, 1, 1, 1)]
+        );
         assert_eq!(count_lines(b"a\nb"), 2);
         assert_eq!(count_lines(b"a\nb\n"), 2);
         assert_eq!(count_lines(b""), 0);
@@ -277,7 +292,10 @@ mod tests {
         let old = format!("{}{}{}", py_fn(1), py_fn(2), py_fn(3));
         let new = format!("{}{}", py_fn(1), py_fn(3));
         // f_2 is old lines 10..=18; nothing of f_1 or f_3 moves.
-        assert_eq!(line_hunks(old.as_bytes(), new.as_bytes()), vec![hunk(10, 9, 10, 0)]);
+        assert_eq!(
+            line_hunks(old.as_bytes(), new.as_bytes()),
+            vec![hunk(10, 9, 10, 0)]
+        );
         let inserted = format!("{}{}{}", py_fn(1), py_fn(7), py_fn(3));
         assert_eq!(
             line_hunks(new.as_bytes(), inserted.as_bytes()),
@@ -288,11 +306,16 @@ mod tests {
     #[test]
     fn braces_of_a_deleted_c_function_stay_with_their_own_function() {
         let c_fn = |name: &str| {
-            format!("int {name}(int x) {{\n    if (x) {{\n        return 1;\n    }}\n    return 0;\n}}\n\n")
+            format!(
+                "int {name}(int x) {{\n    if (x) {{\n        return 1;\n    }}\n    return 0;\n}}\n\n"
+            )
         };
         let old = format!("{}{}{}", c_fn("alpha"), c_fn("beta"), c_fn("gamma"));
         let new = format!("{}{}", c_fn("alpha"), c_fn("gamma"));
-        assert_eq!(line_hunks(old.as_bytes(), new.as_bytes()), vec![hunk(8, 7, 8, 0)]);
+        assert_eq!(
+            line_hunks(old.as_bytes(), new.as_bytes()),
+            vec![hunk(8, 7, 8, 0)]
+        );
     }
 
     #[test]
@@ -313,8 +336,15 @@ mod tests {
         let (mut o, mut n) = (1u32, 1u32);
         for h in hunks {
             assert!(h.old_len > 0 || h.new_len > 0, "empty hunk {h:?}");
-            assert!(h.old_start >= o && h.new_start >= n, "unsorted or overlapping {hunks:?}");
-            assert_eq!(h.old_start - o, h.new_start - n, "unequal unchanged run before {h:?}");
+            assert!(
+                h.old_start >= o && h.new_start >= n,
+                "unsorted or overlapping {hunks:?}"
+            );
+            assert_eq!(
+                h.old_start - o,
+                h.new_start - n,
+                "unequal unchanged run before {h:?}"
+            );
             while o < h.old_start {
                 out.push((o, n));
                 o += 1;

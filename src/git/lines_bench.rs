@@ -18,7 +18,7 @@ fn map_line(hunks: &[Hunk], l: u32) -> Option<u32> {
     Some((i64::from(l) + delta) as u32)
 }
 
-/// filename -> line -> hits, from a Cobertura file written by gen_cobertura.py.
+/// filename -> line -> hits, from a Cobertura file written by `gen_cobertura.py`.
 fn xml_hits(path: &std::path::Path) -> HashMap<String, HashMap<u32, u32>> {
     let text = std::fs::read_to_string(path).unwrap();
     let attr = |line: &str, name: &str| -> Option<String> {
@@ -49,7 +49,7 @@ fn def_key(line: &str) -> Option<&str> {
     rest[..end].bytes().all(|b| b.is_ascii_digit()).then_some(&rest[..end])
 }
 
-/// bench.py truth_map: where each line of a function f_K goes, by its offset in f_K.
+/// `bench.py` `truth_map`: where each line of a function `f_K` goes, by its offset in `f_K`.
 fn truth_map(a: &[&str], b: &[&str]) -> HashMap<u32, u32> {
     let starts_b: HashMap<&str, usize> =
         b.iter().enumerate().filter_map(|(i, t)| def_key(t).map(|k| (k, i + 1))).collect();
@@ -103,10 +103,11 @@ fn bench_false_lost() {
             let (la, lb): (Vec<&str>, Vec<&str>) = (sa.lines().collect(), sb.lines().collect());
             let tm = truth_map(&la, &lb);
             for (&ln, &hits) in &x1[f] {
-                if let Some(&t) = tm.get(&ln) {
-                    if hits > 0 && x2[f].get(&t).copied().unwrap_or(1) == 0 {
-                        true_lost.insert((f.clone(), t));
-                    }
+                if let Some(&t) = tm.get(&ln)
+                    && hits > 0
+                    && x2[f].get(&t).copied().unwrap_or(1) == 0
+                {
+                    true_lost.insert((f.clone(), t));
                 }
             }
         }
@@ -120,23 +121,14 @@ fn bench_false_lost() {
                     if hits == 0 {
                         continue;
                     }
-                    if let Some(j) = map_line(hunks, ln) {
-                        if x2[f].get(&j) == Some(&0) {
-                            got.insert((f.clone(), j));
-                        }
+                    if let Some(j) = map_line(hunks, ln)
+                        && x2[f].get(&j) == Some(&0)
+                    {
+                        got.insert((f.clone(), j));
                     }
                 }
             }
             let false_lost = got.difference(&true_lost).count();
-            if std::env::var_os("BENCH_DEBUG").is_some() && name.starts_with("line_hunks") {
-                let mut shown = 0;
-                for (f, j) in got.difference(&true_lost) {
-                    if shown > 2 { break; }
-                    shown += 1;
-                    let idx = files.iter().position(|x| &x.0 == f).unwrap();
-                    eprintln!("FALSE {f}:{j} hunks {:?}", all[idx]);
-                }
-            }
             let missed = true_lost.difference(&got).count();
             eprintln!(
                 "{set}: {name:38} files {:5} reported {:5} false {:4} missed {:4} time {:?} ({:.1} us/file)",

@@ -101,14 +101,13 @@ impl Repo {
                     source,
                 })
         };
-        if let Some(origin_head) = find("refs/remotes/origin/HEAD")? {
-            if let gix::refs::TargetRef::Symbolic(target) = origin_head.target() {
-                let full = target.as_bstr().to_string();
-                if let Some(short) = full.strip_prefix("refs/remotes/") {
-                    return Ok(short.to_owned());
-                }
-                return Ok(full);
-            }
+        if let Some(origin_head) = find("refs/remotes/origin/HEAD")?
+            && let gix::refs::TargetRef::Symbolic(target) = origin_head.target()
+        {
+            let full = target.as_bstr().to_string();
+            return Ok(full
+                .strip_prefix("refs/remotes/")
+                .map_or_else(|| full.clone(), str::to_owned));
         }
         for branch in ["main", "master"] {
             if find(&format!("refs/heads/{branch}"))?.is_some() {
@@ -153,7 +152,10 @@ mod tests {
         let dir = build(HISTORY, &[]);
         let src = dir.path().join("src");
         let repo = Repo::discover(&src.join("lib/deep")).unwrap();
-        assert_eq!(repo.workdir().unwrap().canonicalize().unwrap(), src.canonicalize().unwrap());
+        assert_eq!(
+            repo.workdir().unwrap().canonicalize().unwrap(),
+            src.canonicalize().unwrap()
+        );
         assert_eq!(
             repo.common_dir().canonicalize().unwrap(),
             src.join(".git").canonicalize().unwrap()
@@ -171,7 +173,16 @@ mod tests {
         let dir = build(HISTORY, &[]);
         let src = dir.path().join("src");
         let repo = Repo::discover(&src).unwrap();
-        for rev in ["main", "x", "v1", "v1-annotated", "HEAD", "HEAD~1", "HEAD^2", "lonely"] {
+        for rev in [
+            "main",
+            "x",
+            "v1",
+            "v1-annotated",
+            "HEAD",
+            "HEAD~1",
+            "HEAD^2",
+            "lonely",
+        ] {
             let want = git(&src, &["rev-parse", &format!("{rev}^{{commit}}")]);
             assert_eq!(repo.resolve(rev).unwrap().as_str(), want, "{rev}");
         }
@@ -180,7 +191,10 @@ mod tests {
         let err = repo.resolve("no-such-branch").unwrap_err();
         assert_eq!(err.to_string(), "unknown revision 'no-such-branch'");
         let tree = git(&src, &["rev-parse", "HEAD^{tree}"]);
-        assert!(matches!(repo.resolve(&tree), Err(GitError::NotACommit { .. })));
+        assert!(matches!(
+            repo.resolve(&tree),
+            Err(GitError::NotACommit { .. })
+        ));
     }
 
     #[test]
@@ -193,15 +207,24 @@ mod tests {
             ["a.txt", "lib/deep/b.txt", "link", "m.txt", "x.txt"]
         );
         let v1 = repo.resolve("v1").unwrap();
-        assert_eq!(repo.tree_files(&v1).unwrap(), ["a.txt", "lib/deep/b.txt", "link"]);
+        assert_eq!(
+            repo.tree_files(&v1).unwrap(),
+            ["a.txt", "lib/deep/b.txt", "link"]
+        );
     }
 
     #[test]
     fn commit_time_is_the_committer_time() {
         let dir = build(HISTORY, &[]);
         let repo = Repo::discover(&dir.path().join("src")).unwrap();
-        assert_eq!(repo.commit_time(&repo.resolve("v1").unwrap()).unwrap(), 1_000_000_000);
-        assert_eq!(repo.commit_time(&repo.resolve("main").unwrap()).unwrap(), 1_000_000_500);
+        assert_eq!(
+            repo.commit_time(&repo.resolve("v1").unwrap()).unwrap(),
+            1_000_000_000
+        );
+        assert_eq!(
+            repo.commit_time(&repo.resolve("main").unwrap()).unwrap(),
+            1_000_000_500
+        );
     }
 
     #[test]
@@ -221,6 +244,9 @@ mod tests {
         git(other.path(), &["checkout", "-q", "trunk"]);
         git(other.path(), &["branch", "-q", "-D", "master"]);
         let repo = Repo::discover(other.path()).unwrap();
-        assert!(matches!(repo.default_branch(), Err(GitError::NoDefaultBranch)));
+        assert!(matches!(
+            repo.default_branch(),
+            Err(GitError::NoDefaultBranch)
+        ));
     }
 }
