@@ -35,9 +35,86 @@ pub(crate) fn count_lines(data: &[u8]) -> u32 {
 /// The changed regions between `old` and `new`, sorted and non-overlapping, in the
 /// convention of [`Hunk`] (an empty side starts at the number of the first line after it).
 pub fn line_hunks(old: &[u8], new: &[u8]) -> Vec<Hunk> {
-    let (a, b, num_tokens) = intern(&split_lines(old), &split_lines(new));
-    let pairs = patience(&a, &b, num_tokens);
+    let (old_lines, new_lines) = (split_lines(old), split_lines(new));
+    let (a, b, num_tokens) = intern(&old_lines, &new_lines);
+    let mut pairs = patience(&a, &b, num_tokens);
+    release_bodies_of_replaced_headers(&mut pairs, &a, &b, num_tokens, &old_lines, &new_lines);
     hunks_from_pairs(&pairs, a.len(), b.len())
+}
+
+/// Leading spaces and tabs; `None` for a blank line.
+fn indent(line: &[u8]) -> Option<usize> {
+    let n = line
+        .iter()
+        .take_while(|&&c| c == b' ' || c == b'\t')
+        .count();
+    line[n..]
+        .iter()
+        .any(|c| !c.is_ascii_whitespace())
+        .then_some(n)
+}
+
+/// When a change replaces a block's header (`def f_1(x):` by `def f_9(x):`), the indented
+/// body right after it that consists only of lines repeated elsewhere in both files
+/// (`return b`, blank lines) matches only by coincidence: it is the old block's body, gone
+/// with its header, and the new block's body, new with it. Those pairs are released so
+/// that the old body's coverage is dropped instead of landing on another function's lines.
+/// A body with any line unique to it keeps its pairs (an edited header of the same block),
+/// and so does the body after a one-line replacement (`if a > 1:` edited to `if a > 2:`).
+fn release_bodies_of_replaced_headers(
+    pairs: &mut Vec<(u32, u32)>,
+    a: &[Token],
+    b: &[Token],
+    num_tokens: u32,
+    old: &[&[u8]],
+    new: &[&[u8]],
+) {
+    let mut count = vec![(0u32, 0u32); num_tokens as usize];
+    for t in a {
+        count[t.0 as usize].0 += 1;
+    }
+    for t in b {
+        count[t.0 as usize].1 += 1;
+    }
+    let repeated = |t: Token| count[t.0 as usize].0 > 1 && count[t.0 as usize].1 > 1;
+    let min_indent = |lines: &[&[u8]]| lines.iter().filter_map(|l| indent(l)).min();
+    let mut release = vec![false; pairs.len()];
+    // (i, j): the next position after the previous pair, on each side.
+    let (mut i, mut j) = (0u32, 0u32);
+    for k in 0..pairs.len() {
+        let (pi, pj) = pairs[k];
+        // A one-line replacement is an edit (a changed condition), not a new block; its
+        // body keeps its pairs.
+        let replaced = pi > i + 1 && pj > j + 1;
+        if replaced {
+            let header = min_indent(&old[i as usize..pi as usize])
+                .zip(min_indent(&new[j as usize..pj as usize]));
+            if let Some((ho, hn)) = header {
+                let h = ho.max(hn);
+                let body = pairs[k..]
+                    .iter()
+                    .enumerate()
+                    .take_while(|&(n, &(x, y))| {
+                        x == pi + n as u32
+                            && indent(old[x as usize]).is_none_or(|d| d > h)
+                            && y == pj + n as u32
+                    })
+                    .count();
+                let all_repeated = pairs[k..k + body]
+                    .iter()
+                    .all(|&(x, _)| repeated(a[x as usize]));
+                let any_indented = pairs[k..k + body]
+                    .iter()
+                    .any(|&(x, _)| indent(old[x as usize]).is_some());
+                if body > 0 && all_repeated && any_indented {
+                    release[k..k + body].iter_mut().for_each(|r| *r = true);
+                }
+            }
+        }
+        (i, j) = (pi + 1, pj + 1);
+    }
+    let mut keep = release.iter().map(|r| !r);
+    pairs.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Maps each distinct line to a token; returns both token sequences and the token count.
@@ -330,6 +407,31 @@ mod tests {
         assert_ne!(myers, want, "the input must be one Myers gets wrong");
     }
 
+    #[test]
+    fn a_function_replaced_in_place_takes_its_body_along() {
+        let old = format!("{}{}{}", py_fn(1), py_fn(2), py_fn(3));
+        let new = format!("{}{}{}", py_fn(1), py_fn(9), py_fn(3));
+        // f_2's body is the same text as f_9's, but it is not the same code.
+        assert_eq!(
+            line_hunks(old.as_bytes(), new.as_bytes()),
+            vec![hunk(10, 9, 10, 9)]
+        );
+    }
+
+    #[test]
+    fn an_edited_line_keeps_the_repeated_lines_after_it() {
+        let old = format!("{}{}", py_fn(1), py_fn(2));
+        let cond = old.replace("    if a > 2:", "    if a >= 2:");
+        assert_eq!(
+            line_hunks(old.as_bytes(), cond.as_bytes()),
+            vec![hunk(12, 1, 12, 1)]
+        );
+        // A renamed function with a body of its own is the same function.
+        let renamed = b"def f(x):\n    y = x * 7\n    return y\n";
+        let new = b"def g(x, z):\n    y = x * 7\n    return y\n";
+        assert_eq!(line_hunks(renamed, new), vec![hunk(1, 1, 1, 1)]);
+    }
+
     /// Old line -> new line for every line outside the hunks, checking the hunks' shape.
     fn mapping(hunks: &[Hunk], old_len: u32, new_len: u32) -> Vec<(u32, u32)> {
         let mut out = Vec::new();
@@ -371,9 +473,11 @@ mod tests {
             old_nl in proptest::bool::ANY,
             new_nl in proptest::bool::ANY,
         ) {
-            // Few distinct lines so that repeats are common; "x\n" and "x" differ.
+            // Few distinct lines so that repeats are common, indented so that block bodies
+            // occur, and "x\n" differs from "x".
+            const LINES: [&[u8]; 6] = [b"a\n", b"b\n", b"  c\n", b"    d\n", b"\n", b"  a\n"];
             let text = |ids: &[u8], nl: bool| {
-                let mut s: Vec<u8> = ids.iter().flat_map(|i| [b'a' + i, b'\n']).collect();
+                let mut s: Vec<u8> = ids.iter().flat_map(|&i| LINES[usize::from(i)].iter().copied()).collect();
                 if !nl && !s.is_empty() {
                     s.pop();
                 }
