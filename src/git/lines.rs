@@ -63,55 +63,50 @@ fn indent(line: &[u8]) -> Option<usize> {
 /// and so does the body after a one-line replacement (`if a > 1:` edited to `if a > 2:`).
 fn release_bodies_of_replaced_headers(
     pairs: &mut Vec<(u32, u32)>,
-    a: &[Token],
-    b: &[Token],
+    old_tokens: &[Token],
+    new_tokens: &[Token],
     num_tokens: u32,
     old: &[&[u8]],
     new: &[&[u8]],
 ) {
     let mut count = vec![(0u32, 0u32); num_tokens as usize];
-    for t in a {
+    for t in old_tokens {
         count[t.0 as usize].0 += 1;
     }
-    for t in b {
+    for t in new_tokens {
         count[t.0 as usize].1 += 1;
     }
     let repeated = |t: Token| count[t.0 as usize].0 > 1 && count[t.0 as usize].1 > 1;
     let min_indent = |lines: &[&[u8]]| lines.iter().filter_map(|l| indent(l)).min();
     let mut release = vec![false; pairs.len()];
-    // (i, j): the next position after the previous pair, on each side.
-    let (mut i, mut j) = (0u32, 0u32);
-    for k in 0..pairs.len() {
-        let (pi, pj) = pairs[k];
+    // The first line after the previous pair, on each side.
+    let (mut old_next, mut new_next) = (0u32, 0u32);
+    for at in 0..pairs.len() {
+        let (old_at, new_at) = pairs[at];
         // A one-line replacement is an edit (a changed condition), not a new block; its
         // body keeps its pairs.
-        let replaced = pi > i + 1 && pj > j + 1;
-        if replaced {
-            let header = min_indent(&old[i as usize..pi as usize])
-                .zip(min_indent(&new[j as usize..pj as usize]));
-            if let Some((ho, hn)) = header {
-                let h = ho.max(hn);
-                let body = pairs[k..]
-                    .iter()
-                    .enumerate()
-                    .take_while(|&(n, &(x, y))| {
-                        x == pi + n as u32
-                            && indent(old[x as usize]).is_none_or(|d| d > h)
-                            && y == pj + n as u32
-                    })
-                    .count();
-                let all_repeated = pairs[k..k + body]
-                    .iter()
-                    .all(|&(x, _)| repeated(a[x as usize]));
-                let any_indented = pairs[k..k + body]
-                    .iter()
-                    .any(|&(x, _)| indent(old[x as usize]).is_some());
-                if body > 0 && all_repeated && any_indented {
-                    release[k..k + body].iter_mut().for_each(|r| *r = true);
-                }
+        let replaced = old_at > old_next + 1 && new_at > new_next + 1;
+        let header = min_indent(&old[old_next as usize..old_at as usize])
+            .zip(min_indent(&new[new_next as usize..new_at as usize]));
+        if let (true, Some((old_indent, new_indent))) = (replaced, header) {
+            let header_indent = old_indent.max(new_indent);
+            let body_len = pairs[at..]
+                .iter()
+                .enumerate()
+                .take_while(|&(offset, &(x, y))| {
+                    x == old_at + offset as u32
+                        && y == new_at + offset as u32
+                        && indent(old[x as usize]).is_none_or(|d| d > header_indent)
+                })
+                .count();
+            let body = &pairs[at..at + body_len];
+            let all_repeated = body.iter().all(|&(x, _)| repeated(old_tokens[x as usize]));
+            let any_indented = body.iter().any(|&(x, _)| indent(old[x as usize]).is_some());
+            if body_len > 0 && all_repeated && any_indented {
+                release[at..at + body_len].fill(true);
             }
         }
-        (i, j) = (pi + 1, pj + 1);
+        (old_next, new_next) = (old_at + 1, new_at + 1);
     }
     let mut keep = release.iter().map(|r| !r);
     pairs.retain(|_| keep.next().unwrap_or(true));
