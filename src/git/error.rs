@@ -1,0 +1,40 @@
+//! Why a git read failed, naming the directory, revision or commit involved.
+
+use std::path::PathBuf;
+
+/// Errors of the `git` stage.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("'{}' is not in a git repository", dir.display())]
+    NotARepository {
+        dir: PathBuf,
+        #[source]
+        source: gix::Error,
+    },
+    #[error("unknown revision '{rev}'")]
+    UnknownRevision {
+        rev: String,
+        #[source]
+        source: gix::Error,
+    },
+    #[error("revision '{rev}' does not name a commit")]
+    NotACommit {
+        rev: String,
+        #[source]
+        source: gix::Error,
+    },
+    #[error("history is shallow at {commit}; fetch more with git fetch --unshallow")]
+    Shallow { commit: String },
+    #[error("commits {a} and {b} have no common ancestor")]
+    NoMergeBase { a: String, b: String },
+    #[error(
+        "no default branch: refs/remotes/origin/HEAD, refs/heads/main and refs/heads/master are all missing"
+    )]
+    NoDefaultBranch,
+    #[error("could not read {what}")]
+    Read {
+        what: String,
+        #[source]
+        source: gix::Error,
+    },
+}
