@@ -91,7 +91,7 @@ pub fn decode(bytes: &[u8]) -> Result<FileCoverage, CodecError> {
     let mut r = Reader { bytes, pos: 0 };
     match r.byte()? {
         VERSION => {}
-        _ => return Err(r.error_at(0, "unknown coverage encoding version")),
+        _ => return Err(err(0, "unknown coverage encoding version")),
     }
     // Each name needs at least its length byte, each line two bytes, each branch two bytes:
     // bounding counts by what is left keeps corrupt counts from allocating gigabytes.
@@ -101,11 +101,10 @@ pub fn decode(bytes: &[u8]) -> Result<FileCoverage, CodecError> {
         let len = r.count(1, "branch name length exceeds the data")?;
         let start = r.pos;
         let raw = r.take(len)?;
-        let name = std::str::from_utf8(raw)
-            .map_err(|_| CodecError {
-                offset: start,
-                what: "branch name is not UTF-8",
-            })?;
+        let name = std::str::from_utf8(raw).map_err(|_| CodecError {
+            offset: start,
+            what: "branch name is not UTF-8",
+        })?;
         names.push(name.to_owned());
     }
     let line_count = r.count(2, "line count exceeds the data")?;
@@ -116,11 +115,11 @@ pub fn decode(bytes: &[u8]) -> Result<FileCoverage, CodecError> {
         let head = r.varint()?;
         let delta = head >> 2;
         if delta == 0 {
-            return Err(r.error_at(start, "line number does not increase"));
+            return Err(err(start, "line number does not increase"));
         }
         let n = prev + delta;
         let Ok(line_no) = LineNo::try_from(n) else {
-            return Err(r.error_at(start, "line number is too large"));
+            return Err(err(start, "line number is too large"));
         };
         prev = n;
         let hits = r.varint()?;
@@ -134,7 +133,7 @@ pub fn decode(bytes: &[u8]) -> Result<FileCoverage, CodecError> {
                     (Ok(covered), Ok(total)) if covered <= total => {
                         Some(Branches::Counts { covered, total })
                     }
-                    _ => return Err(r.error_at(at, "branch counts are not covered <= total")),
+                    _ => return Err(err(at, "branch counts are not covered <= total")),
                 }
             }
             KIND_NAMED => {
@@ -144,22 +143,24 @@ pub fn decode(bytes: &[u8]) -> Result<FileCoverage, CodecError> {
                     let at = r.pos;
                     let index = r.varint()?;
                     let Some(name) = usize::try_from(index).ok().and_then(|i| names.get(i)) else {
-                        return Err(r.error_at(at, "branch name index out of range"));
+                        return Err(err(at, "branch name index out of range"));
                     };
-                    if v.last().is_some_and(|(last, _)| last.as_str() >= name.as_str()) {
-                        return Err(r.error_at(at, "branch names are not sorted and unique"));
+                    if v.last()
+                        .is_some_and(|(last, _)| last.as_str() >= name.as_str())
+                    {
+                        return Err(err(at, "branch names are not sorted and unique"));
                     }
                     let taken = r.varint()?;
                     v.push((name.clone(), taken));
                 }
                 Some(Branches::Named(v))
             }
-            _ => return Err(r.error_at(start, "unknown branch kind")),
+            _ => return Err(err(start, "unknown branch kind")),
         };
         lines.push((line_no, LineCoverage { hits, branches }));
     }
     if r.pos != bytes.len() {
-        return Err(r.error_at(r.pos, "trailing bytes after the last line"));
+        return Err(err(r.pos, "trailing bytes after the last line"));
     }
     FileCoverage::from_sorted(lines).ok_or(CodecError {
         offset: 0,
@@ -177,6 +178,10 @@ pub fn hash(bytes: &[u8]) -> u64 {
         .fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME))
 }
 
+fn err(offset: usize, what: &'static str) -> CodecError {
+    CodecError { offset, what }
+}
+
 fn put(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
@@ -191,15 +196,11 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn error_at(&self, offset: usize, what: &'static str) -> CodecError {
-        CodecError { offset, what }
-    }
-
     fn byte(&mut self) -> Result<u8, CodecError> {
         let b = *self
             .bytes
             .get(self.pos)
-            .ok_or_else(|| self.error_at(self.pos, "unexpected end of data"))?;
+            .ok_or_else(|| err(self.pos, "unexpected end of data"))?;
         self.pos += 1;
         Ok(b)
     }
@@ -209,7 +210,7 @@ impl Reader<'_> {
             .pos
             .checked_add(len)
             .filter(|&e| e <= self.bytes.len())
-            .ok_or_else(|| self.error_at(self.pos, "unexpected end of data"))?;
+            .ok_or_else(|| err(self.pos, "unexpected end of data"))?;
         let s = &self.bytes[self.pos..end];
         self.pos = end;
         Ok(s)
@@ -229,7 +230,7 @@ impl Reader<'_> {
                 return Ok(v);
             }
         }
-        Err(self.error_at(start, "number does not fit in 64 bits"))
+        Err(err(start, "number does not fit in 64 bits"))
     }
 
     /// A count of items that each take at least `min_bytes` of what is left.
@@ -240,7 +241,7 @@ impl Reader<'_> {
         usize::try_from(v)
             .ok()
             .filter(|&n| n.saturating_mul(min_bytes) <= left)
-            .ok_or_else(|| self.error_at(start, what))
+            .ok_or_else(|| err(start, what))
     }
 }
 
@@ -296,13 +297,20 @@ mod tests {
         let cov = sample();
         let bytes = enc(&cov);
         assert_eq!(decode(&bytes).unwrap(), cov);
-        assert_eq!(decode(&enc(&FileCoverage::default())).unwrap(), FileCoverage::default());
+        assert_eq!(
+            decode(&enc(&FileCoverage::default())).unwrap(),
+            FileCoverage::default()
+        );
     }
 
     #[test]
     fn plain_lines_take_about_two_bytes() {
-        let cov = FileCoverage::from_sorted((1..=300).map(|n| (n, LineCoverage::new(u64::from(n % 50)))).collect())
-            .unwrap();
+        let cov = FileCoverage::from_sorted(
+            (1..=300)
+                .map(|n| (n, LineCoverage::new(u64::from(n % 50))))
+                .collect(),
+        )
+        .unwrap();
         let bytes = enc(&cov);
         assert!(bytes.len() <= 2 * 300 + 4, "{} bytes", bytes.len());
     }
@@ -339,9 +347,15 @@ mod tests {
     #[test]
     fn corrupt_data_names_what_is_wrong() {
         assert_eq!(decode(&[]).unwrap_err().what, "unexpected end of data");
-        assert_eq!(decode(&[9]).unwrap_err().what, "unknown coverage encoding version");
+        assert_eq!(
+            decode(&[9]).unwrap_err().what,
+            "unknown coverage encoding version"
+        );
         // One line with delta 0.
-        assert_eq!(decode(&[1, 0, 1, 0, 0]).unwrap_err().what, "line number does not increase");
+        assert_eq!(
+            decode(&[1, 0, 1, 0, 0]).unwrap_err().what,
+            "line number does not increase"
+        );
         // A huge line count in a tiny blob.
         let e = decode(&[1, 0, 0xff, 0xff, 0xff, 0xff, 0x0f]).unwrap_err();
         assert_eq!((e.offset, e.what), (2, "line count exceeds the data"));
@@ -364,6 +378,9 @@ mod tests {
         let mut b = vec![1, 0];
         b.extend([0xff; 10]);
         b.push(1);
-        assert_eq!(decode(&b).unwrap_err().what, "number does not fit in 64 bits");
+        assert_eq!(
+            decode(&b).unwrap_err().what,
+            "number does not fit in 64 bits"
+        );
     }
 }

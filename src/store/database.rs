@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
+use super::StoreError;
 use super::codec::{self, CodecError};
 use super::migrate;
 use super::rows::{TOTALS_COLUMNS, totals_at};
-use super::StoreError;
 use crate::model::{CiStatus, CommitId, Flag, Report, Totals, Upload};
 
 /// How long a writer waits for another covgit holding the database (CI jobs recording in

@@ -18,10 +18,14 @@ pub(super) const MIGRATIONS: &[(&str, &str)] = &[(
 )];
 
 /// The schema version this covgit writes.
+#[expect(
+    clippy::cast_possible_wrap,
+    reason = "there are a handful of migrations"
+)]
 pub(super) const LATEST: i64 = MIGRATIONS.len() as i64;
 
-/// Reads the schema version without writing anything. Refuses a file that is not SQLite, a
-/// SQLite database covgit did not create, and a schema newer than [`LATEST`].
+/// Reads the schema version without writing anything. Refuses a file that is not `SQLite`, a
+/// `SQLite` database covgit did not create, and a schema newer than [`LATEST`].
 pub(super) fn inspect(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
     let read = |e: rusqlite::Error| match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => StoreError::NotSqlite {
@@ -75,8 +79,7 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(sql_err("lock the database to upgrade its schema"))?;
     let from = inspect(&tx, path)?;
-    for (i, (_, sql)) in MIGRATIONS.iter().enumerate().skip(from as usize) {
-        let version = i as i64 + 1;
+    for (version, (_, sql)) in (1_i64..).zip(MIGRATIONS).skip(from as usize) {
         tx.execute_batch(sql)
             .and_then(|()| tx.pragma_update(None, "user_version", version))
             .map_err(|source| StoreError::Migrate {
@@ -85,8 +88,7 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
                 source,
             })?;
     }
-    tx.commit()
-        .map_err(sql_err("commit the schema upgrade"))?;
+    tx.commit().map_err(sql_err("commit the schema upgrade"))?;
     Ok(())
 }
 
@@ -117,7 +119,10 @@ mod tests {
                 name.starts_with(&format!("{:04}_", i + 1)),
                 "{name} is out of sequence"
             );
-            assert!(sql.starts_with("--"), "{name} must open with a comment on why");
+            assert!(
+                sql.starts_with("--"),
+                "{name} must open with a comment on why"
+            );
         }
     }
 

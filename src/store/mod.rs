@@ -1,4 +1,4 @@
-//! The coverage database: SQLite keyed by commit, holding each commit's uploads (one per
+//! The coverage database: `SQLite` keyed by commit, holding each commit's uploads (one per
 //! flag), their CI status and their coverage. Owns rusqlite; knows no git and no report
 //! format: it takes [`CommitId`](crate::model::CommitId)s and [`Upload`](crate::model::Upload)s
 //! and hands back [`Report`](crate::model::Report)s.

@@ -9,10 +9,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
 
+use super::StoreError;
 use super::codec;
 use super::database::{Fail, Store};
 use super::rows::{TOTALS_COLUMNS, totals_at, totals_values};
-use super::StoreError;
 use crate::model::{CiStatus, CommitId, FileCoverage, Flag, Totals, Upload};
 
 /// What [`Store::record`] did.
@@ -33,7 +33,7 @@ impl Store {
     ) -> Result<RecordOutcome, StoreError> {
         let recorded_at = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
+            .map_or(0, |d| d.as_secs().cast_signed());
         let run = |conn: &mut rusqlite::Connection| -> Result<RecordOutcome, Fail> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let outcome = record_in(&tx, commit, upload, recorded_at)?;
@@ -100,8 +100,9 @@ fn record_in(
     ))?;
     let upload_id = tx.last_insert_rowid();
 
-    let mut add_file =
-        tx.prepare_cached("INSERT INTO upload_files (upload_id, path_id, blob_id) VALUES (?1, ?2, ?3)")?;
+    let mut add_file = tx.prepare_cached(
+        "INSERT INTO upload_files (upload_id, path_id, blob_id) VALUES (?1, ?2, ?3)",
+    )?;
     let mut buf = Vec::new();
     for (file, cov) in &upload.report.files {
         let path_id = intern_path(tx, file)?;
@@ -148,7 +149,7 @@ fn intern_path(tx: &Transaction<'_>, path: &str) -> rusqlite::Result<i64> {
 /// The id of the blob holding exactly `bytes`, inserting it if no blob does.
 fn intern_blob(tx: &Transaction<'_>, bytes: &[u8], cov: &FileCoverage) -> rusqlite::Result<i64> {
     // Stored as the i64 with the same bits: SQLite integers are signed.
-    let hash = codec::hash(bytes) as i64;
+    let hash = codec::hash(bytes).cast_signed();
     {
         let mut find = tx.prepare_cached("SELECT id, data FROM blobs WHERE hash = ?1")?;
         let mut rows = find.query([hash])?;
@@ -167,7 +168,8 @@ fn intern_blob(tx: &Transaction<'_>, bytes: &[u8], cov: &FileCoverage) -> rusqli
 }
 
 /// Stores the totals of the commit's merged report. A file only one upload covers counts
-/// its blob's stored totals; only files several uploads cover are decoded and merged.
+/// its blob's stored totals; only files that uploads cover differently are decoded and
+/// merged.
 fn update_totals(tx: &Transaction<'_>, commit_id: i64) -> Result<(), Fail> {
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT uf.path_id, uf.blob_id, b.{} FROM upload_files uf
@@ -176,11 +178,16 @@ fn update_totals(tx: &Transaction<'_>, commit_id: i64) -> Result<(), Fail> {
         TOTALS_COLUMNS.replace(", ", ", b.")
     ))?;
     let rows: Vec<(i64, i64, Totals)> = stmt
-        .query_map([commit_id], |r| Ok((r.get(0)?, r.get(1)?, totals_at(r, 2)?)))?
+        .query_map([commit_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, totals_at(r, 2)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     let mut total = Totals::default();
     for group in rows.chunk_by(|a, b| a.0 == b.0) {
-        if let [(_, _, t)] = group {
+        let (_, first_blob, t) = &group[0];
+        if group.iter().all(|(_, blob, _)| blob == first_blob) {
+            // One upload, or several with identical coverage (matrix jobs): merging equal
+            // lines keeps every line's state and branch counts, so the totals are the blob's.
             total.add(t);
             total.files += 1;
         } else {
@@ -196,7 +203,16 @@ fn update_totals(tx: &Transaction<'_>, commit_id: i64) -> Result<(), Fail> {
         "UPDATE commits SET files = ?2, lines = ?3, hit = ?4, partial = ?5, miss = ?6,
          branches = ?7, branches_hit = ?8 WHERE id = ?1",
     )?
-    .execute((commit_id, total.files as i64, t[0], t[1], t[2], t[3], t[4], t[5]))?;
+    .execute((
+        commit_id,
+        total.files.cast_signed(),
+        t[0],
+        t[1],
+        t[2],
+        t[3],
+        t[4],
+        t[5],
+    ))?;
     Ok(())
 }
 

@@ -74,7 +74,15 @@ pub(super) fn totals_at(row: &Row<'_>, first: usize) -> rusqlite::Result<Totals>
 
 /// [`TOTALS_COLUMNS`] as SQL integers, in order.
 pub(super) fn totals_values(t: &Totals) -> [i64; 6] {
-    [t.lines, t.hit, t.partial, t.miss, t.branches, t.branches_hit].map(|v| v as i64)
+    [
+        t.lines,
+        t.hit,
+        t.partial,
+        t.miss,
+        t.branches,
+        t.branches_hit,
+    ]
+    .map(u64::cast_signed)
 }
 
 #[cfg(test)]
@@ -96,9 +104,18 @@ mod tests {
         let f = Flag::new("unit").unwrap();
         let back: Flag = conn.query_row("SELECT ?1", [&f], |r| r.get(0)).unwrap();
         assert_eq!(back, f);
-        assert!(conn.query_row("SELECT 'abc'", [], |r| r.get::<_, CommitId>(0)).is_err());
-        assert!(conn.query_row("SELECT 'ok'", [], |r| r.get::<_, CiStatus>(0)).is_err());
-        assert!(conn.query_row("SELECT 'a b'", [], |r| r.get::<_, Flag>(0)).is_err());
+        assert!(
+            conn.query_row("SELECT 'abc'", [], |r| r.get::<_, CommitId>(0))
+                .is_err()
+        );
+        assert!(
+            conn.query_row("SELECT 'ok'", [], |r| r.get::<_, CiStatus>(0))
+                .is_err()
+        );
+        assert!(
+            conn.query_row("SELECT 'a b'", [], |r| r.get::<_, Flag>(0))
+                .is_err()
+        );
         assert!(
             conn.query_row("SELECT 1, 2, 3, -4, 5, 6", [], |r| totals_at(r, 0))
                 .is_err()

@@ -1,4 +1,4 @@
-//! Store behaviour on real SQLite files: growth, replace, merge, CI status, totals, refusal of
+//! Store behaviour on real `SQLite` files: growth, replace, merge, CI status, totals, refusal of
 //! foreign or newer databases, corruption, concurrency and atomicity.
 
 use std::path::Path;
@@ -36,7 +36,11 @@ fn realistic(files: usize, lines: u32, seed: u64) -> Report {
         let mut n: LineNo = 0;
         for i in 0..lines {
             n += 1 + rng.below(3) as u32;
-            let hits = if rng.below(5) == 0 { 0 } else { 1 + rng.below(400) };
+            let hits = if rng.below(5) == 0 {
+                0
+            } else {
+                1 + rng.below(400)
+            };
             let branches = if i % 12 == 0 {
                 let names = 2 + rng.below(3);
                 Some(Branches::Named(
@@ -89,7 +93,9 @@ fn sha(n: u32) -> CommitId {
 fn checkpointed_size(store: &Store) -> u64 {
     store
         .conn
-        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0))
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            r.get::<_, i64>(0)
+        })
         .unwrap();
     std::fs::metadata(store.path()).unwrap().len()
 }
@@ -150,13 +156,18 @@ fn uploads_with_different_flags_merge_by_summing_hits() {
     let mut unit = Report::default();
     unit.files.insert("a.py".into(), file(&[(1, 0), (2, 3)]));
     let mut integ = Report::default();
-    integ.files.insert("a.py".into(), file(&[(1, 2), (2, 4), (9, 0)]));
+    integ
+        .files
+        .insert("a.py".into(), file(&[(1, 2), (2, 4), (9, 0)]));
     integ.files.insert("b.py".into(), file(&[(1, 1)]));
     store
         .record(&c, &upload(Some("unit"), CiStatus::Passed, unit.clone()))
         .unwrap();
     store
-        .record(&c, &upload(Some("integration"), CiStatus::Passed, integ.clone()))
+        .record(
+            &c,
+            &upload(Some("integration"), CiStatus::Passed, integ.clone()),
+        )
         .unwrap();
     let merged = store.report(&c, None).unwrap().unwrap();
     assert_eq!(merged, Report::merge([&unit, &integ]));
@@ -223,7 +234,10 @@ fn stored_totals_equal_the_totals_of_the_merged_report() {
         let listed = store.commits().unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0], info);
-        assert_eq!(store.report(&c, None).unwrap().unwrap().totals(), merged.totals());
+        assert_eq!(
+            store.report(&c, None).unwrap().unwrap().totals(),
+            merged.totals()
+        );
     };
     store
         .record(&c, &upload(Some("x"), CiStatus::Passed, a.clone()))
@@ -243,6 +257,11 @@ fn stored_totals_equal_the_totals_of_the_merged_report() {
     // And mark does not disturb them.
     store.mark(&c, CiStatus::Failed).unwrap();
     check(&store, &[&a2, &b]);
+    // A third upload with coverage identical to another's (a matrix job) shares its blobs.
+    store
+        .record(&c, &upload(Some("z"), CiStatus::Passed, b.clone()))
+        .unwrap();
+    check(&store, &[&a2, &b, &b]);
 }
 
 #[test]
@@ -274,18 +293,30 @@ fn a_too_new_database_is_refused_and_left_untouched() {
             .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
-    let err = Store::open(&path).err().expect("a newer schema must be refused");
+    let err = Store::open(&path)
+        .err()
+        .expect("a newer schema must be refused");
     match &err {
         StoreError::TooNew {
             path: p,
             found,
             supported,
-        } => assert_eq!((p.as_path(), *found, *supported), (path.as_path(), 99, LATEST)),
+        } => assert_eq!(
+            (p.as_path(), *found, *supported),
+            (path.as_path(), 99, LATEST)
+        ),
         other => panic!("expected TooNew, got {other:?}"),
     }
     let msg = err.to_string();
-    assert!(msg.contains(&path.display().to_string()) && msg.contains("99"), "{msg}");
-    assert_eq!(std::fs::read(&path).unwrap(), before, "the file was modified");
+    assert!(
+        msg.contains(&path.display().to_string()) && msg.contains("99"),
+        "{msg}"
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file was modified"
+    );
     assert!(!dir.path().join("covgit.db-wal").exists());
 }
 
@@ -352,7 +383,10 @@ fn corrupt_coverage_is_an_error_naming_file_and_commit_not_a_panic() {
     ] {
         assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
         let msg = err.to_string();
-        assert!(msg.contains("lib/a.rb") && msg.contains(c.as_str()), "{msg}");
+        assert!(
+            msg.contains("lib/a.rb") && msg.contains(c.as_str()),
+            "{msg}"
+        );
     }
     // Listing does not decode, so it still works.
     assert_eq!(store.commits().unwrap().len(), 1);
@@ -373,7 +407,11 @@ fn concurrent_writers_on_one_file_all_succeed() {
                     store.record(&sha(t * 10 + i), &upload(None, CiStatus::Passed, r))?;
                     store.record(
                         &sha(1000),
-                        &upload(Some(&format!("job{t}")), CiStatus::Passed, realistic(5, 5, 1)),
+                        &upload(
+                            Some(&format!("job{t}")),
+                            CiStatus::Passed,
+                            realistic(5, 5, 1),
+                        ),
                     )?;
                 }
                 Ok(())
@@ -403,7 +441,10 @@ fn a_failed_record_leaves_the_store_unchanged() {
         .record(&c, &upload(None, CiStatus::Passed, realistic(50, 20, 1)))
         .unwrap();
     store
-        .record(&sha(9), &upload(Some("unit"), CiStatus::Pending, realistic(10, 20, 2)))
+        .record(
+            &sha(9),
+            &upload(Some("unit"), CiStatus::Pending, realistic(10, 20, 2)),
+        )
         .unwrap();
     let snapshot = |s: &Store| {
         let counts: Vec<i64> = ["paths", "blobs", "commits", "uploads", "upload_files"]
@@ -448,7 +489,10 @@ fn a_failed_record_leaves_the_store_unchanged() {
     // The store is still usable afterwards.
     store.conn.execute_batch("DROP TRIGGER boom").unwrap();
     store
-        .record(&sha(10), &upload(None, CiStatus::Passed, realistic(2, 2, 4)))
+        .record(
+            &sha(10),
+            &upload(None, CiStatus::Passed, realistic(2, 2, 4)),
+        )
         .unwrap();
 }
 
