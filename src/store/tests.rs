@@ -514,12 +514,22 @@ fn record_speed() {
     let same = time(&mut store, 2);
     let replace = time(&mut store, 2);
     let start = Instant::now();
+    let mut buf = Vec::new();
+    let mut sink = 0_u64;
+    for cov in up.report.files.values() {
+        buf.clear();
+        super::codec::encode(cov, &mut buf);
+        sink ^= super::codec::hash(&buf);
+    }
+    let encode = start.elapsed();
+    assert_ne!(sink, 0);
+    let start = Instant::now();
     let back = store.report(&sha(2), None).unwrap().unwrap();
     let read = start.elapsed();
     assert_eq!(back, up.report);
     eprintln!(
         "5000 files x 400 lines: record fresh {fresh:?}, same coverage again {same:?}, \
-         replace {replace:?}, read back {read:?}"
+         replace {replace:?}, read back {read:?}; of which encode+hash {encode:?}"
     );
     if !cfg!(debug_assertions) {
         assert!(fresh.as_secs_f64() < 0.3, "record took {fresh:?}");
