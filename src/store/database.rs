@@ -28,7 +28,7 @@ pub struct Store {
 }
 
 /// A recorded commit at a glance, without decoding any coverage.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitInfo {
     pub commit: CommitId,
     /// [`CiStatus::combine`] of its uploads.

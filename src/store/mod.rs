@@ -4,9 +4,10 @@
 //! and hands back [`Report`](crate::model::Report)s.
 //!
 //! Storage grows with what changed, not with the number of commits: a file's coverage is a
-//! compact blob ([`codec`]) stored once per distinct content, paths are interned, and an
+//! compact blob (`codec.rs`) stored once per distinct content, paths are interned, and an
 //! upload is a row plus (path, blob) pairs. The schema lives in `migrations/*.sql`, applied
-//! by [`migrate`](self) on open; a database newer than this covgit is refused untouched.
+//! in one transaction on open; a database newer than this covgit is refused untouched.
+//! Writers wait for each other (WAL, busy timeout), so parallel CI jobs can record at once.
 
 mod codec;
 mod database;
