@@ -1,1 +1,25 @@
-//! (being written)
+//! The coverage database: `SQLite` keyed by commit, holding each commit's uploads (one per
+//! flag), their CI status and their coverage. Owns rusqlite; knows no git and no report
+//! format: it takes [`CommitId`](crate::model::CommitId)s and [`Upload`](crate::model::Upload)s
+//! and hands back [`Report`](crate::model::Report)s.
+//!
+//! Storage grows with what changed, not with the number of commits: a file's coverage is a
+//! compact blob (`codec.rs`) stored once per distinct content, paths are interned, and an
+//! upload is a row plus (path, blob) pairs. The schema lives in `migrations/*.sql`, applied
+//! in one transaction on open; a database newer than this covgit is refused untouched.
+//! Writers wait for each other (WAL, busy timeout), so parallel CI jobs can record at once.
+
+mod codec;
+mod database;
+mod error;
+mod migrate;
+mod record;
+mod rows;
+
+pub use codec::CodecError;
+pub use database::{CommitInfo, Store, UploadInfo};
+pub use error::StoreError;
+pub use record::RecordOutcome;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,332 @@
+//! The [`Store`] handle: opening (pragmas, schema check, migrations) and every read.
+//! Writes live in `record.rs`.
+//!
+//! Reads never decode more than they return: [`Store::commit_info`] and [`Store::commits`]
+//! use the precomputed totals and upload rows only.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+use super::StoreError;
+use super::codec::{self, CodecError};
+use super::migrate;
+use super::rows::{TOTALS_COLUMNS, totals_at};
+use crate::model::{CiStatus, CommitId, Flag, Report, Totals, Upload};
+
+/// How long a writer waits for another covgit holding the database (CI jobs recording in
+/// parallel) before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The coverage database: uploads by commit, their CI status, their coverage.
+pub struct Store {
+    pub(super) conn: Connection,
+    /// The file, or `:memory:`, for error messages.
+    pub(super) path: PathBuf,
+}
+
+/// A recorded commit at a glance, without decoding any coverage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub commit: CommitId,
+    /// [`CiStatus::combine`] of its uploads.
+    pub ci_status: CiStatus,
+    /// Sorted by flag, the unflagged upload first.
+    pub uploads: Vec<UploadInfo>,
+    /// Totals of the merged report of all uploads.
+    pub totals: Totals,
+    /// Unix seconds when its latest upload was recorded.
+    pub recorded_at: i64,
+}
+
+/// One upload of a commit, without its coverage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadInfo {
+    pub flag: Option<Flag>,
+    pub format: String,
+    pub ci_status: CiStatus,
+}
+
+/// An upload row.
+pub(super) struct UploadRow {
+    pub id: i64,
+    pub info: UploadInfo,
+    pub recorded_at: i64,
+}
+
+/// An internal failure before the public API adds the database path and what it was doing.
+pub(super) enum Fail {
+    Sql(rusqlite::Error),
+    Corrupt { file: String, source: CodecError },
+}
+
+impl From<rusqlite::Error> for Fail {
+    fn from(e: rusqlite::Error) -> Self {
+        Fail::Sql(e)
+    }
+}
+
+impl Store {
+    /// Opens the database at `path`, creating the file (not its folder) if missing and
+    /// bringing its schema up to date. Refuses, without writing to it, a file that is not a
+    /// covgit database or whose schema is newer than this covgit knows.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        let store = Store {
+            conn,
+            path: path.to_owned(),
+        };
+        store
+            .conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| store.fail("set the busy timeout", e))?;
+        // Before anything writes: switching to WAL already rewrites the header.
+        migrate::inspect(&store.conn, path)?;
+        store
+            .conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
+            .map_err(|e| store.fail("switch to write-ahead logging", e))?;
+        // WAL makes NORMAL safe from corruption; a power cut may lose the last record only.
+        store
+            .conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| store.fail("set synchronous mode", e))?;
+        store.finish_open()
+    }
+
+    /// A private, empty database in memory (tests, `compare --head-report` without a DB).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
+            path: path.clone(),
+            source,
+        })?;
+        Store { conn, path }.finish_open()
+    }
+
+    fn finish_open(mut self) -> Result<Store, StoreError> {
+        self.conn
+            .pragma_update(None, "foreign_keys", true)
+            .map_err(|e| self.fail("enable foreign keys", e))?;
+        self.conn.set_prepared_statement_cache_capacity(32);
+        migrate::migrate(&mut self.conn, &self.path)?;
+        Ok(self)
+    }
+
+    /// The database file (`:memory:` for an in-memory store).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The commit's uploads and totals, or `None` if nothing is recorded for it.
+    pub fn commit_info(&self, commit: &CommitId) -> Result<Option<CommitInfo>, StoreError> {
+        let run = || -> Result<Option<CommitInfo>, Fail> {
+            let Some((id, totals)) = commit_row(&self.conn, commit)? else {
+                return Ok(None);
+            };
+            let uploads = upload_rows(&self.conn, id)?;
+            Ok(info(commit.clone(), totals, uploads))
+        };
+        run().map_err(|f| self.failed(f, commit, "read commit"))
+    }
+
+    /// Every recorded commit, oldest record first (ties by SHA).
+    pub fn commits(&self) -> Result<Vec<CommitInfo>, StoreError> {
+        let run = || -> rusqlite::Result<Vec<CommitInfo>> {
+            let mut by_commit: HashMap<i64, Vec<UploadRow>> = HashMap::new();
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT commit_id, id, flag, format, ci_status, recorded_at FROM uploads
+                 ORDER BY commit_id, flag IS NOT NULL, flag",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                by_commit.entry(r.get(0)?).or_default().push(UploadRow {
+                    id: r.get(1)?,
+                    info: UploadInfo {
+                        flag: r.get(2)?,
+                        format: r.get(3)?,
+                        ci_status: r.get(4)?,
+                    },
+                    recorded_at: r.get(5)?,
+                });
+            }
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT id, sha, files, {TOTALS_COLUMNS} FROM commits"
+            ))?;
+            let mut rows = stmt.query([])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                let commit: CommitId = r.get(1)?;
+                let totals = with_files(r.get(2)?, totals_at(r, 3)?);
+                let uploads = by_commit.remove(&id).unwrap_or_default();
+                out.extend(info(commit, totals, uploads));
+            }
+            out.sort_by(|a, b| (a.recorded_at, &a.commit).cmp(&(b.recorded_at, &b.commit)));
+            Ok(out)
+        };
+        run().map_err(|e| self.fail("list recorded commits", e))
+    }
+
+    /// The commit's report: the merge of all its uploads (`flag` `None`), or the one upload
+    /// with that flag. `None` when there is nothing recorded to answer with.
+    pub fn report(
+        &self,
+        commit: &CommitId,
+        flag: Option<&Flag>,
+    ) -> Result<Option<Report>, StoreError> {
+        let run = || -> Result<Option<Report>, Fail> {
+            let Some((id, _)) = commit_row(&self.conn, commit)? else {
+                return Ok(None);
+            };
+            let rows = upload_rows(&self.conn, id)?;
+            let chosen: Vec<&UploadRow> = match flag {
+                Some(f) => rows
+                    .iter()
+                    .filter(|r| r.info.flag.as_ref() == Some(f))
+                    .collect(),
+                None => rows.iter().collect(),
+            };
+            let mut reports = chosen
+                .iter()
+                .map(|r| load_report(&self.conn, r.id))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(match reports.len() {
+                0 => None,
+                1 => reports.pop(),
+                _ => Some(Report::merge(&reports)),
+            })
+        };
+        run().map_err(|f| self.failed(f, commit, "read the report of commit"))
+    }
+
+    /// Every upload of the commit with its coverage, unflagged first, then by flag.
+    pub fn uploads(&self, commit: &CommitId) -> Result<Vec<Upload>, StoreError> {
+        let run = || -> Result<Vec<Upload>, Fail> {
+            let Some((id, _)) = commit_row(&self.conn, commit)? else {
+                return Ok(Vec::new());
+            };
+            upload_rows(&self.conn, id)?
+                .into_iter()
+                .map(|r| {
+                    Ok(Upload {
+                        report: load_report(&self.conn, r.id)?,
+                        flag: r.info.flag,
+                        format: r.info.format,
+                        ci_status: r.info.ci_status,
+                    })
+                })
+                .collect()
+        };
+        run().map_err(|f| self.failed(f, commit, "read the uploads of commit"))
+    }
+
+    pub(super) fn fail(&self, action: &str, source: rusqlite::Error) -> StoreError {
+        StoreError::Sql {
+            path: self.path.clone(),
+            action: action.to_owned(),
+            source,
+        }
+    }
+
+    /// Adds the database path, the commit and what covgit was doing (`action` is followed
+    /// by the commit's SHA in the message).
+    pub(super) fn failed(&self, f: Fail, commit: &CommitId, action: &str) -> StoreError {
+        match f {
+            Fail::Sql(e) => self.fail(&format!("{action} {commit}"), e),
+            Fail::Corrupt { file, source } => StoreError::Corrupt {
+                path: self.path.clone(),
+                commit: commit.clone(),
+                file,
+                source,
+            },
+        }
+    }
+}
+
+fn with_files(files: i64, mut t: Totals) -> Totals {
+    t.files = u64::try_from(files).unwrap_or(0);
+    t
+}
+
+fn info(commit: CommitId, totals: Totals, uploads: Vec<UploadRow>) -> Option<CommitInfo> {
+    let ci_status = CiStatus::combine(uploads.iter().map(|u| u.info.ci_status))?;
+    let recorded_at = uploads.iter().map(|u| u.recorded_at).max().unwrap_or(0);
+    Some(CommitInfo {
+        commit,
+        ci_status,
+        uploads: uploads.into_iter().map(|u| u.info).collect(),
+        totals,
+        recorded_at,
+    })
+}
+
+/// The commit's row id and stored totals.
+pub(super) fn commit_row(
+    conn: &Connection,
+    commit: &CommitId,
+) -> rusqlite::Result<Option<(i64, Totals)>> {
+    conn.prepare_cached(&format!(
+        "SELECT id, files, {TOTALS_COLUMNS} FROM commits WHERE sha = ?1"
+    ))?
+    .query_row([commit], |r| {
+        Ok((r.get(0)?, with_files(r.get(1)?, totals_at(r, 2)?)))
+    })
+    .optional()
+}
+
+pub(super) fn upload_rows(conn: &Connection, commit_id: i64) -> rusqlite::Result<Vec<UploadRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, flag, format, ci_status, recorded_at FROM uploads WHERE commit_id = ?1
+         ORDER BY flag IS NOT NULL, flag",
+    )?;
+    stmt.query_map([commit_id], |r| {
+        Ok(UploadRow {
+            id: r.get(0)?,
+            info: UploadInfo {
+                flag: r.get(1)?,
+                format: r.get(2)?,
+                ci_status: r.get(3)?,
+            },
+            recorded_at: r.get(4)?,
+        })
+    })?
+    .collect()
+}
+
+/// Decodes one upload's files and unresolved paths.
+pub(super) fn load_report(conn: &Connection, upload_id: i64) -> Result<Report, Fail> {
+    let mut files = BTreeMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.path, b.data FROM upload_files uf
+         JOIN paths p ON p.id = uf.path_id JOIN blobs b ON b.id = uf.blob_id
+         WHERE uf.upload_id = ?1",
+    )?;
+    let mut rows = stmt.query([upload_id])?;
+    while let Some(r) = rows.next()? {
+        let file: String = r.get(0)?;
+        let data = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+        match codec::decode(data) {
+            Ok(cov) => {
+                files.insert(file, cov);
+            }
+            Err(source) => return Err(Fail::Corrupt { file, source }),
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.path FROM upload_unresolved u JOIN paths p ON p.id = u.path_id
+         WHERE u.upload_id = ?1",
+    )?;
+    let unresolved = stmt
+        .query_map([upload_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<BTreeSet<String>>>()?;
+    Ok(Report { files, unresolved })
+}

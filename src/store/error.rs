@@ -1,0 +1,67 @@
+//! What can go wrong opening, upgrading, reading or writing the coverage database. Every
+//! message names the database file, and the commit or report path when one is involved.
+
+use std::path::PathBuf;
+
+use crate::model::CommitId;
+
+use super::codec::CodecError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the coverage database {}", path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    #[error("{} is not a SQLite database (is --db pointing at the wrong file?)", path.display())]
+    NotSqlite { path: PathBuf },
+
+    #[error(
+        "{} is a SQLite database that covgit did not create (it already holds other tables)",
+        path.display()
+    )]
+    NotCovgit { path: PathBuf },
+
+    #[error(
+        "database schema of {} is version {found}, newer than version {supported} that this \
+         covgit knows; upgrade covgit to use it",
+        path.display()
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+
+    #[error("cannot upgrade the coverage database {} to schema version {version}", path.display())]
+    Migrate {
+        path: PathBuf,
+        version: i64,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    /// A statement failed; `action` says what covgit was doing.
+    #[error("coverage database {}: cannot {action}", path.display())]
+    Sql {
+        path: PathBuf,
+        action: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    #[error(
+        "coverage database {}: stored coverage of '{file}' for commit {commit} is corrupt",
+        path.display()
+    )]
+    Corrupt {
+        path: PathBuf,
+        commit: CommitId,
+        file: String,
+        #[source]
+        source: CodecError,
+    },
+}

@@ -1,0 +1,229 @@
+//! Writes: recording (or replacing) an upload and marking a commit's CI status.
+//!
+//! Each write is one IMMEDIATE transaction, so a concurrent covgit waits (busy timeout)
+//! instead of failing half-way, and a failure leaves the database as it was. Recording
+//! stores each file's coverage once per distinct content and recomputes the commit's merged
+//! totals in the same transaction.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
+
+use super::StoreError;
+use super::codec;
+use super::database::{Fail, Store};
+use super::rows::{TOTALS_COLUMNS, totals_at, totals_values};
+use crate::model::{CiStatus, CommitId, FileCoverage, Flag, Totals, Upload};
+
+/// What [`Store::record`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordOutcome {
+    /// An upload with the same commit and flag was there before and has been replaced.
+    pub replaced: bool,
+}
+
+impl Store {
+    /// Stores `upload` as the commit's upload for its flag, replacing an earlier upload with
+    /// the same (commit, flag); the unflagged upload is a key of its own.
+    #[tracing::instrument(skip_all, fields(commit = %commit, flag = ?upload.flag))]
+    pub fn record(
+        &mut self,
+        commit: &CommitId,
+        upload: &Upload,
+    ) -> Result<RecordOutcome, StoreError> {
+        let recorded_at = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs().cast_signed());
+        let run = |conn: &mut rusqlite::Connection| -> Result<RecordOutcome, Fail> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let outcome = record_in(&tx, commit, upload, recorded_at)?;
+            tx.commit()?;
+            Ok(outcome)
+        };
+        let outcome = run(&mut self.conn);
+        outcome.map_err(|f| self.failed(f, commit, "record an upload of commit"))
+    }
+
+    /// Sets the CI status of every upload of the commit, so the commit's status is `status`.
+    /// `Ok(false)` when the commit has no upload.
+    pub fn mark(&mut self, commit: &CommitId, status: CiStatus) -> Result<bool, StoreError> {
+        // One statement is one transaction; totals do not depend on CI status.
+        self.conn
+            .prepare_cached(
+                "UPDATE uploads SET ci_status = ?2
+                 WHERE commit_id = (SELECT id FROM commits WHERE sha = ?1)",
+            )
+            .and_then(|mut s| s.execute((commit, status)))
+            .map(|n| n > 0)
+            .map_err(|e| self.fail(&format!("mark commit {commit} as {status}"), e))
+    }
+}
+
+fn record_in(
+    tx: &Transaction<'_>,
+    commit: &CommitId,
+    upload: &Upload,
+    recorded_at: i64,
+) -> Result<RecordOutcome, Fail> {
+    tx.prepare_cached("INSERT INTO commits (sha) VALUES (?1) ON CONFLICT (sha) DO NOTHING")?
+        .execute([commit])?;
+    let commit_id: i64 = tx
+        .prepare_cached("SELECT id FROM commits WHERE sha = ?1")?
+        .query_row([commit], |r| r.get(0))?;
+
+    let flag_key = upload.flag.as_ref().map_or("", Flag::as_str);
+    let old: Option<i64> = tx
+        .prepare_cached("SELECT id FROM uploads WHERE commit_id = ?1 AND ifnull(flag, '') = ?2")?
+        .query_row((commit_id, flag_key), |r| r.get(0))
+        .optional()?;
+    let mut old_blobs: Vec<i64> = Vec::new();
+    if let Some(old) = old {
+        old_blobs = tx
+            .prepare_cached("SELECT blob_id FROM upload_files WHERE upload_id = ?1")?
+            .query_map([old], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        // Cascades to its upload_files and upload_unresolved rows.
+        tx.prepare_cached("DELETE FROM uploads WHERE id = ?1")?
+            .execute([old])?;
+    }
+
+    tx.prepare_cached(
+        "INSERT INTO uploads (commit_id, flag, format, ci_status, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute((
+        commit_id,
+        &upload.flag,
+        &upload.format,
+        upload.ci_status,
+        recorded_at,
+    ))?;
+    let upload_id = tx.last_insert_rowid();
+
+    let mut add_file = tx.prepare_cached(
+        "INSERT INTO upload_files (upload_id, path_id, blob_id) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut buf = Vec::new();
+    for (file, cov) in &upload.report.files {
+        let path_id = intern_path(tx, file)?;
+        buf.clear();
+        codec::encode(cov, &mut buf);
+        let blob_id = intern_blob(tx, &buf, cov)?;
+        add_file.execute((upload_id, path_id, blob_id))?;
+    }
+    let mut add_unresolved = tx.prepare_cached(
+        "INSERT OR IGNORE INTO upload_unresolved (upload_id, path_id) VALUES (?1, ?2)",
+    )?;
+    for file in &upload.report.unresolved {
+        add_unresolved.execute((upload_id, intern_path(tx, file)?))?;
+    }
+
+    // Coverage only the replaced upload used is gone with it.
+    let mut drop_blob = tx.prepare_cached(
+        "DELETE FROM blobs WHERE id = ?1
+         AND NOT EXISTS (SELECT 1 FROM upload_files WHERE blob_id = ?1)",
+    )?;
+    for blob in old_blobs {
+        drop_blob.execute([blob])?;
+    }
+
+    update_totals(tx, commit_id)?;
+    Ok(RecordOutcome {
+        replaced: old.is_some(),
+    })
+}
+
+fn intern_path(tx: &Transaction<'_>, path: &str) -> rusqlite::Result<i64> {
+    let found = tx
+        .prepare_cached("SELECT id FROM paths WHERE path = ?1")?
+        .query_row([path], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    tx.prepare_cached("INSERT INTO paths (path) VALUES (?1)")?
+        .execute([path])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The id of the blob holding exactly `bytes`, inserting it if no blob does.
+fn intern_blob(tx: &Transaction<'_>, bytes: &[u8], cov: &FileCoverage) -> rusqlite::Result<i64> {
+    // Stored as the i64 with the same bits: SQLite integers are signed.
+    let hash = codec::hash(bytes).cast_signed();
+    {
+        let mut find = tx.prepare_cached("SELECT id, data FROM blobs WHERE hash = ?1")?;
+        let mut rows = find.query([hash])?;
+        while let Some(r) = rows.next()? {
+            if r.get_ref(1)?.as_blob()? == bytes {
+                return r.get(0);
+            }
+        }
+    }
+    let t = totals_values(&cov.totals());
+    tx.prepare_cached(&format!(
+        "INSERT INTO blobs (hash, data, {TOTALS_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    ))?
+    .execute((hash, bytes, t[0], t[1], t[2], t[3], t[4], t[5]))?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Stores the totals of the commit's merged report. A file only one upload covers counts
+/// its blob's stored totals; only files that uploads cover differently are decoded and
+/// merged.
+fn update_totals(tx: &Transaction<'_>, commit_id: i64) -> Result<(), Fail> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT uf.path_id, uf.blob_id, b.{} FROM upload_files uf
+         JOIN uploads u ON u.id = uf.upload_id JOIN blobs b ON b.id = uf.blob_id
+         WHERE u.commit_id = ?1 ORDER BY uf.path_id",
+        TOTALS_COLUMNS.replace(", ", ", b.")
+    ))?;
+    let rows: Vec<(i64, i64, Totals)> = stmt
+        .query_map([commit_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, totals_at(r, 2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut total = Totals::default();
+    for group in rows.chunk_by(|a, b| a.0 == b.0) {
+        let (_, first_blob, t) = &group[0];
+        if group.iter().all(|(_, blob, _)| blob == first_blob) {
+            // One upload, or several with identical coverage (matrix jobs): merging equal
+            // lines keeps every line's state and branch counts, so the totals are the blob's.
+            total.add(t);
+            total.files += 1;
+        } else {
+            let mut merged = FileCoverage::default();
+            for (path_id, blob_id, _) in group {
+                merged.merge_sum(&decode_blob(tx, *path_id, *blob_id)?);
+            }
+            total.add(&merged.totals());
+        }
+    }
+    let t = totals_values(&total);
+    tx.prepare_cached(
+        "UPDATE commits SET files = ?2, lines = ?3, hit = ?4, partial = ?5, miss = ?6,
+         branches = ?7, branches_hit = ?8 WHERE id = ?1",
+    )?
+    .execute((
+        commit_id,
+        total.files.cast_signed(),
+        t[0],
+        t[1],
+        t[2],
+        t[3],
+        t[4],
+        t[5],
+    ))?;
+    Ok(())
+}
+
+fn decode_blob(tx: &Transaction<'_>, path_id: i64, blob_id: i64) -> Result<FileCoverage, Fail> {
+    let data: Vec<u8> = tx
+        .prepare_cached("SELECT data FROM blobs WHERE id = ?1")?
+        .query_row([blob_id], |r| r.get(0))?;
+    codec::decode(&data).or_else(|source| {
+        let file = tx
+            .prepare_cached("SELECT path FROM paths WHERE id = ?1")?
+            .query_row([path_id], |r| r.get(0))?;
+        Err(Fail::Corrupt { file, source })
+    })
+}
