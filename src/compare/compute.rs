@@ -8,7 +8,9 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use crate::model::{ChangeKind, FileChange, FileCoverage, LineCoverage, LineNo, LineState, Report};
+use crate::model::{
+    ChangeKind, FileChange, FileCoverage, LineCoverage, LineNo, LineState, Report, Totals,
+};
 use crate::offset::LineMap;
 
 use super::{Comparison, FileComparison, FileStatus, LineKind, LineRun, PatchTotals};
@@ -35,21 +37,17 @@ pub fn compare(base: &Report, head: &Report, changes: &[FileChange]) -> Comparis
     }
     out.files
         .sort_by(|a, b| (&a.path, &a.base_path).cmp(&(&b.path, &b.base_path)));
-    // Removed lines first where a removed and another run start on the same number, as a
-    // diff prints `-` before `+`.
-    raw.sort_unstable_by(|a, b| {
+    // Sort on dense path ranks (equal paths share a rank) instead of comparing strings per
+    // pair of runs. Removed lines first where a removed and another run start on the same
+    // number, as a diff prints `-` before `+`.
+    let rank = dense_ranks(&paths);
+    raw.sort_unstable_by_key(|r| {
         (
-            paths[a.path as usize],
-            a.start,
-            a.kind != LineKind::Removed,
-            a.kind,
+            rank[r.path as usize],
+            r.start,
+            r.kind != LineKind::Removed,
+            r.kind,
         )
-            .cmp(&(
-                paths[b.path as usize],
-                b.start,
-                b.kind != LineKind::Removed,
-                b.kind,
-            ))
     });
     out.lines = raw
         .into_iter()
@@ -135,11 +133,8 @@ fn pair_files<'a>(base: &'a Report, head: &'a Report, changes: &'a [FileChange])
 /// The next move of the merge-join: a line on both sides, a base line whose head counterpart
 /// is untracked, or a head line whose base counterpart (if any) is untracked.
 enum Step<'a> {
-    Both(
-        (LineNo, LineNo, &'a LineCoverage),
-        &'a (LineNo, LineCoverage),
-    ),
-    Base((LineNo, LineNo, &'a LineCoverage)),
+    Both((LineNo, LineNo, LineState), &'a (LineNo, LineCoverage)),
+    Base((LineNo, LineNo, LineState)),
     Head(&'a (LineNo, LineCoverage)),
 }
 
@@ -282,17 +277,20 @@ fn compare_file<'a>(
 
     let base_lines = pair.base.map_or(&[][..], |(_, c)| c.lines());
     let head_lines = pair.head.map_or(&[][..], |(_, c)| c.lines());
+    let mut base_totals = Totals::of_lines([]);
+    let mut head_totals = Totals::of_lines([]);
     let mut bi = 0;
     let mut hi = 0;
     // The next base line that has a head counterpart, as (head number, base number, coverage);
     // base lines without one are removed on the way.
     let mut next_base =
-        |bi: &mut usize, raw: &mut Vec<RawRun>| -> Option<(LineNo, LineNo, &LineCoverage)> {
+        |bi: &mut usize, raw: &mut Vec<RawRun>| -> Option<(LineNo, LineNo, LineState)> {
             while let Some((n, c)) = base_lines.get(*bi) {
                 *bi += 1;
+                let state = tally(&mut base_totals, c);
                 match align.old_to_new(*n) {
-                    Some(m) => return Some((m, *n, c)),
-                    None => removed.push(raw, LineKind::Removed, Some(c.state()), None, *n, None),
+                    Some(m) => return Some((m, *n, state)),
+                    None => removed.push(raw, LineKind::Removed, Some(state), None, *n, None),
                 }
             }
             None
@@ -307,8 +305,8 @@ fn compare_file<'a>(
             (_, Some(y)) => Step::Head(y),
         };
         match step {
-            Step::Both((m, bn, bc), (_, hc)) => {
-                let (from, to) = (bc.state(), hc.state());
+            Step::Both((m, bn, from), (_, hc)) => {
+                let to = tally(&mut head_totals, hc);
                 let kind = match from.cmp(&to) {
                     Ordering::Less => Some(LineKind::Gained),
                     Ordering::Greater => Some(LineKind::Lost),
@@ -321,12 +319,12 @@ fn compare_file<'a>(
                 b = next_base(&mut bi, raw);
                 hi += 1;
             }
-            Step::Base((m, bn, bc)) => {
+            Step::Base((m, bn, from)) => {
                 indirect = true;
                 both.push(
                     raw,
                     LineKind::NoLongerTracked,
-                    Some(bc.state()),
+                    Some(from),
                     None,
                     m,
                     Some(bn),
@@ -334,7 +332,7 @@ fn compare_file<'a>(
                 b = next_base(&mut bi, raw);
             }
             Step::Head((hn, hc)) => {
-                let to = hc.state();
+                let to = tally(&mut head_totals, hc);
                 if let Some(o) = align.new_to_old(*hn) {
                     indirect = true;
                     both.push(raw, LineKind::NowTracked, None, Some(to), *hn, Some(o));
@@ -352,11 +350,38 @@ fn compare_file<'a>(
         path: path.to_owned(),
         base_path: (base_path != path).then(|| base_path.to_owned()),
         change: status,
-        base: pair.base.map(|(_, c)| c.totals()),
-        head: pair.head.map(|(_, c)| c.totals()),
+        base: pair.base.map(|_| base_totals),
+        head: pair.head.map(|_| head_totals),
         patch,
         indirect: indirect && content_same,
     })
+}
+
+/// For each path, its position among the distinct paths in sorted order.
+fn dense_ranks(paths: &[&str]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..paths.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| paths[i as usize]);
+    let mut rank = vec![0; paths.len()];
+    let mut current = 0;
+    for (k, w) in order.iter().enumerate() {
+        if k > 0 && paths[order[k - 1] as usize] != paths[*w as usize] {
+            current += 1;
+        }
+        rank[*w as usize] = current;
+    }
+    rank
+}
+
+/// Counts one line into `t` (as [`Totals::count`]) and returns its state, computed once.
+fn tally(t: &mut Totals, c: &LineCoverage) -> LineState {
+    let state = c.state();
+    t.count_state(state);
+    if let Some(b) = &c.branches {
+        let (taken, total) = b.counts();
+        t.branches += u64::from(total);
+        t.branches_hit += u64::from(taken);
+    }
+    state
 }
 
 fn push_path<'a>(paths: &mut Vec<&'a str>, p: &'a str) -> u32 {

@@ -303,51 +303,73 @@ proptest! {
     }
 }
 
-/// 5000 files × 400 lines, 1000 of them edited. Run with optimisations:
+/// 5000 files × 400 lines, 1000 of them edited (10 hunks of 3 replaced lines each). In the
+/// worst case every line of an edited file also changes state. Run with optimisations:
 /// `cargo test --lib compare::oracle_tests::large -- --ignored --nocapture`.
 #[test]
 #[ignore = "timing; run by hand with optimisations"]
 fn large_comparison_timing() {
+    for worst in [false, true] {
+        let (base, head, changes) = large_input(worst);
+        // The floor: one pass over both reports' lines.
+        let start = std::time::Instant::now();
+        let floor = (base.totals(), head.totals());
+        eprintln!("totals of both reports (one pass over every line): {:?}", start.elapsed());
+        let start = std::time::Instant::now();
+        let c = compare(&base, &head, &changes);
+        let took = start.elapsed();
+        eprintln!(
+            "compare of {} files, {} runs (worst case: {worst}): {took:?}",
+            c.files.len(),
+            c.lines.len()
+        );
+        assert_eq!((c.base, c.head), floor);
+        assert_eq!(c.files.len(), 5000);
+        assert_eq!(c.patch.lines, 1000 * 30);
+    }
+}
+
+fn large_input(worst: bool) -> (Report, Report, Vec<FileChange>) {
     let mut base = Report::default();
     let mut head = Report::default();
     let mut changes = Vec::new();
+    let hunks: Vec<Hunk> = (0..10)
+        .map(|k| Hunk {
+            old_start: 20 + k * 37,
+            old_len: 3,
+            new_start: 20 + k * 37,
+            new_len: 3,
+        })
+        .collect();
+    let in_hunk = |n: u32| {
+        hunks
+            .iter()
+            .any(|h| (h.old_start..h.old_start + 3).contains(&n))
+    };
     for f in 0..5000u32 {
         let path = format!("src/pkg{}/mod{f}.py", f % 50);
-        let lines = |shift: u32| {
+        let edited = f % 5 == 0;
+        let lines = |head: bool| {
             FileCoverage::from_sorted(
                 (1..=400)
-                    .map(|n| (n, LineCoverage::new(u64::from((n + shift + f) % 3))))
+                    .map(|n| {
+                        let shift = u32::from(head && edited && (worst || in_hunk(n)));
+                        (n, LineCoverage::new(u64::from((n + shift + f) % 3)))
+                    })
                     .collect(),
             )
             .unwrap()
         };
-        base.files.insert(path.clone(), lines(0));
-        let edited = f % 5 == 0;
-        head.files.insert(path.clone(), lines(u32::from(edited)));
+        base.files.insert(path.clone(), lines(false));
+        head.files.insert(path.clone(), lines(true));
         if edited {
             changes.push(FileChange {
                 old_path: Some(path.clone()),
                 new_path: Some(path),
                 kind: ChangeKind::Modified,
-                hunks: (0..10)
-                    .map(|k| Hunk {
-                        old_start: 20 + k * 37,
-                        old_len: 3,
-                        new_start: 20 + k * 37,
-                        new_len: 3,
-                    })
-                    .collect(),
+                hunks: hunks.clone(),
             });
         }
     }
-    let start = std::time::Instant::now();
-    let c = compare(&base, &head, &changes);
-    let took = start.elapsed();
-    eprintln!(
-        "compare of {} files, {} runs: {took:?}",
-        c.files.len(),
-        c.lines.len()
-    );
-    assert_eq!(c.files.len(), 5000);
-    assert_eq!(c.patch.lines, 1000 * 30);
+    (base, head, changes)
 }
