@@ -89,21 +89,19 @@ fn pair_files<'a>(base: &'a Report, head: &'a Report, changes: &'a [FileChange])
     let mut by_path: HashMap<&str, usize> = HashMap::new();
     let mut pairs: Vec<Pair<'a>> = Vec::with_capacity(base.files.len().max(head.files.len()));
     let mut slot = |change: Option<usize>, path: &'a str, pairs: &mut Vec<Pair<'a>>| -> usize {
-        let entry = match change {
-            Some(i) => &mut by_change[i],
-            None => match by_path.get(path) {
-                Some(&at) => return at,
-                None => {
-                    by_path.insert(path, pairs.len());
-                    pairs.push(Pair {
-                        base: None,
-                        head: None,
-                        change: None,
-                    });
-                    return pairs.len() - 1;
-                }
-            },
+        let Some(i) = change else {
+            if let Some(&at) = by_path.get(path) {
+                return at;
+            }
+            by_path.insert(path, pairs.len());
+            pairs.push(Pair {
+                base: None,
+                head: None,
+                change: None,
+            });
+            return pairs.len() - 1;
         };
+        let entry = &mut by_change[i];
         *entry.get_or_insert_with(|| {
             pairs.push(Pair {
                 base: None,
@@ -223,8 +221,8 @@ impl RunBuilder {
         }
     }
 
-    fn finish(self, out: &mut Vec<RawRun>) {
-        out.extend(self.open);
+    fn finish(&mut self, out: &mut Vec<RawRun>) {
+        out.extend(self.open.take());
     }
 }
 
@@ -235,69 +233,124 @@ fn compare_file<'a>(
     paths: &mut Vec<&'a str>,
     raw: &mut Vec<RawRun>,
 ) -> Option<FileComparison> {
-    let (path, base_path, status, align, content_same) = match pair.change {
-        None => {
-            let p = pair.base.or(pair.head)?.0;
-            (p, p, FileStatus::Unchanged, Align::Identity, true)
-        }
-        Some(c) => {
-            if pair.base.is_none() && pair.head.is_none() {
-                return None;
-            }
-            let has_old = c.old_path.is_some() && c.kind != ChangeKind::Added;
-            let has_new = c.new_path.is_some() && c.kind != ChangeKind::Deleted;
-            let align = if has_old && has_new {
-                Align::Map(LineMap::from_hunks(&c.hunks))
-            } else {
-                Align::Disjoint
-            };
-            let old = c.old_path.as_deref();
-            let new = c.new_path.as_deref();
-            let path = new.filter(|_| has_new).or(old)?;
-            let status = match c.kind {
-                ChangeKind::Added => FileStatus::Added,
-                ChangeKind::Deleted => FileStatus::Deleted,
-                ChangeKind::Renamed => FileStatus::Renamed,
-                ChangeKind::Modified => FileStatus::Modified,
-            };
-            let same = c.kind == ChangeKind::Renamed && c.hunks.is_empty();
-            (path, old.unwrap_or(path), status, align, same)
-        }
-    };
-    let head_idx = push_path(paths, path);
-    let base_idx = if base_path == path {
+    let side = describe(pair)?;
+    let head_idx = push_path(paths, side.path);
+    let base_idx = if side.base_path == side.path {
         head_idx
     } else {
-        push_path(paths, base_path)
+        push_path(paths, side.base_path)
     };
-    let mut both = RunBuilder::new(head_idx);
-    let mut removed = RunBuilder::new(base_idx);
-    let mut patch = PatchTotals::default();
-    let mut indirect = false;
-
     let base_lines = pair.base.map_or(&[][..], |(_, c)| c.lines());
     let head_lines = pair.head.map_or(&[][..], |(_, c)| c.lines());
-    let mut base_totals = Totals::of_lines([]);
-    let mut head_totals = Totals::of_lines([]);
-    let mut bi = 0;
-    let mut hi = 0;
-    // The next base line that has a head counterpart, as (head number, base number, coverage);
+    let fig = classify(
+        base_lines,
+        head_lines,
+        &side.align,
+        &mut RunBuilder::new(head_idx),
+        &mut RunBuilder::new(base_idx),
+        raw,
+    );
+    Some(FileComparison {
+        path: side.path.to_owned(),
+        base_path: (side.base_path != side.path).then(|| side.base_path.to_owned()),
+        change: side.status,
+        base: pair.base.map(|_| fig.base),
+        head: pair.head.map(|_| fig.head),
+        patch: fig.patch,
+        indirect: fig.both_sided && side.content_same,
+    })
+}
+
+/// What git says of a file pair.
+struct Sides<'a> {
+    /// Head path (base path when deleted).
+    path: &'a str,
+    base_path: &'a str,
+    status: FileStatus,
+    align: Align,
+    /// Unchanged, or renamed without hunks.
+    content_same: bool,
+}
+
+fn describe<'a>(pair: &Pair<'a>) -> Option<Sides<'a>> {
+    let Some(c) = pair.change else {
+        let p = pair.base.or(pair.head)?.0;
+        return Some(Sides {
+            path: p,
+            base_path: p,
+            status: FileStatus::Unchanged,
+            align: Align::Identity,
+            content_same: true,
+        });
+    };
+    if pair.base.is_none() && pair.head.is_none() {
+        return None;
+    }
+    let has_old = c.old_path.is_some() && c.kind != ChangeKind::Added;
+    let has_new = c.new_path.is_some() && c.kind != ChangeKind::Deleted;
+    let old = c.old_path.as_deref();
+    let path = c.new_path.as_deref().filter(|_| has_new).or(old)?;
+    Some(Sides {
+        path,
+        base_path: old.unwrap_or(path),
+        status: match c.kind {
+            ChangeKind::Added => FileStatus::Added,
+            ChangeKind::Deleted => FileStatus::Deleted,
+            ChangeKind::Renamed => FileStatus::Renamed,
+            ChangeKind::Modified => FileStatus::Modified,
+        },
+        align: if has_old && has_new {
+            Align::Map(LineMap::from_hunks(&c.hunks))
+        } else {
+            Align::Disjoint
+        },
+        content_same: c.kind == ChangeKind::Renamed && c.hunks.is_empty(),
+    })
+}
+
+/// Figures of one file's merge-join.
+struct Figures {
+    base: Totals,
+    head: Totals,
+    patch: PatchTotals,
+    /// Some line is gained, lost, now or no longer tracked.
+    both_sided: bool,
+}
+
+/// The merge-join of one file: base lines carried to head numbers through `align`, against
+/// head lines, both in increasing order. Runs on head numbers go to `on_head`, removed runs
+/// (base numbers) to `on_base`.
+fn classify(
+    base_lines: &[(LineNo, LineCoverage)],
+    head_lines: &[(LineNo, LineCoverage)],
+    align: &Align,
+    on_head: &mut RunBuilder,
+    on_base: &mut RunBuilder,
+    raw: &mut Vec<RawRun>,
+) -> Figures {
+    let mut fig = Figures {
+        base: Totals::of_lines([]),
+        head: Totals::of_lines([]),
+        patch: PatchTotals::default(),
+        both_sided: false,
+    };
+    let (mut bi, mut hi) = (0, 0);
+    // The next base line that has a head counterpart, as (head number, base number, state);
     // base lines without one are removed on the way.
-    let mut next_base =
-        |bi: &mut usize, raw: &mut Vec<RawRun>| -> Option<(LineNo, LineNo, LineState)> {
-            while let Some((n, c)) = base_lines.get(*bi) {
-                *bi += 1;
-                let state = tally(&mut base_totals, c);
-                match align.old_to_new(*n) {
-                    Some(m) => return Some((m, *n, state)),
-                    None => removed.push(raw, LineKind::Removed, Some(state), None, *n, None),
-                }
+    let mut next_base = |bi: &mut usize, base: &mut Totals, raw: &mut Vec<RawRun>| {
+        while let Some((n, c)) = base_lines.get(*bi) {
+            *bi += 1;
+            let state = tally(base, c);
+            match align.old_to_new(*n) {
+                Some(m) => return Some((m, *n, state)),
+                None => on_base.push(raw, LineKind::Removed, Some(state), None, *n, None),
             }
-            None
-        };
-    let mut b = next_base(&mut bi, raw);
+        }
+        None
+    };
+    let mut pending = next_base(&mut bi, &mut fig.base, raw);
     loop {
-        let step = match (b, head_lines.get(hi)) {
+        let step = match (pending, head_lines.get(hi)) {
             (None, None) => break,
             (Some(x), Some(y)) if x.0 == y.0 => Step::Both(x, y),
             (Some(x), Some(y)) if x.0 < y.0 => Step::Base(x),
@@ -305,56 +358,43 @@ fn compare_file<'a>(
             (_, Some(y)) => Step::Head(y),
         };
         match step {
-            Step::Both((m, bn, from), (_, hc)) => {
-                let to = tally(&mut head_totals, hc);
+            Step::Both((at, base_at, from), (_, hc)) => {
+                let to = tally(&mut fig.head, hc);
                 let kind = match from.cmp(&to) {
                     Ordering::Less => Some(LineKind::Gained),
                     Ordering::Greater => Some(LineKind::Lost),
                     Ordering::Equal => None,
                 };
                 if let Some(kind) = kind {
-                    indirect = true;
-                    both.push(raw, kind, Some(from), Some(to), m, Some(bn));
+                    fig.both_sided = true;
+                    on_head.push(raw, kind, Some(from), Some(to), at, Some(base_at));
                 }
-                b = next_base(&mut bi, raw);
+                pending = next_base(&mut bi, &mut fig.base, raw);
                 hi += 1;
             }
-            Step::Base((m, bn, from)) => {
-                indirect = true;
-                both.push(
-                    raw,
-                    LineKind::NoLongerTracked,
-                    Some(from),
-                    None,
-                    m,
-                    Some(bn),
-                );
-                b = next_base(&mut bi, raw);
+            Step::Base((at, base_at, from)) => {
+                fig.both_sided = true;
+                let kind = LineKind::NoLongerTracked;
+                on_head.push(raw, kind, Some(from), None, at, Some(base_at));
+                pending = next_base(&mut bi, &mut fig.base, raw);
             }
-            Step::Head((hn, hc)) => {
-                let to = tally(&mut head_totals, hc);
-                if let Some(o) = align.new_to_old(*hn) {
-                    indirect = true;
-                    both.push(raw, LineKind::NowTracked, None, Some(to), *hn, Some(o));
+            Step::Head((at, hc)) => {
+                let to = tally(&mut fig.head, hc);
+                if let Some(base_at) = align.new_to_old(*at) {
+                    fig.both_sided = true;
+                    let kind = LineKind::NowTracked;
+                    on_head.push(raw, kind, None, Some(to), *at, Some(base_at));
                 } else {
-                    patch.count(to);
-                    both.push(raw, LineKind::Added, None, Some(to), *hn, None);
+                    fig.patch.count(to);
+                    on_head.push(raw, LineKind::Added, None, Some(to), *at, None);
                 }
                 hi += 1;
             }
         }
     }
-    both.finish(raw);
-    removed.finish(raw);
-    Some(FileComparison {
-        path: path.to_owned(),
-        base_path: (base_path != path).then(|| base_path.to_owned()),
-        change: status,
-        base: pair.base.map(|_| base_totals),
-        head: pair.head.map(|_| head_totals),
-        patch,
-        indirect: indirect && content_same,
-    })
+    on_head.finish(raw);
+    on_base.finish(raw);
+    fig
 }
 
 /// For each path, its position among the distinct paths in sorted order.

@@ -104,7 +104,7 @@ mod tests {
                 .iter()
                 .map(|(p, l)| ((*p).to_owned(), cov(l)))
                 .collect(),
-            unresolved: Default::default(),
+            unresolved: std::collections::BTreeSet::default(),
         }
     }
 

@@ -33,7 +33,7 @@ fn report(files: &[(&str, &[(u32, char)])]) -> Report {
             .iter()
             .map(|(p, l)| ((*p).to_owned(), cov(l)))
             .collect(),
-        unresolved: Default::default(),
+        unresolved: std::collections::BTreeSet::default(),
     }
 }
 
