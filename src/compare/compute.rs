@@ -262,7 +262,7 @@ fn compare_file<'a>(
 }
 
 /// What git says of a file pair.
-struct Sides<'a> {
+struct FileSides<'a> {
     /// Head path (base path when deleted).
     path: &'a str,
     base_path: &'a str,
@@ -272,10 +272,10 @@ struct Sides<'a> {
     content_same: bool,
 }
 
-fn describe<'a>(pair: &Pair<'a>) -> Option<Sides<'a>> {
+fn describe<'a>(pair: &Pair<'a>) -> Option<FileSides<'a>> {
     let Some(c) = pair.change else {
         let p = pair.base.or(pair.head)?.0;
-        return Some(Sides {
+        return Some(FileSides {
             path: p,
             base_path: p,
             status: FileStatus::Unchanged,
@@ -290,7 +290,7 @@ fn describe<'a>(pair: &Pair<'a>) -> Option<Sides<'a>> {
     let has_new = c.new_path.is_some() && c.kind != ChangeKind::Deleted;
     let old = c.old_path.as_deref();
     let path = c.new_path.as_deref().filter(|_| has_new).or(old)?;
-    Some(Sides {
+    Some(FileSides {
         path,
         base_path: old.unwrap_or(path),
         status: match c.kind {
