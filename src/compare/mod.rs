@@ -1,11 +1,17 @@
 //! SPEC "The comparison": base report + head report + the base → head diff → line kinds,
-//! runs, per-file figures, patch coverage and totals. Pure: no git, no SQL, no clock.
+//! runs, per-file figures, patch coverage and totals; and the `check` gates over the result.
+//! Pure: no git, no SQL, no clock.
 //!
 //! Invariants: every line of either report falls in at most one kind; runs never overlap;
 //! files are sorted by path, runs by path then start.
 
 mod comparison;
+mod compute;
+pub mod gate;
+#[cfg(test)]
+mod oracle_tests;
 
 pub use comparison::{
     Comparison, FileComparison, FileStatus, HeadSource, LineKind, LineRun, PatchTotals, Sides,
 };
+pub use compute::compare;

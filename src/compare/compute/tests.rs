@@ -1,0 +1,370 @@
+//! Hand-built reports and diffs, one scenario per SPEC rule.
+
+use super::*;
+use crate::compare::FileStatus;
+use crate::model::{Branches, Hunk};
+
+use LineKind::{Added, Gained, Lost, NoLongerTracked, NowTracked, Removed};
+use LineState::{Hit, Miss, Partial};
+
+/// Lines as `(number, 'h' | 'p' | 'm')`.
+pub(crate) fn cov(lines: &[(u32, char)]) -> FileCoverage {
+    FileCoverage::from_sorted(lines.iter().map(|&(n, s)| (n, line(s))).collect()).unwrap()
+}
+
+pub(crate) fn line(s: char) -> LineCoverage {
+    match s {
+        'h' => LineCoverage::new(2),
+        'm' => LineCoverage::new(0),
+        'p' => LineCoverage {
+            hits: 1,
+            branches: Some(Branches::Counts {
+                covered: 1,
+                total: 2,
+            }),
+        },
+        other => panic!("state {other}"),
+    }
+}
+
+fn report(files: &[(&str, &[(u32, char)])]) -> Report {
+    Report {
+        files: files
+            .iter()
+            .map(|(p, l)| ((*p).to_owned(), cov(l)))
+            .collect(),
+        unresolved: std::collections::BTreeSet::default(),
+    }
+}
+
+fn change(
+    old: Option<&str>,
+    new: Option<&str>,
+    kind: ChangeKind,
+    hunks: &[(u32, u32, u32, u32)],
+) -> FileChange {
+    FileChange {
+        old_path: old.map(str::to_owned),
+        new_path: new.map(str::to_owned),
+        kind,
+        hunks: hunks
+            .iter()
+            .map(|&(old_start, old_len, new_start, new_len)| Hunk {
+                old_start,
+                old_len,
+                new_start,
+                new_len,
+            })
+            .collect(),
+    }
+}
+
+fn run(
+    path: &str,
+    kind: LineKind,
+    from: Option<LineState>,
+    to: Option<LineState>,
+    (start, end): (u32, u32),
+    base_start: Option<u32>,
+) -> LineRun {
+    LineRun {
+        path: path.to_owned(),
+        kind,
+        from,
+        to,
+        start,
+        end,
+        base_start,
+    }
+}
+
+#[test]
+fn every_kind_in_one_modified_file() {
+    // base 1..=8; the diff replaces base 4..=5 by head 4..=6 (one line more), so base 6.. is
+    // head 7..
+    let base = report(&[(
+        "a.py",
+        &[
+            (1, 'm'),
+            (2, 'h'),
+            (3, 'h'),
+            (4, 'h'),
+            (5, 'm'),
+            (6, 'p'),
+            (8, 'h'),
+        ],
+    )]);
+    let head = report(&[(
+        "a.py",
+        &[(1, 'h'), (2, 'm'), (4, 'h'), (5, 'm'), (7, 'p'), (8, 'm')],
+    )]);
+    let changes = [change(
+        Some("a.py"),
+        Some("a.py"),
+        ChangeKind::Modified,
+        &[(4, 2, 4, 3)],
+    )];
+    let c = compare(&base, &head, &changes);
+    assert_eq!(
+        c.lines,
+        [
+            run("a.py", Gained, Some(Miss), Some(Hit), (1, 1), Some(1)),
+            run("a.py", Lost, Some(Hit), Some(Miss), (2, 2), Some(2)),
+            run("a.py", NoLongerTracked, Some(Hit), None, (3, 3), Some(3)),
+            run("a.py", Removed, Some(Hit), None, (4, 4), None),
+            run("a.py", Added, None, Some(Hit), (4, 4), None),
+            run("a.py", Removed, Some(Miss), None, (5, 5), None),
+            run("a.py", Added, None, Some(Miss), (5, 5), None),
+            // head 7 is base 6: partial on both sides, not listed. head 8 is base 7: untracked
+            // in base. base 8 is head 9: untracked in head.
+            run("a.py", NowTracked, None, Some(Miss), (8, 8), Some(7)),
+            run("a.py", NoLongerTracked, Some(Hit), None, (9, 9), Some(8)),
+        ]
+    );
+    assert_eq!(c.files.len(), 1);
+    let f = &c.files[0];
+    assert_eq!(f.change, FileStatus::Modified);
+    assert_eq!(f.base_path, None);
+    assert!(
+        !f.indirect,
+        "the content changed, so nothing here is indirect"
+    );
+    assert_eq!(
+        (f.patch.lines, f.patch.hit, f.patch.miss),
+        (2, 1, 1),
+        "added head 4 (hit) and 5 (miss)"
+    );
+    assert_eq!(c.patch, f.patch);
+    assert_eq!(c.patch.coverage(), Some(50.0));
+    assert_eq!(c.base, base.totals());
+    assert_eq!(c.head, head.totals());
+}
+
+#[test]
+fn runs_split_on_state_and_on_numbering_gaps_of_either_side() {
+    // Base 1..=10 all miss. The diff deletes base 4 (pure deletion), so head 3 and 4 are base 3
+    // and 5: consecutive in head, not in base.
+    let base_lines: Vec<_> = (1..=10).map(|n| (n, 'm')).collect();
+    let head_lines: Vec<_> = (1..=9)
+        .map(|n| (n, if n == 7 { 'p' } else { 'h' }))
+        .collect();
+    let base = report(&[("a.py", &base_lines)]);
+    let head = report(&[("a.py", &head_lines)]);
+    let changes = [change(
+        Some("a.py"),
+        Some("a.py"),
+        ChangeKind::Modified,
+        &[(4, 1, 4, 0)],
+    )];
+    let c = compare(&base, &head, &changes);
+    assert_eq!(
+        c.lines,
+        [
+            run("a.py", Gained, Some(Miss), Some(Hit), (1, 3), Some(1)),
+            run("a.py", Removed, Some(Miss), None, (4, 4), None),
+            run("a.py", Gained, Some(Miss), Some(Hit), (4, 6), Some(5)),
+            run("a.py", Gained, Some(Miss), Some(Partial), (7, 7), Some(8)),
+            run("a.py", Gained, Some(Miss), Some(Hit), (8, 9), Some(9)),
+        ]
+    );
+}
+
+#[test]
+fn removed_and_added_lines_form_runs_of_their_own() {
+    let base = report(&[("a.py", &[(1, 'h'), (2, 'h'), (3, 'm'), (4, 'h')])]);
+    let head = report(&[("a.py", &[(1, 'h'), (2, 'm'), (3, 'm'), (4, 'h'), (5, 'h')])]);
+    // base 2..=3 replaced by head 2..=4.
+    let changes = [change(
+        Some("a.py"),
+        Some("a.py"),
+        ChangeKind::Modified,
+        &[(2, 2, 2, 3)],
+    )];
+    let c = compare(&base, &head, &changes);
+    assert_eq!(
+        c.lines,
+        [
+            run("a.py", Removed, Some(Hit), None, (2, 2), None),
+            run("a.py", Added, None, Some(Miss), (2, 3), None),
+            run("a.py", Removed, Some(Miss), None, (3, 3), None),
+            run("a.py", Added, None, Some(Hit), (4, 4), None),
+        ]
+    );
+}
+
+#[test]
+fn pure_rename_keeps_numbers_and_flags_indirect_changes() {
+    let base = report(&[("old/x.py", &[(1, 'm'), (2, 'h')])]);
+    let head = report(&[("new/x.py", &[(1, 'h'), (2, 'h')])]);
+    let changes = [change(
+        Some("old/x.py"),
+        Some("new/x.py"),
+        ChangeKind::Renamed,
+        &[],
+    )];
+    let c = compare(&base, &head, &changes);
+    assert_eq!(
+        c.lines,
+        [run(
+            "new/x.py",
+            Gained,
+            Some(Miss),
+            Some(Hit),
+            (1, 1),
+            Some(1)
+        )]
+    );
+    let f = &c.files[0];
+    assert_eq!(f.path, "new/x.py");
+    assert_eq!(f.base_path.as_deref(), Some("old/x.py"));
+    assert_eq!(f.change, FileStatus::Renamed);
+    assert!(f.indirect, "a pure rename leaves the content unchanged");
+    assert_eq!(f.base.unwrap().lines, 2);
+}
+
+#[test]
+fn rename_with_edits_maps_lines_and_removed_lines_keep_the_base_path() {
+    let base = report(&[("old.py", &[(1, 'h'), (2, 'h'), (3, 'm')])]);
+    let head = report(&[("new.py", &[(1, 'h'), (2, 'm'), (3, 'h'), (4, 'h')])]);
+    // head 2..=3 are new; base 2 is gone; base 3 is head 4.
+    let changes = [change(
+        Some("old.py"),
+        Some("new.py"),
+        ChangeKind::Renamed,
+        &[(2, 1, 2, 2)],
+    )];
+    let c = compare(&base, &head, &changes);
+    assert_eq!(
+        c.lines,
+        [
+            run("new.py", Added, None, Some(Miss), (2, 2), None),
+            run("new.py", Added, None, Some(Hit), (3, 3), None),
+            run("new.py", Gained, Some(Miss), Some(Hit), (4, 4), Some(3)),
+            run("old.py", Removed, Some(Hit), None, (2, 2), None),
+        ]
+    );
+    let f = &c.files[0];
+    assert_eq!(f.change, FileStatus::Renamed);
+    assert!(!f.indirect, "edited content is not indirect");
+}
+
+#[test]
+fn added_and_deleted_files() {
+    let base = report(&[("gone.py", &[(1, 'h'), (2, 'm')]), ("keep.py", &[(1, 'h')])]);
+    let head = report(&[
+        ("fresh.py", &[(1, 'h'), (2, 'h'), (5, 'm')]),
+        ("keep.py", &[(1, 'h')]),
+    ]);
+    let changes = [
+        change(Some("gone.py"), None, ChangeKind::Deleted, &[(1, 2, 1, 0)]),
+        change(None, Some("fresh.py"), ChangeKind::Added, &[(1, 0, 1, 5)]),
+    ];
+    let c = compare(&base, &head, &changes);
+    assert_eq!(
+        c.lines,
+        [
+            run("fresh.py", Added, None, Some(Hit), (1, 2), None),
+            run("fresh.py", Added, None, Some(Miss), (5, 5), None),
+            run("gone.py", Removed, Some(Hit), None, (1, 1), None),
+            run("gone.py", Removed, Some(Miss), None, (2, 2), None),
+        ]
+    );
+    let files: Vec<_> = c
+        .files
+        .iter()
+        .map(|f| {
+            (
+                f.path.as_str(),
+                f.change,
+                f.base.is_some(),
+                f.head.is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("fresh.py", FileStatus::Added, false, true),
+            ("gone.py", FileStatus::Deleted, true, false),
+            ("keep.py", FileStatus::Unchanged, true, true),
+        ]
+    );
+    assert_eq!((c.patch.lines, c.patch.hit, c.patch.miss), (3, 2, 1));
+    assert_eq!(c.base.files, 2);
+    assert_eq!(c.head.files, 2);
+}
+
+#[test]
+fn files_entering_and_leaving_the_report_are_indirect() {
+    let base = report(&[("left.py", &[(3, 'h'), (4, 'h')])]);
+    let head = report(&[("came.py", &[(1, 'm')])]);
+    let c = compare(&base, &head, &[]);
+    assert_eq!(
+        c.lines,
+        [
+            run("came.py", NowTracked, None, Some(Miss), (1, 1), Some(1)),
+            run("left.py", NoLongerTracked, Some(Hit), None, (3, 4), Some(3)),
+        ]
+    );
+    assert!(
+        c.files
+            .iter()
+            .all(|f| f.indirect && f.change == FileStatus::Unchanged)
+    );
+    assert_eq!(c.files[0].base, None);
+    assert_eq!(c.files[1].head, None);
+    assert_eq!(c.patch.lines, 0);
+}
+
+#[test]
+fn a_change_outside_the_reports_lists_no_file() {
+    let base = report(&[("a.py", &[(1, 'h')])]);
+    let changes = [change(
+        Some("README.md"),
+        Some("README.md"),
+        ChangeKind::Modified,
+        &[(1, 1, 1, 1)],
+    )];
+    let c = compare(&base, &base, &changes);
+    assert!(c.lines.is_empty());
+    assert_eq!(c.files.len(), 1);
+    assert!(!c.files[0].indirect);
+}
+
+#[test]
+fn unresolved_paths_keep_path_and_numbers_even_if_a_change_names_them() {
+    let mut base = report(&[("vendor/x.py", &[(1, 'm'), (5, 'm')])]);
+    let mut head = report(&[("vendor/x.py", &[(1, 'h'), (5, 'm')])]);
+    base.unresolved.insert("vendor/x.py".into());
+    head.unresolved.insert("vendor/x.py".into());
+    let changes = [change(
+        Some("vendor/x.py"),
+        Some("vendor/x.py"),
+        ChangeKind::Modified,
+        &[(1, 0, 1, 10)],
+    )];
+    let c = compare(&base, &head, &changes);
+    assert_eq!(
+        c.lines,
+        [run(
+            "vendor/x.py",
+            Gained,
+            Some(Miss),
+            Some(Hit),
+            (1, 1),
+            Some(1)
+        )]
+    );
+    assert_eq!(c.files[0].change, FileStatus::Unchanged);
+}
+
+#[test]
+fn files_and_runs_are_sorted_by_path() {
+    let base = report(&[("b.py", &[(1, 'm')]), ("a.py", &[(9, 'm')])]);
+    let head = report(&[("b.py", &[(1, 'h')]), ("a.py", &[(9, 'h')])]);
+    let c = compare(&base, &head, &[]);
+    let paths: Vec<_> = c.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["a.py", "b.py"]);
+    let runs: Vec<_> = c.lines.iter().map(|r| (r.path.as_str(), r.start)).collect();
+    assert_eq!(runs, [("a.py", 9), ("b.py", 1)]);
+}

@@ -1,0 +1,372 @@
+//! `covgit check`: the comparison as a gate (SPEC `[check]` configuration and flags).
+//!
+//! Pure: takes a [`Comparison`] and resolved targets, returns every failed gate with its
+//! figures. Deleting covered code alone never fails a gate: `removed` lines are never `lost`,
+//! and the project gate counts deleted lines back into the head's figure (see [`evaluate`]).
+
+use std::fmt;
+
+use crate::model::{LineNo, LineState};
+
+use super::{Comparison, LineKind};
+
+/// Resolved gate targets. `None` switches a gate off.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Gates {
+    /// Patch coverage below this percent fails; the caller turns `"auto"` into the base's
+    /// total coverage.
+    pub patch_target: Option<f64>,
+    /// Points the project coverage may drop before it fails.
+    pub project_threshold: Option<f64>,
+    /// Any `lost` line fails.
+    pub fail_on_lost: bool,
+}
+
+/// The gates that failed; none means the check passed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Verdict {
+    pub failures: Vec<GateFailure>,
+}
+
+impl Verdict {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// One failed gate with the figures that failed it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GateFailure {
+    /// Patch coverage below the target; `lines` added lines are tracked, `covered` of them ran.
+    Patch {
+        coverage: f64,
+        target: f64,
+        lines: u64,
+        covered: u64,
+    },
+    /// Project coverage fell by more than the threshold. `base` is the base's total; `head`
+    /// is the head's total with the `removed` lines counted back in as they were in the base
+    /// (see [`evaluate`]); `drop = base - head`.
+    Project {
+        base: f64,
+        head: f64,
+        drop: f64,
+        threshold: f64,
+    },
+    /// `lines` lines lost coverage; `first` is the first one by path and head line.
+    Lost {
+        lines: u64,
+        first: Option<(String, LineNo)>,
+    },
+}
+
+impl fmt::Display for GateFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Patch {
+                coverage,
+                target,
+                lines,
+                covered,
+            } => write!(
+                f,
+                "patch coverage is {coverage:.2}% ({covered} of {lines} added lines covered), below the target of {target:.2}%"
+            ),
+            Self::Project {
+                base,
+                head,
+                drop,
+                threshold,
+            } => write!(
+                f,
+                "project coverage dropped {drop:.2} points, from {base:.2}% to {head:.2}% (deleted lines counted as they were), more than the {threshold:.2} allowed"
+            ),
+            Self::Lost { lines, first } => {
+                write!(f, "{lines} line(s) lost coverage")?;
+                if let Some((path, line)) = first {
+                    write!(f, ", first at {path}:{line}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A float slack so that a figure equal to its target on paper (e.g. `auto` patch target
+/// computed from other counts of the same ratio) never fails by rounding.
+const EPSILON: f64 = 1e-9;
+
+/// Checks `c` against `gates`.
+///
+/// - Patch: passes when no added line is tracked (nothing to measure).
+/// - Project: the drop is `base - head'`, where `head'` is the head's coverage with the
+///   `removed` lines counted back in with their base state. The plain head total would fail
+///   a change that only deletes well-covered code: the code left is exactly as covered as
+///   before, yet the total falls. With `head'` a pure deletion gives `head' = base`, a drop
+///   of 0, while anything else still shows: uncovered added lines dilute `head'`, and lines
+///   that lose coverage or stop being tracked lower it. (Measuring against the base without
+///   its removed lines instead would let "replace covered code by uncovered code" pass.)
+///   Nothing tracked on either side: the gate passes.
+/// - Lost: counts `lost` lines only; `removed` lines are never lost.
+pub fn evaluate(c: &Comparison, gates: &Gates) -> Verdict {
+    let mut failures = Vec::new();
+    if let (Some(target), Some(coverage)) = (gates.patch_target, c.patch.coverage())
+        && coverage + EPSILON < target
+    {
+        failures.push(GateFailure::Patch {
+            coverage,
+            target,
+            lines: c.patch.lines,
+            covered: c.patch.hit + c.patch.partial,
+        });
+    }
+    if let (Some(threshold), Some(base), Some(head)) = (
+        gates.project_threshold,
+        c.base.coverage(),
+        head_with_removed_lines(c),
+    ) && base - head > threshold + EPSILON
+    {
+        failures.push(GateFailure::Project {
+            base,
+            head,
+            drop: base - head,
+            threshold,
+        });
+    }
+    if gates.fail_on_lost {
+        let mut lost = c.lines.iter().filter(|r| r.kind == LineKind::Lost);
+        if let Some(first) = lost.next() {
+            let lines = std::iter::once(first)
+                .chain(lost)
+                .map(|r| u64::from(r.end - r.start) + 1)
+                .sum();
+            failures.push(GateFailure::Lost {
+                lines,
+                first: Some((first.path.clone(), first.start)),
+            });
+        }
+    }
+    Verdict { failures }
+}
+
+/// Coverage of the head's lines plus the `removed` lines in their base state; `None` when
+/// there is no line at all.
+fn head_with_removed_lines(c: &Comparison) -> Option<f64> {
+    let (mut lines, mut covered) = (c.head.lines, c.head.hit + c.head.partial);
+    for r in c.lines.iter().filter(|r| r.kind == LineKind::Removed) {
+        let n = u64::from(r.end - r.start) + 1;
+        lines += n;
+        if matches!(r.from, Some(LineState::Hit | LineState::Partial)) {
+            covered += n;
+        }
+    }
+    (lines > 0).then(|| covered as f64 / lines as f64 * 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::compare::compare;
+    use crate::model::{ChangeKind, FileChange, FileCoverage, Hunk, LineCoverage, Report};
+
+    /// A report of `a.py` with hits per line (1-based, in order).
+    fn report(files: &[(&str, &[u64])]) -> Report {
+        Report {
+            files: files
+                .iter()
+                .map(|(p, hits)| {
+                    let lines = hits
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &h)| (i as u32 + 1, LineCoverage::new(h)))
+                        .collect();
+                    ((*p).to_owned(), FileCoverage::from_sorted(lines).unwrap())
+                })
+                .collect(),
+            unresolved: BTreeSet::default(),
+        }
+    }
+
+    fn modified(path: &str, hunks: &[(u32, u32, u32, u32)]) -> FileChange {
+        FileChange {
+            old_path: Some(path.to_owned()),
+            new_path: Some(path.to_owned()),
+            kind: ChangeKind::Modified,
+            hunks: hunks
+                .iter()
+                .map(|&(old_start, old_len, new_start, new_len)| Hunk {
+                    old_start,
+                    old_len,
+                    new_start,
+                    new_len,
+                })
+                .collect(),
+        }
+    }
+
+    const ALL: Gates = Gates {
+        patch_target: Some(100.0),
+        project_threshold: Some(0.0),
+        fail_on_lost: true,
+    };
+
+    #[test]
+    fn no_added_lines_pass_the_patch_gate() {
+        let r = report(&[("a.py", &[1, 0])]);
+        let c = compare(&r, &r, &[]);
+        assert!(evaluate(&c, &ALL).passed());
+    }
+
+    #[test]
+    fn patch_coverage_below_target_fails_with_its_figures() {
+        let base = report(&[("a.py", &[1, 1])]);
+        // Three lines appended: one covered.
+        let head = report(&[("a.py", &[1, 1, 1, 0, 0])]);
+        let c = compare(&base, &head, &[modified("a.py", &[(3, 0, 3, 3)])]);
+        let gates = Gates {
+            patch_target: Some(50.0),
+            ..Gates::default()
+        };
+        let v = evaluate(&c, &gates);
+        let [
+            GateFailure::Patch {
+                coverage,
+                target,
+                lines,
+                covered,
+            },
+        ] = v.failures.as_slice()
+        else {
+            panic!("{v:?}");
+        };
+        assert_eq!((*lines, *covered, *target), (3, 1, 50.0));
+        assert!((coverage - 100.0 / 3.0).abs() < 1e-9);
+        let msg = v.failures[0].to_string();
+        assert!(
+            msg.contains("33.33%") && msg.contains("1 of 3") && msg.contains("50.00%"),
+            "{msg}"
+        );
+        // Exactly on target passes.
+        let on_target = Gates {
+            patch_target: Some(100.0 / 3.0),
+            ..Gates::default()
+        };
+        assert!(evaluate(&c, &on_target).passed());
+    }
+
+    #[test]
+    fn deleting_covered_code_alone_fails_no_gate() {
+        // 2 of 4 lines covered (50%); the covered two are deleted: the total falls to 0%.
+        let base = report(&[("a.py", &[3, 3, 0, 0]), ("b.py", &[1, 1])]);
+        let head = report(&[("a.py", &[0, 0])]);
+        let changes = [
+            modified("a.py", &[(1, 2, 1, 0)]),
+            FileChange {
+                old_path: Some("b.py".into()),
+                new_path: None,
+                kind: ChangeKind::Deleted,
+                hunks: vec![Hunk {
+                    old_start: 1,
+                    old_len: 2,
+                    new_start: 1,
+                    new_len: 0,
+                }],
+            },
+        ];
+        let c = compare(&base, &head, &changes);
+        assert!(c.delta().unwrap() < -60.0, "the plain totals do drop");
+        let v = evaluate(&c, &ALL);
+        assert!(v.passed(), "{v:?}");
+    }
+
+    #[test]
+    fn replacing_covered_lines_by_uncovered_ones_drops_the_project() {
+        let base = report(&[("a.py", &[1, 1, 0, 0])]);
+        let head = report(&[("a.py", &[0, 0, 0, 0])]);
+        let c = compare(&base, &head, &[modified("a.py", &[(1, 2, 1, 2)])]);
+        let gates = Gates {
+            project_threshold: Some(10.0),
+            ..Gates::default()
+        };
+        let v = evaluate(&c, &gates);
+        // head' = added 0, 0 + removed hit, hit + 0, 0 = 33.3% against 50%.
+        let [
+            GateFailure::Project {
+                base, head, drop, ..
+            },
+        ] = v.failures.as_slice()
+        else {
+            panic!("{v:?}");
+        };
+        assert!((base - 50.0).abs() < 1e-9);
+        assert!((head - 100.0 / 3.0).abs() < 1e-9 && (drop - 50.0 / 3.0).abs() < 1e-9);
+        assert!(v.failures[0].to_string().contains("from 50.00% to 33.33%"));
+    }
+
+    #[test]
+    fn lost_coverage_on_surviving_lines_fails_project_and_lost_gates() {
+        let base = report(&[("a.py", &[1, 1, 1, 1]), ("b.py", &[1])]);
+        let head = report(&[("a.py", &[1, 0, 0, 1]), ("b.py", &[0])]);
+        let c = compare(&base, &head, &[]);
+        let v = evaluate(
+            &c,
+            &Gates {
+                patch_target: None,
+                project_threshold: Some(60.0),
+                fail_on_lost: true,
+            },
+        );
+        assert_eq!(
+            v.failures,
+            [GateFailure::Lost {
+                lines: 3,
+                first: Some(("a.py".into(), 2))
+            }]
+        );
+        assert_eq!(
+            v.failures[0].to_string(),
+            "3 line(s) lost coverage, first at a.py:2"
+        );
+        let v = evaluate(
+            &c,
+            &Gates {
+                project_threshold: Some(59.0),
+                ..Gates::default()
+            },
+        );
+        let [
+            GateFailure::Project {
+                base,
+                head,
+                drop,
+                threshold,
+            },
+        ] = v.failures.as_slice()
+        else {
+            panic!("{v:?}");
+        };
+        assert_eq!((*base, *head, *drop, *threshold), (100.0, 40.0, 60.0, 59.0));
+        assert!(v.failures[0].to_string().contains("dropped 60.00 points"));
+        assert!(
+            evaluate(
+                &c,
+                &Gates {
+                    project_threshold: Some(60.0),
+                    ..Gates::default()
+                }
+            )
+            .passed()
+        );
+    }
+
+    #[test]
+    fn gates_switched_off_never_fail() {
+        let base = report(&[("a.py", &[1, 1])]);
+        let head = report(&[("a.py", &[0, 0, 0])]);
+        let c = compare(&base, &head, &[modified("a.py", &[(3, 0, 3, 1)])]);
+        assert!(evaluate(&c, &Gates::default()).passed());
+        assert_eq!(evaluate(&c, &ALL).failures.len(), 3);
+    }
+}
