@@ -1,0 +1,423 @@
+//! Cobertura XML, streamed with quick-xml: one reused event buffer, no DOM, attributes read
+//! in place, numbers parsed from bytes. DTDs are never fetched; a UTF-8 BOM is skipped.
+//!
+//! What counts:
+//! - The document's root element must be `<coverage>` (otherwise [`ParseError::NoCoverageRoot`]).
+//!   `<source>` texts inside `<sources>` are kept, trimmed, in order (empty ones dropped).
+//! - A `<class filename=...>` anywhere under the root (under `<classes>`, or directly under
+//!   `<packages>`/`<package>` as old Istanbul and Swift converters write it) gives the lines of
+//!   that file. Several classes with one filename are merged, a line listed more than once
+//!   takes the larger count and merged branches ([`LineCoverage::merge_max`]): Cobertura,
+//!   gcovr, coverlet and altcover list each line under its method and again under the class,
+//!   and template or generic instantiations repeat a line.
+//! - Lines under `<method><lines>` only count where the class has no class-level lines (Swift
+//!   converters put lines only in methods). Where it has, a method line that is not in the
+//!   class list is dropped: Istanbul puts the function's declaration line there with its call
+//!   count, and the producer's own totals leave it out.
+//! - `<line number hits>`: `hits` may be an integral float (`1.0`). Branches come from
+//!   `condition-coverage="P% (covered/total)"` unless `branch` says false (any case); the
+//!   `<conditions>` children and coverage.py's `missing-branches` add nothing the counts do
+//!   not say, so they are ignored. scoverage `<statements>` are ignored.
+//!
+//! Bad records, each skipped with a warning naming the report line: a `<line>` whose number
+//! is missing, 0, above `u32::MAX` or not a number (`undefined`); a `<line>` whose hits are
+//! missing, negative, fractional or not a number (`NaN`); a `<class>` without a filename
+//! (its lines are skipped). Kept with a warning: a line whose `condition-coverage` has no
+//! `(covered/total)` part or says covered > total (the line keeps its hits, without branches).
+//! Refused: malformed XML, XML truncated inside an element, a root that is not `<coverage>`,
+//! I/O errors.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+
+use quick_xml::Reader;
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+
+use crate::model::{Branches, FileCoverage, LineCoverage, LineNo};
+
+use super::numbers::{self, BadNumber};
+use super::read::Warnings;
+use super::{InputFormat, ParseError, Parsed};
+
+/// The elements that matter; everything else is `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Coverage,
+    Sources,
+    Source,
+    Class,
+    Methods,
+    Method,
+    Lines,
+    Line,
+    Other,
+}
+
+/// The class being read.
+#[derive(Default)]
+struct Class {
+    /// `None` while outside a class; `Some(None)` inside one without a usable filename.
+    filename: Option<Option<String>>,
+    start_line: u64,
+    class_lines: Vec<(LineNo, LineCoverage)>,
+    method_lines: Vec<(LineNo, LineCoverage)>,
+}
+
+struct Doc<'n> {
+    name: &'n str,
+    stack: Vec<Kind>,
+    saw_root: bool,
+    sources: Vec<String>,
+    source_text: String,
+    class: Class,
+    /// Per raw filename: entries from every class, merged at the end.
+    files: Vec<(String, Vec<(LineNo, LineCoverage)>)>,
+    index: HashMap<String, usize>,
+    warnings: Warnings,
+}
+
+pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, ParseError> {
+    let mut reader = Reader::from_reader(input);
+    reader.config_mut().check_end_names = true;
+    let mut doc = Doc {
+        name,
+        stack: Vec::with_capacity(16),
+        saw_root: false,
+        sources: Vec::new(),
+        source_text: String::new(),
+        class: Class::default(),
+        files: Vec::new(),
+        index: HashMap::new(),
+        warnings: Warnings::default(),
+    };
+    let mut buf = Vec::with_capacity(64 * 1024);
+    // Newlines seen so far: every byte of the document is in some event, except markup
+    // delimiters, which hold no newlines.
+    let mut line: u64 = 1;
+    loop {
+        buf.clear();
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(e) => e,
+            Err(source) => {
+                return Err(ParseError::Xml {
+                    name: name.to_owned(),
+                    line,
+                    offset: reader.error_position(),
+                    source,
+                });
+            }
+        };
+        let at = line;
+        line += count_newlines(&event);
+        match event {
+            Event::Start(e) => doc.start(&e, at, false)?,
+            Event::Empty(e) => doc.start(&e, at, true)?,
+            Event::End(_) => doc.end(),
+            Event::Text(t) if doc.top() == Some(Kind::Source) => doc.source_text.push_str(&t),
+            Event::CData(t) if doc.top() == Some(Kind::Source) => doc.source_text.push_str(&t),
+            Event::GeneralRef(r) if doc.top() == Some(Kind::Source) => doc.source_ref(&r),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if let Some(&open) = doc.stack.last() {
+        let element = match open {
+            Kind::Coverage => "coverage",
+            Kind::Sources => "sources",
+            Kind::Source => "source",
+            Kind::Class => "class",
+            Kind::Methods => "methods",
+            Kind::Method => "method",
+            Kind::Lines => "lines",
+            Kind::Line => "line",
+            Kind::Other => "an element",
+        };
+        return Err(ParseError::TruncatedXml {
+            name: name.to_owned(),
+            element: element.to_owned(),
+            line,
+            offset: reader.buffer_position(),
+        });
+    }
+    if !doc.saw_root {
+        return Err(ParseError::NoCoverageRoot {
+            name: name.to_owned(),
+            found: "no element at all".to_owned(),
+        });
+    }
+    Ok(doc.finish())
+}
+
+fn count_newlines(s: &str) -> u64 {
+    s.as_bytes().iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+impl Doc<'_> {
+    fn top(&self) -> Option<Kind> {
+        self.stack.last().copied()
+    }
+
+    fn parent(&self) -> Option<Kind> {
+        self.stack.len().checked_sub(2).map(|i| self.stack[i])
+    }
+
+    fn start(&mut self, e: &BytesStart<'_>, at: u64, empty: bool) -> Result<(), ParseError> {
+        let local = e.local_name().into_inner();
+        if !self.saw_root {
+            if local != "coverage" {
+                return Err(ParseError::NoCoverageRoot {
+                    name: self.name.to_owned(),
+                    found: format!("<{}>", e.name().into_inner()),
+                });
+            }
+            self.saw_root = true;
+            if !empty {
+                self.stack.push(Kind::Coverage);
+            }
+            return Ok(());
+        }
+        let top = self.top();
+        let in_class = self.class.filename.is_some();
+        let kind = match local {
+            "line" if top == Some(Kind::Lines) && in_class => {
+                let in_method = self.parent() == Some(Kind::Method);
+                self.line(e, at, in_method);
+                Kind::Line
+            }
+            "lines" if matches!(top, Some(Kind::Class | Kind::Method)) => Kind::Lines,
+            "method" if top == Some(Kind::Methods) => Kind::Method,
+            "methods" if top == Some(Kind::Class) => Kind::Methods,
+            "class" if !in_class => {
+                self.begin_class(e, at);
+                Kind::Class
+            }
+            "sources" if top == Some(Kind::Coverage) => Kind::Sources,
+            "source" if top == Some(Kind::Sources) => {
+                self.source_text.clear();
+                Kind::Source
+            }
+            _ => Kind::Other,
+        };
+        if empty {
+            // `<class .../>`, `<source/>`: opened and closed at once.
+            match kind {
+                Kind::Class => self.end_class(),
+                Kind::Source => self.end_source(),
+                _ => {}
+            }
+        } else {
+            self.stack.push(kind);
+        }
+        Ok(())
+    }
+
+    fn end(&mut self) {
+        match self.stack.pop() {
+            Some(Kind::Class) => self.end_class(),
+            Some(Kind::Source) => self.end_source(),
+            _ => {}
+        }
+    }
+
+    fn source_ref(&mut self, r: &BytesRef<'_>) {
+        if let Ok(Some(c)) = r.resolve_char_ref() {
+            self.source_text.push(c);
+        } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(r) {
+            self.source_text.push_str(s);
+        } else {
+            self.source_text.push('&');
+            self.source_text.push_str(r);
+            self.source_text.push(';');
+        }
+    }
+
+    fn end_source(&mut self) {
+        let s = self.source_text.trim();
+        if !s.is_empty() {
+            self.sources.push(s.to_owned());
+        }
+        self.source_text.clear();
+    }
+
+    fn begin_class(&mut self, e: &BytesStart<'_>, at: u64) {
+        let mut filename = None;
+        for attr in e.attributes().with_checks(false).flatten() {
+            if attr.key.into_inner() == "filename" {
+                filename = match attr.normalized_value(XmlVersion::Implicit1_0) {
+                    Ok(v) => Some(v.trim().to_owned()),
+                    Err(err) => {
+                        self.warnings.push(Some(at), || {
+                            format!("<class> filename cannot be read ({err}); class skipped")
+                        });
+                        None
+                    }
+                };
+            }
+        }
+        let filename = filename.filter(|f| !f.is_empty());
+        if filename.is_none() {
+            let class = e
+                .attributes()
+                .with_checks(false)
+                .flatten()
+                .find(|a| a.key.into_inner() == "name")
+                .map(|a| format!(" '{}'", a.value))
+                .unwrap_or_default();
+            self.warnings.push(Some(at), || {
+                format!("<class>{class} has no filename; its lines are skipped")
+            });
+        }
+        self.class.filename = Some(filename);
+        self.class.start_line = at;
+        self.class.class_lines.clear();
+        self.class.method_lines.clear();
+    }
+
+    fn end_class(&mut self) {
+        let Some(Some(filename)) = self.class.filename.take() else {
+            self.class.filename = None;
+            return;
+        };
+        let k = match self.index.get(&filename) {
+            Some(&k) => k,
+            None => {
+                self.index.insert(filename.clone(), self.files.len());
+                self.files.push((filename, Vec::new()));
+                self.files.len() - 1
+            }
+        };
+        let entries = &mut self.files[k].1;
+        let class = &mut self.class;
+        if class.class_lines.is_empty() {
+            entries.append(&mut class.method_lines);
+        } else {
+            class.class_lines.sort_by_key(|(n, _)| *n);
+            for (n, cov) in class.method_lines.drain(..) {
+                if class
+                    .class_lines
+                    .binary_search_by_key(&n, |(m, _)| *m)
+                    .is_ok()
+                {
+                    entries.push((n, cov));
+                }
+            }
+            entries.append(&mut class.class_lines);
+        }
+    }
+
+    /// One `<line>` of a class or method list.
+    fn line(&mut self, e: &BytesStart<'_>, at: u64, in_method: bool) {
+        let mut number = Err((BadNumber::Missing, Vec::new()));
+        let mut hits = Err((BadNumber::Missing, Vec::new()));
+        let mut branch_false = false;
+        let mut condition = None;
+        for attr in e.attributes().with_checks(false).flatten() {
+            let v = attr.value.as_bytes();
+            match attr.key.into_inner() {
+                "number" => number = numbers::line_no(v).map_err(|why| (why, v.to_vec())),
+                "hits" => hits = numbers::count(v).map_err(|why| (why, v.to_vec())),
+                "branch" => branch_false = v.trim_ascii().eq_ignore_ascii_case(b"false"),
+                "condition-coverage" => condition = Some(condition_counts(v)),
+                _ => {}
+            }
+        }
+        let w = &mut self.warnings;
+        let number = match number {
+            Ok(n) => n,
+            Err((why, raw)) => {
+                return w.push(Some(at), || {
+                    format!(
+                        "<line> with number '{}' skipped: {why}",
+                        String::from_utf8_lossy(&raw)
+                    )
+                });
+            }
+        };
+        let hits = match hits {
+            Ok(h) => h,
+            Err((why, raw)) => {
+                return w.push(Some(at), || {
+                    format!(
+                        "<line number=\"{number}\"> with hits '{}' skipped: {why}",
+                        String::from_utf8_lossy(&raw)
+                    )
+                });
+            }
+        };
+        let branches = match condition {
+            Some(_) if branch_false => None,
+            None => None,
+            Some(Ok((_, 0))) => None,
+            Some(Ok((covered, total))) if covered <= total => {
+                Some(Branches::Counts { covered, total })
+            }
+            Some(Ok((covered, total))) => {
+                w.push(Some(at), || {
+                    format!(
+                        "<line number=\"{number}\"> says {covered} of {total} branches were \
+                         taken; its branches are ignored"
+                    )
+                });
+                None
+            }
+            Some(Err(raw)) => {
+                w.push(Some(at), || {
+                    format!(
+                        "<line number=\"{number}\"> has condition-coverage '{raw}' without \
+                         (covered/total); its branches are ignored"
+                    )
+                });
+                None
+            }
+        };
+        let list = if in_method {
+            &mut self.class.method_lines
+        } else {
+            &mut self.class.class_lines
+        };
+        list.push((number, LineCoverage { hits, branches }));
+    }
+
+    fn finish(self) -> Parsed {
+        let files = self
+            .files
+            .into_iter()
+            .map(|(path, entries)| {
+                (
+                    path,
+                    FileCoverage::from_entries(entries, LineCoverage::merge_max),
+                )
+            })
+            .collect();
+        Parsed {
+            format: InputFormat::Cobertura,
+            sources: self.sources,
+            files,
+            warnings: self.warnings.finish(),
+        }
+    }
+}
+
+/// `(covered, total)` from `"50% (1/2)"`; the raw text when it has no such part.
+fn condition_counts(v: &[u8]) -> Result<(u32, u32), String> {
+    let parsed = (|| {
+        let open = v.iter().position(|&c| c == b'(')?;
+        let close = open + v[open..].iter().position(|&c| c == b')')?;
+        let inner = &v[open + 1..close];
+        let slash = inner.iter().position(|&c| c == b'/')?;
+        let covered = small_number(&inner[..slash])?;
+        let total = small_number(&inner[slash + 1..])?;
+        Some((covered, total))
+    })();
+    parsed.ok_or_else(|| String::from_utf8_lossy(v.trim_ascii()).into_owned())
+}
+
+fn small_number(b: &[u8]) -> Option<u32> {
+    let b = b.trim_ascii();
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) || b.len() > 9 {
+        return None;
+    }
+    b.iter()
+        .try_fold(0_u32, |n, &c| Some(n * 10 + u32::from(c - b'0')))
+}
