@@ -72,6 +72,9 @@ pub(crate) enum Sniffed {
     Known(InputFormat),
     /// A coverage format covgit does not read yet, or not coverage at all; the prose name.
     Other(&'static str),
+    /// XML whose root element is of no known kind, or not within the prefix: the Cobertura
+    /// reader says what the root is.
+    Xml,
     Unknown,
 }
 
@@ -85,7 +88,7 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 pub fn detect(prefix: &[u8]) -> Option<InputFormat> {
     match sniff(prefix) {
         Sniffed::Known(f) => Some(f),
-        Sniffed::Other(_) | Sniffed::Unknown => None,
+        Sniffed::Other(_) | Sniffed::Xml | Sniffed::Unknown => None,
     }
 }
 
@@ -113,24 +116,24 @@ fn sniff_xml(mut b: &[u8]) -> Sniffed {
         b = trim_start(b);
         if b.starts_with(b"<?") {
             let Some(end) = find(b, b"?>") else {
-                return Sniffed::Unknown;
+                return Sniffed::Xml;
             };
             b = &b[end + 2..];
         } else if b.starts_with(b"<!--") {
             let Some(end) = find(&b[4..], b"-->") else {
-                return Sniffed::Unknown;
+                return Sniffed::Xml;
             };
             b = &b[4 + end + 3..];
         } else if b.starts_with(b"<!") {
             // DOCTYPE, possibly with an internal subset in brackets.
             let Some(end) = doctype_end(b) else {
-                return Sniffed::Unknown;
+                return Sniffed::Xml;
             };
             b = &b[end + 1..];
         } else if b.starts_with(b"<") {
             return sniff_root(&b[1..]);
         } else {
-            return Sniffed::Unknown;
+            return Sniffed::Xml;
         }
     }
 }
@@ -174,7 +177,7 @@ fn sniff_root(b: &[u8]) -> Sniffed {
             }
         }
         b"report" => Sniffed::Other("JaCoCo XML"),
-        _ => Sniffed::Other("XML of an unknown kind"),
+        _ => Sniffed::Xml,
     }
 }
 
@@ -270,7 +273,9 @@ mod tests {
         );
         assert_eq!(sniff(b"{\"meta\": {}}"), Sniffed::Other("JSON"));
         assert_eq!(sniff(b"mode: set\na.go:1.1,2.2 1 1\n"), Sniffed::Other("a Go coverage profile"));
-        assert_eq!(sniff(b"<html><body>"), Sniffed::Other("XML of an unknown kind"));
+        assert_eq!(sniff(b"<html><body>"), Sniffed::Xml);
+        assert_eq!(sniff(b"<?xml version=\"1.0\""), Sniffed::Xml);
+        assert_eq!(sniff(b"<!-- a comment longer than the prefix"), Sniffed::Xml);
         for c in [&b""[..], b"   \n", b"hello world\nSF:x\n", b"<?xml version=\"1.0\"", b"<!-- open"] {
             assert_eq!(detect(c), None, "{}", String::from_utf8_lossy(c));
         }

@@ -104,19 +104,14 @@ pub fn parse(
     let sniffed = sniff(&prefix);
     let format = match (format, sniffed) {
         (Some(forced), Sniffed::Known(seen)) if forced != seen => {
-            return Err(ParseError::FormatMismatch {
-                name: name.to_owned(),
-                expected: forced.with_article(),
-                found: seen.display_name(),
-            });
+            return Err(mismatch(name, forced, seen.display_name()));
         }
-        (Some(forced), Sniffed::Other(what)) => {
-            return Err(ParseError::FormatMismatch {
-                name: name.to_owned(),
-                expected: forced.with_article(),
-                found: what,
-            });
+        (Some(forced), Sniffed::Other(what)) => return Err(mismatch(name, forced, what)),
+        (Some(InputFormat::Lcov), Sniffed::Xml) => {
+            return Err(mismatch(name, InputFormat::Lcov, "XML"));
         }
+        // XML of no known kind: the Cobertura reader names its root element in the error.
+        (None, Sniffed::Xml) => InputFormat::Cobertura,
         (Some(forced), _) => forced,
         (None, Sniffed::Known(seen)) => seen,
         (None, Sniffed::Other(found)) => {
@@ -142,6 +137,14 @@ pub fn parse(
     match format {
         InputFormat::Cobertura => cobertura::read(&mut whole, name),
         InputFormat::Lcov => lcov::read(&mut whole, name),
+    }
+}
+
+fn mismatch(name: &str, forced: InputFormat, found: &'static str) -> ParseError {
+    ParseError::FormatMismatch {
+        name: name.to_owned(),
+        expected: forced.with_article(),
+        found,
     }
 }
 
