@@ -421,3 +421,107 @@ fn small_number(b: &[u8]) -> Option<u32> {
     b.iter()
         .try_fold(0_u32, |n, &c| Some(n * 10 + u32::from(c - b'0')))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LineState;
+
+    const BAD: &str = r#"<?xml version="1.0"?>
+<!DOCTYPE coverage SYSTEM "https://example.invalid/coverage-04.dtd">
+<coverage lines-valid="9">
+  <sources>
+    <source>
+       /src/a &amp; b </source>
+    <source></source>
+    <source>C:\temp\</source>
+  </sources>
+  <packages><package name="p"><classes>
+    <class name="A" filename=" a&amp;b.py ">
+      <methods><method name="f"><lines>
+        <line number="2" hits="7"/>
+        <line number="30" hits="1"/>
+      </lines></method></methods>
+      <lines>
+        <line number="1" hits="8589934592"/>
+        <line number="2" hits="3" branch="true" condition-coverage="50% (1/2)"/>
+        <line number="3" hits="-1"/>
+        <line number="4" hits="NaN"/>
+        <line number="4294967296" hits="1"/>
+        <line number="5"/>
+        <line number="6" hits="1" branch="False" condition-coverage="50% (1/2)"/>
+        <line number="7" hits="1" branch="true" condition-coverage="150% (3/2)"/>
+        <line number="8" hits="2.5"/>
+        <line number="9" hits="1" condition-coverage="0% (0/2)"><conditions><condition number="0" type="jump" coverage="0%"/></conditions></line>
+      </lines>
+    </class>
+    <class name="A$Inner" filename="a&amp;b.py"><lines><line number="1" hits="2"/><line number="10" hits="0"/></lines></class>
+    <class name="NoFile"><lines><line number="1" hits="1"/></lines></class>
+  </classes></package></packages>
+</coverage>
+"#;
+
+    #[test]
+    fn each_bad_line_is_skipped_with_a_warning_and_classes_of_a_file_merge() {
+        let p = read(&mut BAD.as_bytes(), "c.xml").unwrap();
+        let got: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            [
+                "line 19: <line number=\"3\"> with hits '-1' skipped: it is negative",
+                "line 20: <line number=\"4\"> with hits 'NaN' skipped: it is not a number",
+                "line 21: <line> with number '4294967296' skipped: it is larger than 4294967295",
+                "line 22: <line number=\"5\"> with hits '' skipped: it is missing",
+                "line 24: <line number=\"7\"> says 3 of 2 branches were taken; its branches are \
+                 ignored",
+                "line 25: <line number=\"8\"> with hits '2.5' skipped: it is not a whole number",
+                "line 30: <class> 'NoFile' has no filename; its lines are skipped",
+            ]
+        );
+        assert_eq!(p.sources, ["/src/a & b", "C:\\temp\\"]);
+        assert_eq!(p.files.len(), 1);
+        let (name, f) = &p.files[0];
+        assert_eq!(name, "a&b.py");
+        let tracked: Vec<(LineNo, u64)> = f.lines().iter().map(|(n, c)| (*n, c.hits)).collect();
+        // Line 2: method says 7, class says 3: the larger. Line 30 is only in the method
+        // list of a class that has its own list: dropped. Line 1: the larger over classes.
+        assert_eq!(
+            tracked,
+            [(1, 8_589_934_592), (2, 7), (6, 1), (7, 1), (9, 1), (10, 0)]
+        );
+        assert_eq!(f.get(2).unwrap().state(), LineState::Partial);
+        assert_eq!(f.get(6).unwrap().branches, None, "branch=\"False\"");
+        assert_eq!(f.get(7).unwrap().branches, None);
+        assert_eq!(
+            f.get(9).unwrap().branches,
+            Some(Branches::Counts {
+                covered: 0,
+                total: 2
+            }),
+            "no branch attribute: condition-coverage still counts"
+        );
+    }
+
+    #[test]
+    fn an_empty_coverage_element_is_a_report_with_no_files() {
+        let p = read(&mut &b"<coverage/>"[..], "e.xml").unwrap();
+        assert!(p.files.is_empty() && p.sources.is_empty() && p.warnings.is_empty());
+        let p = read(
+            &mut &b"<coverage><packages><class filename=\"x.swift\"/></packages></coverage>"[..],
+            "e.xml",
+        )
+        .unwrap();
+        assert_eq!(p.files.len(), 1);
+        assert!(p.files[0].1.is_empty());
+    }
+
+    #[test]
+    fn condition_counts_need_the_parenthesised_part() {
+        assert_eq!(condition_counts(b"50% (1/2)"), Ok((1, 2)));
+        assert_eq!(condition_counts(b"33.33% (1/3)"), Ok((1, 3)));
+        assert_eq!(condition_counts(b"50%"), Err("50%".to_owned()));
+        assert_eq!(condition_counts(b"(a/b)"), Err("(a/b)".to_owned()));
+        assert_eq!(condition_counts(b"(1/99999999999)"), Err("(1/99999999999)".to_owned()));
+        assert_eq!(condition_counts(b")("), Err(")(".to_owned()));
+    }
+}

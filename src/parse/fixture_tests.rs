@@ -603,3 +603,41 @@ fn lcov_records_of_one_file_merge_like_lcov_itself() {
     };
     assert_eq!(hits(&ours), hits(&bazel));
 }
+
+mod never_panics {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn fixture_bytes() -> Vec<Vec<u8>> {
+        CASES.iter().map(|c| read_fixture(c.path)).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            for format in [None, Some(InputFormat::Cobertura), Some(InputFormat::Lcov)] {
+                let _ = parse(&mut &bytes[..], "fuzz", format);
+            }
+        }
+
+        #[test]
+        fn on_damaged_fixtures(which in 0usize..CASES.len(), cut in any::<prop::sample::Index>(),
+                               at in any::<prop::sample::Index>(), byte in any::<u8>()) {
+            let all = fixture_bytes();
+            let mut bytes = all[which].clone();
+            let i = at.index(bytes.len());
+            bytes[i] = byte;
+            bytes.truncate(cut.index(bytes.len()) + 1);
+            for format in [None, Some(InputFormat::Cobertura), Some(InputFormat::Lcov)] {
+                if let Ok(p) = parse(&mut &bytes[..], "fuzz", format) {
+                    for (_, f) in &p.files {
+                        prop_assert!(f.lines().iter().all(|(n, _)| *n >= 1));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -219,7 +219,7 @@ impl Record {
                 format!("BRDA:{} has fewer than 4 fields; skipped", show(value))
             });
         };
-        let ids = &value[first + 1..last];
+        let ids = value.get(first + 1..last).unwrap_or_default();
         if !ids.contains(&b',') {
             return w.push(Some(at), || {
                 format!("BRDA:{} has fewer than 4 fields; skipped", show(value))
@@ -328,5 +328,142 @@ impl Record {
                 files.files.push((path, cov));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LineState;
+
+    const BAD: &str = "TN:t
+SF:src/a.c
+DA:1,5
+DA:0,1
+DA:4294967296,1
+DA:2,-3
+DA:3,undefined
+DA:4,NaN
+DA:5
+DA:6,1.0
+DA:7,1e+0
+DA:8,0.5
+DA:9,8589934592
+DA:9,8589934592
+DA:10,1,abcdef==
+BRDA:10,0,0,-
+BRDA:10,0,1,3
+BRDA:10,0,1,2
+BRDA:10,e0,a, b == c,1
+BRDA:11,0,0,1
+BRDA:10,0
+BRDA:10,0,2,-1
+BA:1,3
+garbage line
+XY:1
+end_of_record
+DA:1,1
+SF:src/b.c
+DA:1,0
+SF:src/a.c
+DA:1,1
+LF:1
+end_of_record
+SF:
+DA:1,1
+end_of_record
+SF:src/c.c
+LF:3
+LH:3
+end_of_record
+SF:src/d.c
+DA:1,1";
+
+    fn parse_str(s: &str) -> Parsed {
+        read(&mut s.as_bytes(), "t.info").unwrap()
+    }
+
+    #[test]
+    fn each_bad_record_is_skipped_with_a_warning_naming_its_line() {
+        let p = parse_str(BAD);
+        let got: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            [
+                "line 4: DA with line number '0' skipped: line numbers start at 1",
+                "line 5: DA with line number '4294967296' skipped: it is larger than 4294967295",
+                "line 6: DA for line 2 has count '-3'; skipped: it is negative",
+                "line 7: DA for line 3 has count 'undefined'; skipped: it is not a number",
+                "line 8: DA for line 4 has count 'NaN'; skipped: it is not a number",
+                "line 9: DA for line 5 has no count; skipped",
+                "line 12: DA for line 8 has count '0.5'; skipped: it is not a whole number",
+                "line 21: BRDA:10,0 has fewer than 4 fields; skipped",
+                "line 22: BRDA for line 10 has taken count '-1'; skipped: it is negative",
+                "line 23: BA for line 1 has state '3' (expected 0, 1 or 2); skipped",
+                "line 24: 'garbage line' is not an LCOV KEY:value line; skipped",
+                "line 25: unknown LCOV record 'XY:1'; skipped",
+                "line 27: DA outside an SF: record; skipped",
+                "line 28: the record for 'src/b.c' has no end_of_record before line 30; kept",
+                "line 34: SF: with an empty path; its record is skipped",
+                "line 37: the record for 'src/c.c' has only summary lines (LF:3) and no DA \
+                 lines; its lines are not tracked",
+                "line 41: the last record ('src/d.c') has no end_of_record; kept",
+            ]
+        );
+        let names: Vec<&str> = p.files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["src/a.c", "src/b.c", "src/c.c", "src/d.c"]);
+        let a = &p.files[0].1;
+        let tracked: Vec<(LineNo, u64)> = a.lines().iter().map(|(n, c)| (*n, c.hits)).collect();
+        // Line 1: 5 + 1 from the second record of src/a.c. Line 9 is summed past 32 bits.
+        assert_eq!(
+            tracked,
+            [(1, 6), (6, 1), (7, 1), (9, 17_179_869_184), (10, 1)]
+        );
+        let l10 = a.get(10).unwrap();
+        assert_eq!(
+            l10.branches,
+            Some(Branches::Named(vec![
+                ("0,0".into(), 0),
+                ("0,1".into(), 5),
+                ("e0,a, b == c".into(), 1),
+            ]))
+        );
+        assert_eq!(l10.state(), LineState::Partial);
+        assert!(a.get(11).is_none(), "a branch on an untracked line is dropped");
+        assert_eq!(p.files[1].1.len(), 1);
+        assert!(p.files[2].1.is_empty());
+        assert_eq!(p.files[3].1.get(1).unwrap().hits, 1);
+    }
+
+    #[test]
+    fn records_of_one_path_sum_hits_and_unite_branches() {
+        let p = parse_str(
+            "SF:x.c\nDA:3,1\nBRDA:3,0,0,1\nBRDA:3,0,1,0\nend_of_record\n\
+             SF:x.c\nDA:3,2\nDA:4,0\nBRDA:3,0,1,-\nBRDA:3,1,0,4\nend_of_record\n",
+        );
+        assert!(p.warnings.is_empty());
+        assert_eq!(p.files.len(), 1);
+        let f = &p.files[0].1;
+        assert_eq!(f.get(3).unwrap().hits, 3);
+        assert_eq!(f.get(3).unwrap().branches.as_ref().unwrap().counts(), (2, 3));
+        assert_eq!(f.get(4).unwrap().hits, 0);
+    }
+
+    #[test]
+    fn windows_line_ends_blank_lines_comments_and_a_bom_are_fine() {
+        let p = parse_str(
+            "\u{feff}TN:\r\n# a comment\r\nSF:C:\\x\\y.cpp \r\n\r\nDA:1,1\r\nend_of_record \r\n",
+        );
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        assert_eq!(p.files[0].0, "C:\\x\\y.cpp");
+        assert_eq!(p.files[0].1.len(), 1);
+    }
+
+    #[test]
+    fn a_file_without_sf_is_refused() {
+        let e = read(&mut &b"TN:x\nDA:1,1\n"[..], "t.info").unwrap_err();
+        assert_eq!(e.to_string(), "'t.info' has no SF: record; expected an LCOV tracefile");
+        let e = read(&mut &b"SF:\xff\xfe.c\nDA:1,1\n"[..], "u.info").unwrap_err();
+        assert_eq!(e.to_string(), "'u.info' line 1: the source path is not valid UTF-8");
     }
 }
