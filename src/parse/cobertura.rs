@@ -36,6 +36,7 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use crate::model::{Branches, FileCoverage, LineCoverage, LineNo};
 
+use super::lines::LineCounting;
 use super::numbers::{self, BadNumber};
 use super::read::Warnings;
 use super::{InputFormat, ParseError, Parsed};
@@ -59,7 +60,6 @@ enum Kind {
 struct Class {
     /// `None` while outside a class; `Some(None)` inside one without a usable filename.
     filename: Option<Option<String>>,
-    start_line: u64,
     class_lines: Vec<(LineNo, LineCoverage)>,
     method_lines: Vec<(LineNo, LineCoverage)>,
 }
@@ -78,7 +78,7 @@ struct Doc<'n> {
 }
 
 pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, ParseError> {
-    let mut reader = Reader::from_reader(input);
+    let mut reader = Reader::from_reader(LineCounting::new(input));
     reader.config_mut().check_end_names = true;
     let mut doc = Doc {
         name,
@@ -92,9 +92,6 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
         warnings: Warnings::default(),
     };
     let mut buf = Vec::with_capacity(64 * 1024);
-    // Newlines seen so far: every byte of the document is in some event, except markup
-    // delimiters, which hold no newlines.
-    let mut line: u64 = 1;
     loop {
         buf.clear();
         let event = match reader.read_event_into(&mut buf) {
@@ -102,17 +99,17 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
             Err(source) => {
                 return Err(ParseError::Xml {
                     name: name.to_owned(),
-                    line,
+                    line: reader.get_ref().line(),
                     offset: reader.error_position(),
                     source,
                 });
             }
         };
-        let at = line;
-        line += count_newlines(&event);
+        // The line where the event ends, counted only when a warning needs it.
+        let at = || reader.get_ref().line();
         match event {
-            Event::Start(e) => doc.start(&e, at, false)?,
-            Event::Empty(e) => doc.start(&e, at, true)?,
+            Event::Start(e) => doc.start(&e, &at, false)?,
+            Event::Empty(e) => doc.start(&e, &at, true)?,
             Event::End(_) => doc.end(),
             Event::Text(t) if doc.top() == Some(Kind::Source) => doc.source_text.push_str(&t),
             Event::CData(t) if doc.top() == Some(Kind::Source) => doc.source_text.push_str(&t),
@@ -136,7 +133,7 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
         return Err(ParseError::TruncatedXml {
             name: name.to_owned(),
             element: element.to_owned(),
-            line,
+            line: reader.get_ref().line(),
             offset: reader.buffer_position(),
         });
     }
@@ -149,10 +146,6 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
     Ok(doc.finish())
 }
 
-fn count_newlines(s: &str) -> u64 {
-    s.as_bytes().iter().filter(|&&b| b == b'\n').count() as u64
-}
-
 impl Doc<'_> {
     fn top(&self) -> Option<Kind> {
         self.stack.last().copied()
@@ -162,7 +155,7 @@ impl Doc<'_> {
         self.stack.len().checked_sub(2).map(|i| self.stack[i])
     }
 
-    fn start(&mut self, e: &BytesStart<'_>, at: u64, empty: bool) -> Result<(), ParseError> {
+    fn start(&mut self, e: &BytesStart<'_>, at: &dyn Fn() -> u64, empty: bool) -> Result<(), ParseError> {
         let local = e.local_name().into_inner();
         if !self.saw_root {
             if local != "coverage" {
@@ -240,14 +233,14 @@ impl Doc<'_> {
         self.source_text.clear();
     }
 
-    fn begin_class(&mut self, e: &BytesStart<'_>, at: u64) {
+    fn begin_class(&mut self, e: &BytesStart<'_>, at: &dyn Fn() -> u64) {
         let mut filename = None;
         for attr in e.attributes().with_checks(false).flatten() {
             if attr.key.into_inner() == "filename" {
                 filename = match attr.normalized_value(XmlVersion::Implicit1_0) {
                     Ok(v) => Some(v.trim().to_owned()),
                     Err(err) => {
-                        self.warnings.push(Some(at), || {
+                        self.warnings.push(Some(at()), || {
                             format!("<class> filename cannot be read ({err}); class skipped")
                         });
                         None
@@ -264,12 +257,11 @@ impl Doc<'_> {
                 .find(|a| a.key.into_inner() == "name")
                 .map(|a| format!(" '{}'", a.value))
                 .unwrap_or_default();
-            self.warnings.push(Some(at), || {
+            self.warnings.push(Some(at()), || {
                 format!("<class>{class} has no filename; its lines are skipped")
             });
         }
         self.class.filename = Some(filename);
-        self.class.start_line = at;
         self.class.class_lines.clear();
         self.class.method_lines.clear();
     }
@@ -307,18 +299,19 @@ impl Doc<'_> {
     }
 
     /// One `<line>` of a class or method list.
-    fn line(&mut self, e: &BytesStart<'_>, at: u64, in_method: bool) {
+    fn line(&mut self, e: &BytesStart<'_>, at: &dyn Fn() -> u64, in_method: bool) {
         let mut number = Err((BadNumber::Missing, Vec::new()));
         let mut hits = Err((BadNumber::Missing, Vec::new()));
         let mut branch_false = false;
         let mut condition = None;
-        for attr in e.attributes().with_checks(false).flatten() {
-            let v = attr.value.as_bytes();
-            match attr.key.into_inner() {
-                "number" => number = numbers::line_no(v).map_err(|why| (why, v.to_vec())),
-                "hits" => hits = numbers::count(v).map_err(|why| (why, v.to_vec())),
-                "branch" => branch_false = v.trim_ascii().eq_ignore_ascii_case(b"false"),
-                "condition-coverage" => condition = Some(condition_counts(v)),
+        let tag: &str = e;
+        let rest = tag.as_bytes().get(e.name().into_inner().len()..).unwrap_or_default();
+        for (key, v) in RawAttributes(rest) {
+            match key {
+                b"number" => number = numbers::line_no(v).map_err(|why| (why, v.to_vec())),
+                b"hits" => hits = numbers::count(v).map_err(|why| (why, v.to_vec())),
+                b"branch" => branch_false = v.trim_ascii().eq_ignore_ascii_case(b"false"),
+                b"condition-coverage" => condition = Some(condition_counts(v)),
                 _ => {}
             }
         }
@@ -326,7 +319,7 @@ impl Doc<'_> {
         let number = match number {
             Ok(n) => n,
             Err((why, raw)) => {
-                return w.push(Some(at), || {
+                return w.push(Some(at()), || {
                     format!(
                         "<line> with number '{}' skipped: {why}",
                         String::from_utf8_lossy(&raw)
@@ -337,7 +330,7 @@ impl Doc<'_> {
         let hits = match hits {
             Ok(h) => h,
             Err((why, raw)) => {
-                return w.push(Some(at), || {
+                return w.push(Some(at()), || {
                     format!(
                         "<line number=\"{number}\"> with hits '{}' skipped: {why}",
                         String::from_utf8_lossy(&raw)
@@ -353,7 +346,7 @@ impl Doc<'_> {
                 Some(Branches::Counts { covered, total })
             }
             Some(Ok((covered, total))) => {
-                w.push(Some(at), || {
+                w.push(Some(at()), || {
                     format!(
                         "<line number=\"{number}\"> says {covered} of {total} branches were \
                          taken; its branches are ignored"
@@ -362,7 +355,7 @@ impl Doc<'_> {
                 None
             }
             Some(Err(raw)) => {
-                w.push(Some(at), || {
+                w.push(Some(at()), || {
                     format!(
                         "<line number=\"{number}\"> has condition-coverage '{raw}' without \
                          (covered/total); its branches are ignored"
@@ -396,6 +389,27 @@ impl Doc<'_> {
             files,
             warnings: self.warnings.finish(),
         }
+    }
+}
+
+/// The attributes of a tag as raw `(key, value)` bytes, values without quotes and not
+/// unescaped: enough for `<line>`, whose values are numbers and percentages, and much
+/// cheaper than a general attribute reader. Stops at the first thing that is not
+/// `key="value"` or `key='value'`.
+struct RawAttributes<'a>(&'a [u8]);
+
+impl<'a> Iterator for RawAttributes<'a> {
+    type Item = (&'a [u8], &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let b = self.0.trim_ascii_start();
+        let eq = b.iter().position(|&c| c == b'=')?;
+        let key = b[..eq].trim_ascii_end();
+        let after = b[eq + 1..].trim_ascii_start();
+        let quote = *after.first().filter(|q| matches!(q, b'"' | b'\''))?;
+        let len = after[1..].iter().position(|&c| c == quote)?;
+        self.0 = &after[len + 2..];
+        Some((key, &after[1..=len]))
     }
 }
 
@@ -513,6 +527,22 @@ mod tests {
         .unwrap();
         assert_eq!(p.files.len(), 1);
         assert!(p.files[0].1.is_empty());
+    }
+
+    #[test]
+    fn raw_attributes_split_key_and_value() {
+        let got: Vec<(&[u8], &[u8])> =
+            RawAttributes(b" number=\"3\"\n hits = '1.0' branch=\"\" bad").collect();
+        assert_eq!(
+            got,
+            [
+                (&b"number"[..], &b"3"[..]),
+                (b"hits", b"1.0"),
+                (b"branch", b""),
+            ]
+        );
+        assert_eq!(RawAttributes(b" a=\"unclosed").count(), 0);
+        assert_eq!(RawAttributes(b"").count(), 0);
     }
 
     #[test]

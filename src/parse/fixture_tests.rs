@@ -641,3 +641,32 @@ mod never_panics {
         }
     }
 }
+
+/// Throughput on the 69 MB synthetic report (5000 files x ~400 lines). Generate it first:
+/// `python3 /work/shared/bench/gen_cobertura.py --files 5000 --lines 400 --out /tmp/bench5k
+/// --source-root /tmp/bench5k/repo`, then
+/// `cargo test --release --lib parse::fixture_tests::bench -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs /tmp/bench5k (generated) and a release build"]
+fn bench_large_cobertura() {
+    let path = "/tmp/bench5k/v2/coverage.xml";
+    let size = std::fs::metadata(path).expect("generate /tmp/bench5k first").len();
+    let start = std::time::Instant::now();
+    let f = std::fs::File::open(path).unwrap();
+    let p = parse(&mut BufReader::with_capacity(256 * 1024, f), path, None).unwrap();
+    let secs = start.elapsed().as_secs_f64();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .unwrap_or("VmHWM: ?");
+    println!(
+        "{} files, {:?} lines/covered in {secs:.3} s = {:.0} MB/s; {peak}",
+        p.files.len(),
+        totals(&p),
+        size as f64 / 1e6 / secs
+    );
+    let text = std::fs::read(path).unwrap();
+    let head = String::from_utf8_lossy(&text[..4096]).into_owned();
+    assert_eq!(Some(totals(&p)), producer_figures("cobertura/bench", &head));
+}

@@ -12,6 +12,7 @@ mod cobertura;
 mod error;
 mod format;
 mod lcov;
+mod lines;
 mod numbers;
 mod read;
 
