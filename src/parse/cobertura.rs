@@ -58,9 +58,12 @@ enum Kind {
 /// The class being read.
 #[derive(Default)]
 struct Class {
-    /// `None` while outside a class; `Some(None)` inside one without a usable filename.
-    filename: Option<Option<String>>,
-    class_lines: Vec<(LineNo, LineCoverage)>,
+    /// Inside a `<class>` element.
+    open: bool,
+    /// `None` for a class without a usable filename.
+    filename: Option<String>,
+    /// The class-level `<lines>`.
+    own_lines: Vec<(LineNo, LineCoverage)>,
     method_lines: Vec<(LineNo, LineCoverage)>,
 }
 
@@ -155,7 +158,12 @@ impl Doc<'_> {
         self.stack.len().checked_sub(2).map(|i| self.stack[i])
     }
 
-    fn start(&mut self, e: &BytesStart<'_>, at: &dyn Fn() -> u64, empty: bool) -> Result<(), ParseError> {
+    fn start(
+        &mut self,
+        e: &BytesStart<'_>,
+        at: &dyn Fn() -> u64,
+        empty: bool,
+    ) -> Result<(), ParseError> {
         let local = e.local_name().into_inner();
         if !self.saw_root {
             if local != "coverage" {
@@ -171,7 +179,7 @@ impl Doc<'_> {
             return Ok(());
         }
         let top = self.top();
-        let in_class = self.class.filename.is_some();
+        let in_class = self.class.open;
         let kind = match local {
             "line" if top == Some(Kind::Lines) && in_class => {
                 let in_method = self.parent() == Some(Kind::Method);
@@ -261,40 +269,40 @@ impl Doc<'_> {
                 format!("<class>{class} has no filename; its lines are skipped")
             });
         }
-        self.class.filename = Some(filename);
-        self.class.class_lines.clear();
+        self.class.open = true;
+        self.class.filename = filename;
+        self.class.own_lines.clear();
         self.class.method_lines.clear();
     }
 
     fn end_class(&mut self) {
-        let Some(Some(filename)) = self.class.filename.take() else {
-            self.class.filename = None;
+        self.class.open = false;
+        let Some(filename) = self.class.filename.take() else {
             return;
         };
-        let k = match self.index.get(&filename) {
-            Some(&k) => k,
-            None => {
-                self.index.insert(filename.clone(), self.files.len());
-                self.files.push((filename, Vec::new()));
-                self.files.len() - 1
-            }
+        let k = if let Some(&k) = self.index.get(&filename) {
+            k
+        } else {
+            self.index.insert(filename.clone(), self.files.len());
+            self.files.push((filename, Vec::new()));
+            self.files.len() - 1
         };
         let entries = &mut self.files[k].1;
         let class = &mut self.class;
-        if class.class_lines.is_empty() {
+        if class.own_lines.is_empty() {
             entries.append(&mut class.method_lines);
         } else {
-            class.class_lines.sort_by_key(|(n, _)| *n);
+            class.own_lines.sort_by_key(|(n, _)| *n);
             for (n, cov) in class.method_lines.drain(..) {
                 if class
-                    .class_lines
+                    .own_lines
                     .binary_search_by_key(&n, |(m, _)| *m)
                     .is_ok()
                 {
                     entries.push((n, cov));
                 }
             }
-            entries.append(&mut class.class_lines);
+            entries.append(&mut class.own_lines);
         }
     }
 
@@ -305,7 +313,10 @@ impl Doc<'_> {
         let mut branch_false = false;
         let mut condition = None;
         let tag: &str = e;
-        let rest = tag.as_bytes().get(e.name().into_inner().len()..).unwrap_or_default();
+        let rest = tag
+            .as_bytes()
+            .get(e.name().into_inner().len()..)
+            .unwrap_or_default();
         for (key, v) in RawAttributes(rest) {
             match key {
                 b"number" => number = numbers::line_no(v).map_err(|why| (why, v.to_vec())),
@@ -338,10 +349,8 @@ impl Doc<'_> {
                 });
             }
         };
-        let branches = match condition {
-            Some(_) if branch_false => None,
-            None => None,
-            Some(Ok((_, 0))) => None,
+        let branches = match condition.filter(|_| !branch_false) {
+            None | Some(Ok((_, 0))) => None,
             Some(Ok((covered, total))) if covered <= total => {
                 Some(Branches::Counts { covered, total })
             }
@@ -367,7 +376,7 @@ impl Doc<'_> {
         let list = if in_method {
             &mut self.class.method_lines
         } else {
-            &mut self.class.class_lines
+            &mut self.class.own_lines
         };
         list.push((number, LineCoverage { hits, branches }));
     }
@@ -551,7 +560,10 @@ mod tests {
         assert_eq!(condition_counts(b"33.33% (1/3)"), Ok((1, 3)));
         assert_eq!(condition_counts(b"50%"), Err("50%".to_owned()));
         assert_eq!(condition_counts(b"(a/b)"), Err("(a/b)".to_owned()));
-        assert_eq!(condition_counts(b"(1/99999999999)"), Err("(1/99999999999)".to_owned()));
+        assert_eq!(
+            condition_counts(b"(1/99999999999)"),
+            Err("(1/99999999999)".to_owned())
+        );
         assert_eq!(condition_counts(b")("), Err(")(".to_owned()));
     }
 }

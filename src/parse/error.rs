@@ -44,9 +44,7 @@ pub enum ParseError {
         source: quick_xml::Error,
     },
 
-    #[error(
-        "'{name}' ends inside <{element}> (line {line}, byte {offset}); the XML is truncated"
-    )]
+    #[error("'{name}' ends inside <{element}> (line {line}, byte {offset}); the XML is truncated")]
     TruncatedXml {
         name: String,
         element: String,

@@ -60,7 +60,12 @@ const CASES: &[Case] = &[
     same("cobertura/collected/coveragepy__gold-x_xml.xml"),
     same("cobertura/collected/coveragepy__gold-y_xml_branch.xml"),
     same("cobertura/collected/diff_cover__dotnet-bom-whitespace-source.xml"),
-    differs("cobertura/collected/diff_cover__luacov-backslash-paths.xml", 11, 10, NO_FIGURES),
+    differs(
+        "cobertura/collected/diff_cover__luacov-backslash-paths.xml",
+        11,
+        10,
+        NO_FIGURES,
+    ),
     same("cobertura/collected/gcovr__nested-oos-clang-10.xml"),
     same("cobertura/collected/gocover-cobertura__gorilla-mux-v1.8.1-golden.xml"),
     differs(
@@ -72,7 +77,12 @@ const CASES: &[Case] = &[
     same("cobertura/collected/pycobertura__coveragepy-6.3.2-missing-branches.xml"),
     same("cobertura/collected/pycobertura__diffcoverage-new.xml"),
     same("cobertura/collected/pycobertura__diffcoverage-old.xml"),
-    differs("cobertura/collected/pycobertura__dummy-original.xml", 4, 2, NO_FIGURES),
+    differs(
+        "cobertura/collected/pycobertura__dummy-original.xml",
+        4,
+        2,
+        NO_FIGURES,
+    ),
     differs(
         "cobertura/collected/pycobertura__dummy-with-dummy2-better-and-worse.xml",
         6,
@@ -86,7 +96,12 @@ const CASES: &[Case] = &[
         0,
         "hand-trimmed: the root still says 8/7 but the only class has no <lines> left",
     ),
-    differs("cobertura/collected/reportgenerator__altcover.xml", 174, 116, NO_FIGURES),
+    differs(
+        "cobertura/collected/reportgenerator__altcover.xml",
+        174,
+        116,
+        NO_FIGURES,
+    ),
     same("cobertura/collected/reportgenerator__cobertura-2.1.1-multisource.xml"),
     same("cobertura/collected/reportgenerator__coverlet.xml"),
     differs(
@@ -264,7 +279,11 @@ fn parse_fixture(rel: &str) -> Parsed {
     parse(&mut BufReader::new(f), rel, None).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-fn parse_bytes(bytes: &[u8], name: &str, format: Option<InputFormat>) -> Result<Parsed, ParseError> {
+fn parse_bytes(
+    bytes: &[u8],
+    name: &str,
+    format: Option<InputFormat>,
+) -> Result<Parsed, ParseError> {
     parse(&mut &bytes[..], name, format)
 }
 
@@ -421,10 +440,18 @@ fn line(f: &FileCoverage, n: u32) -> &LineCoverage {
     f.get(n).unwrap_or_else(|| panic!("line {n} not tracked"))
 }
 
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "compared with LineCoverage::branches, which is an Option"
+)]
 fn counts(covered: u32, total: u32) -> Option<Branches> {
     Some(Branches::Counts { covered, total })
 }
 
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "compared with LineCoverage::branches, which is an Option"
+)]
 fn named(v: &[(&str, u64)]) -> Option<Branches> {
     Some(Branches::Named(
         v.iter().map(|(n, c)| ((*n).to_owned(), *c)).collect(),
@@ -461,7 +488,10 @@ fn cobertura_robustness_sample_lines_by_hand() {
                 Some(14),
                 "<line> with number 'undefined' skipped: it is not a number"
             ),
-            (Some(18), "<line> with number '0' skipped: line numbers start at 1"),
+            (
+                Some(18),
+                "<line> with number '0' skipped: line numbers start at 1"
+            ),
             (
                 Some(38),
                 "<line number=\"8\"> has condition-coverage '50%' without (covered/total); \
@@ -505,7 +535,10 @@ fn cobertura_dialects_by_hand() {
         .flat_map(|(_, f)| f.lines())
         .filter(|(_, c)| c.branches.is_some())
         .count();
-    assert!(branchy > 0, "branch=\"True\" lines keep their condition-coverage");
+    assert!(
+        branchy > 0,
+        "branch=\"True\" lines keep their condition-coverage"
+    );
 
     // grcov writes <condition coverage="0"/"1">; condition-coverage carries the counts.
     let p = parse_fixture("cobertura/generated/cproj/grcov-0.10.7-gcc-obj_b-cobertura.xml");
@@ -559,7 +592,11 @@ fn lcov_lines_by_hand() {
 
     // coverlet repeats DA:46 within one record: summed (all zero here).
     let p = parse_fixture("lcov/collected/reportgenerator__csharp.info");
-    assert!(p.files.iter().all(|(_, f)| f.lines().windows(2).all(|w| w[0].0 < w[1].0)));
+    assert!(
+        p.files
+            .iter()
+            .all(|(_, f)| f.lines().windows(2).all(|w| w[0].0 < w[1].0))
+    );
 
     // Istanbul's one-armed BRDA on an untracked declaration line is dropped.
     let p = parse_fixture("lcov/generated/tsproj-jest/jest-30.5.2-ts-jest-lcov.info");
@@ -571,14 +608,20 @@ fn lcov_lines_by_hand() {
     // untracked line dropped; file.cpp's '-' is 0.
     let p = parse_fixture("lcov/collected/codecov-worker__robustness-garbage-lines.info");
     let names: Vec<&str> = p.files.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["file.js", "empty.js", "file.ts", "ignore", "file.cpp"]);
+    assert_eq!(
+        names,
+        ["file.js", "empty.js", "file.ts", "ignore", "file.cpp"]
+    );
     let js = file(&p, "file.js");
     assert_eq!(line(js, 1).hits, 1);
     assert_eq!(line(js, 1).branches, named(&[("1,0", 1), ("1,1", 2)]));
     assert_eq!(line(js, 2).hits, 1);
     assert_eq!(file(&p, "file.ts").lines().len(), 1);
     let cpp = file(&p, "file.cpp");
-    assert_eq!(line(cpp, 77).branches, named(&[("3,0", 0), ("3,1", 0), ("4,0", 0), ("4,1", 0)]));
+    assert_eq!(
+        line(cpp, 77).branches,
+        named(&[("3,0", 0), ("3,1", 0), ("4,0", 0), ("4,1", 0)])
+    );
     assert_eq!(cpp.get(2), None);
 }
 
@@ -595,11 +638,18 @@ fn lcov_records_of_one_file_merge_like_lcov_itself() {
     // Bazel: the merge sums DA (its BA merge takes the larger state, so compare hits only).
     let mut both = read_fixture("lcov/collected/bazel__lcovprinter-tracefile1-BA.info");
     both.push(b'\n');
-    both.extend(read_fixture("lcov/collected/bazel__lcovprinter-tracefile2-BA.info"));
+    both.extend(read_fixture(
+        "lcov/collected/bazel__lcovprinter-tracefile2-BA.info",
+    ));
     let ours = parse_bytes(&both, "both", None).unwrap();
     let bazel = parse_fixture("lcov/collected/bazel__lcovmerger-expected-merge-of-1-and-2.info");
     let hits = |p: &Parsed| -> Vec<(u32, u64)> {
-        p.files[0].1.lines().iter().map(|(n, c)| (*n, c.hits)).collect()
+        p.files[0]
+            .1
+            .lines()
+            .iter()
+            .map(|(n, c)| (*n, c.hits))
+            .collect()
     };
     assert_eq!(hits(&ours), hits(&bazel));
 }
@@ -650,7 +700,9 @@ mod never_panics {
 #[ignore = "needs /tmp/bench5k (generated) and a release build"]
 fn bench_large_cobertura() {
     let path = "/tmp/bench5k/v2/coverage.xml";
-    let size = std::fs::metadata(path).expect("generate /tmp/bench5k first").len();
+    let size = std::fs::metadata(path)
+        .expect("generate /tmp/bench5k first")
+        .len();
     let start = std::time::Instant::now();
     let f = std::fs::File::open(path).unwrap();
     let p = parse(&mut BufReader::with_capacity(256 * 1024, f), path, None).unwrap();

@@ -142,13 +142,17 @@ fn doctype_end(b: &[u8]) -> Option<usize> {
     let mut depth = 0_u32;
     let mut quote = None;
     for (i, &c) in b.iter().enumerate() {
-        match (quote, c) {
-            (Some(q), _) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(c),
-            (None, b'[') => depth += 1,
-            (None, b']') => depth = depth.saturating_sub(1),
-            (None, b'>') if depth == 0 => return Some(i),
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            b'"' | b'\'' => quote = Some(c),
+            b'[' => depth += 1,
+            b']' => depth = depth.saturating_sub(1),
+            b'>' if depth == 0 => return Some(i),
             _ => {}
         }
     }
@@ -193,8 +197,7 @@ fn first_child_is(after_root_tag: &[u8], name: &[u8]) -> bool {
         } else {
             return b.starts_with(b"<")
                 && b[1..].starts_with(name)
-                && b
-                    .get(1 + name.len())
+                && b.get(1 + name.len())
                     .is_some_and(|c| c.is_ascii_whitespace() || matches!(c, b'>' | b'/'));
         }
     }
@@ -202,8 +205,8 @@ fn first_child_is(after_root_tag: &[u8], name: &[u8]) -> bool {
 
 /// Keys that may open an LCOV tracefile (after blank and `#` lines).
 const LCOV_KEYS: &[&[u8]] = &[
-    b"TN:", b"SF:", b"VER:", b"FN:", b"FNDA:", b"FNF:", b"FNH:", b"FNL:", b"FNA:", b"DA:",
-    b"LF:", b"LH:", b"BRDA:", b"BRF:", b"BRH:", b"BA:",
+    b"TN:", b"SF:", b"VER:", b"FN:", b"FNDA:", b"FNF:", b"FNH:", b"FNL:", b"FNA:", b"DA:", b"LF:",
+    b"LH:", b"BRDA:", b"BRF:", b"BRH:", b"BA:",
 ];
 
 fn sniff_lcov(body: &[u8]) -> Sniffed {
@@ -266,17 +269,34 @@ mod tests {
     fn other_formats_are_named_not_taken() {
         let clover = b"<?xml version=\"1.0\"?>\n<coverage generated=\"1\">\n  <project>";
         assert_eq!(sniff(clover), Sniffed::Other("Clover XML"));
-        assert_eq!(sniff(b"<coverage>\n<project name=\"x\">"), Sniffed::Other("Clover XML"));
         assert_eq!(
-            sniff(b"<?xml version=\"1.0\"?><!DOCTYPE report PUBLIC \"x\" \"y\"><report name=\"a\">"),
+            sniff(b"<coverage>\n<project name=\"x\">"),
+            Sniffed::Other("Clover XML")
+        );
+        assert_eq!(
+            sniff(
+                b"<?xml version=\"1.0\"?><!DOCTYPE report PUBLIC \"x\" \"y\"><report name=\"a\">"
+            ),
             Sniffed::Other("JaCoCo XML")
         );
         assert_eq!(sniff(b"{\"meta\": {}}"), Sniffed::Other("JSON"));
-        assert_eq!(sniff(b"mode: set\na.go:1.1,2.2 1 1\n"), Sniffed::Other("a Go coverage profile"));
+        assert_eq!(
+            sniff(b"mode: set\na.go:1.1,2.2 1 1\n"),
+            Sniffed::Other("a Go coverage profile")
+        );
         assert_eq!(sniff(b"<html><body>"), Sniffed::Xml);
         assert_eq!(sniff(b"<?xml version=\"1.0\""), Sniffed::Xml);
-        assert_eq!(sniff(b"<!-- a comment longer than the prefix"), Sniffed::Xml);
-        for c in [&b""[..], b"   \n", b"hello world\nSF:x\n", b"<?xml version=\"1.0\"", b"<!-- open"] {
+        assert_eq!(
+            sniff(b"<!-- a comment longer than the prefix"),
+            Sniffed::Xml
+        );
+        for c in [
+            &b""[..],
+            b"   \n",
+            b"hello world\nSF:x\n",
+            b"<?xml version=\"1.0\"",
+            b"<!-- open",
+        ] {
             assert_eq!(detect(c), None, "{}", String::from_utf8_lossy(c));
         }
     }
@@ -290,7 +310,12 @@ mod tests {
             b"\r\nSF:C:\\x\\y.cpp\r\n",
             b"FN:1,main\n",
         ] {
-            assert_eq!(detect(c), Some(InputFormat::Lcov), "{}", String::from_utf8_lossy(c));
+            assert_eq!(
+                detect(c),
+                Some(InputFormat::Lcov),
+                "{}",
+                String::from_utf8_lossy(c)
+            );
         }
     }
 }

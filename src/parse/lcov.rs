@@ -2,7 +2,7 @@
 //!
 //! Read line by line into one reused buffer; numbers are parsed from bytes. What counts:
 //! - `DA:line,count[,checksum]`: a tracked line. The same line twice in one record is summed
-//!   (coverlet and SpiderMonkey repeat lines); several records of one path are merged by
+//!   (coverlet and Firefox's JavaScript coverage repeat lines); several records of one path are merged by
 //!   summing hits ([`LineCoverage::merge_sum`]) and taking the union of branches.
 //! - `BRDA:line,block,branch,taken` (`-` = 0): a branch named `"block,branch"`. The line
 //!   field is before the first comma and `taken` after the last, so block and branch ids
@@ -79,57 +79,23 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
         line_no += 1;
         let mut line = buf.trim_ascii();
         if line_no == 1 {
-            line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line).trim_ascii();
+            line = line
+                .strip_prefix(b"\xEF\xBB\xBF")
+                .unwrap_or(line)
+                .trim_ascii();
         }
         if line.is_empty() || line[0] == b'#' {
             continue;
         }
         let Some(colon) = line.iter().position(|&c| c == b':') else {
-            if line == b"end_of_record" {
-                if rec.open {
-                    rec.finish(&mut files, &mut warnings);
-                } else {
-                    warnings.push(Some(line_no), || {
-                        "end_of_record without a preceding SF: record; ignored".to_owned()
-                    });
-                }
-            } else {
-                warnings.push(Some(line_no), || {
-                    format!("'{}' is not an LCOV KEY:value line; skipped", show(line))
-                });
-            }
+            rec.end_or_garbage(line, line_no, &mut files, &mut warnings);
             continue;
         };
         let (key, value) = (&line[..colon], &line[colon + 1..]);
         match key {
             b"SF" => {
                 saw_sf = true;
-                if rec.open {
-                    let path = rec.path.clone().unwrap_or_default();
-                    let start = rec.sf_line;
-                    warnings.push(Some(start), || {
-                        format!(
-                            "the record for '{path}' has no end_of_record before line {line_no}; kept"
-                        )
-                    });
-                    rec.finish(&mut files, &mut warnings);
-                }
-                let path = std::str::from_utf8(value.trim_ascii()).map_err(|_| {
-                    ParseError::NotUtf8 {
-                        name: name.to_owned(),
-                        line: line_no,
-                    }
-                })?;
-                rec.open = true;
-                rec.sf_line = line_no;
-                if path.is_empty() {
-                    warnings.push(Some(line_no), || {
-                        "SF: with an empty path; its record is skipped".to_owned()
-                    });
-                    rec.path = None;
-                } else {
-                    rec.path = Some(path.to_owned());
-                }
+                rec.start(value, line_no, name, &mut files, &mut warnings)?;
             }
             b"DA" | b"BRDA" | b"BA" if !rec.open => {
                 warnings.push(Some(line_no), || {
@@ -188,6 +154,54 @@ fn bad_line(what: &str, raw: &[u8], why: BadNumber) -> String {
 }
 
 impl Record {
+    /// `SF:path`: closes a record left open (with a warning) and opens the next.
+    fn start(
+        &mut self,
+        value: &[u8],
+        line_no: u64,
+        name: &str,
+        files: &mut Files,
+        warnings: &mut Warnings,
+    ) -> Result<(), ParseError> {
+        if self.open {
+            let path = self.path.clone().unwrap_or_default();
+            warnings.push(Some(self.sf_line), || {
+                format!("the record for '{path}' has no end_of_record before line {line_no}; kept")
+            });
+            self.finish(files, warnings);
+        }
+        let path = std::str::from_utf8(value.trim_ascii()).map_err(|_| ParseError::NotUtf8 {
+            name: name.to_owned(),
+            line: line_no,
+        })?;
+        self.open = true;
+        self.sf_line = line_no;
+        if path.is_empty() {
+            warnings.push(Some(line_no), || {
+                "SF: with an empty path; its record is skipped".to_owned()
+            });
+            self.path = None;
+        } else {
+            self.path = Some(path.to_owned());
+        }
+        Ok(())
+    }
+
+    /// A line without a colon: `end_of_record`, or garbage.
+    fn end_or_garbage(&mut self, line: &[u8], line_no: u64, files: &mut Files, w: &mut Warnings) {
+        if line != b"end_of_record" {
+            w.push(Some(line_no), || {
+                format!("'{}' is not an LCOV KEY:value line; skipped", show(line))
+            });
+        } else if self.open {
+            self.finish(files, w);
+        } else {
+            w.push(Some(line_no), || {
+                "end_of_record without a preceding SF: record; ignored".to_owned()
+            });
+        }
+    }
+
     fn da(&mut self, value: &[u8], at: u64, w: &mut Warnings) {
         let mut fields = value.splitn(3, |&c| c == b',');
         let raw_line = fields.next().unwrap_or_default();
@@ -321,12 +335,11 @@ impl Record {
             i = j;
         }
         let cov = FileCoverage::from_entries(merged, LineCoverage::merge_sum);
-        match files.index.get(&path) {
-            Some(&k) => files.files[k].1.merge_sum(&cov),
-            None => {
-                files.index.insert(path.clone(), files.files.len());
-                files.files.push((path, cov));
-            }
+        if let Some(&k) = files.index.get(&path) {
+            files.files[k].1.merge_sum(&cov);
+        } else {
+            files.index.insert(path.clone(), files.files.len());
+            files.files.push((path, cov));
         }
     }
 }
@@ -429,7 +442,10 @@ DA:1,1";
             ]))
         );
         assert_eq!(l10.state(), LineState::Partial);
-        assert!(a.get(11).is_none(), "a branch on an untracked line is dropped");
+        assert!(
+            a.get(11).is_none(),
+            "a branch on an untracked line is dropped"
+        );
         assert_eq!(p.files[1].1.len(), 1);
         assert!(p.files[2].1.is_empty());
         assert_eq!(p.files[3].1.get(1).unwrap().hits, 1);
@@ -445,7 +461,10 @@ DA:1,1";
         assert_eq!(p.files.len(), 1);
         let f = &p.files[0].1;
         assert_eq!(f.get(3).unwrap().hits, 3);
-        assert_eq!(f.get(3).unwrap().branches.as_ref().unwrap().counts(), (2, 3));
+        assert_eq!(
+            f.get(3).unwrap().branches.as_ref().unwrap().counts(),
+            (2, 3)
+        );
         assert_eq!(f.get(4).unwrap().hits, 0);
     }
 
@@ -462,8 +481,14 @@ DA:1,1";
     #[test]
     fn a_file_without_sf_is_refused() {
         let e = read(&mut &b"TN:x\nDA:1,1\n"[..], "t.info").unwrap_err();
-        assert_eq!(e.to_string(), "'t.info' has no SF: record; expected an LCOV tracefile");
+        assert_eq!(
+            e.to_string(),
+            "'t.info' has no SF: record; expected an LCOV tracefile"
+        );
         let e = read(&mut &b"SF:\xff\xfe.c\nDA:1,1\n"[..], "u.info").unwrap_err();
-        assert_eq!(e.to_string(), "'u.info' line 1: the source path is not valid UTF-8");
+        assert_eq!(
+            e.to_string(),
+            "'u.info' line 1: the source path is not valid UTF-8"
+        );
     }
 }

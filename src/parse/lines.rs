@@ -21,7 +21,17 @@ pub(crate) struct LineCounting<R> {
 const CAPACITY: usize = 256 * 1024;
 
 fn newlines(b: &[u8]) -> u64 {
-    b.iter().filter(|&&c| c == b'\n').count() as u64
+    // Byte-wide sums over chunks that cannot overflow a u8 vectorise much better than a
+    // plain filter-count.
+    b.chunks(255)
+        .map(|chunk| {
+            u64::from(
+                chunk
+                    .iter()
+                    .fold(0_u8, |n, &c| n.wrapping_add(u8::from(c == b'\n'))),
+            )
+        })
+        .sum()
 }
 
 impl<R: Read> LineCounting<R> {
@@ -101,7 +111,7 @@ mod tests {
                 break;
             }
             seen += 1;
-            if seen % 9_999 == 0 {
+            if seen.is_multiple_of(9_999) {
                 assert_eq!(r.line(), seen + 1);
             }
         }

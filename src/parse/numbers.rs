@@ -116,7 +116,10 @@ mod tests {
         assert_eq!(line_no(b" 42 "), Ok(42));
         assert_eq!(line_no(b"4294967295"), Ok(u32::MAX));
         assert_eq!(line_no(b"4294967296"), Err(BadNumber::TooLarge));
-        assert_eq!(line_no(b"99999999999999999999999"), Err(BadNumber::TooLarge));
+        assert_eq!(
+            line_no(b"99999999999999999999999"),
+            Err(BadNumber::TooLarge)
+        );
         assert_eq!(line_no(b"0"), Err(BadNumber::Zero));
         assert_eq!(line_no(b""), Err(BadNumber::Missing));
         assert_eq!(line_no(b"-3"), Err(BadNumber::Negative));
@@ -140,7 +143,16 @@ mod tests {
         assert_eq!(count(b"-1.5"), Err(BadNumber::Negative));
         assert_eq!(count(b"0.5"), Err(BadNumber::NotIntegral));
         assert_eq!(count(b""), Err(BadNumber::Missing));
-        for bad in [&b"NaN"[..], b"inf", b"-inf", b"infinity", b"1+e0", b"skipped", b"=", b"-"] {
+        for bad in [
+            &b"NaN"[..],
+            b"inf",
+            b"-inf",
+            b"infinity",
+            b"1+e0",
+            b"skipped",
+            b"=",
+            b"-",
+        ] {
             assert_eq!(count(bad), Err(BadNumber::NotANumber), "{bad:?}");
         }
     }

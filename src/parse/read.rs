@@ -221,7 +221,10 @@ mod tests {
         let mut late = b"<?xml version=\"1.0\"?>\n<coverage>\n".to_vec();
         late.extend(std::iter::repeat_n(b' ', DETECT_PREFIX_LEN));
         late.extend(b"<packages>\xff\xfe\x00\x9c</packages></coverage>");
-        assert!(matches!(run(&late, "late.xml", None), Err(ParseError::Xml { .. })));
+        assert!(matches!(
+            run(&late, "late.xml", None),
+            Err(ParseError::Xml { .. })
+        ));
     }
 
     #[test]
@@ -235,7 +238,11 @@ mod tests {
             "'c.out' looks like a Go coverage profile, which covgit cannot read yet"
         );
         assert_eq!(
-            err(b"<?xml version=\"1.0\"?><report name=\"x\"></report>", "jacoco.xml", None),
+            err(
+                b"<?xml version=\"1.0\"?><report name=\"x\"></report>",
+                "jacoco.xml",
+                None
+            ),
             "'jacoco.xml' looks like JaCoCo XML, which covgit cannot read yet"
         );
     }
@@ -253,7 +260,11 @@ mod tests {
             "'coverage.xml' does not look like an LCOV report (it looks like Cobertura)"
         );
         assert_eq!(
-            err(b"<html><body/></html>", "index.html", Some(InputFormat::Lcov)),
+            err(
+                b"<html><body/></html>",
+                "index.html",
+                Some(InputFormat::Lcov)
+            ),
             "'index.html' does not look like an LCOV report (it looks like XML)"
         );
         let clover = b"<coverage generated=\"1\"><project/></coverage>";
@@ -276,7 +287,11 @@ mod tests {
     #[test]
     fn xml_without_a_coverage_root_is_refused() {
         assert_eq!(
-            err(b"<?xml version=\"1.0\"?>\n<html><body/></html>", "page.xml", None),
+            err(
+                b"<?xml version=\"1.0\"?>\n<html><body/></html>",
+                "page.xml",
+                None
+            ),
             "'page.xml' has no <coverage> root element (found <html>); expected a Cobertura XML \
              report"
         );
@@ -304,7 +319,10 @@ mod tests {
         // Cut in the middle of a tag.
         let e = run(&doc.as_bytes()[..doc.len() - 10], "cut2.xml", None).unwrap_err();
         assert!(matches!(e, ParseError::Xml { line: 8, .. }), "{e:?}");
-        assert!(e.to_string().starts_with("'cut2.xml' is not well-formed XML at line 8 (byte "));
+        assert!(
+            e.to_string()
+                .starts_with("'cut2.xml' is not well-formed XML at line 8 (byte ")
+        );
         let mismatched = b"<coverage>\n<packages>\n</package>\n</coverage>";
         let e = run(mismatched, "bad.xml", None).unwrap_err();
         assert!(matches!(e, ParseError::Xml { line: 3, .. }), "{e:?}");
@@ -319,7 +337,10 @@ mod tests {
         lcov.extend(b"DA:1,1\nend_of_record\n");
         let p = run(&lcov, "many.info", None).unwrap();
         assert_eq!(p.warnings.len(), Warnings::KEEP + 1);
-        assert_eq!(p.warnings[Warnings::KEEP].message, "5 more warnings like the ones above");
+        assert_eq!(
+            p.warnings[Warnings::KEEP].message,
+            "5 more warnings like the ones above"
+        );
         assert_eq!(p.files[0].1.len(), 1);
     }
 }
