@@ -17,12 +17,13 @@
 //! - `<line number hits>`: `hits` may be an integral float (`1.0`). Branches come from
 //!   `condition-coverage="P% (covered/total)"` unless `branch` says false (any case); the
 //!   `<conditions>` children and coverage.py's `missing-branches` add nothing the counts do
-//!   not say, so they are ignored. scoverage `<statements>` are ignored.
+//!   not say, so they are ignored. scoverage `<statements>` are ignored. `<line>` attributes
+//!   are read raw (no entity expansion; their values are numbers and percentages).
 //!
-//! Bad records, each skipped with a warning naming the report line: a `<line>` whose number
-//! is missing, 0, above `u32::MAX` or not a number (`undefined`); a `<line>` whose hits are
-//! missing, negative, fractional or not a number (`NaN`); a `<class>` without a filename
-//! (its lines are skipped). Kept with a warning: a line whose `condition-coverage` has no
+//! Bad records, each skipped with a warning naming the report line (where the element's tag
+//! ends): a `<line>` whose number is missing, 0, above `u32::MAX` or not a number
+//! (`undefined`); a `<line>` whose hits are missing, negative, fractional or not a number
+//! (`NaN`); a `<class>` without a filename (its lines are skipped). Kept with a warning: a line whose `condition-coverage` has no
 //! `(covered/total)` part or says covered > total (the line keeps its hits, without branches).
 //! Refused: malformed XML, XML truncated inside an element, a root that is not `<coverage>`,
 //! I/O errors.

@@ -77,7 +77,8 @@ impl Warnings {
 /// `format: None` detects the format from the first bytes (see [`detect`](super::detect));
 /// `Some(f)` forces it, but a report that clearly is something else is refused with an error
 /// naming both. Refused as a whole (never a partial result): an empty input, binary data
-/// (a NUL byte in the first 8 KB), an unrecognised format, malformed or truncated XML, XML
+/// (a NUL byte in the first 8 KB, or control bytes in a report of no known format; later
+/// binary data fails XML's UTF-8 check or LCOV's line syntax), an unrecognised format, malformed or truncated XML, XML
 /// without a `<coverage>` root, an LCOV file with no `SF:` record, I/O errors. Bad single
 /// records are skipped with a [`ParseWarning`]; the format modules document each case.
 pub fn parse(
