@@ -1,1 +1,24 @@
-//! (being written)
+//! Report bytes -> coverage per raw path. Owns quick-xml; knows no git, store or paths
+//! beyond the text a report writes.
+//!
+//! [`parse`] sniffs the format from content ([`detect`]) unless told, and hands the bytes to
+//! the format's streaming reader (`cobertura`, `lcov`). The result keeps each file's path
+//! exactly as written (only trimmed) for `resolve` to map onto the tree, plus Cobertura's
+//! `<source>` roots. Line numbers are 1-based; counts are `u64`. A report is either read or
+//! refused with a [`ParseError`] naming it; single bad records are skipped with a
+//! [`ParseWarning`] naming the report line. Nothing here prints or panics on bad input.
+
+mod cobertura;
+mod error;
+mod format;
+mod lcov;
+mod lines;
+mod numbers;
+mod read;
+
+#[cfg(test)]
+mod fixture_tests;
+
+pub use error::ParseError;
+pub use format::{DETECT_PREFIX_LEN, InputFormat, UnknownFormat, detect};
+pub use read::{ParseWarning, Parsed, parse};

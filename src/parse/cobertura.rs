@@ -1,0 +1,570 @@
+//! Cobertura XML, streamed with quick-xml: one reused event buffer, no DOM, attributes read
+//! in place, numbers parsed from bytes. DTDs are never fetched; a UTF-8 BOM is skipped.
+//!
+//! What counts:
+//! - The document's root element must be `<coverage>` (otherwise [`ParseError::NoCoverageRoot`]).
+//!   `<source>` texts inside `<sources>` are kept, trimmed, in order (empty ones dropped).
+//! - A `<class filename=...>` anywhere under the root (under `<classes>`, or directly under
+//!   `<packages>`/`<package>` as old Istanbul and Swift converters write it) gives the lines of
+//!   that file. Several classes with one filename are merged, a line listed more than once
+//!   takes the larger count and merged branches ([`LineCoverage::merge_max`]): Cobertura,
+//!   gcovr, coverlet and altcover list each line under its method and again under the class,
+//!   and template or generic instantiations repeat a line.
+//! - Lines under `<method><lines>` only count where the class has no class-level lines (Swift
+//!   converters put lines only in methods). Where it has, a method line that is not in the
+//!   class list is dropped: Istanbul puts the function's declaration line there with its call
+//!   count, and the producer's own totals leave it out.
+//! - `<line number hits>`: `hits` may be an integral float (`1.0`). Branches come from
+//!   `condition-coverage="P% (covered/total)"` unless `branch` says false (any case); the
+//!   `<conditions>` children and coverage.py's `missing-branches` add nothing the counts do
+//!   not say, so they are ignored. scoverage `<statements>` are ignored. `<line>` attributes
+//!   are read raw (no entity expansion; their values are numbers and percentages).
+//!
+//! Bad records, each skipped with a warning naming the report line (where the element's tag
+//! ends): a `<line>` whose number is missing, 0, above `u32::MAX` or not a number
+//! (`undefined`); a `<line>` whose hits are missing, negative, fractional or not a number
+//! (`NaN`); a `<class>` without a filename (its lines are skipped). Kept with a warning: a line whose `condition-coverage` has no
+//! `(covered/total)` part or says covered > total (the line keeps its hits, without branches).
+//! Refused: malformed XML, XML truncated inside an element, a root that is not `<coverage>`,
+//! I/O errors.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+
+use quick_xml::Reader;
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+
+use crate::model::{Branches, FileCoverage, LineCoverage, LineNo};
+
+use super::lines::LineCounting;
+use super::numbers::{self, BadNumber};
+use super::read::Warnings;
+use super::{InputFormat, ParseError, Parsed};
+
+/// The elements that matter; everything else is `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Coverage,
+    Sources,
+    Source,
+    Class,
+    Methods,
+    Method,
+    Lines,
+    Line,
+    Other,
+}
+
+/// The class being read.
+#[derive(Default)]
+struct Class {
+    /// Inside a `<class>` element.
+    open: bool,
+    /// `None` for a class without a usable filename.
+    filename: Option<String>,
+    /// The class-level `<lines>`.
+    own_lines: Vec<(LineNo, LineCoverage)>,
+    method_lines: Vec<(LineNo, LineCoverage)>,
+}
+
+struct Doc<'n> {
+    name: &'n str,
+    stack: Vec<Kind>,
+    saw_root: bool,
+    sources: Vec<String>,
+    source_text: String,
+    class: Class,
+    /// Per raw filename: entries from every class, merged at the end.
+    files: Vec<(String, Vec<(LineNo, LineCoverage)>)>,
+    index: HashMap<String, usize>,
+    warnings: Warnings,
+}
+
+pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, ParseError> {
+    let mut reader = Reader::from_reader(LineCounting::new(input));
+    reader.config_mut().check_end_names = true;
+    let mut doc = Doc {
+        name,
+        stack: Vec::with_capacity(16),
+        saw_root: false,
+        sources: Vec::new(),
+        source_text: String::new(),
+        class: Class::default(),
+        files: Vec::new(),
+        index: HashMap::new(),
+        warnings: Warnings::default(),
+    };
+    let mut buf = Vec::with_capacity(64 * 1024);
+    loop {
+        buf.clear();
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(e) => e,
+            Err(source) => {
+                return Err(ParseError::Xml {
+                    name: name.to_owned(),
+                    line: reader.get_ref().line(),
+                    offset: reader.error_position(),
+                    source,
+                });
+            }
+        };
+        // The line where the event ends, counted only when a warning needs it.
+        let at = || reader.get_ref().line();
+        match event {
+            Event::Start(e) => doc.start(&e, &at, false)?,
+            Event::Empty(e) => doc.start(&e, &at, true)?,
+            Event::End(_) => doc.end(),
+            Event::Text(t) if doc.top() == Some(Kind::Source) => doc.source_text.push_str(&t),
+            Event::CData(t) if doc.top() == Some(Kind::Source) => doc.source_text.push_str(&t),
+            Event::GeneralRef(r) if doc.top() == Some(Kind::Source) => doc.source_ref(&r),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if let Some(&open) = doc.stack.last() {
+        let element = match open {
+            Kind::Coverage => "coverage",
+            Kind::Sources => "sources",
+            Kind::Source => "source",
+            Kind::Class => "class",
+            Kind::Methods => "methods",
+            Kind::Method => "method",
+            Kind::Lines => "lines",
+            Kind::Line => "line",
+            Kind::Other => "an element",
+        };
+        return Err(ParseError::TruncatedXml {
+            name: name.to_owned(),
+            element: element.to_owned(),
+            line: reader.get_ref().line(),
+            offset: reader.buffer_position(),
+        });
+    }
+    if !doc.saw_root {
+        return Err(ParseError::NoCoverageRoot {
+            name: name.to_owned(),
+            found: "no element at all".to_owned(),
+        });
+    }
+    Ok(doc.finish())
+}
+
+impl Doc<'_> {
+    fn top(&self) -> Option<Kind> {
+        self.stack.last().copied()
+    }
+
+    fn parent(&self) -> Option<Kind> {
+        self.stack.len().checked_sub(2).map(|i| self.stack[i])
+    }
+
+    fn start(
+        &mut self,
+        e: &BytesStart<'_>,
+        at: &dyn Fn() -> u64,
+        empty: bool,
+    ) -> Result<(), ParseError> {
+        let local = e.local_name().into_inner();
+        if !self.saw_root {
+            if local != "coverage" {
+                return Err(ParseError::NoCoverageRoot {
+                    name: self.name.to_owned(),
+                    found: format!("<{}>", e.name().into_inner()),
+                });
+            }
+            self.saw_root = true;
+            if !empty {
+                self.stack.push(Kind::Coverage);
+            }
+            return Ok(());
+        }
+        let top = self.top();
+        let in_class = self.class.open;
+        let kind = match local {
+            "line" if top == Some(Kind::Lines) && in_class => {
+                let in_method = self.parent() == Some(Kind::Method);
+                self.line(e, at, in_method);
+                Kind::Line
+            }
+            "lines" if matches!(top, Some(Kind::Class | Kind::Method)) => Kind::Lines,
+            "method" if top == Some(Kind::Methods) => Kind::Method,
+            "methods" if top == Some(Kind::Class) => Kind::Methods,
+            "class" if !in_class => {
+                self.begin_class(e, at);
+                Kind::Class
+            }
+            "sources" if top == Some(Kind::Coverage) => Kind::Sources,
+            "source" if top == Some(Kind::Sources) => {
+                self.source_text.clear();
+                Kind::Source
+            }
+            _ => Kind::Other,
+        };
+        if empty {
+            // `<class .../>`, `<source/>`: opened and closed at once.
+            match kind {
+                Kind::Class => self.end_class(),
+                Kind::Source => self.end_source(),
+                _ => {}
+            }
+        } else {
+            self.stack.push(kind);
+        }
+        Ok(())
+    }
+
+    fn end(&mut self) {
+        match self.stack.pop() {
+            Some(Kind::Class) => self.end_class(),
+            Some(Kind::Source) => self.end_source(),
+            _ => {}
+        }
+    }
+
+    fn source_ref(&mut self, r: &BytesRef<'_>) {
+        if let Ok(Some(c)) = r.resolve_char_ref() {
+            self.source_text.push(c);
+        } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(r) {
+            self.source_text.push_str(s);
+        } else {
+            self.source_text.push('&');
+            self.source_text.push_str(r);
+            self.source_text.push(';');
+        }
+    }
+
+    fn end_source(&mut self) {
+        let s = self.source_text.trim();
+        if !s.is_empty() {
+            self.sources.push(s.to_owned());
+        }
+        self.source_text.clear();
+    }
+
+    fn begin_class(&mut self, e: &BytesStart<'_>, at: &dyn Fn() -> u64) {
+        let mut filename = None;
+        for attr in e.attributes().with_checks(false).flatten() {
+            if attr.key.into_inner() == "filename" {
+                filename = match attr.normalized_value(XmlVersion::Implicit1_0) {
+                    Ok(v) => Some(v.trim().to_owned()),
+                    Err(err) => {
+                        self.warnings.push(Some(at()), || {
+                            format!("<class> filename cannot be read ({err}); class skipped")
+                        });
+                        None
+                    }
+                };
+            }
+        }
+        let filename = filename.filter(|f| !f.is_empty());
+        if filename.is_none() {
+            let class = e
+                .attributes()
+                .with_checks(false)
+                .flatten()
+                .find(|a| a.key.into_inner() == "name")
+                .map(|a| format!(" '{}'", a.value))
+                .unwrap_or_default();
+            self.warnings.push(Some(at()), || {
+                format!("<class>{class} has no filename; its lines are skipped")
+            });
+        }
+        self.class.open = true;
+        self.class.filename = filename;
+        self.class.own_lines.clear();
+        self.class.method_lines.clear();
+    }
+
+    fn end_class(&mut self) {
+        self.class.open = false;
+        let Some(filename) = self.class.filename.take() else {
+            return;
+        };
+        let k = if let Some(&k) = self.index.get(&filename) {
+            k
+        } else {
+            self.index.insert(filename.clone(), self.files.len());
+            self.files.push((filename, Vec::new()));
+            self.files.len() - 1
+        };
+        let entries = &mut self.files[k].1;
+        let class = &mut self.class;
+        if class.own_lines.is_empty() {
+            entries.append(&mut class.method_lines);
+        } else {
+            class.own_lines.sort_by_key(|(n, _)| *n);
+            for (n, cov) in class.method_lines.drain(..) {
+                if class
+                    .own_lines
+                    .binary_search_by_key(&n, |(m, _)| *m)
+                    .is_ok()
+                {
+                    entries.push((n, cov));
+                }
+            }
+            entries.append(&mut class.own_lines);
+        }
+    }
+
+    /// One `<line>` of a class or method list.
+    fn line(&mut self, e: &BytesStart<'_>, at: &dyn Fn() -> u64, in_method: bool) {
+        let mut number = Err((BadNumber::Missing, Vec::new()));
+        let mut hits = Err((BadNumber::Missing, Vec::new()));
+        let mut branch_false = false;
+        let mut condition = None;
+        let tag: &str = e;
+        let rest = tag
+            .as_bytes()
+            .get(e.name().into_inner().len()..)
+            .unwrap_or_default();
+        for (key, v) in RawAttributes(rest) {
+            match key {
+                b"number" => number = numbers::line_no(v).map_err(|why| (why, v.to_vec())),
+                b"hits" => hits = numbers::count(v).map_err(|why| (why, v.to_vec())),
+                b"branch" => branch_false = v.trim_ascii().eq_ignore_ascii_case(b"false"),
+                b"condition-coverage" => condition = Some(condition_counts(v)),
+                _ => {}
+            }
+        }
+        let w = &mut self.warnings;
+        let number = match number {
+            Ok(n) => n,
+            Err((why, raw)) => {
+                return w.push(Some(at()), || {
+                    format!(
+                        "<line> with number '{}' skipped: {why}",
+                        String::from_utf8_lossy(&raw)
+                    )
+                });
+            }
+        };
+        let hits = match hits {
+            Ok(h) => h,
+            Err((why, raw)) => {
+                return w.push(Some(at()), || {
+                    format!(
+                        "<line number=\"{number}\"> with hits '{}' skipped: {why}",
+                        String::from_utf8_lossy(&raw)
+                    )
+                });
+            }
+        };
+        let branches = match condition.filter(|_| !branch_false) {
+            None | Some(Ok((_, 0))) => None,
+            Some(Ok((covered, total))) if covered <= total => {
+                Some(Branches::Counts { covered, total })
+            }
+            Some(Ok((covered, total))) => {
+                w.push(Some(at()), || {
+                    format!(
+                        "<line number=\"{number}\"> says {covered} of {total} branches were \
+                         taken; its branches are ignored"
+                    )
+                });
+                None
+            }
+            Some(Err(raw)) => {
+                w.push(Some(at()), || {
+                    format!(
+                        "<line number=\"{number}\"> has condition-coverage '{raw}' without \
+                         (covered/total); its branches are ignored"
+                    )
+                });
+                None
+            }
+        };
+        let list = if in_method {
+            &mut self.class.method_lines
+        } else {
+            &mut self.class.own_lines
+        };
+        list.push((number, LineCoverage { hits, branches }));
+    }
+
+    fn finish(self) -> Parsed {
+        let files = self
+            .files
+            .into_iter()
+            .map(|(path, entries)| {
+                (
+                    path,
+                    FileCoverage::from_entries(entries, LineCoverage::merge_max),
+                )
+            })
+            .collect();
+        Parsed {
+            format: InputFormat::Cobertura,
+            sources: self.sources,
+            files,
+            warnings: self.warnings.finish(),
+        }
+    }
+}
+
+/// The attributes of a tag as raw `(key, value)` bytes, values without quotes and not
+/// unescaped: enough for `<line>`, whose values are numbers and percentages, and much
+/// cheaper than a general attribute reader. Stops at the first thing that is not
+/// `key="value"` or `key='value'`.
+struct RawAttributes<'a>(&'a [u8]);
+
+impl<'a> Iterator for RawAttributes<'a> {
+    type Item = (&'a [u8], &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let b = self.0.trim_ascii_start();
+        let eq = b.iter().position(|&c| c == b'=')?;
+        let key = b[..eq].trim_ascii_end();
+        let after = b[eq + 1..].trim_ascii_start();
+        let quote = *after.first().filter(|q| matches!(q, b'"' | b'\''))?;
+        let len = after[1..].iter().position(|&c| c == quote)?;
+        self.0 = &after[len + 2..];
+        Some((key, &after[1..=len]))
+    }
+}
+
+/// `(covered, total)` from `"50% (1/2)"`; the raw text when it has no such part.
+fn condition_counts(v: &[u8]) -> Result<(u32, u32), String> {
+    let parsed = (|| {
+        let open = v.iter().position(|&c| c == b'(')?;
+        let close = open + v[open..].iter().position(|&c| c == b')')?;
+        let inner = &v[open + 1..close];
+        let slash = inner.iter().position(|&c| c == b'/')?;
+        let covered = small_number(&inner[..slash])?;
+        let total = small_number(&inner[slash + 1..])?;
+        Some((covered, total))
+    })();
+    parsed.ok_or_else(|| String::from_utf8_lossy(v.trim_ascii()).into_owned())
+}
+
+fn small_number(b: &[u8]) -> Option<u32> {
+    let b = b.trim_ascii();
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) || b.len() > 9 {
+        return None;
+    }
+    b.iter()
+        .try_fold(0_u32, |n, &c| Some(n * 10 + u32::from(c - b'0')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LineState;
+
+    const BAD: &str = r#"<?xml version="1.0"?>
+<!DOCTYPE coverage SYSTEM "https://example.invalid/coverage-04.dtd">
+<coverage lines-valid="9">
+  <sources>
+    <source>
+       /src/a &amp; b </source>
+    <source></source>
+    <source>C:\temp\</source>
+  </sources>
+  <packages><package name="p"><classes>
+    <class name="A" filename=" a&amp;b.py ">
+      <methods><method name="f"><lines>
+        <line number="2" hits="7"/>
+        <line number="30" hits="1"/>
+      </lines></method></methods>
+      <lines>
+        <line number="1" hits="8589934592"/>
+        <line number="2" hits="3" branch="true" condition-coverage="50% (1/2)"/>
+        <line number="3" hits="-1"/>
+        <line number="4" hits="NaN"/>
+        <line number="4294967296" hits="1"/>
+        <line number="5"/>
+        <line number="6" hits="1" branch="False" condition-coverage="50% (1/2)"/>
+        <line number="7" hits="1" branch="true" condition-coverage="150% (3/2)"/>
+        <line number="8" hits="2.5"/>
+        <line number="9" hits="1" condition-coverage="0% (0/2)"><conditions><condition number="0" type="jump" coverage="0%"/></conditions></line>
+      </lines>
+    </class>
+    <class name="A$Inner" filename="a&amp;b.py"><lines><line number="1" hits="2"/><line number="10" hits="0"/></lines></class>
+    <class name="NoFile"><lines><line number="1" hits="1"/></lines></class>
+  </classes></package></packages>
+</coverage>
+"#;
+
+    #[test]
+    fn each_bad_line_is_skipped_with_a_warning_and_classes_of_a_file_merge() {
+        let p = read(&mut BAD.as_bytes(), "c.xml").unwrap();
+        let got: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            [
+                "line 19: <line number=\"3\"> with hits '-1' skipped: it is negative",
+                "line 20: <line number=\"4\"> with hits 'NaN' skipped: it is not a number",
+                "line 21: <line> with number '4294967296' skipped: it is larger than 4294967295",
+                "line 22: <line number=\"5\"> with hits '' skipped: it is missing",
+                "line 24: <line number=\"7\"> says 3 of 2 branches were taken; its branches are \
+                 ignored",
+                "line 25: <line number=\"8\"> with hits '2.5' skipped: it is not a whole number",
+                "line 30: <class> 'NoFile' has no filename; its lines are skipped",
+            ]
+        );
+        assert_eq!(p.sources, ["/src/a & b", "C:\\temp\\"]);
+        assert_eq!(p.files.len(), 1);
+        let (name, f) = &p.files[0];
+        assert_eq!(name, "a&b.py");
+        let tracked: Vec<(LineNo, u64)> = f.lines().iter().map(|(n, c)| (*n, c.hits)).collect();
+        // Line 2: method says 7, class says 3: the larger. Line 30 is only in the method
+        // list of a class that has its own list: dropped. Line 1: the larger over classes.
+        assert_eq!(
+            tracked,
+            [(1, 8_589_934_592), (2, 7), (6, 1), (7, 1), (9, 1), (10, 0)]
+        );
+        assert_eq!(f.get(2).unwrap().state(), LineState::Partial);
+        assert_eq!(f.get(6).unwrap().branches, None, "branch=\"False\"");
+        assert_eq!(f.get(7).unwrap().branches, None);
+        assert_eq!(
+            f.get(9).unwrap().branches,
+            Some(Branches::Counts {
+                covered: 0,
+                total: 2
+            }),
+            "no branch attribute: condition-coverage still counts"
+        );
+    }
+
+    #[test]
+    fn an_empty_coverage_element_is_a_report_with_no_files() {
+        let p = read(&mut &b"<coverage/>"[..], "e.xml").unwrap();
+        assert!(p.files.is_empty() && p.sources.is_empty() && p.warnings.is_empty());
+        let p = read(
+            &mut &b"<coverage><packages><class filename=\"x.swift\"/></packages></coverage>"[..],
+            "e.xml",
+        )
+        .unwrap();
+        assert_eq!(p.files.len(), 1);
+        assert!(p.files[0].1.is_empty());
+    }
+
+    #[test]
+    fn raw_attributes_split_key_and_value() {
+        let got: Vec<(&[u8], &[u8])> =
+            RawAttributes(b" number=\"3\"\n hits = '1.0' branch=\"\" bad").collect();
+        assert_eq!(
+            got,
+            [
+                (&b"number"[..], &b"3"[..]),
+                (b"hits", b"1.0"),
+                (b"branch", b""),
+            ]
+        );
+        assert_eq!(RawAttributes(b" a=\"unclosed").count(), 0);
+        assert_eq!(RawAttributes(b"").count(), 0);
+    }
+
+    #[test]
+    fn condition_counts_need_the_parenthesised_part() {
+        assert_eq!(condition_counts(b"50% (1/2)"), Ok((1, 2)));
+        assert_eq!(condition_counts(b"33.33% (1/3)"), Ok((1, 3)));
+        assert_eq!(condition_counts(b"50%"), Err("50%".to_owned()));
+        assert_eq!(condition_counts(b"(a/b)"), Err("(a/b)".to_owned()));
+        assert_eq!(
+            condition_counts(b"(1/99999999999)"),
+            Err("(1/99999999999)".to_owned())
+        );
+        assert_eq!(condition_counts(b")("), Err(")(".to_owned()));
+    }
+}

@@ -1,0 +1,347 @@
+//! The entry point: sniff (or take) the format, refuse what is not a report, and hand the
+//! bytes to the format's reader. Also the output types shared by every format.
+
+use std::io::{BufRead, Cursor, Read};
+
+use crate::model::FileCoverage;
+
+use super::format::{DETECT_PREFIX_LEN, InputFormat, Sniffed, sniff};
+use super::{ParseError, cobertura, lcov};
+
+/// What a report holds, before paths are resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub format: InputFormat,
+    /// Cobertura `<source>` roots, trimmed, in document order, junk included (`--source`,
+    /// `$GOMODCACHE`); the resolver decides what they are worth. Empty for LCOV.
+    pub sources: Vec<String>,
+    /// One entry per distinct raw path, in order of first appearance: the path exactly as
+    /// the report wrote it (only surrounding whitespace trimmed) and its merged coverage.
+    pub files: Vec<(String, FileCoverage)>,
+    /// Records that were skipped or doubtful, each naming what and where.
+    pub warnings: Vec<ParseWarning>,
+}
+
+/// A bad record that was skipped (or a doubtful one that was kept), naming what and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseWarning {
+    /// 1-based line of the report, where known.
+    pub line: Option<u64>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ParseWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "line {l}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Collects warnings, keeping the first [`Warnings::KEEP`] so that a report with a million
+/// bad lines does not become a million strings; the rest are counted in a last warning.
+#[derive(Debug, Default)]
+pub(crate) struct Warnings {
+    list: Vec<ParseWarning>,
+    dropped: u64,
+}
+
+impl Warnings {
+    pub(crate) const KEEP: usize = 200;
+
+    pub(crate) fn push(&mut self, line: Option<u64>, message: impl FnOnce() -> String) {
+        if self.list.len() < Self::KEEP {
+            self.list.push(ParseWarning {
+                line,
+                message: message(),
+            });
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> Vec<ParseWarning> {
+        if self.dropped > 0 {
+            self.list.push(ParseWarning {
+                line: None,
+                message: format!("{} more warnings like the ones above", self.dropped),
+            });
+        }
+        self.list
+    }
+}
+
+/// Reads one report. `name` is how errors and warnings name it (usually its path).
+///
+/// `format: None` detects the format from the first bytes (see [`detect`](super::detect));
+/// `Some(f)` forces it, but a report that clearly is something else is refused with an error
+/// naming both. Refused as a whole (never a partial result): an empty input, binary data
+/// (a NUL byte in the first 8 KB, or control bytes in a report of no known format; later
+/// binary data fails XML's UTF-8 check or LCOV's line syntax), an unrecognised format, malformed or truncated XML, XML
+/// without a `<coverage>` root, an LCOV file with no `SF:` record, I/O errors. Bad single
+/// records are skipped with a [`ParseWarning`]; the format modules document each case.
+pub fn parse(
+    input: &mut dyn BufRead,
+    name: &str,
+    format: Option<InputFormat>,
+) -> Result<Parsed, ParseError> {
+    let prefix = read_prefix(input).map_err(|source| ParseError::Io {
+        name: name.to_owned(),
+        source,
+    })?;
+    if prefix.iter().all(u8::is_ascii_whitespace) {
+        return Err(ParseError::Empty {
+            name: name.to_owned(),
+        });
+    }
+    if let Some(offset) = prefix.iter().position(|&b| b == 0) {
+        return Err(ParseError::Binary {
+            name: name.to_owned(),
+            offset: offset as u64,
+            byte: 0,
+        });
+    }
+    let sniffed = sniff(&prefix);
+    let format = match (format, sniffed) {
+        (Some(forced), Sniffed::Known(seen)) if forced != seen => {
+            return Err(mismatch(name, forced, seen.display_name()));
+        }
+        (Some(forced), Sniffed::Other(what)) => return Err(mismatch(name, forced, what)),
+        (Some(InputFormat::Lcov), Sniffed::Xml) => {
+            return Err(mismatch(name, InputFormat::Lcov, "XML"));
+        }
+        // XML of no known kind: the Cobertura reader names its root element in the error.
+        (None, Sniffed::Xml) => InputFormat::Cobertura,
+        (Some(forced), _) => forced,
+        (None, Sniffed::Known(seen)) => seen,
+        (None, Sniffed::Other(found)) => {
+            return Err(ParseError::Unsupported {
+                name: name.to_owned(),
+                found,
+            });
+        }
+        (None, Sniffed::Unknown) => {
+            if let Some(offset) = prefix.iter().position(|&b| is_binary(b)) {
+                return Err(ParseError::Binary {
+                    name: name.to_owned(),
+                    offset: offset as u64,
+                    byte: prefix[offset],
+                });
+            }
+            return Err(ParseError::Undetected {
+                name: name.to_owned(),
+            });
+        }
+    };
+    let mut whole = Cursor::new(prefix).chain(input);
+    match format {
+        InputFormat::Cobertura => cobertura::read(&mut whole, name),
+        InputFormat::Lcov => lcov::read(&mut whole, name),
+    }
+}
+
+fn mismatch(name: &str, forced: InputFormat, found: &'static str) -> ParseError {
+    ParseError::FormatMismatch {
+        name: name.to_owned(),
+        expected: forced.with_article(),
+        found,
+    }
+}
+
+/// Control bytes other than whitespace: a sign of binary data in a report that no format
+/// recognised.
+fn is_binary(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f
+}
+
+/// Takes up to [`DETECT_PREFIX_LEN`] bytes off `input`, however short its fills are.
+fn read_prefix(input: &mut dyn BufRead) -> std::io::Result<Vec<u8>> {
+    let mut prefix = Vec::with_capacity(DETECT_PREFIX_LEN);
+    while prefix.len() < DETECT_PREFIX_LEN {
+        let buf = match input.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            break;
+        }
+        let n = buf.len().min(DETECT_PREFIX_LEN - prefix.len());
+        prefix.extend_from_slice(&buf[..n]);
+        input.consume(n);
+    }
+    Ok(prefix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(bytes: &[u8], name: &str, format: Option<InputFormat>) -> Result<Parsed, ParseError> {
+        parse(&mut &bytes[..], name, format)
+    }
+
+    fn err(bytes: &[u8], name: &str, format: Option<InputFormat>) -> String {
+        let e = run(bytes, name, format).expect_err("should be refused");
+        assert_eq!(e.input_name(), name);
+        e.to_string()
+    }
+
+    #[test]
+    fn empty_inputs_are_refused() {
+        for bytes in [&b""[..], b"\n  \r\n\t"] {
+            assert_eq!(
+                err(bytes, "cov/empty.xml", None),
+                "'cov/empty.xml' is empty; expected a Cobertura XML or LCOV coverage report"
+            );
+            assert!(matches!(
+                run(bytes, "x", Some(InputFormat::Lcov)),
+                Err(ParseError::Empty { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn binary_data_is_refused() {
+        let gz = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xed\x9d";
+        assert_eq!(
+            err(gz, "coverage.xml.gz", None),
+            "'coverage.xml.gz' looks like binary data (byte 3 is 0x00), not a coverage report"
+        );
+        assert!(matches!(
+            run(gz, "c.gz", Some(InputFormat::Cobertura)),
+            Err(ParseError::Binary { offset: 3, .. })
+        ));
+        let no_nul = b"\x7fELF\x02\x01\x01\x03";
+        assert_eq!(
+            err(no_nul, "a.out", None),
+            "'a.out' looks like binary data (byte 0 is 0x7f), not a coverage report"
+        );
+        // Binary data after the sniffed prefix still cannot pass: XML must be UTF-8.
+        let mut late = b"<?xml version=\"1.0\"?>\n<coverage>\n".to_vec();
+        late.extend(std::iter::repeat_n(b' ', DETECT_PREFIX_LEN));
+        late.extend(b"<packages>\xff\xfe\x00\x9c</packages></coverage>");
+        assert!(matches!(
+            run(&late, "late.xml", None),
+            Err(ParseError::Xml { .. })
+        ));
+    }
+
+    #[test]
+    fn unknown_and_unsupported_formats_are_refused() {
+        assert_eq!(
+            err(b"hello world\n", "notes.txt", None),
+            "'notes.txt' is not a coverage report covgit can read (expected Cobertura XML or LCOV)"
+        );
+        assert_eq!(
+            err(b"mode: set\nx.go:1.1,2.2 1 1\n", "c.out", None),
+            "'c.out' looks like a Go coverage profile, which covgit cannot read yet"
+        );
+        assert_eq!(
+            err(
+                b"<?xml version=\"1.0\"?><report name=\"x\"></report>",
+                "jacoco.xml",
+                None
+            ),
+            "'jacoco.xml' looks like JaCoCo XML, which covgit cannot read yet"
+        );
+    }
+
+    #[test]
+    fn a_forced_format_that_does_not_fit_is_refused_naming_both() {
+        let lcov = b"TN:\nSF:a.c\nDA:1,1\nend_of_record\n";
+        assert_eq!(
+            err(lcov, "x.info", Some(InputFormat::Cobertura)),
+            "'x.info' does not look like a Cobertura report (it looks like LCOV)"
+        );
+        let xml = b"<?xml version=\"1.0\"?>\n<coverage lines-valid=\"0\"><packages/></coverage>";
+        assert_eq!(
+            err(xml, "coverage.xml", Some(InputFormat::Lcov)),
+            "'coverage.xml' does not look like an LCOV report (it looks like Cobertura)"
+        );
+        assert_eq!(
+            err(
+                b"<html><body/></html>",
+                "index.html",
+                Some(InputFormat::Lcov)
+            ),
+            "'index.html' does not look like an LCOV report (it looks like XML)"
+        );
+        let clover = b"<coverage generated=\"1\"><project/></coverage>";
+        assert_eq!(
+            err(clover, "clover.xml", Some(InputFormat::Cobertura)),
+            "'clover.xml' does not look like a Cobertura report (it looks like Clover XML)"
+        );
+        // Forced on text nothing recognises: the reader decides.
+        assert_eq!(
+            err(b"hello\nworld\n", "h.txt", Some(InputFormat::Lcov)),
+            "'h.txt' has no SF: record; expected an LCOV tracefile"
+        );
+        assert_eq!(
+            err(b"hello\nworld\n", "h.txt", Some(InputFormat::Cobertura)),
+            "'h.txt' has no <coverage> root element (found no element at all); expected a \
+             Cobertura XML report"
+        );
+    }
+
+    #[test]
+    fn xml_without_a_coverage_root_is_refused() {
+        assert_eq!(
+            err(
+                b"<?xml version=\"1.0\"?>\n<html><body/></html>",
+                "page.xml",
+                None
+            ),
+            "'page.xml' has no <coverage> root element (found <html>); expected a Cobertura XML \
+             report"
+        );
+        let mut late_root = b"<?xml version=\"1.0\"?>\n<!--".to_vec();
+        late_root.extend(std::iter::repeat_n(b'x', DETECT_PREFIX_LEN));
+        late_root.extend(b"-->\n<report/>");
+        assert!(matches!(
+            run(&late_root, "r.xml", None),
+            Err(ParseError::NoCoverageRoot { found, .. }) if found == "<report>"
+        ));
+    }
+
+    #[test]
+    fn truncated_and_malformed_xml_is_refused_with_its_place() {
+        let doc = "<?xml version=\"1.0\"?>\n<coverage>\n  <packages>\n    <package name=\"\">\n      \
+                   <classes>\n        <class filename=\"a.py\">\n          <lines>\n            \
+                   <line number=\"1\" hits=\"1\"/>\n";
+        assert_eq!(
+            err(doc.as_bytes(), "cut.xml", None),
+            format!(
+                "'cut.xml' ends inside <lines> (line 9, byte {}); the XML is truncated",
+                doc.len()
+            )
+        );
+        // Cut in the middle of a tag.
+        let e = run(&doc.as_bytes()[..doc.len() - 10], "cut2.xml", None).unwrap_err();
+        assert!(matches!(e, ParseError::Xml { line: 8, .. }), "{e:?}");
+        assert!(
+            e.to_string()
+                .starts_with("'cut2.xml' is not well-formed XML at line 8 (byte ")
+        );
+        let mismatched = b"<coverage>\n<packages>\n</package>\n</coverage>";
+        let e = run(mismatched, "bad.xml", None).unwrap_err();
+        assert!(matches!(e, ParseError::Xml { line: 3, .. }), "{e:?}");
+    }
+
+    #[test]
+    fn warnings_are_capped_with_a_count_of_the_rest() {
+        let mut lcov = b"SF:a.c\n".to_vec();
+        for _ in 0..(Warnings::KEEP + 5) {
+            lcov.extend(b"DA:0,1\n");
+        }
+        lcov.extend(b"DA:1,1\nend_of_record\n");
+        let p = run(&lcov, "many.info", None).unwrap();
+        assert_eq!(p.warnings.len(), Warnings::KEEP + 1);
+        assert_eq!(
+            p.warnings[Warnings::KEEP].message,
+            "5 more warnings like the ones above"
+        );
+        assert_eq!(p.files[0].1.len(), 1);
+    }
+}
