@@ -6,7 +6,9 @@
 --     kept ONCE per distinct content in `blobs`, found again by `hash` (FNV-1a 64 of the
 --     bytes; a match is confirmed by comparing the bytes, so a collision only costs a row);
 --   * a path is interned once in `paths`;
---   * an upload is one `uploads` row plus one small (upload, path, blob) row per file.
+--   * an upload's list of (path, blob) pairs is a *file set*, also kept once per distinct
+--     content (`file_sets`, `file_set_files`): recording a report whose every file is
+--     unchanged costs one `uploads` row, and a report that changed costs one new set.
 -- A blob carries the totals of its lines and a commit the totals of its merged report
 -- (recomputed in the transaction that records or replaces an upload), so listing commits
 -- (`covgit log`) never decodes a blob. CI status belongs to each upload (one per `--flag` or
@@ -52,22 +54,33 @@ CREATE TABLE uploads (
     format      TEXT NOT NULL,
     ci_status   TEXT NOT NULL CHECK (ci_status IN ('passed', 'failed', 'pending')),
     -- Unix seconds.
-    recorded_at INTEGER NOT NULL
+    recorded_at INTEGER NOT NULL,
+    set_id      INTEGER NOT NULL REFERENCES file_sets (id)
 ) STRICT;
 -- Recording the same (commit, flag) again replaces the upload; ifnull makes NULL one key.
 CREATE UNIQUE INDEX uploads_by_commit_flag ON uploads (commit_id, ifnull(flag, ''));
 
-CREATE TABLE upload_files (
-    upload_id INTEGER NOT NULL REFERENCES uploads (id) ON DELETE CASCADE,
-    path_id   INTEGER NOT NULL REFERENCES paths (id),
-    blob_id   INTEGER NOT NULL REFERENCES blobs (id),
-    PRIMARY KEY (upload_id, path_id)
+-- A distinct list of (path, blob) pairs: the files of one or more uploads. `hash` is FNV-1a
+-- 64 over the sorted pairs; a match is confirmed by comparing the pairs.
+CREATE TABLE file_sets (
+    id    INTEGER PRIMARY KEY,
+    hash  INTEGER NOT NULL,
+    files INTEGER NOT NULL
+) STRICT;
+CREATE INDEX file_sets_by_hash ON file_sets (hash);
+CREATE INDEX uploads_by_set ON uploads (set_id);
+
+CREATE TABLE file_set_files (
+    set_id  INTEGER NOT NULL REFERENCES file_sets (id) ON DELETE CASCADE,
+    path_id INTEGER NOT NULL REFERENCES paths (id),
+    blob_id INTEGER NOT NULL REFERENCES blobs (id),
+    PRIMARY KEY (set_id, path_id)
 ) STRICT, WITHOUT ROWID;
--- Finds blobs no upload uses any more (after a replace) and serves the foreign key.
-CREATE INDEX upload_files_by_blob ON upload_files (blob_id);
+-- Finds blobs no set uses any more (after a replace) and serves the foreign key.
+CREATE INDEX file_set_files_by_blob ON file_set_files (blob_id);
 
 -- Report paths that matched nothing in the commit's tree (SPEC "Paths"); their coverage is
--- in upload_files like any other file's.
+-- in the upload's file set like any other file's.
 CREATE TABLE upload_unresolved (
     upload_id INTEGER NOT NULL REFERENCES uploads (id) ON DELETE CASCADE,
     path_id   INTEGER NOT NULL REFERENCES paths (id),

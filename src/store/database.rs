@@ -90,16 +90,42 @@ impl Store {
             .map_err(|e| store.fail("set the busy timeout", e))?;
         // Before anything writes: switching to WAL already rewrites the header.
         migrate::inspect(&store.conn, path)?;
-        store
-            .conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
-            .map_err(|e| store.fail("switch to write-ahead logging", e))?;
+        store.enable_wal()?;
         // WAL makes NORMAL safe from corruption; a power cut may lose the last record only.
         store
             .conn
             .pragma_update(None, "synchronous", "NORMAL")
             .map_err(|e| store.fail("set synchronous mode", e))?;
         store.finish_open()
+    }
+
+    /// Switches to write-ahead logging (persistent in the file, so usually a no-op). Changing
+    /// the journal mode can answer `SQLITE_BUSY` at once, without the busy handler, while another
+    /// process is creating the same database; retry for as long as the busy timeout allows.
+    fn enable_wal(&self) -> Result<(), StoreError> {
+        let current: String = self
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .map_err(|e| self.fail("read the journal mode", e))?;
+        if current.eq_ignore_ascii_case("wal") {
+            return Ok(());
+        }
+        let started = std::time::Instant::now();
+        loop {
+            match self
+                .conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
+            {
+                Ok(_) => return Ok(()),
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(e) => return Err(self.fail("switch to write-ahead logging", e)),
+            }
+        }
     }
 
     /// A private, empty database in memory (tests, `compare --head-report` without a DB).
@@ -306,9 +332,10 @@ pub(super) fn upload_rows(conn: &Connection, commit_id: i64) -> rusqlite::Result
 pub(super) fn load_report(conn: &Connection, upload_id: i64) -> Result<Report, Fail> {
     let mut files = BTreeMap::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT p.path, b.data FROM upload_files uf
+        "SELECT p.path, b.data FROM uploads u
+         JOIN file_set_files uf ON uf.set_id = u.set_id
          JOIN paths p ON p.id = uf.path_id JOIN blobs b ON b.id = uf.blob_id
-         WHERE uf.upload_id = ?1",
+         WHERE u.id = ?1",
     )?;
     let mut rows = stmt.query([upload_id])?;
     while let Some(r) = rows.next()? {

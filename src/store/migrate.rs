@@ -37,8 +37,15 @@ pub(super) fn inspect(conn: &Connection, path: &Path) -> Result<i64, StoreError>
             source: e,
         },
     };
-    let version: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
+    // One statement, so one read snapshot: another process that finishes migrating between
+    // two separate reads would otherwise look like a foreign database (version 0, tables).
+    let (version, objects): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version), \
+                    (SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .map_err(read)?;
     if version > LATEST {
         return Err(StoreError::TooNew {
@@ -47,19 +54,10 @@ pub(super) fn inspect(conn: &Connection, path: &Path) -> Result<i64, StoreError>
             supported: LATEST,
         });
     }
-    if version == 0 {
-        let objects: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(read)?;
-        if objects > 0 {
-            return Err(StoreError::NotCovgit {
-                path: path.to_owned(),
-            });
-        }
+    if version == 0 && objects > 0 {
+        return Err(StoreError::NotCovgit {
+            path: path.to_owned(),
+        });
     }
     Ok(version)
 }
@@ -142,7 +140,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(tables, 6);
+        assert_eq!(tables, 7);
     }
 
     #[test]

@@ -76,20 +76,31 @@ fn record_in(
         .prepare_cached("SELECT id FROM uploads WHERE commit_id = ?1 AND ifnull(flag, '') = ?2")?
         .query_row((commit_id, flag_key), |r| r.get(0))
         .optional()?;
-    let mut old_blobs: Vec<i64> = Vec::new();
+    let mut old_set = None;
     if let Some(old) = old {
-        old_blobs = tx
-            .prepare_cached("SELECT blob_id FROM upload_files WHERE upload_id = ?1")?
-            .query_map([old], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        // Cascades to its upload_files and upload_unresolved rows.
+        old_set = Some(
+            tx.prepare_cached("SELECT set_id FROM uploads WHERE id = ?1")?
+                .query_row([old], |r| r.get::<_, i64>(0))?,
+        );
+        // Cascades to its upload_unresolved rows.
         tx.prepare_cached("DELETE FROM uploads WHERE id = ?1")?
             .execute([old])?;
     }
 
+    let mut pairs: Vec<(i64, i64)> = Vec::with_capacity(upload.report.files.len());
+    let mut buf = Vec::new();
+    for (file, cov) in &upload.report.files {
+        let path_id = intern_path(tx, file)?;
+        buf.clear();
+        codec::encode(cov, &mut buf);
+        pairs.push((path_id, intern_blob(tx, &buf, cov)?));
+    }
+    pairs.sort_unstable();
+    let set_id = intern_set(tx, &pairs)?;
+
     tx.prepare_cached(
-        "INSERT INTO uploads (commit_id, flag, format, ci_status, recorded_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO uploads (commit_id, flag, format, ci_status, recorded_at, set_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute((
         commit_id,
@@ -97,20 +108,9 @@ fn record_in(
         &upload.format,
         upload.ci_status,
         recorded_at,
+        set_id,
     ))?;
     let upload_id = tx.last_insert_rowid();
-
-    let mut add_file = tx.prepare_cached(
-        "INSERT INTO upload_files (upload_id, path_id, blob_id) VALUES (?1, ?2, ?3)",
-    )?;
-    let mut buf = Vec::new();
-    for (file, cov) in &upload.report.files {
-        let path_id = intern_path(tx, file)?;
-        buf.clear();
-        codec::encode(cov, &mut buf);
-        let blob_id = intern_blob(tx, &buf, cov)?;
-        add_file.execute((upload_id, path_id, blob_id))?;
-    }
     let mut add_unresolved = tx.prepare_cached(
         "INSERT OR IGNORE INTO upload_unresolved (upload_id, path_id) VALUES (?1, ?2)",
     )?;
@@ -118,13 +118,27 @@ fn record_in(
         add_unresolved.execute((upload_id, intern_path(tx, file)?))?;
     }
 
-    // Coverage only the replaced upload used is gone with it.
-    let mut drop_blob = tx.prepare_cached(
-        "DELETE FROM blobs WHERE id = ?1
-         AND NOT EXISTS (SELECT 1 FROM upload_files WHERE blob_id = ?1)",
-    )?;
-    for blob in old_blobs {
-        drop_blob.execute([blob])?;
+    // A set only the replaced upload used is gone with it, and so is coverage only that set
+    // held.
+    if let Some(old_set) = old_set.filter(|s| *s != set_id) {
+        let in_use: bool = tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM uploads WHERE set_id = ?1)")?
+            .query_row([old_set], |r| r.get(0))?;
+        if !in_use {
+            let old_blobs: Vec<i64> = tx
+                .prepare_cached("SELECT blob_id FROM file_set_files WHERE set_id = ?1")?
+                .query_map([old_set], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            tx.prepare_cached("DELETE FROM file_sets WHERE id = ?1")?
+                .execute([old_set])?;
+            let mut drop_blob = tx.prepare_cached(
+                "DELETE FROM blobs WHERE id = ?1
+                 AND NOT EXISTS (SELECT 1 FROM file_set_files WHERE blob_id = ?1)",
+            )?;
+            for blob in old_blobs {
+                drop_blob.execute([blob])?;
+            }
+        }
     }
 
     update_totals(tx, commit_id)?;
@@ -167,13 +181,50 @@ fn intern_blob(tx: &Transaction<'_>, bytes: &[u8], cov: &FileCoverage) -> rusqli
     Ok(tx.last_insert_rowid())
 }
 
+/// The id of the file set holding exactly `pairs` (sorted by path id), inserting it if none
+/// does.
+fn intern_set(tx: &Transaction<'_>, pairs: &[(i64, i64)]) -> rusqlite::Result<i64> {
+    let mut bytes = Vec::with_capacity(pairs.len() * 16);
+    for (p, b) in pairs {
+        bytes.extend_from_slice(&p.to_le_bytes());
+        bytes.extend_from_slice(&b.to_le_bytes());
+    }
+    let hash = codec::hash(&bytes).cast_signed();
+    let count = i64::try_from(pairs.len()).unwrap_or(i64::MAX);
+    let candidates: Vec<i64> = tx
+        .prepare_cached("SELECT id FROM file_sets WHERE hash = ?1 AND files = ?2")?
+        .query_map((hash, count), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut rows_of = tx.prepare_cached(
+        "SELECT path_id, blob_id FROM file_set_files WHERE set_id = ?1 ORDER BY path_id",
+    )?;
+    for id in candidates {
+        let have: Vec<(i64, i64)> = rows_of
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if have == pairs {
+            return Ok(id);
+        }
+    }
+    tx.prepare_cached("INSERT INTO file_sets (hash, files) VALUES (?1, ?2)")?
+        .execute((hash, count))?;
+    let set_id = tx.last_insert_rowid();
+    let mut add = tx.prepare_cached(
+        "INSERT INTO file_set_files (set_id, path_id, blob_id) VALUES (?1, ?2, ?3)",
+    )?;
+    for (p, b) in pairs {
+        add.execute((set_id, p, b))?;
+    }
+    Ok(set_id)
+}
+
 /// Stores the totals of the commit's merged report. A file only one upload covers counts
 /// its blob's stored totals; only files that uploads cover differently are decoded and
 /// merged.
 fn update_totals(tx: &Transaction<'_>, commit_id: i64) -> Result<(), Fail> {
     let mut stmt = tx.prepare_cached(&format!(
-        "SELECT uf.path_id, uf.blob_id, b.{} FROM upload_files uf
-         JOIN uploads u ON u.id = uf.upload_id JOIN blobs b ON b.id = uf.blob_id
+        "SELECT uf.path_id, uf.blob_id, b.{} FROM uploads u
+         JOIN file_set_files uf ON uf.set_id = u.set_id JOIN blobs b ON b.id = uf.blob_id
          WHERE u.commit_id = ?1 ORDER BY uf.path_id",
         TOTALS_COLUMNS.replace(", ", ", b.")
     ))?;

@@ -141,7 +141,7 @@ fn recording_the_same_commit_and_flag_replaces_the_upload() {
     let blobs: i64 = store
         .conn
         .query_row(
-            "SELECT count(*) FROM blobs WHERE id NOT IN (SELECT blob_id FROM upload_files)",
+            "SELECT (SELECT count(*) FROM blobs WHERE id NOT IN (SELECT blob_id FROM file_set_files)) + (SELECT count(*) FROM file_sets WHERE id NOT IN (SELECT set_id FROM uploads))",
             [],
             |r| r.get(0),
         )
@@ -447,14 +447,21 @@ fn a_failed_record_leaves_the_store_unchanged() {
         )
         .unwrap();
     let snapshot = |s: &Store| {
-        let counts: Vec<i64> = ["paths", "blobs", "commits", "uploads", "upload_files"]
-            .iter()
-            .map(|t| {
-                s.conn
-                    .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-                    .unwrap()
-            })
-            .collect();
+        let counts: Vec<i64> = [
+            "paths",
+            "blobs",
+            "commits",
+            "uploads",
+            "file_sets",
+            "file_set_files",
+        ]
+        .iter()
+        .map(|t| {
+            s.conn
+                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                .unwrap()
+        })
+        .collect();
         (
             s.commits().unwrap(),
             s.uploads(&c).unwrap(),
@@ -468,7 +475,7 @@ fn a_failed_record_leaves_the_store_unchanged() {
     store
         .conn
         .execute_batch(
-            "CREATE TEMP TRIGGER boom BEFORE INSERT ON upload_files
+            "CREATE TEMP TRIGGER boom BEFORE INSERT ON file_set_files
              WHEN NEW.path_id = (SELECT id FROM paths WHERE path = 'zz/last.py')
              BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
         )
