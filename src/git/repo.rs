@@ -90,6 +90,21 @@ impl Repo {
         Ok(time.seconds)
     }
 
+    /// The first line of the commit's message.
+    pub fn summary(&self, c: &CommitId) -> Result<String, GitError> {
+        let commit = self.commit(c)?;
+        let message = commit.message_raw().map_err(|source| GitError::Read {
+            what: format!("the message of commit {c}"),
+            source,
+        })?;
+        Ok(String::from_utf8_lossy(message.as_ref())
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned())
+    }
+
     /// The default branch: what `refs/remotes/origin/HEAD` points to (`origin/main`), else
     /// `main` if it exists, else `master` if it exists.
     pub fn default_branch(&self) -> Result<String, GitError> {

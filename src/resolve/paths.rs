@@ -260,7 +260,10 @@ mod tests {
 
     fn coverage(lines: &[(u32, u64)]) -> FileCoverage {
         FileCoverage::from_entries(
-            lines.iter().map(|&(n, h)| (n, LineCoverage::new(h))).collect(),
+            lines
+                .iter()
+                .map(|&(n, h)| (n, LineCoverage::new(h)))
+                .collect(),
             LineCoverage::merge_max,
         )
     }
@@ -304,7 +307,10 @@ mod tests {
 
     #[test]
     fn exact_and_absolute_paths_resolve() {
-        assert_eq!(resolved_path("src/pkg/a.py", &[]), ("src/pkg/a.py".into(), true));
+        assert_eq!(
+            resolved_path("src/pkg/a.py", &[]),
+            ("src/pkg/a.py".into(), true)
+        );
         assert_eq!(
             resolved_path("/home/ci/proj/scripts/run.py", &[]),
             ("scripts/run.py".into(), true)
@@ -315,10 +321,16 @@ mod tests {
     fn sources_roots_are_tried_in_order() {
         // coverage.py: filenames relative to whichever root holds them, junk roots ignored.
         assert_eq!(
-            resolved_path("a.py", &["--source", "/home/ci/proj/scripts", "/home/ci/proj/src/pkg"]),
+            resolved_path(
+                "a.py",
+                &["--source", "/home/ci/proj/scripts", "/home/ci/proj/src/pkg"]
+            ),
             ("src/pkg/a.py".into(), true)
         );
-        assert_eq!(resolved_path("pkg/b.py", &["src"]), ("src/pkg/b.py".into(), true));
+        assert_eq!(
+            resolved_path("pkg/b.py", &["src"]),
+            ("src/pkg/b.py".into(), true)
+        );
     }
 
     #[test]
@@ -328,19 +340,31 @@ mod tests {
             resolved_path("/tmp/gen/proj/src/pkg/b.py", &[]),
             ("src/pkg/b.py".into(), true)
         );
-        assert_eq!(resolved_path("pkg/a.py", &[]), ("src/pkg/a.py".into(), true));
-        assert_eq!(resolved_path("x/util.c", &[]), ("lib/x/util.c".into(), true));
+        assert_eq!(
+            resolved_path("pkg/a.py", &[]),
+            ("src/pkg/a.py".into(), true)
+        );
+        assert_eq!(
+            resolved_path("x/util.c", &[]),
+            ("lib/x/util.c".into(), true)
+        );
         let out = resolve("util.c", &[], &PathsConfig::default());
         assert_eq!(out.ambiguous, ["util.c"]);
         assert!(out.report.unresolved.contains("util.c"));
         // Same name, different folder: not a match.
-        assert_eq!(resolved_path("other/a.py", &[]), ("other/a.py".into(), false));
+        assert_eq!(
+            resolved_path("other/a.py", &[]),
+            ("other/a.py".into(), false)
+        );
     }
 
     #[test]
     fn unmatched_paths_are_kept_and_listed() {
         let out = resolve("C:\\build\\gone.cs", &[], &PathsConfig::default());
-        assert_eq!(out.report.unresolved.iter().collect::<Vec<_>>(), ["C:/build/gone.cs"]);
+        assert_eq!(
+            out.report.unresolved.iter().collect::<Vec<_>>(),
+            ["C:/build/gone.cs"]
+        );
         assert_eq!(out.report.files.len(), 1);
     }
 

@@ -1,0 +1,65 @@
+//! `app::Error`: every stage's error, with the input or commit it concerned.
+
+use std::path::PathBuf;
+
+use crate::model::CommitId;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Git(#[from] crate::git::GitError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Parse(#[from] crate::parse::ParseError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Glob(#[from] crate::resolve::GlobError),
+    #[error(transparent)]
+    Select(#[from] crate::select::SelectError<crate::git::GitError>),
+    #[error("cannot read report '{}': {source}", path.display())]
+    ReadReport {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "no coverage report given and none found in '{}' (looked for {looked}); pass the report's path",
+        dir.display()
+    )]
+    NoReportFound { dir: PathBuf, looked: String },
+    #[error("cannot create the database folder '{}': {source}; pass --db PATH to put it elsewhere", path.display())]
+    DbFolder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("no coverage has been recorded yet (no database at '{}'); run `covgit record` first", path.display())]
+    NoDatabase { path: PathBuf },
+    #[error("commit {} has no recorded coverage{flag}; record it with `covgit record --commit {}` or pass --head-report FILE", commit.short(), commit.short())]
+    NoHeadReport { commit: CommitId, flag: String },
+    #[error("commit {} has no recorded coverage{flag}; record it with `covgit record --commit {}`", commit.short(), commit.short())]
+    NotRecorded { commit: CommitId, flag: String },
+    #[error("commit {} has no parent to compare with; name a base with --base REV", commit.short())]
+    NoParent { commit: CommitId },
+    #[error(
+        "Changes found in between {}...{} (pseudo...base) which prevent comparing: {files} changed; pass --allow-offsets (or set allow_coverage_offsets = true in [compare] of .covgit.toml) to compare against the pseudo-base's lines remapped through that diff",
+        pseudo.short(), base.short()
+    )]
+    OffsetsNeeded {
+        pseudo: CommitId,
+        base: CommitId,
+        files: String,
+    },
+    #[error("cannot write the output: {0}")]
+    Output(#[source] std::io::Error),
+    #[error("cannot read '{}': {source}", path.display())]
+    ReadConfig {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("'{0}' is not a revision range: expected A..B")]
+    BadRange(String),
+}

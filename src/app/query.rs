@@ -1,0 +1,137 @@
+//! `covgit show`, `covgit log` and `covgit mark`: reading and annotating the store.
+
+use tracing::instrument;
+
+use crate::model::{CiStatus, CommitId, Flag};
+use crate::render::{LogEntry, ShowView};
+
+use super::{Error, Workspace};
+
+pub struct ShowOptions {
+    /// The revision to show; `None` is HEAD.
+    pub rev: Option<String>,
+    pub flag: Option<Flag>,
+}
+
+#[instrument(skip_all)]
+pub fn show(ws: &Workspace, opts: &ShowOptions) -> Result<ShowView, Error> {
+    let commit = ws.repo.resolve(opts.rev.as_deref().unwrap_or("HEAD"))?;
+    let store = ws.store_for_read()?;
+    let not_recorded = || Error::NotRecorded {
+        commit: commit.clone(),
+        flag: flag_note(opts.flag.as_ref()),
+    };
+    let info = store.commit_info(&commit)?.ok_or_else(not_recorded)?;
+    let report = store
+        .report(&commit, opts.flag.as_ref())?
+        .ok_or_else(not_recorded)?;
+    let uploads = info
+        .uploads
+        .iter()
+        .filter(|u| opts.flag.is_none() || u.flag == opts.flag)
+        .map(|u| (u.flag.clone(), u.format.clone()))
+        .collect();
+    Ok(ShowView {
+        commit,
+        ci_status: info.ci_status,
+        uploads,
+        totals: report.totals(),
+        files: report
+            .files
+            .iter()
+            .map(|(p, f)| (p.clone(), f.totals()))
+            .collect(),
+        unresolved: report.unresolved.iter().cloned().collect(),
+    })
+}
+
+pub struct LogOptions {
+    /// `A..B` or a single revision to walk from; `None` walks from HEAD.
+    pub range: Option<String>,
+    /// How many first-parent commits to walk at most.
+    pub limit: usize,
+}
+
+/// Recorded commits along HEAD's (or the range's) first-parent history, newest first, each
+/// with its change against the next older recorded one.
+#[instrument(skip_all)]
+pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<Vec<LogEntry>, Error> {
+    let (from, stop) = match opts.range.as_deref() {
+        Some(r) if r.contains("..") => {
+            let (a, b) = split_range(r)?;
+            let a = ws.repo.resolve(a)?;
+            let b = ws.repo.resolve(b)?;
+            let stop = ws.repo.merge_base(&a, &b)?;
+            (b, Some(stop))
+        }
+        Some(r) => (ws.repo.resolve(r)?, None),
+        None => (ws.repo.resolve("HEAD")?, None),
+    };
+    let store = ws.store_for_read()?;
+    let mut entries: Vec<LogEntry> = Vec::new();
+    let mut cur = Some(from);
+    let mut walked = 0;
+    while let Some(c) = cur {
+        if stop.as_ref() == Some(&c) || walked >= opts.limit {
+            break;
+        }
+        walked += 1;
+        if let Some(info) = store.commit_info(&c)? {
+            entries.push(LogEntry {
+                commit: c.clone(),
+                ci_status: info.ci_status,
+                flags: info.uploads.iter().map(|u| u.flag.clone()).collect(),
+                totals: info.totals,
+                delta: None,
+                subject: ws.repo.summary(&c).ok(),
+            });
+        }
+        cur = match ws.repo.first_parent(&c) {
+            Ok(p) => p,
+            // A shallow history ends the walk; what was seen is still worth showing.
+            Err(e) if ws.repo.is_shallow() => {
+                tracing::warn!("{e}");
+                None
+            }
+            Err(e) => return Err(e.into()),
+        };
+    }
+    for i in 0..entries.len() {
+        let older = entries.get(i + 1).and_then(|e| e.totals.coverage());
+        entries[i].delta = entries[i]
+            .totals
+            .coverage()
+            .zip(older)
+            .map(|(now, before)| now - before);
+    }
+    Ok(entries)
+}
+
+/// Sets the CI status of a recorded commit; returns the commit.
+pub fn mark(ws: &Workspace, rev: &str, status: CiStatus) -> Result<CommitId, Error> {
+    let commit = ws.repo.resolve(rev)?;
+    let mut store = ws.store_for_read()?;
+    if store.mark(&commit, status)? {
+        Ok(commit)
+    } else {
+        Err(Error::NotRecorded {
+            commit,
+            flag: String::new(),
+        })
+    }
+}
+
+pub(crate) fn flag_note(flag: Option<&Flag>) -> String {
+    flag.map(|f| format!(" for flag '{f}'")).unwrap_or_default()
+}
+
+pub(crate) fn split_range(r: &str) -> Result<(&str, &str), Error> {
+    match r.split_once("..") {
+        Some((a, b)) if !b.starts_with('.') => {
+            let a = if a.is_empty() { "HEAD" } else { a };
+            let b = if b.is_empty() { "HEAD" } else { b };
+            Ok((a, b))
+        }
+        _ => Err(Error::BadRange(r.to_owned())),
+    }
+}

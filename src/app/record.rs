@@ -1,0 +1,213 @@
+//! `covgit record`: parse reports, resolve their paths against the commit's tree, store
+//! them as one upload.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use tracing::{info, instrument, warn};
+
+use crate::config::Config;
+use crate::model::{CiStatus, CommitId, Flag, Report, Totals, Upload};
+use crate::parse::{self, InputFormat};
+use crate::resolve::Resolver;
+
+use super::{Error, Workspace};
+
+/// The files `record` looks for when no report is named, in this order, relative to the
+/// current folder.
+pub const DISCOVERED: &[&str] = &[
+    "coverage.xml",
+    "cobertura.xml",
+    "coverage/cobertura-coverage.xml",
+    "lcov.info",
+    "coverage/lcov.info",
+    "coverage.lcov",
+];
+
+/// Progress of long work, drawn by the caller (a bar on a terminal, nothing elsewhere).
+pub trait Progress {
+    fn start(&self, total_bytes: u64);
+    fn advance(&self, bytes: u64);
+    fn finish(&self);
+}
+
+/// Progress that draws nothing.
+impl Progress for () {
+    fn start(&self, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+pub struct RecordOptions {
+    /// Report files; empty means discover them in `cwd`.
+    pub reports: Vec<PathBuf>,
+    pub cwd: PathBuf,
+    /// The revision to record for; `None` is HEAD.
+    pub commit: Option<String>,
+    pub flag: Option<Flag>,
+    pub ci_status: CiStatus,
+    pub input_format: Option<InputFormat>,
+}
+
+/// What one report file contributed.
+#[derive(Debug)]
+pub struct ReportSummary {
+    pub path: PathBuf,
+    pub format: InputFormat,
+    pub files: usize,
+}
+
+#[derive(Debug)]
+pub struct RecordSummary {
+    pub commit: CommitId,
+    pub flag: Option<Flag>,
+    pub ci_status: CiStatus,
+    pub reports: Vec<ReportSummary>,
+    pub totals: Totals,
+    pub unresolved: Vec<String>,
+    pub ignored: usize,
+    pub warnings: usize,
+    pub replaced: bool,
+}
+
+#[instrument(skip_all, fields(commit = opts.commit.as_deref().unwrap_or("HEAD")))]
+pub fn record(
+    ws: &Workspace,
+    config: &Config,
+    opts: &RecordOptions,
+    progress: &dyn Progress,
+) -> Result<RecordSummary, Error> {
+    let commit = ws.repo.resolve(opts.commit.as_deref().unwrap_or("HEAD"))?;
+    let reports = if opts.reports.is_empty() {
+        discover(&opts.cwd)?
+    } else {
+        opts.reports.clone()
+    };
+    let tree = ws.repo.tree_files(&commit)?;
+    let root = ws
+        .root()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let resolver = Resolver::new(&tree, &root, &config.paths)?;
+
+    let total: u64 = reports
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    progress.start(total);
+    let mut parts = Vec::with_capacity(reports.len());
+    let mut summaries = Vec::with_capacity(reports.len());
+    let (mut ignored, mut warnings) = (0, 0);
+    for path in &reports {
+        let (format, resolution, n_warn) = read_one(path, opts.input_format, &resolver, progress)?;
+        ignored += resolution.ignored.len();
+        warnings += n_warn;
+        for a in &resolution.ambiguous {
+            warn!(
+                "{}: '{a}' matches several files of the tree; kept as unresolved",
+                path.display()
+            );
+        }
+        summaries.push(ReportSummary {
+            path: path.clone(),
+            format,
+            files: resolution.report.files.len(),
+        });
+        parts.push((format, resolution.report));
+    }
+    progress.finish();
+
+    let report = if parts.len() == 1 {
+        parts.pop().map(|(_, r)| r).unwrap_or_default()
+    } else {
+        Report::merge(parts.iter().map(|(_, r)| r))
+    };
+    for u in &report.unresolved {
+        warn!(
+            "'{u}' matches no file of commit {}; kept as it is (unresolved)",
+            commit.short()
+        );
+    }
+    let mut formats: Vec<&str> = summaries.iter().map(|s| s.format.as_str()).collect();
+    formats.dedup();
+    let upload = Upload {
+        flag: opts.flag.clone(),
+        format: formats.join("+"),
+        ci_status: opts.ci_status,
+        report,
+    };
+    // Everything is parsed and resolved before the store is opened, so bad input leaves it
+    // untouched.
+    let mut store = ws.store_for_write()?;
+    let outcome = store.record(&commit, &upload)?;
+    info!(commit = %commit, replaced = outcome.replaced, "recorded");
+    Ok(RecordSummary {
+        commit,
+        flag: upload.flag,
+        ci_status: upload.ci_status,
+        reports: summaries,
+        totals: upload.report.totals(),
+        unresolved: upload.report.unresolved.iter().cloned().collect(),
+        ignored,
+        warnings,
+        replaced: outcome.replaced,
+    })
+}
+
+/// Parses and resolves one report file.
+pub(crate) fn read_one(
+    path: &Path,
+    forced: Option<InputFormat>,
+    resolver: &Resolver<'_>,
+    progress: &dyn Progress,
+) -> Result<(InputFormat, crate::resolve::Resolution, usize), Error> {
+    let file = File::open(path).map_err(|source| Error::ReadReport {
+        path: path.to_owned(),
+        source,
+    })?;
+    let name = path.display().to_string();
+    let mut reader = BufReader::with_capacity(
+        256 * 1024,
+        Counting {
+            inner: file,
+            progress,
+        },
+    );
+    let parsed = parse::parse(&mut reader, &name, forced)?;
+    for w in &parsed.warnings {
+        match w.line {
+            Some(l) => warn!("{name}:{l}: {}", w.message),
+            None => warn!("{name}: {}", w.message),
+        }
+    }
+    let resolution = resolver.resolve_all(&parsed.sources, parsed.files);
+    Ok((parsed.format, resolution, parsed.warnings.len()))
+}
+
+fn discover(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    DISCOVERED
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.is_file())
+        .map(|p| vec![p])
+        .ok_or_else(|| Error::NoReportFound {
+            dir: dir.to_owned(),
+            looked: DISCOVERED.join(", "),
+        })
+}
+
+/// A reader that reports how many bytes went through it.
+struct Counting<'p, R> {
+    inner: R,
+    progress: &'p dyn Progress,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advance(n as u64);
+        Ok(n)
+    }
+}

@@ -1,0 +1,87 @@
+use clap::Args;
+use covgit::app::{self, CheckOptions, Error};
+use covgit::config::PatchTarget;
+use covgit::render::CompareFormat;
+
+use super::super::args::Global;
+use super::super::{exit, output};
+use super::compare::Selectors;
+
+/// The comparison as a gate: exit 1 naming each failed gate, 0 with a one-line summary.
+///
+/// Gates come from [check] in .covgit.toml; these flags beat it.
+#[derive(Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub select: Selectors,
+    /// Patch coverage below this percent fails; `auto` = the base's total coverage.
+    #[arg(long, value_name = "P", value_parser = parse_target)]
+    pub patch_target: Option<PatchTarget>,
+    /// Points the total coverage may drop before the check fails.
+    #[arg(long, value_name = "T")]
+    pub project_threshold: Option<f64>,
+    /// Any line that lost coverage fails.
+    #[arg(long)]
+    pub fail_on_lost: bool,
+    /// Also print the comparison: text, markdown, json or github.
+    #[arg(long, value_name = "FORMAT", value_parser = super::compare::parse_format)]
+    pub format: Option<CompareFormat>,
+}
+
+fn parse_target(s: &str) -> Result<PatchTarget, String> {
+    if s == "auto" {
+        return Ok(PatchTarget::Auto);
+    }
+    match s.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(PatchTarget::Percent(p)),
+        _ => Err(format!("'{s}' is not a percentage from 0 to 100 or 'auto'")),
+    }
+}
+
+pub fn run(g: &Global, a: &CheckArgs) -> Result<u8, Error> {
+    let (ws, config) = super::open(g)?;
+    let outcome = app::check(
+        &ws,
+        &config,
+        &CheckOptions {
+            compare: a.select.options(),
+            patch_target: a.patch_target,
+            project_threshold: a.project_threshold,
+            fail_on_lost: a.fail_on_lost,
+        },
+    )?;
+    let c = &outcome.compared;
+    if let Some(format) = a.format {
+        let palette = match format {
+            CompareFormat::Text => output::palette(),
+            _ => covgit::render::Palette::default(),
+        };
+        output::with_stdout(|out| {
+            covgit::render::compare(out, &c.sides, &c.comparison, format, &palette)
+        })
+        .map_err(Error::Output)?;
+    }
+    let pct = |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.2}%"));
+    let summary = format!(
+        "total {} → {}, patch {} ({}/{} lines)",
+        pct(c.comparison.base.coverage()),
+        pct(c.comparison.head.coverage()),
+        pct(c.comparison.patch.coverage()),
+        c.comparison.patch.hit + c.comparison.patch.partial,
+        c.comparison.patch.lines,
+    );
+    if outcome.verdict.passed() {
+        if !g.quiet {
+            eprintln!("check passed: {summary}");
+        }
+        Ok(exit::OK)
+    } else {
+        for f in &outcome.verdict.failures {
+            eprintln!("check failed: {f}");
+        }
+        if !g.quiet {
+            eprintln!("({summary})");
+        }
+        Ok(exit::GATE_FAILED)
+    }
+}

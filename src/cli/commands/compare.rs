@@ -1,0 +1,89 @@
+use std::path::PathBuf;
+
+use clap::Args;
+use covgit::app::{self, CompareOptions, Error};
+use covgit::model::Flag;
+use covgit::parse::InputFormat;
+use covgit::render::CompareFormat;
+
+use super::super::args::Global;
+use super::super::{exit, output};
+
+/// Compare the coverage of two commits, line by line.
+///
+/// `A..B` compares B with the merge-base of A and B; `REV` compares REV with its first
+/// parent (or the nearest usable ancestor). With no argument: `<default branch>..HEAD`.
+#[derive(Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub select: Selectors,
+    /// text, markdown, json or github.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = parse_format)]
+    pub format: CompareFormat,
+}
+
+/// What to compare; shared by `compare` and `check`.
+#[derive(Args)]
+pub struct Selectors {
+    /// `A..B` or a single revision.
+    #[arg(value_name = "A..B|REV")]
+    pub target: Option<String>,
+    /// Use REV as the base outright.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Use REV as the head outright.
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+    /// Take the head's coverage from this report instead of the store.
+    #[arg(long, value_name = "FILE")]
+    pub head_report: Option<PathBuf>,
+    /// Read --head-report as this format instead of detecting it.
+    #[arg(long, value_name = "F", value_parser = super::record::parse_format)]
+    pub input_format: Option<InputFormat>,
+    /// Compare only the uploads with this flag.
+    #[arg(long, value_name = "NAME", value_parser = super::record::parse_flag)]
+    pub flag: Option<Flag>,
+    /// Remap a pseudo-base's lines through the pseudo...base diff when they moved.
+    #[arg(long)]
+    pub allow_offsets: bool,
+    /// Never stand in a pseudo-base for an unusable merge-base.
+    #[arg(long)]
+    pub no_pseudo: bool,
+    /// How many ancestors of the requested base to examine for a usable one [default: 50].
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<u32>,
+}
+
+impl Selectors {
+    pub fn options(&self) -> CompareOptions {
+        CompareOptions {
+            target: self.target.clone(),
+            base: self.base.clone(),
+            head: self.head.clone(),
+            head_report: self.head_report.clone(),
+            input_format: self.input_format,
+            flag: self.flag.clone(),
+            allow_offsets: self.allow_offsets.then_some(true),
+            no_pseudo: self.no_pseudo,
+            max_depth: self.max_depth,
+        }
+    }
+}
+
+pub fn parse_format(s: &str) -> Result<CompareFormat, String> {
+    s.parse().map_err(|e| format!("{e}"))
+}
+
+pub fn run(g: &Global, a: &CompareArgs) -> Result<u8, Error> {
+    let (ws, config) = super::open(g)?;
+    let outcome = app::compare(&ws, &config, &a.select.options())?;
+    let palette = match a.format {
+        CompareFormat::Text => output::palette(),
+        _ => covgit::render::Palette::default(),
+    };
+    output::with_stdout(|out| {
+        covgit::render::compare(out, &outcome.sides, &outcome.comparison, a.format, &palette)
+    })
+    .map_err(Error::Output)?;
+    Ok(exit::OK)
+}

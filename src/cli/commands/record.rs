@@ -1,0 +1,141 @@
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use covgit::app::{self, Error, Progress, RecordOptions};
+use covgit::model::{CiStatus, Flag};
+use covgit::parse::InputFormat;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::super::args::Global;
+use super::super::exit;
+
+/// Parse coverage reports and store them as one upload of a commit.
+///
+/// The format of each report is detected from its content. Paths are resolved against the
+/// commit's tree. Recording the same commit and flag again replaces that upload.
+#[derive(Args)]
+pub struct RecordArgs {
+    /// Report files [default: the first of coverage.xml, cobertura.xml,
+    /// coverage/cobertura-coverage.xml, lcov.info, coverage/lcov.info, coverage.lcov].
+    #[arg(value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+    /// The commit the coverage belongs to.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    pub commit: String,
+    /// Name of this upload (e.g. unit, integration); one upload per flag and commit.
+    #[arg(long, value_name = "NAME", value_parser = parse_flag)]
+    pub flag: Option<Flag>,
+    /// The CI status of the run that produced the report.
+    #[arg(long, value_name = "S", default_value = "passed", value_parser = parse_status)]
+    pub ci_status: CiStatus,
+    /// Read the reports as this format instead of detecting it: cobertura, lcov.
+    #[arg(long, value_name = "F", value_parser = parse_format)]
+    pub input_format: Option<InputFormat>,
+}
+
+pub fn parse_flag(s: &str) -> Result<Flag, String> {
+    Flag::new(s).map_err(|e| e.to_string())
+}
+
+pub fn parse_status(s: &str) -> Result<CiStatus, String> {
+    s.parse()
+        .map_err(|e: covgit::model::InvalidId| e.to_string())
+}
+
+pub fn parse_format(s: &str) -> Result<InputFormat, String> {
+    s.parse().map_err(|e| format!("{e}"))
+}
+
+pub fn run(g: &Global, a: &RecordArgs) -> Result<u8, Error> {
+    let (ws, config) = super::open(g)?;
+    let opts = RecordOptions {
+        reports: a.reports.clone(),
+        cwd: super::cwd(g),
+        commit: Some(a.commit.clone()),
+        flag: a.flag.clone(),
+        ci_status: a.ci_status,
+        input_format: a.input_format,
+    };
+    let bar = Bar::new(!g.quiet && std::io::stderr().is_terminal());
+    let s = app::record(&ws, &config, &opts, &bar)?;
+    if !g.quiet {
+        for r in &s.reports {
+            eprintln!(
+                "read {} ({}, {} files)",
+                r.path.display(),
+                r.format.as_str(),
+                r.files
+            );
+        }
+        let cov = s
+            .totals
+            .coverage()
+            .map_or_else(|| "n/a".to_owned(), |c| format!("{c:.2}%"));
+        let flag = s
+            .flag
+            .as_ref()
+            .map(|f| format!(" [{f}]"))
+            .unwrap_or_default();
+        let verb = if s.replaced { "replaced" } else { "recorded" };
+        eprintln!(
+            "{verb} {}{flag} ({}): {} files, {} lines, coverage {cov}{}",
+            s.commit.short(),
+            s.ci_status,
+            s.totals.files,
+            s.totals.lines,
+            if s.unresolved.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", {} unresolved paths (see covgit show)",
+                    s.unresolved.len()
+                )
+            }
+        );
+    }
+    Ok(exit::OK)
+}
+
+/// A progress bar over the bytes of the reports, drawn only on a terminal and only once
+/// the work has taken more than a moment.
+struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    fn new(enabled: bool) -> Self {
+        Self(enabled.then(|| {
+            let pb = ProgressBar::hidden();
+            pb.set_style(
+                ProgressStyle::with_template(
+                    "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            pb.set_message("reading");
+            pb
+        }))
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total: u64) {
+        if let Some(pb) = &self.0 {
+            pb.set_length(total);
+        }
+    }
+    fn advance(&self, bytes: u64) {
+        if let Some(pb) = &self.0 {
+            pb.inc(bytes);
+            if pb.is_hidden() && pb.elapsed() > Duration::from_millis(300) {
+                pb.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+        }
+    }
+    fn finish(&self) {
+        if let Some(pb) = &self.0 {
+            pb.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! Where output goes and whether it is colored: decided once, here.
+
+use std::io::{IsTerminal, Write};
+
+use covgit::render::Palette;
+
+/// The palette for stdout: colored only on a terminal and when `NO_COLOR` is unset.
+pub fn palette() -> Palette {
+    if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    {
+        Palette::colorized()
+    } else {
+        Palette::default()
+    }
+}
+
+/// Runs `f` against a buffered stdout; a closed pipe (`covgit log | head`) ends quietly.
+pub fn with_stdout(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match f(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}

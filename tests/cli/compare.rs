@@ -1,0 +1,598 @@
+//! `covgit compare` and `covgit check` on scripted histories (SPEC "Choosing what to
+//! compare", "Coverage offsets", "The comparison", schema compare/1).
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use crate::common::{TestRepo, lcov};
+
+/// Records an LCOV report for `rev`.
+fn record(repo: &TestRepo, rev: &str, files: &[(&str, &[(u32, u64)])], extra: &[&str]) {
+    let name = format!("r-{}.info", repo.git(&["rev-parse", rev]));
+    let mut n = 0;
+    let mut path = repo.home().join(&name);
+    while path.exists() {
+        n += 1;
+        path = repo.home().join(format!("{n}-{name}"));
+    }
+    std::fs::write(&path, lcov(files)).unwrap();
+    let mut args = vec!["record", "--commit", rev, path.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    repo.covgit(&args).ok();
+}
+
+fn numbered(n: u32) -> String {
+    (1..=n).fold(String::new(), |mut s, i| {
+        let _ = writeln!(s, "line {i}");
+        s
+    })
+}
+
+/// `hits` for lines 1..=n: the first `covered` lines hit once, the rest missed.
+fn hits(n: u32, covered: u32) -> Vec<(u32, u64)> {
+    (1..=n).map(|l| (l, u64::from(l <= covered))).collect()
+}
+
+fn keys(v: &Value) -> Vec<&str> {
+    let mut k: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    k.sort_unstable();
+    k
+}
+
+#[test]
+fn commit_view_skips_failed_commits_back_to_the_last_passing_one() {
+    let repo = TestRepo::new();
+    repo.write("src/calc.py", &numbered(100));
+    let a = repo.commit("A");
+    record(&repo, "HEAD", &[("src/calc.py", &hits(100, 50))], &[]);
+    repo.write("README.md", "b\n");
+    let b = repo.commit("B");
+    record(
+        &repo,
+        "HEAD",
+        &[("src/calc.py", &hits(100, 10))],
+        &["--ci-status", "failed"],
+    );
+    repo.write("README.md", "c\n");
+    let c = repo.commit("C");
+    record(
+        &repo,
+        "HEAD",
+        &[("src/calc.py", &hits(100, 10))],
+        &["--ci-status", "failed"],
+    );
+    repo.write("README.md", "d\n");
+    let d = repo.commit("D");
+    record(&repo, "HEAD", &[("src/calc.py", &hits(100, 52))], &[]);
+
+    let js = repo
+        .covgit(&["compare", &d, "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(
+        keys(&js),
+        [
+            "base", "files", "head", "lines", "patch", "schema", "totals"
+        ]
+    );
+    assert_eq!(js["schema"], "covgit/compare/1");
+    assert_eq!(
+        keys(&js["base"]),
+        ["offsets", "pseudo", "requested", "skipped", "used"]
+    );
+    assert_eq!(js["base"]["requested"], c);
+    assert_eq!(js["base"]["used"], a);
+    assert_eq!(js["base"]["pseudo"], false);
+    assert_eq!(js["base"]["offsets"], false);
+    assert_eq!(
+        js["base"]["skipped"],
+        json!([{"commit": c, "reason": "ci-failed"}, {"commit": b, "reason": "ci-failed"}])
+    );
+    assert_eq!(js["head"], json!({"commit": d, "source": "store"}));
+    assert_eq!(
+        js["totals"]["base"],
+        json!({"files": 1, "lines": 100, "hit": 50, "partial": 0, "miss": 50, "branches": 0, "branches_hit": 0, "coverage": 50.0})
+    );
+    assert_eq!(js["totals"]["head"]["coverage"], 52.0);
+    assert!((js["totals"]["delta"].as_f64().unwrap() - 2.0).abs() < 1e-9);
+    assert_eq!(
+        js["patch"],
+        json!({"lines": 0, "hit": 0, "partial": 0, "miss": 0, "coverage": null})
+    );
+    assert_eq!(
+        js["lines"],
+        json!([{"path": "src/calc.py", "kind": "gained", "from": "miss", "to": "hit", "start": 51, "end": 52, "base_start": 51}])
+    );
+    let files = js["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(
+        keys(&files[0]),
+        [
+            "base",
+            "base_path",
+            "change",
+            "head",
+            "indirect",
+            "patch",
+            "path"
+        ]
+    );
+    assert_eq!(files[0]["path"], "src/calc.py");
+    assert_eq!(files[0]["change"], "unchanged");
+    assert_eq!(files[0]["indirect"], true);
+    assert_eq!(files[0]["base_path"], Value::Null);
+
+    let text = repo.covgit(&["compare", &d]).ok().stdout;
+    assert!(text.contains("+2.00"), "{text}");
+    assert!(text.contains(&c[..7]) && text.contains(&b[..7]), "{text}");
+}
+
+/// main: c1 recorded; c2 `[ci skip]` shifts tracked lines, no report; a PR branch off c2.
+fn pr_on_unrecorded_base(change: &str) -> (TestRepo, String, String, String) {
+    let repo = TestRepo::new();
+    repo.write("src/app.py", &numbered(10));
+    repo.write("docs/guide.md", "guide\n");
+    let c1 = repo.commit("c1");
+    record(&repo, "HEAD", &[("src/app.py", &hits(10, 6))], &[]);
+    match change {
+        "code" => repo.write(
+            "src/app.py",
+            &format!("new first\nnew second\n{}", numbered(10)),
+        ),
+        _ => repo.write("docs/guide.md", "guide, edited\n"),
+    }
+    let c2 = repo.commit("c2 [ci skip]");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let body = std::fs::read_to_string(repo.path().join("src/app.py")).unwrap();
+    repo.write("src/app.py", &format!("{body}added 1\nadded 2\n"));
+    let head = repo.commit("feature work");
+    // The head keeps c1's coverage of the old lines (shifted by whatever c2 inserted) and
+    // covers one of its two new lines.
+    let n = body.lines().count() as u32;
+    let shift = n - 10;
+    let mut head_lines: Vec<(u32, u64)> = hits(10, 6)
+        .into_iter()
+        .map(|(l, h)| (l + shift, h))
+        .collect();
+    head_lines.extend([(n + 1, 1), (n + 2, 0)]);
+    record(&repo, "HEAD", &[("src/app.py", &head_lines)], &[]);
+    (repo, c1, c2, head)
+}
+
+#[test]
+fn a_pseudo_base_whose_diff_moves_lines_needs_offsets() {
+    let (repo, c1, c2, head) = pr_on_unrecorded_base("code");
+    let run = repo
+        .covgit(&["compare", "main..feature", "--format", "json"])
+        .code(2);
+    let expected = format!(
+        "error: Changes found in between {}...{} (pseudo...base) which prevent comparing",
+        &c1[..7],
+        &c2[..7]
+    );
+    assert!(run.stderr.starts_with(&expected), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("src/app.py") && run.stderr.contains("--allow-offsets"),
+        "{}",
+        run.stderr
+    );
+
+    let js = repo
+        .covgit(&[
+            "compare",
+            "main..feature",
+            "--format",
+            "json",
+            "--allow-offsets",
+        ])
+        .ok()
+        .json();
+    assert_eq!(js["base"]["requested"], c2);
+    assert_eq!(js["base"]["used"], c1);
+    assert_eq!(js["base"]["pseudo"], true);
+    assert_eq!(js["base"]["offsets"], true);
+    assert_eq!(
+        js["base"]["skipped"],
+        json!([{"commit": c2, "reason": "no-report"}])
+    );
+    assert_eq!(js["head"]["commit"], head);
+    // The lines c2 inserted are not the head's patch; only the feature's two lines are.
+    assert_eq!(
+        js["patch"],
+        json!({"lines": 2, "hit": 1, "partial": 0, "miss": 1, "coverage": 50.0})
+    );
+    assert_eq!(
+        js["lines"],
+        json!([
+            {"path": "src/app.py", "kind": "added", "from": null, "to": "hit", "start": 13, "end": 13, "base_start": null},
+            {"path": "src/app.py", "kind": "added", "from": null, "to": "miss", "start": 14, "end": 14, "base_start": null}
+        ])
+    );
+    // The config file lifts it too.
+    repo.write(".covgit.toml", "[compare]\nallow_coverage_offsets = true\n");
+    repo.covgit(&["compare", "main..feature"]).ok();
+    // And --no-pseudo refuses the pseudo-base altogether.
+    let run = repo
+        .covgit(&["compare", "main..feature", "--no-pseudo"])
+        .code(2);
+    assert!(run.stderr.contains(&c2[..7]), "{}", run.stderr);
+}
+
+#[test]
+fn a_docs_only_pseudo_base_needs_no_offsets() {
+    let (repo, c1, c2, _) = pr_on_unrecorded_base("docs");
+    let js = repo
+        .covgit(&["compare", "main..feature", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(js["base"]["requested"], c2);
+    assert_eq!(js["base"]["used"], c1);
+    assert_eq!(js["base"]["pseudo"], true);
+    assert_eq!(js["base"]["offsets"], false);
+    assert_eq!(js["patch"]["lines"], 2);
+}
+
+#[test]
+fn an_unrecorded_merge_commit_base_falls_back_to_its_first_parent() {
+    let repo = TestRepo::new();
+    repo.write("src/a.py", &numbered(5));
+    let xyz = repo.commit("xyz");
+    record(&repo, "HEAD", &[("src/a.py", &hits(5, 3))], &[]);
+    repo.git(&["checkout", "-q", "-b", "side", "HEAD~0"]);
+    repo.write("NOTES.md", "side\n");
+    let abc = repo.commit("abc");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        &format!("Merge {} into {}", &abc[..7], &xyz[..7]),
+        "side",
+    ]);
+    let merge = repo.git(&["rev-parse", "HEAD"]);
+    repo.git(&["checkout", "-q", "-b", "pr"]);
+    repo.write("src/a.py", &format!("{}more\n", numbered(5)));
+    repo.commit("pr");
+    record(
+        &repo,
+        "HEAD",
+        &[(
+            "src/a.py",
+            &[(1, 1), (2, 1), (3, 1), (4, 0), (5, 0), (6, 1)],
+        )],
+        &[],
+    );
+    let js = repo
+        .covgit(&["compare", "main..pr", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(js["base"]["requested"], merge);
+    assert_eq!(js["base"]["used"], xyz);
+    assert_eq!(js["base"]["pseudo"], true);
+    assert_eq!(
+        js["base"]["skipped"],
+        json!([{"commit": merge, "reason": "no-report"}])
+    );
+    assert_eq!(js["patch"]["lines"], 1);
+}
+
+#[test]
+fn after_rebase_or_merge_of_master_the_base_is_masters_new_tip() {
+    for how in ["rebase", "merge"] {
+        let repo = TestRepo::new();
+        repo.git(&["checkout", "-q", "-b", "master"]);
+        repo.write("a.py", &numbered(4));
+        repo.commit("a");
+        record(&repo, "HEAD", &[("a.py", &hits(4, 2))], &[]);
+        repo.git(&["checkout", "-q", "-b", "feature"]);
+        repo.write("f.py", &numbered(2));
+        repo.commit("f1");
+        repo.git(&["checkout", "-q", "master"]);
+        repo.write("a.py", &numbered(6));
+        let b = repo.commit("b");
+        record(&repo, "HEAD", &[("a.py", &hits(6, 4))], &[]);
+        repo.git(&["checkout", "-q", "feature"]);
+        if how == "rebase" {
+            repo.git(&["rebase", "-q", "master"]);
+        } else {
+            repo.git(&["merge", "-q", "--no-edit", "master"]);
+        }
+        record(
+            &repo,
+            "HEAD",
+            &[("a.py", &hits(6, 4)), ("f.py", &hits(2, 1))],
+            &[],
+        );
+        let js = repo
+            .covgit(&["compare", "master..feature", "--format", "json"])
+            .ok()
+            .json();
+        assert_eq!(js["base"]["requested"], b, "{how}");
+        assert_eq!(js["base"]["used"], b, "{how}");
+        assert_eq!(js["base"]["pseudo"], false, "{how}");
+        assert_eq!(
+            js["patch"],
+            json!({"lines": 2, "hit": 1, "partial": 0, "miss": 1, "coverage": 50.0}),
+            "{how}"
+        );
+    }
+}
+
+#[test]
+fn renames_deletions_and_new_files_are_followed() {
+    let repo = TestRepo::new();
+    repo.write("old_name.py", &numbered(20).replace("line", "old"));
+    repo.write("edited_move.py", &numbered(20).replace("line", "moved"));
+    repo.write("gone.py", &numbered(3).replace("line", "gone"));
+    repo.write("leaves_report.py", &numbered(3));
+    repo.commit("base");
+    record(
+        &repo,
+        "HEAD",
+        &[
+            ("old_name.py", &hits(20, 10)),
+            ("edited_move.py", &hits(20, 20)),
+            ("gone.py", &hits(3, 3)),
+            ("leaves_report.py", &hits(3, 1)),
+        ],
+        &[],
+    );
+    repo.git(&["mv", "old_name.py", "new_name.py"]);
+    repo.git(&["mv", "edited_move.py", "pkg_moved.py"]);
+    let mut moved = numbered(20).replace("line", "moved");
+    moved.push_str("tail\n");
+    repo.write("pkg_moved.py", &moved);
+    repo.rm("gone.py");
+    repo.write("fresh.py", &numbered(2).replace("line", "fresh"));
+    repo.commit("head");
+    record(
+        &repo,
+        "HEAD",
+        &[
+            ("new_name.py", &hits(20, 10)),
+            ("pkg_moved.py", &hits(21, 21)),
+            ("fresh.py", &hits(2, 0)),
+        ],
+        &[],
+    );
+    let js = repo
+        .covgit(&["compare", "HEAD", "--format", "json"])
+        .ok()
+        .json();
+    let files: Vec<(String, Value, String)> = js["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_owned(),
+                f["base_path"].clone(),
+                f["change"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("fresh.py".into(), Value::Null, "added".into()),
+            ("gone.py".into(), Value::Null, "deleted".into()),
+            ("leaves_report.py".into(), Value::Null, "unchanged".into()),
+            ("new_name.py".into(), json!("old_name.py"), "renamed".into()),
+            (
+                "pkg_moved.py".into(),
+                json!("edited_move.py"),
+                "renamed".into()
+            ),
+        ]
+    );
+    let lines = &js["lines"];
+    assert_eq!(
+        lines
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["kind"] == "gained" || r["kind"] == "lost")
+            .count(),
+        0,
+        "renamed files keep their lines: {lines}"
+    );
+    assert!(lines.as_array().unwrap().contains(&json!({"path": "gone.py", "kind": "removed", "from": "hit", "to": null, "start": 1, "end": 3, "base_start": null})), "{lines}");
+    assert!(lines.as_array().unwrap().contains(&json!({"path": "leaves_report.py", "kind": "no_longer_tracked", "from": "hit", "to": null, "start": 1, "end": 1, "base_start": 1})), "{lines}");
+    assert!(lines.as_array().unwrap().contains(&json!({"path": "pkg_moved.py", "kind": "added", "from": null, "to": "hit", "start": 21, "end": 21, "base_start": null})), "{lines}");
+    assert_eq!(
+        (
+            &js["patch"]["lines"],
+            &js["patch"]["hit"],
+            &js["patch"]["miss"]
+        ),
+        (&json!(3), &json!(1), &json!(2))
+    );
+    assert!((js["patch"]["coverage"].as_f64().unwrap() - 100.0 / 3.0).abs() < 1e-9);
+}
+
+#[test]
+fn several_merge_bases_take_the_newest() {
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(4));
+    repo.commit("O");
+    repo.git(&["checkout", "-q", "-b", "A"]);
+    repo.write("x.md", "a1\n");
+    let a1 = repo.commit("a1");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["checkout", "-q", "-b", "B"]);
+    repo.write("y.md", "b1\n");
+    let b1 = repo.commit("b1");
+    repo.git(&["checkout", "-q", "A"]);
+    repo.git(&["merge", "-q", "--no-edit", &b1]);
+    repo.git(&["checkout", "-q", "B"]);
+    repo.git(&["merge", "-q", "--no-edit", &a1]);
+    for rev in [&a1, &b1] {
+        record(&repo, rev, &[("a.py", &hits(4, 2))], &[]);
+    }
+    record(&repo, "A", &[("a.py", &hits(4, 3))], &[]);
+    record(&repo, "B", &[("a.py", &hits(4, 3))], &[]);
+    let js = repo
+        .covgit(&["compare", "A..B", "--format", "json"])
+        .ok()
+        .json();
+    // b1 was committed after a1.
+    assert_eq!(js["base"]["requested"], b1);
+    assert_eq!(js["base"]["used"], b1);
+}
+
+#[test]
+fn max_depth_bounds_the_walk() {
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(2));
+    repo.commit("good");
+    record(&repo, "HEAD", &[("a.py", &hits(2, 1))], &[]);
+    for i in 0..3 {
+        repo.write("n.md", &format!("{i}\n"));
+        repo.commit(&format!("bad {i}"));
+        record(
+            &repo,
+            "HEAD",
+            &[("a.py", &hits(2, 0))],
+            &["--ci-status", "failed"],
+        );
+    }
+    repo.write("n.md", "head\n");
+    let head = repo.commit("head");
+    record(&repo, "HEAD", &[("a.py", &hits(2, 2))], &[]);
+    // Three failed commits: the requested base and two ancestors after it are not enough.
+    let run = repo.covgit(&["compare", &head, "--max-depth", "2"]).code(2);
+    assert!(run.stderr.contains("usable"), "{}", run.stderr);
+    let js = repo
+        .covgit(&["compare", &head, "--max-depth", "3", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(js["base"]["skipped"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn flagged_uploads_compare_per_flag_or_merged() {
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(4));
+    repo.commit("base");
+    record(
+        &repo,
+        "HEAD",
+        &[("a.py", &[(1, 1), (2, 0), (3, 0), (4, 0)])],
+        &["--flag", "unit"],
+    );
+    record(
+        &repo,
+        "HEAD",
+        &[("a.py", &[(1, 0), (2, 1), (3, 0), (4, 0)])],
+        &["--flag", "integration"],
+    );
+    repo.write("b.md", "x\n");
+    repo.commit("head");
+    record(
+        &repo,
+        "HEAD",
+        &[("a.py", &[(1, 1), (2, 0), (3, 1), (4, 0)])],
+        &["--flag", "unit"],
+    );
+    record(
+        &repo,
+        "HEAD",
+        &[("a.py", &[(1, 0), (2, 0), (3, 0), (4, 0)])],
+        &["--flag", "integration"],
+    );
+    let all = repo
+        .covgit(&["compare", "HEAD", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(all["totals"]["base"]["hit"], 2);
+    assert_eq!(all["totals"]["head"]["hit"], 2);
+    let unit = repo
+        .covgit(&["compare", "HEAD", "--flag", "unit", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(unit["totals"]["base"]["hit"], 1);
+    assert_eq!(unit["totals"]["head"]["hit"], 2);
+    assert_eq!(unit["lines"][0]["kind"], "gained");
+}
+
+#[test]
+fn a_head_without_coverage_is_an_error_naming_it() {
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(2));
+    repo.commit("base");
+    record(&repo, "HEAD", &[("a.py", &hits(2, 1))], &[]);
+    repo.write("a.py", &numbered(3));
+    let head = repo.commit("head");
+    let run = repo.covgit(&["compare", "HEAD"]).code(2);
+    assert!(
+        run.stderr.contains(&head[..7]) && run.stderr.contains("--head-report"),
+        "{}",
+        run.stderr
+    );
+    // --head-report supplies it from a file.
+    let r = repo.write_outside("head.info", &lcov(&[("a.py", &hits(3, 3))]));
+    let js = repo
+        .covgit(&[
+            "compare",
+            "HEAD",
+            "--head-report",
+            r.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(js["head"]["source"], "file");
+    assert_eq!(js["patch"]["lines"], 1);
+}
+
+#[test]
+fn check_fails_naming_each_gate_and_passes_otherwise() {
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(4));
+    repo.commit("base");
+    record(&repo, "HEAD", &[("a.py", &hits(4, 4))], &[]);
+    repo.write("a.py", &numbered(6));
+    repo.commit("head");
+    record(
+        &repo,
+        "HEAD",
+        &[("a.py", &[(1, 1), (2, 0), (3, 1), (4, 1), (5, 1), (6, 0)])],
+        &[],
+    );
+    let run = repo
+        .covgit(&["check", "HEAD", "--fail-on-lost", "--patch-target", "80"])
+        .code(1);
+    assert!(run.stderr.contains("patch"), "{}", run.stderr);
+    assert!(run.stderr.contains("lost"), "{}", run.stderr);
+    // Total 100% → 66.67%: the default threshold (0 points) fails, a wider one passes.
+    let run = repo
+        .covgit(&["check", "HEAD", "--patch-target", "50"])
+        .code(1);
+    assert!(
+        run.stderr.contains("project") || run.stderr.contains("total"),
+        "{}",
+        run.stderr
+    );
+    repo.covgit(&[
+        "check",
+        "HEAD",
+        "--patch-target",
+        "50",
+        "--project-threshold",
+        "40",
+    ])
+    .ok();
+    let md = repo
+        .covgit(&["compare", "HEAD", "--format", "markdown"])
+        .ok()
+        .stdout;
+    assert!(md.contains("a.py") && !md.contains('\u{1b}'), "{md}");
+    let gh = repo
+        .covgit(&["compare", "HEAD", "--format", "github"])
+        .ok()
+        .stdout;
+    assert!(gh.contains("::warning file=a.py,line=6"), "{gh}");
+}

@@ -1,0 +1,126 @@
+//! Bad input: exit 2, one `error:` line naming the input, the store untouched, never a panic.
+
+use crate::common::{TestRepo, lcov};
+
+/// A repository with one recorded commit; returns it and the database bytes.
+fn recorded() -> (TestRepo, Vec<u8>) {
+    let repo = TestRepo::new();
+    repo.write("a.py", "x = 1\n");
+    repo.commit("a");
+    let r = repo.write_outside("good.info", &lcov(&[("a.py", &[(1, 1)])]));
+    repo.covgit(&["record", r.to_str().unwrap()]).ok();
+    let bytes = std::fs::read(repo.db()).unwrap();
+    (repo, bytes)
+}
+
+#[track_caller]
+fn refused(repo: &TestRepo, args: &[&str], names: &str) -> String {
+    let run = repo.covgit(args).code(2);
+    let err = run.stderr.trim();
+    assert!(err.starts_with("error: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "one sentence expected: {err}");
+    assert!(err.contains(names), "'{names}' not named in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err.to_owned()
+}
+
+#[test]
+fn bad_reports_are_refused_and_the_store_is_untouched() {
+    let (repo, before) = recorded();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty.xml", vec![]),
+        ("truncated.xml", b"<?xml version=\"1.0\"?>\n<coverage><packages><package name=\"x\"><classes><class filename=\"a.py\"><lines><line number=\"1\" hits=\"1\"/>".to_vec()),
+        ("garbage.bin", (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect()),
+    ];
+    for (name, bytes) in cases {
+        let path = repo.home().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        refused(&repo, &["record", path.to_str().unwrap()], name);
+        assert_eq!(
+            std::fs::read(repo.db()).unwrap(),
+            before,
+            "{name} changed the store"
+        );
+    }
+}
+
+#[test]
+fn a_forced_format_that_does_not_match_is_named() {
+    let (repo, before) = recorded();
+    let r = repo.write_outside("lcov.info", &lcov(&[("a.py", &[(1, 1)])]));
+    let err = refused(
+        &repo,
+        &["record", "--input-format", "cobertura", r.to_str().unwrap()],
+        "lcov.info",
+    );
+    assert!(err.to_lowercase().contains("cobertura"), "{err}");
+    assert_eq!(std::fs::read(repo.db()).unwrap(), before);
+}
+
+#[test]
+fn unknown_revisions_and_missing_files_are_named() {
+    let (repo, before) = recorded();
+    let r = repo.write_outside("ok.info", &lcov(&[("a.py", &[(1, 1)])]));
+    refused(
+        &repo,
+        &["record", "--commit", "no-such-rev", r.to_str().unwrap()],
+        "no-such-rev",
+    );
+    refused(
+        &repo,
+        &["record", "/nonexistent/cov.xml"],
+        "/nonexistent/cov.xml",
+    );
+    refused(&repo, &["show", "no-such-rev"], "no-such-rev");
+    refused(&repo, &["compare", "main..no-such-rev"], "no-such-rev");
+    assert_eq!(std::fs::read(repo.db()).unwrap(), before);
+}
+
+#[test]
+fn outside_a_repository_says_so() {
+    let repo = TestRepo::new();
+    let outside = repo.home().join("not-a-repo");
+    std::fs::create_dir_all(&outside).unwrap();
+    let run = repo.covgit_in(&outside, &["log"]).code(2);
+    assert!(run.stderr.contains("not-a-repo"), "{}", run.stderr);
+    assert!(run.stderr.contains("git repository"), "{}", run.stderr);
+}
+
+#[test]
+fn an_unwritable_database_folder_is_named() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "x = 1\n");
+    repo.commit("a");
+    let r = repo.write_outside("ok.info", &lcov(&[("a.py", &[(1, 1)])]));
+    // A regular file where the folder should be: creating the folder fails even as root.
+    let blocker = repo.write_outside("blocker", "");
+    let db = blocker.join("covgit.db");
+    let run = repo
+        .covgit(&["--db", db.to_str().unwrap(), "record", r.to_str().unwrap()])
+        .code(2);
+    assert!(run.stderr.contains("blocker"), "{}", run.stderr);
+}
+
+#[test]
+fn reading_commands_without_a_database_say_to_record_first() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "x = 1\n");
+    repo.commit("a");
+    let run = repo.covgit(&["show"]).code(2);
+    assert!(run.stderr.contains("covgit record"), "{}", run.stderr);
+    assert!(!repo.db().exists());
+}
+
+#[test]
+fn a_database_from_a_newer_covgit_is_refused_and_untouched() {
+    let (repo, _) = recorded();
+    // Raise user_version beyond anything this covgit knows, with the sqlite3-free route:
+    // the header field at offset 60 is user_version (big-endian).
+    let mut bytes = std::fs::read(repo.db()).unwrap();
+    bytes[60..64].copy_from_slice(&9999u32.to_be_bytes());
+    std::fs::write(repo.db(), &bytes).unwrap();
+    let r = repo.write_outside("ok2.info", &lcov(&[("a.py", &[(1, 0)])]));
+    let run = repo.covgit(&["record", r.to_str().unwrap()]).code(2);
+    assert!(run.stderr.contains("newer"), "{}", run.stderr);
+    assert_eq!(std::fs::read(repo.db()).unwrap(), bytes);
+}

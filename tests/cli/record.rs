@@ -1,0 +1,244 @@
+//! `covgit record`, `show`, `log` and `mark` on real repositories and real reports.
+
+use std::path::Path;
+
+use crate::common::{TestRepo, cobertura, lcov};
+
+const PYPROJ: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/reports/cobertura/generated/pyproj"
+);
+/// The sources that report was made from (the shared fixture's `project/`).
+const PYPROJ_SOURCES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/projects/pyproj"
+);
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The pyproj fixture committed as a repository, and its coverage.py report rewritten to the
+/// repository's absolute root, as coverage.py would have written it there.
+fn pyproj_repo() -> (TestRepo, std::path::PathBuf) {
+    let repo = TestRepo::new();
+    copy_tree(Path::new(PYPROJ_SOURCES), &repo.path());
+    repo.commit("pyproj");
+    let xml = std::fs::read_to_string(format!("{PYPROJ}/coverage-7.17.3-branch-multisource.xml"))
+        .unwrap();
+    let xml = xml.replace("/tmp/gen/pyproj", repo.path().to_str().unwrap());
+    let report = repo.write_outside("coverage.xml", &xml);
+    (repo, report)
+}
+
+#[test]
+fn coverage_py_report_records_with_repository_paths_and_its_own_totals() {
+    let (repo, report) = pyproj_repo();
+    repo.covgit(&["record", report.to_str().unwrap()]).ok();
+    let show = repo.covgit(&["show", "--format", "json"]).ok().json();
+    assert_eq!(show["schema"], "covgit/show/1");
+    assert_eq!(show["commit"], repo.git(&["rev-parse", "HEAD"]));
+    assert_eq!(show["ci_status"], "passed");
+    let paths: Vec<&str> = show["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "scripts/tool.py",
+            "src/pyproj/__init__.py",
+            "src/pyproj/never_imported.py",
+            "src/pyproj/shapes.py"
+        ]
+    );
+    // The report's own figures: lines-valid="41" lines-covered="33".
+    let t = &show["totals"];
+    assert_eq!(t["lines"], 41);
+    assert_eq!(
+        t["hit"].as_u64().unwrap() + t["partial"].as_u64().unwrap(),
+        33
+    );
+    assert_eq!(t["files"], 4);
+    assert_eq!(show["unresolved"], serde_json::json!([]));
+    assert_eq!(
+        show["uploads"],
+        serde_json::json!([{"flag": null, "format": "cobertura"}])
+    );
+}
+
+#[test]
+fn a_report_built_elsewhere_resolves_by_unique_suffix() {
+    let (repo, _) = pyproj_repo();
+    // The original file, with the generator's /tmp/gen/pyproj roots.
+    let original = format!("{PYPROJ}/coverage-7.17.3-branch-multisource.xml");
+    let run = repo.covgit(&["record", &original]).ok();
+    assert!(!run.stderr.contains("unresolved"), "{}", run.stderr);
+    let show = repo.covgit(&["show", "--format", "json"]).ok().json();
+    assert_eq!(show["files"].as_array().unwrap().len(), 4);
+    assert_eq!(show["unresolved"], serde_json::json!([]));
+}
+
+#[test]
+fn unresolved_paths_are_warned_about_and_listed_by_show() {
+    let repo = TestRepo::new();
+    repo.write("src/a.py", "x = 1\n");
+    repo.commit("a");
+    let report = repo.write_outside(
+        "lcov.info",
+        &lcov(&[
+            ("src/a.py", &[(1, 1)]),
+            ("/elsewhere/gone.py", &[(1, 0), (2, 0)]),
+        ]),
+    );
+    let run = repo.covgit(&["record", report.to_str().unwrap()]).ok();
+    assert!(run.stderr.contains("/elsewhere/gone.py"), "{}", run.stderr);
+    let show = repo.covgit(&["show", "--format", "json"]).ok().json();
+    assert_eq!(
+        show["unresolved"],
+        serde_json::json!(["/elsewhere/gone.py"])
+    );
+    assert_eq!(show["totals"]["lines"], 3);
+    let text = repo.covgit(&["show"]).ok().stdout;
+    assert!(text.contains("/elsewhere/gone.py"), "{text}");
+}
+
+#[test]
+fn flags_make_separate_uploads_that_merge_and_a_second_record_replaces() {
+    let repo = TestRepo::new();
+    repo.write("a.c", "int a;\nint b;\nint c;\n");
+    let sha = repo.commit("a");
+    let unit = repo.write_outside("unit.info", &lcov(&[("a.c", &[(1, 1), (2, 0), (3, 0)])]));
+    let integ = repo.write_outside("integ.info", &lcov(&[("a.c", &[(1, 0), (2, 4), (3, 0)])]));
+    repo.covgit(&["record", "--flag", "unit", unit.to_str().unwrap()])
+        .ok();
+    repo.covgit(&[
+        "record",
+        "--flag",
+        "integration",
+        "--ci-status",
+        "pending",
+        integ.to_str().unwrap(),
+    ])
+    .ok();
+    let show = repo.covgit(&["show", "--format", "json"]).ok().json();
+    assert_eq!(show["totals"]["hit"], 2);
+    assert_eq!(show["ci_status"], "pending");
+    let only_unit = repo
+        .covgit(&["show", "--flag", "unit", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(only_unit["totals"]["hit"], 1);
+    // Same commit and flag again: replaces that upload only.
+    let unit2 = repo.write_outside("unit2.info", &lcov(&[("a.c", &[(1, 1), (2, 0), (3, 5)])]));
+    let run = repo
+        .covgit(&["record", "--flag", "unit", unit2.to_str().unwrap()])
+        .ok();
+    assert!(run.stderr.contains("replaced"), "{}", run.stderr);
+    let show = repo.covgit(&["show", "--format", "json"]).ok().json();
+    assert_eq!(show["totals"]["hit"], 3);
+    let log = repo.covgit(&["log", "--format", "json"]).ok().json();
+    assert_eq!(log["schema"], "covgit/log/1");
+    assert_eq!(log["commits"][0]["commit"], sha);
+    let mut flags: Vec<String> = log["commits"][0]["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_owned())
+        .collect();
+    flags.sort();
+    assert_eq!(flags, ["integration", "unit"]);
+    // mark sets the commit's status outright.
+    repo.covgit(&["mark", "HEAD", "--ci-status", "passed"]).ok();
+    let show = repo.covgit(&["show", "--format", "json"]).ok().json();
+    assert_eq!(show["ci_status"], "passed");
+}
+
+#[test]
+fn log_walks_first_parent_history_with_coverage_changes() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "a\nb\nc\nd\n");
+    let c1 = repo.commit("one");
+    let r1 = repo.write_outside(
+        "r1.info",
+        &lcov(&[("a.py", &[(1, 1), (2, 0), (3, 0), (4, 0)])]),
+    );
+    repo.covgit(&["record", r1.to_str().unwrap()]).ok();
+    repo.commit("two, not recorded");
+    let c3 = repo.commit("three");
+    let r3 = repo.write_outside(
+        "r3.info",
+        &lcov(&[("a.py", &[(1, 1), (2, 1), (3, 0), (4, 0)])]),
+    );
+    repo.covgit(&["record", "--ci-status", "failed", r3.to_str().unwrap()])
+        .ok();
+    let log = repo.covgit(&["log", "--format", "json"]).ok().json();
+    let commits = log["commits"].as_array().unwrap();
+    assert_eq!(commits.len(), 2);
+    assert_eq!(commits[0]["commit"], c3);
+    assert_eq!(commits[0]["ci_status"], "failed");
+    assert_eq!(commits[0]["flags"], serde_json::json!([null]));
+    assert_eq!(commits[1]["commit"], c1);
+    assert_eq!(commits[0]["totals"]["coverage"], 50.0);
+    let text = repo.covgit(&["log"]).ok().stdout;
+    assert!(text.contains(&c3[..7]) && text.contains("+25.00"), "{text}");
+}
+
+#[test]
+fn recording_the_same_report_for_many_commits_barely_grows_the_store() {
+    let repo = TestRepo::new();
+    let mut files = Vec::new();
+    // 300 files of 400 lines, each file's coverage different, as in a real code base.
+    let mut per_file = Vec::new();
+    for i in 0..300u32 {
+        let path = format!("src/m{i:03}.py");
+        repo.write(&path, &"x = 1\n".repeat(400));
+        files.push(path);
+        per_file.push(
+            (1..=400u32)
+                .filter(|l| (l * 7 + i) % 5 != 0)
+                .map(|l| (l, u64::from((l * 31 + i * 17) % 11)))
+                .collect::<Vec<(u32, u64)>>(),
+        );
+    }
+    repo.commit("c0");
+    let report: Vec<(&str, &[(u32, u64)])> = files
+        .iter()
+        .zip(&per_file)
+        .map(|(f, lines)| (f.as_str(), lines.as_slice()))
+        .collect();
+    let xml = repo.write_outside(
+        "coverage.xml",
+        &cobertura(repo.path().to_str().unwrap(), &report),
+    );
+    let xml = xml.to_str().unwrap();
+    repo.covgit(&["record", xml]).ok();
+    let size = |repo: &TestRepo| {
+        // Fold the WAL into the main file by opening and closing the store read-only.
+        repo.covgit(&["log", "-n", "1"]).ok();
+        let db = repo.db();
+        let wal = db.with_extension("db-wal");
+        std::fs::metadata(&db).unwrap().len() + std::fs::metadata(wal).map_or(0, |m| m.len())
+    };
+    let first = size(&repo);
+    for i in 1..20 {
+        repo.commit(&format!("c{i}"));
+        repo.covgit(&["record", xml]).ok();
+    }
+    let after = size(&repo);
+    assert!(
+        (after as f64) < 1.5 * first as f64,
+        "store grew from {first} to {after} bytes for 20 identical reports"
+    );
+}
