@@ -135,8 +135,14 @@ impl TestRepo {
     }
 
     pub fn covgit_in(&self, dir: &Path, args: &[&str]) -> Run {
+        self.covgit_env(dir, &[], args)
+    }
+
+    /// covgit in `dir` with extra environment variables.
+    pub fn covgit_env(&self, dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_covgit"));
         hermetic(&mut cmd, &self.home());
+        cmd.envs(env.iter().copied());
         let out: Output = cmd
             .current_dir(dir)
             .args(args)

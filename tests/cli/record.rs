@@ -242,3 +242,64 @@ fn recording_the_same_report_for_many_commits_barely_grows_the_store() {
         "store grew from {first} to {after} bytes for 20 identical reports"
     );
 }
+
+#[test]
+fn reports_are_discovered_and_global_options_work_from_anywhere() {
+    let repo = TestRepo::new();
+    repo.write("src/a.py", "x = 1\ny = 2\n");
+    repo.commit("a");
+    // No REPORT: coverage.xml in the current folder is found.
+    repo.write(
+        "coverage.xml",
+        &cobertura(
+            repo.path().to_str().unwrap(),
+            &[("src/a.py", &[(1, 1), (2, 0)])],
+        ),
+    );
+    let run = repo.covgit(&["record"]).ok();
+    assert!(run.stderr.contains("coverage.xml"), "{}", run.stderr);
+    assert!(repo.db().exists(), "default database inside .git/covgit/");
+    // -C runs as if started there; COVGIT_DB and --db move the database.
+    let elsewhere = repo.home().join("other.db");
+    let outside = repo.home();
+    repo.covgit_env(
+        &outside,
+        &[("COVGIT_DB", elsewhere.to_str().unwrap())],
+        &[
+            "-C",
+            repo.path().to_str().unwrap(),
+            "record",
+            "--flag",
+            "env",
+        ],
+    )
+    .ok();
+    let show = repo
+        .covgit_in(
+            &outside,
+            &[
+                "-C",
+                repo.path().to_str().unwrap(),
+                "--db",
+                elsewhere.to_str().unwrap(),
+                "show",
+                "--format",
+                "json",
+            ],
+        )
+        .ok()
+        .json();
+    assert_eq!(
+        show["uploads"],
+        serde_json::json!([{"flag": "env", "format": "cobertura"}])
+    );
+    assert_eq!(show["totals"]["lines"], 2);
+    // Nothing to discover: a clear error naming the folder.
+    repo.rm("coverage.xml");
+    let run = repo.covgit(&["record"]).code(2);
+    assert!(
+        run.stderr.contains("coverage.xml") && run.stderr.contains("pass the report"),
+        "{}",
+        run.stderr
+    );
+}
