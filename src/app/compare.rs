@@ -1,14 +1,17 @@
 //! `covgit compare` and `covgit check`: choose the base, load or remap its report, diff,
 //! compare, and (for check) evaluate the gates.
 
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
-use tracing::{instrument, warn};
+use tracing::{info_span, instrument, warn};
 
-use crate::compare::{self, Comparison, HeadSource, Sides};
+use crate::compare::{
+    self, Comparison, FileComparison, FileStatus, HeadSource, PatchTotals, Sides,
+};
 use crate::config::{Config, PatchTarget};
 use crate::git::Repo;
-use crate::model::{CiStatus, CommitId, Flag, SkipReason};
+use crate::model::{CiStatus, CommitId, FileChange, Flag, Report, SkipReason, Totals};
 use crate::offset;
 use crate::parse::InputFormat;
 use crate::resolve::Resolver;
@@ -56,53 +59,63 @@ pub fn compare(
     let (head, requested, view) = pick_sides(repo, opts)?;
     let store = ws.store_for_read()?;
 
-    let (head_report, head_source) = match &opts.head_report {
-        Some(path) => {
-            let tree = repo.tree_files(&head)?;
-            let root = ws
-                .root()
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let resolver = Resolver::new(&tree, &root, &config.paths)?;
-            let (_, resolution, _) = read_one(path, opts.input_format, &resolver, &())?;
-            (resolution.report, HeadSource::File)
-        }
-        None => {
-            let report =
-                store
-                    .report(&head, opts.flag.as_ref())?
-                    .ok_or_else(|| Error::NoHeadReport {
-                        commit: head.clone(),
-                        flag: flag_note(opts.flag.as_ref()),
-                    })?;
-            if let Some(info) = store.commit_info(&head)?
-                && info.ci_status == CiStatus::Failed
-            {
-                warn!(
-                    "CI failed for head commit {}: its coverage may be partial",
-                    head.short()
-                );
-            }
-            (report, HeadSource::Store)
-        }
-    };
+    let flag = opts.flag.as_ref();
+    let head_from_store = opts.head_report.is_none();
+    if head_from_store {
+        check_head(&store, &head, flag)?;
+    }
 
     let max_depth = opts.max_depth.unwrap_or(config.compare.max_depth);
     let allow_pseudo = config.compare.allow_pseudo_compare && !opts.no_pseudo;
-    let choice = select::choose(repo, &requested, view, max_depth, allow_pseudo, |c| {
-        usability(&store, c, opts.flag.as_ref())
+    let choice = info_span!("select", requested = %requested.short()).in_scope(|| {
+        select::choose(repo, &requested, view, max_depth, allow_pseudo, |c| {
+            usability(&store, c, flag)
+        })
+    })?;
+    // A pseudo-base stands in for the requested base; its report is remapped to it.
+    let base_commit = if choice.pseudo {
+        choice.requested.clone()
+    } else {
+        choice.used.clone()
+    };
+    let (between, changes) = info_span!("diff").in_scope(|| -> Result<_, Error> {
+        let between = if choice.pseudo {
+            repo.diff(&choice.used, &choice.requested)?
+        } else {
+            Vec::new()
+        };
+        Ok((between, repo.diff(&base_commit, &head)?))
     })?;
 
-    let used_report = store
-        .report(&choice.used, opts.flag.as_ref())?
+    // Files whose stored coverage is the same on both sides and which no diff touches cannot
+    // change kind: only their totals are needed, so they are not decoded at all. The work
+    // grows with what changed, not with the size of the report.
+    let skip = if head_from_store {
+        unchanged_files(&store, &choice.used, &head, flag, [&between, &changes])?
+    } else {
+        BTreeMap::new()
+    };
+    let skip_set: HashSet<String> = skip.keys().cloned().collect();
+
+    let mut head_report = load_head(ws, config, &store, opts, &head, &skip_set)?;
+    let head_source = if head_from_store {
+        HeadSource::Store
+    } else {
+        HeadSource::File
+    };
+    let mut used_report = info_span!("load", commit = %choice.used.short())
+        .in_scope(|| store.report_without(&choice.used, flag, &skip_set))?
         .ok_or_else(|| Error::NotRecorded {
             commit: choice.used.clone(),
-            flag: flag_note(opts.flag.as_ref()),
+            flag: flag_note(flag),
         })?;
+    for r in [&mut head_report, &mut used_report] {
+        r.unresolved.retain(|p| !skip_set.contains(p));
+    }
+
     let mut offsets = false;
-    let (base_commit, base_report) = if choice.pseudo {
-        let between = repo.diff(&choice.used, &choice.requested)?;
-        let remapped = offset::remap(&used_report, &between);
+    let base_report = if choice.pseudo {
+        let remapped = info_span!("remap").in_scope(|| offset::remap(&used_report, &between));
         if !remapped.changed_files.is_empty() {
             let allow = opts
                 .allow_offsets
@@ -116,13 +129,14 @@ pub fn compare(
             }
             offsets = true;
         }
-        (choice.requested.clone(), remapped.report)
+        remapped.report
     } else {
-        (choice.used.clone(), used_report)
+        used_report
     };
 
-    let changes = repo.diff(&base_commit, &head)?;
-    let comparison = compare::compare(&base_report, &head_report, &changes);
+    let mut comparison =
+        info_span!("compare").in_scope(|| compare::compare(&base_report, &head_report, &changes));
+    add_unchanged(&mut comparison, skip);
     Ok(CompareOutcome {
         sides: Sides {
             requested: choice.requested,
@@ -135,6 +149,100 @@ pub fn compare(
         },
         comparison,
     })
+}
+
+/// The head must have coverage; a failed CI run is compared all the same, with a warning.
+fn check_head(store: &Store, head: &CommitId, flag: Option<&Flag>) -> Result<(), Error> {
+    let info = store
+        .commit_info(head)?
+        .filter(|i| flag.is_none() || i.uploads.iter().any(|u| u.flag.as_ref() == flag))
+        .ok_or_else(|| Error::NoHeadReport {
+            commit: head.clone(),
+            flag: flag_note(flag),
+        })?;
+    if info.ci_status == CiStatus::Failed {
+        warn!(
+            "CI failed for head commit {}: its coverage may be partial",
+            head.short()
+        );
+    }
+    Ok(())
+}
+
+/// The head's report: from `--head-report` resolved against the head's tree, else from the
+/// store without the files in `skip`.
+fn load_head(
+    ws: &Workspace,
+    config: &Config,
+    store: &Store,
+    opts: &CompareOptions,
+    head: &CommitId,
+    skip: &HashSet<String>,
+) -> Result<Report, Error> {
+    let flag = opts.flag.as_ref();
+    match &opts.head_report {
+        Some(path) => {
+            let tree = ws.repo.tree_files(head)?;
+            let root = ws
+                .root()
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let resolver = Resolver::new(&tree, &root, &config.paths)?;
+            let (_, resolution, _) = read_one(path, opts.input_format, &resolver, &())?;
+            Ok(resolution.report)
+        }
+        None => info_span!("load", commit = %head.short())
+            .in_scope(|| store.report_without(head, flag, skip))?
+            .ok_or_else(|| Error::NoHeadReport {
+                commit: head.clone(),
+                flag: flag_note(flag),
+            }),
+    }
+}
+
+/// Paths whose coverage is stored identically for `base` and `head` (same uploads' coverage,
+/// totals known without decoding) and that none of `diffs` touches, with their totals.
+fn unchanged_files(
+    store: &Store,
+    base: &CommitId,
+    head: &CommitId,
+    flag: Option<&Flag>,
+    diffs: [&[FileChange]; 2],
+) -> Result<BTreeMap<String, Totals>, Error> {
+    let (Some(b), Some(h)) = (store.file_refs(base, flag)?, store.file_refs(head, flag)?) else {
+        return Ok(BTreeMap::new());
+    };
+    let touched: HashSet<&str> = diffs
+        .iter()
+        .flat_map(|d| d.iter())
+        .flat_map(|c| [c.old_path.as_deref(), c.new_path.as_deref()])
+        .flatten()
+        .collect();
+    Ok(b.into_iter()
+        .filter(|(path, r)| !touched.contains(path.as_str()) && h.get(path) == Some(r))
+        .filter_map(|(path, r)| r.totals.map(|t| (path, t)))
+        .collect())
+}
+
+/// Puts the files left out of the comparison as unchanged back into its file list and totals.
+fn add_unchanged(c: &mut Comparison, skipped: BTreeMap<String, Totals>) {
+    if skipped.is_empty() {
+        return;
+    }
+    for (path, t) in skipped {
+        c.base.add(&t);
+        c.head.add(&t);
+        c.files.push(FileComparison {
+            path,
+            base_path: None,
+            change: FileStatus::Unchanged,
+            base: Some(t),
+            head: Some(t),
+            patch: PatchTotals::default(),
+            indirect: false,
+        });
+    }
+    c.files.sort_by(|a, b| a.path.cmp(&b.path));
 }
 
 /// Head, requested base and view from the command line (SPEC "Choosing what to compare").

@@ -4,7 +4,7 @@
 //! Reads never decode more than they return: [`Store::commit_info`] and [`Store::commits`]
 //! use the precomputed totals and upload rows only.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -66,6 +66,14 @@ impl From<rusqlite::Error> for Fail {
     fn from(e: rusqlite::Error) -> Self {
         Fail::Sql(e)
     }
+}
+
+/// One file of a commit's report, known without decoding: the stored coverage its uploads
+/// point at (opaque ids, sorted) and, when they all point at the same coverage, its totals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRef {
+    pub blobs: Vec<i64>,
+    pub totals: Option<Totals>,
 }
 
 impl Store {
@@ -209,6 +217,18 @@ impl Store {
         commit: &CommitId,
         flag: Option<&Flag>,
     ) -> Result<Option<Report>, StoreError> {
+        self.report_without(commit, flag, &HashSet::new())
+    }
+
+    /// [`Store::report`] without the files named in `skip`, which are neither decoded nor
+    /// returned (a comparison that knows from [`Store::file_refs`] that a file is the same on
+    /// both sides needs only its totals).
+    pub fn report_without(
+        &self,
+        commit: &CommitId,
+        flag: Option<&Flag>,
+        skip: &HashSet<String>,
+    ) -> Result<Option<Report>, StoreError> {
         let run = || -> Result<Option<Report>, Fail> {
             let Some((id, _)) = commit_row(&self.conn, commit)? else {
                 return Ok(None);
@@ -223,7 +243,7 @@ impl Store {
             };
             let mut reports = chosen
                 .iter()
-                .map(|r| load_report(&self.conn, r.id))
+                .map(|r| load_report(&self.conn, r.id, skip))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(match reports.len() {
                 0 => None,
@@ -232,6 +252,58 @@ impl Store {
             })
         };
         run().map_err(|f| self.failed(f, commit, "read the report of commit"))
+    }
+
+    /// The files of the commit's report (as [`Store::report`] chooses its uploads), each with
+    /// the ids of the stored coverage its uploads point at, without decoding anything. Two
+    /// commits whose [`FileRef`]s for a path are equal have identical coverage of that path.
+    pub fn file_refs(
+        &self,
+        commit: &CommitId,
+        flag: Option<&Flag>,
+    ) -> Result<Option<BTreeMap<String, FileRef>>, StoreError> {
+        let run = || -> rusqlite::Result<Option<BTreeMap<String, FileRef>>> {
+            let Some((id, _)) = commit_row(&self.conn, commit)? else {
+                return Ok(None);
+            };
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT p.path, f.blob_id, u.flag, b.{} FROM uploads u
+                 JOIN file_set_files f ON f.set_id = u.set_id
+                 JOIN paths p ON p.id = f.path_id JOIN blobs b ON b.id = f.blob_id
+                 WHERE u.commit_id = ?1",
+                TOTALS_COLUMNS.replace(", ", ", b.")
+            ))?;
+            let mut rows = stmt.query([id])?;
+            let mut out: BTreeMap<String, FileRef> = BTreeMap::new();
+            let mut any = false;
+            while let Some(r) = rows.next()? {
+                let upload_flag: Option<Flag> = r.get(2)?;
+                if flag.is_some() && upload_flag.as_ref() != flag {
+                    continue;
+                }
+                any = true;
+                let blob: i64 = r.get(1)?;
+                let mut totals = totals_at(r, 3)?;
+                totals.files = 1;
+                let entry = out.entry(r.get(0)?).or_insert_with(|| FileRef {
+                    blobs: Vec::new(),
+                    totals: Some(totals),
+                });
+                entry.blobs.push(blob);
+            }
+            for f in out.values_mut() {
+                f.blobs.sort_unstable();
+                // Several uploads with different coverage of one file: their merge has
+                // totals of its own, known only by decoding.
+                if f.blobs.first() != f.blobs.last() {
+                    f.totals = None;
+                }
+            }
+            let has_upload =
+                flag.is_none_or(|_| any) && (any || !upload_rows(&self.conn, id)?.is_empty());
+            Ok(has_upload.then_some(out))
+        };
+        run().map_err(|e| self.fail(&format!("read the files of commit {commit}"), e))
     }
 
     /// Every upload of the commit with its coverage, unflagged first, then by flag.
@@ -244,7 +316,7 @@ impl Store {
                 .into_iter()
                 .map(|r| {
                     Ok(Upload {
-                        report: load_report(&self.conn, r.id)?,
+                        report: load_report(&self.conn, r.id, &HashSet::new())?,
                         flag: r.info.flag,
                         format: r.info.format,
                         ci_status: r.info.ci_status,
@@ -329,7 +401,11 @@ pub(super) fn upload_rows(conn: &Connection, commit_id: i64) -> rusqlite::Result
 }
 
 /// Decodes one upload's files and unresolved paths.
-pub(super) fn load_report(conn: &Connection, upload_id: i64) -> Result<Report, Fail> {
+pub(super) fn load_report(
+    conn: &Connection,
+    upload_id: i64,
+    skip: &HashSet<String>,
+) -> Result<Report, Fail> {
     let mut files = BTreeMap::new();
     let mut stmt = conn.prepare_cached(
         "SELECT p.path, b.data FROM uploads u
@@ -340,6 +416,9 @@ pub(super) fn load_report(conn: &Connection, upload_id: i64) -> Result<Report, F
     let mut rows = stmt.query([upload_id])?;
     while let Some(r) = rows.next()? {
         let file: String = r.get(0)?;
+        if skip.contains(&file) {
+            continue;
+        }
         let data = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
         match codec::decode(data) {
             Ok(cov) => {

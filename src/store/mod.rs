@@ -17,7 +17,7 @@ mod record;
 mod rows;
 
 pub use codec::CodecError;
-pub use database::{CommitInfo, Store, UploadInfo};
+pub use database::{CommitInfo, FileRef, Store, UploadInfo};
 pub use error::StoreError;
 pub use record::RecordOutcome;
 

@@ -596,3 +596,68 @@ fn check_fails_naming_each_gate_and_passes_otherwise() {
         .stdout;
     assert!(gh.contains("::warning file=a.py,line=6"), "{gh}");
 }
+
+#[test]
+fn files_left_undecoded_because_unchanged_give_the_same_answer() {
+    // The store path skips decoding files whose coverage and content are the same on both
+    // sides; a head report from a file is always decoded whole. Both must agree exactly.
+    let repo = TestRepo::new();
+    for i in 0..6 {
+        repo.write(
+            &format!("src/m{i}.py"),
+            &numbered(10).replace("line", &format!("m{i}")),
+        );
+    }
+    repo.commit("base");
+    let same: Vec<(u32, u64)> = (1..=10).map(|l| (l, u64::from(l % 3))).collect();
+    let base_files: Vec<(String, Vec<(u32, u64)>)> = (0..6)
+        .map(|i| (format!("src/m{i}.py"), same.clone()))
+        .collect();
+    let refs: Vec<(&str, &[(u32, u64)])> = base_files
+        .iter()
+        .map(|(p, l)| (p.as_str(), l.as_slice()))
+        .collect();
+    record(&repo, "HEAD", &refs, &[]);
+    // Head: m0 edited, m1 renamed, m2's coverage changed, m3..m5 untouched.
+    repo.write(
+        "src/m0.py",
+        &format!("new\n{}", numbered(10).replace("line", "m0")),
+    );
+    repo.git(&["mv", "src/m1.py", "src/renamed.py"]);
+    repo.commit("head");
+    let mut head_files = base_files.clone();
+    head_files[0].1 = std::iter::once((1, 1))
+        .chain(same.iter().map(|&(l, h)| (l + 1, h)))
+        .collect();
+    head_files[1].0 = "src/renamed.py".into();
+    head_files[2].1 = (1..=10).map(|l| (l, 1)).collect();
+    let refs: Vec<(&str, &[(u32, u64)])> = head_files
+        .iter()
+        .map(|(p, l)| (p.as_str(), l.as_slice()))
+        .collect();
+    record(&repo, "HEAD", &refs, &[]);
+    let report = repo.write_outside("head-again.info", &lcov(&refs));
+
+    let from_store = repo
+        .covgit(&["compare", "HEAD", "--format", "json"])
+        .ok()
+        .json();
+    let mut from_file = repo
+        .covgit(&[
+            "compare",
+            "HEAD",
+            "--format",
+            "json",
+            "--head-report",
+            report.to_str().unwrap(),
+        ])
+        .ok()
+        .json();
+    assert_eq!(from_file["head"]["source"], "file");
+    from_file["head"]["source"] = json!("store");
+    assert_eq!(from_store, from_file);
+    assert_eq!(from_store["files"].as_array().unwrap().len(), 6);
+    assert_eq!(from_store["totals"]["head"]["files"], 6);
+    assert_eq!(from_store["files"][2]["path"], "src/m3.py");
+    assert_eq!(from_store["files"][2]["change"], "unchanged");
+}
