@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use tracing::{info, instrument, warn};
+use tracing::{info, info_span, instrument, warn};
 
 use crate::config::Config;
 use crate::model::{CiStatus, CommitId, Flag, Report, Totals, Upload};
@@ -84,7 +84,7 @@ pub fn record(
     } else {
         opts.reports.clone()
     };
-    let tree = ws.repo.tree_files(&commit)?;
+    let tree = info_span!("tree").in_scope(|| ws.repo.tree_files(&commit))?;
     let root = ws
         .root()
         .map(|p| p.to_string_lossy().into_owned())
@@ -141,7 +141,7 @@ pub fn record(
     // Everything is parsed and resolved before the store is opened, so bad input leaves it
     // untouched.
     let mut store = ws.store_for_write()?;
-    let outcome = store.record(&commit, &upload)?;
+    let outcome = info_span!("store").in_scope(|| store.record(&commit, &upload))?;
     info!(commit = %commit, replaced = outcome.replaced, "recorded");
     Ok(RecordSummary {
         commit,
@@ -175,14 +175,15 @@ pub(crate) fn read_one(
             progress,
         },
     );
-    let parsed = parse::parse(&mut reader, &name, forced)?;
+    let parsed = info_span!("parse").in_scope(|| parse::parse(&mut reader, &name, forced))?;
     for w in &parsed.warnings {
         match w.line {
             Some(l) => warn!("{name}:{l}: {}", w.message),
             None => warn!("{name}: {}", w.message),
         }
     }
-    let resolution = resolver.resolve_all(&parsed.sources, parsed.files);
+    let resolution =
+        info_span!("resolve").in_scope(|| resolver.resolve_all(&parsed.sources, parsed.files));
     Ok((parsed.format, resolution, parsed.warnings.len()))
 }
 

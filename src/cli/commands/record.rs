@@ -63,10 +63,10 @@ pub fn run(g: &Global, a: &RecordArgs) -> Result<u8, Error> {
     if !g.quiet {
         for r in &s.reports {
             eprintln!(
-                "read {} ({}, {} files)",
+                "read {} ({}, {})",
                 r.path.display(),
                 r.format.as_str(),
-                r.files
+                plural(r.files as u64, "file")
             );
         }
         let cov = s
@@ -80,11 +80,11 @@ pub fn run(g: &Global, a: &RecordArgs) -> Result<u8, Error> {
             .unwrap_or_default();
         let verb = if s.replaced { "replaced" } else { "recorded" };
         eprintln!(
-            "{verb} {}{flag} ({}): {} files, {} lines, coverage {cov}{}",
+            "{verb} {}{flag} ({}): {}, {}, coverage {cov}{}",
             s.commit.short(),
             s.ci_status,
-            s.totals.files,
-            s.totals.lines,
+            plural(s.totals.files, "file"),
+            plural(s.totals.lines, "line"),
             if s.unresolved.is_empty() {
                 String::new()
             } else {
@@ -96,6 +96,14 @@ pub fn run(g: &Global, a: &RecordArgs) -> Result<u8, Error> {
         );
     }
     Ok(exit::OK)
+}
+
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// A progress bar over the bytes of the reports, drawn only on a terminal and only once
