@@ -58,6 +58,8 @@ pub fn compare(
     let repo = &ws.repo;
     let (head, requested, view) = pick_sides(repo, opts)?;
     let store = ws.store_for_read()?;
+    // Every read below sees one state of the store, whatever CI jobs record meanwhile.
+    let _snapshot = store.read_snapshot()?;
 
     let flag = opts.flag.as_ref();
     let head_from_store = opts.head_report.is_none();

@@ -60,6 +60,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "the repository is a shallow clone, so covgit cannot tell which recorded commits are unreachable; run gc in a full clone (git fetch --unshallow)"
+    )]
+    ShallowGc,
     #[error("'{0}' is not a revision range: expected A..B")]
     BadRange(String),
 }

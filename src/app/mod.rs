@@ -4,12 +4,14 @@
 
 mod compare;
 mod error;
+mod maintain;
 mod query;
 mod record;
 mod workspace;
 
 pub use compare::{CheckOptions, CheckOutcome, CompareOptions, CompareOutcome, check, compare};
 pub use error::Error;
+pub use maintain::gc;
 pub use query::{LogOptions, ShowOptions, log, mark, show};
 pub use record::{Progress, RecordOptions, RecordSummary, ReportSummary, record};
 pub use workspace::Workspace;

@@ -17,6 +17,7 @@ pub struct ShowOptions {
 pub fn show(ws: &Workspace, opts: &ShowOptions) -> Result<ShowView, Error> {
     let commit = ws.repo.resolve(opts.rev.as_deref().unwrap_or("HEAD"))?;
     let store = ws.store_for_read()?;
+    let _snapshot = store.read_snapshot()?;
     let not_recorded = || Error::NotRecorded {
         commit: commit.clone(),
         flag: flag_note(opts.flag.as_ref()),
@@ -68,6 +69,7 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<Vec<LogEntry>, Error> {
         None => (ws.repo.resolve("HEAD")?, None),
     };
     let store = ws.store_for_read()?;
+    let _snapshot = store.read_snapshot()?;
     let mut entries: Vec<LogEntry> = Vec::new();
     let mut cur = Some(from);
     let mut walked = 0;

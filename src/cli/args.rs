@@ -46,4 +46,5 @@ pub enum Command {
     Check(commands::check::CheckArgs),
     Log(commands::log::LogArgs),
     Show(commands::show::ShowArgs),
+    Gc(commands::gc::GcArgs),
 }

@@ -9,6 +9,7 @@ mod diff;
 mod error;
 mod graph;
 mod lines;
+mod reach;
 mod repo;
 
 pub use error::GitError;

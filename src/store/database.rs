@@ -68,6 +68,11 @@ impl From<rusqlite::Error> for Fail {
     }
 }
 
+/// A read transaction; see [`Store::read_snapshot`]. Dropping it ends the transaction.
+pub struct Snapshot<'a> {
+    _tx: rusqlite::Transaction<'a>,
+}
+
 /// One file of a commit's report, known without decoding: the stored coverage its uploads
 /// point at (opaque ids, sorted) and, when they all point at the same coverage, its totals.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,6 +158,16 @@ impl Store {
         self.conn.set_prepared_statement_cache_capacity(32);
         migrate::migrate(&mut self.conn, &self.path)?;
         Ok(self)
+    }
+
+    /// Starts a read transaction: until the returned guard is dropped, every read through
+    /// this store sees one snapshot, so a command that reads a commit's uploads and then its
+    /// coverage never sees a writer's upload in one and not the other.
+    pub fn read_snapshot(&self) -> Result<Snapshot<'_>, StoreError> {
+        self.conn
+            .unchecked_transaction()
+            .map(|tx| Snapshot { _tx: tx })
+            .map_err(|e| self.fail("start a read transaction", e))
     }
 
     /// The database file (`:memory:` for an in-memory store).

@@ -12,13 +12,15 @@
 mod codec;
 mod database;
 mod error;
+mod gc;
 mod migrate;
 mod record;
 mod rows;
 
 pub use codec::CodecError;
-pub use database::{CommitInfo, FileRef, Store, UploadInfo};
+pub use database::{CommitInfo, FileRef, Snapshot, Store, UploadInfo};
 pub use error::StoreError;
+pub use gc::GcOutcome;
 pub use record::RecordOutcome;
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod compare;
+pub mod gc;
 pub mod log;
 pub mod mark;
 pub mod record;
@@ -23,6 +24,7 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Check(a) => check::run(g, a),
         Command::Log(a) => log::run(g, a),
         Command::Show(a) => show::run(g, a),
+        Command::Gc(a) => gc::run(g, a),
     }
 }
 
