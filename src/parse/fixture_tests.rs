@@ -1,6 +1,7 @@
-//! Every Cobertura and LCOV fixture under `tests/fixtures/reports/`, parsed and checked
-//! against the figures its producer wrote into it (Cobertura root `lines-valid` /
-//! `lines-covered`, LCOV sum of `LF` / `LH`), with each deliberate difference explained.
+//! Every fixture under `tests/fixtures/reports/`, parsed and checked against the figures its
+//! producer wrote into it (Cobertura root `lines-valid` / `lines-covered`, LCOV sum of `LF` /
+//! `LH`, JaCoCo's report LINE counter, Clover's project `statements`, Go's statement totals),
+//! with each deliberate difference explained.
 
 use std::io::BufReader;
 use std::path::Path;
@@ -664,6 +665,9 @@ fn a_report_read_one_byte_at_a_time_parses_the_same() {
     for rel in [
         "cobertura/collected/reportgenerator__swift.xml",
         "lcov/generated/cproj/lcov-1.16-capture-branches.info",
+        "jacoco/generated/javaproj/jacoco-0.8.6.xml",
+        "clover/collected/reportgenerator__openclover-4.3.1.xml",
+        "go/generated/goproj/go-1.19-set.out",
     ] {
         let f = std::fs::File::open(format!("{DIR}{rel}")).unwrap();
         let slow = parse(&mut BufReader::with_capacity(1, f), rel, None).unwrap();
@@ -898,6 +902,145 @@ fn lcov_records_of_one_file_merge_like_lcov_itself() {
             .collect()
     };
     assert_eq!(hits(&ours), hits(&bazel));
+}
+
+#[test]
+fn jacoco_lines_by_hand() {
+    let p = parse_fixture("jacoco/generated/javaproj/jacoco-0.8.6.xml");
+    let names: Vec<&str> = p.files.iter().map(|(n, _)| n.as_str()).collect();
+    // Default package: the bare file name. Calc$Inner shares Calc.java: one file.
+    assert_eq!(
+        names,
+        [
+            "com/example/util/Strings.java",
+            "Main.java",
+            "com/example/calc/Calc.java"
+        ]
+    );
+    let main = file(&p, "Main.java");
+    // Line 14 ran, but the call on it threw before JaCoCo's probe: missed, as JaCoCo says.
+    assert_eq!(line(main, 14), &LineCoverage::new(0));
+    assert_eq!(line(main, 15), &LineCoverage::new(1), "ci=1: hits are 0/1");
+    let calc = file(&p, "com/example/calc/Calc.java");
+    assert_eq!(line(calc, 10).branches, counts(1, 2));
+    assert_eq!(line(calc, 10).state(), LineState::Partial);
+    assert_eq!(line(calc, 17).branches, counts(3, 4));
+    assert_eq!(line(calc, 24).state(), LineState::Hit);
+    assert_eq!(line(calc, 28).branches, counts(0, 3));
+    assert_eq!(line(calc, 28).state(), LineState::Miss);
+
+    let p = parse_fixture("jacoco/collected/codecov-worker__robustness-jacoco.xml");
+    let names: Vec<&str> = p.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "base/source.java",
+            "base/file.java",
+            "base/ignore",
+            "base/empty"
+        ]
+    );
+    let src = file(&p, "base/source.java");
+    assert_eq!(line(src, 1).hits, 1, "mi and ci both > 0");
+    assert_eq!(line(src, 1).state(), LineState::Hit);
+    assert_eq!(line(src, 2).state(), LineState::Partial);
+    assert_eq!(line(src, 3).state(), LineState::Miss);
+    assert!(file(&p, "base/empty").is_empty());
+
+    // gcovr: duplicated lines of several functions merge; branches 4/4 and 2/4 give 4/4.
+    let p = parse_fixture("jacoco/collected/gcovr__several-functions-same-line-gcc-8.xml");
+    let f = file(&p, "function.hpp");
+    assert_eq!(line(f, 3).branches, counts(4, 4));
+    assert_eq!(line(f, 3).hits, 1, "a taken branch proves the line ran");
+}
+
+#[test]
+fn clover_lines_by_hand() {
+    let p = parse_fixture("clover/collected/codecov-worker__robustness-clover.xml");
+    let names: Vec<&str> = p.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "source.php",
+            "file.php",
+            "nolines",
+            "ignore",
+            "vendor/ignoreme.php",
+            "/${1}.php"
+        ]
+    );
+    let src = file(&p, "source.php");
+    assert_eq!(src.get(5), None, "method lines are not tracked");
+    assert_eq!(src.get(6), None);
+    // No clover="3.2.0": OpenClover's true/false reading.
+    assert_eq!(line(src, 1).branches, counts(1, 2));
+    assert_eq!(line(src, 1).state(), LineState::Partial);
+    assert_eq!(line(src, 3).branches, counts(2, 2));
+    assert_eq!(line(src, 3).state(), LineState::Hit);
+    assert_eq!(line(src, 4).state(), LineState::Miss);
+    assert_eq!(line(src, 4).branches, counts(0, 2));
+
+    // OpenClover: a stmt and a cond on one line merge.
+    let p = parse_fixture("clover/collected/reportgenerator__openclover-4.3.1.xml");
+    let f = file(&p, "C:\\temp\\test\\TestClass.java");
+    assert_eq!(line(f, 15).hits, 1);
+    assert_eq!(line(f, 15).branches, counts(1, 2));
+
+    // istanbul: truecount/falsecount are covered/uncovered outcomes.
+    let p = parse_fixture("clover/generated/jsproj/nyc-18.0.0-clover.xml");
+    let math = file(&p, "/tmp/gen/jsproj/src/math.js");
+    assert_eq!(line(math, 13).branches, counts(3, 4));
+    assert_eq!(line(math, 13).hits, 2);
+    assert_eq!(line(math, 19).branches, counts(0, 4));
+    assert_eq!(line(math, 19).state(), LineState::Miss);
+
+    // <testproject> is skipped.
+    let p = parse_fixture("clover/collected/reportgenerator__groovy.xml");
+    let names: Vec<&str> = p.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["src/main/groovy/org/sonar/Example.groovy"]);
+}
+
+#[test]
+fn go_lines_by_hand() {
+    let p = parse_fixture("go/generated/goproj/go-1.19-set.out");
+    let calc = file(&p, "example.com/goproj/calc/calc.go");
+    // Line 9 holds the end of 7.11,9.3 and the blocks 9.8,9.19 and 9.19,11.3.
+    assert_eq!(line(calc, 9), &LineCoverage::new(1));
+    // 20.2,20.12 ran, 20.12,22.3 did not: line 20 is hit, 21 and 22 missed.
+    assert_eq!(line(calc, 20).hits, 1);
+    assert_eq!(line(calc, 21).hits, 0);
+    assert_eq!(line(calc, 22).hits, 0);
+    assert!(calc.lines().iter().all(|(_, c)| c.branches.is_none()));
+    // //line-remapped blocks: column 0, zero-width 12.0,12.0 (ran) over 12.0,14.0 (did not).
+    let gen_parser = file(&p, "example.com/goproj/gen/parser.go");
+    assert_eq!(line(gen_parser, 12).hits, 1);
+    assert_eq!(line(gen_parser, 13).hits, 0);
+
+    let p = parse_fixture("go/generated/goproj/go-1.19-count-coverpkg-all.out");
+    let calc = file(&p, "example.com/goproj/calc/calc.go");
+    assert_eq!(
+        line(calc, 6).hits,
+        3,
+        "3 + 0 + 0 from the three test binaries"
+    );
+    let count = parse_fixture("go/generated/goproj/go-1.19-count.out");
+    assert_eq!(
+        line(file(&count, "example.com/goproj/calc/calc.go"), 6).hits,
+        3
+    );
+
+    // Duplicate blocks with counts 0 and 1 (atomic): summed; "ignore:" skipped; names kept.
+    let p = parse_fixture("go/collected/codecov-worker__robustness-blank-lines-duplicates.out");
+    let names: Vec<&str> = p.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["source", "ignore"]);
+    let src = file(&p, "source");
+    assert_eq!(line(src, 15).hits, 1);
+    assert_eq!(line(src, 17).hits, 1);
+    assert_eq!(p.warnings[0].line, Some(6));
+
+    // Files named on the command line keep their absolute paths.
+    let p = parse_fixture("go/generated/goproj/go-1.19-set-command-line-arguments.out");
+    assert_eq!(p.files[0].0, "/tmp/gen/goproj/strutil/strutil.go");
 }
 
 mod never_panics {
