@@ -1,11 +1,11 @@
-//! Clover XML (OpenClover, istanbul's nyc/c8/jest, PHPUnit, gcovr), streamed with quick-xml
+//! Clover XML (`OpenClover`, istanbul's nyc/c8/jest, `PHPUnit`, gcovr), streamed with quick-xml
 //! like Cobertura. DTDs are never fetched.
 //!
 //! What counts (fixtures' `clover/FORMAT.md`):
 //! - The root must be `<coverage>` ([`ParseError::WrongRoot`] otherwise). Files are the
 //!   `<file>` elements anywhere inside `<project>` (under `<package>`, straight under the
-//!   project as istanbul and PHPUnit write them, or inside `<metrics>` as old istanbul did).
-//!   `<testproject>` (OpenClover's test sources) is skipped, as the producer's project totals
+//!   project as istanbul and `PHPUnit` write them, or inside `<metrics>` as old istanbul did).
+//!   `<testproject>` (`OpenClover`'s test sources) is skipped, as the producer's project totals
 //!   leave it out. `<class>` and `<metrics>` carry totals only.
 //! - A file's raw path is its `path` attribute, or its `name` when it has no path. Several
 //!   `<file>`s with one path are merged; several `<line>`s of one `num` (a statement and a
@@ -14,12 +14,12 @@
 //! - `type="stmt"` (or no type): a tracked line, hits = `count`.
 //! - `type="method"`: not a tracked line. It marks a declaration with its call count; the
 //!   producers' `statements` totals leave it out, and so do their Cobertura reports of the
-//!   same run (PHPUnit).
+//!   same run (`PHPUnit`).
 //! - `type="cond"`: a tracked line with two readings of `truecount`/`falsecount`, as FORMAT.md
 //!   says. istanbul (root `clover="3.2.0"` and project `name="All files"`) means covered and
 //!   uncovered branch outcomes: branches `Counts { covered: truecount, total: truecount +
 //!   falsecount }`, as its Cobertura and LCOV reports of the same run say. Everyone else
-//!   (OpenClover) means how often the condition was true and false: two branches, covered =
+//!   (`OpenClover`) means how often the condition was true and false: two branches, covered =
 //!   (truecount > 0) + (falsecount > 0). Hits = `count`, or when it is absent the number of
 //!   evaluations (truecount + falsecount; istanbul: the covered outcomes).
 //!
@@ -56,14 +56,12 @@ struct Doc<'n> {
     name: &'n str,
     stack: Vec<Kind>,
     saw_root: bool,
-    /// The root says `clover="3.2.0"`: istanbul, if the project is "All files" too.
-    clover_320: bool,
-    /// Reading `truecount`/`falsecount` as istanbul does.
+    /// Reading `truecount`/`falsecount` as istanbul does: the root says `clover="3.2.0"`
+    /// (and from `<project>` on, the project is "All files" too).
     istanbul: bool,
     /// Inside `<project>` (not `<testproject>`).
     in_project: bool,
-    /// The `<file>` being read: `Some(None)` for one without a usable path.
-    file: Option<Option<String>>,
+    file: FileState,
     entries: Vec<(LineNo, LineCoverage)>,
     files: Vec<(String, Vec<(LineNo, LineCoverage)>)>,
     index: HashMap<String, usize>,
@@ -77,10 +75,9 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
         name,
         stack: Vec::with_capacity(16),
         saw_root: false,
-        clover_320: false,
         istanbul: false,
         in_project: false,
-        file: None,
+        file: FileState::Outside,
         entries: Vec::new(),
         files: Vec::new(),
         index: HashMap::new(),
@@ -153,6 +150,17 @@ fn attribute(e: &BytesStart<'_>, key: &str) -> Result<Option<String>, String> {
     Ok(None)
 }
 
+/// Where the reader is with respect to `<file>`.
+enum FileState {
+    Outside,
+    /// In a `<file>` without a usable path: its lines are skipped.
+    Skipped,
+    Reading(String),
+}
+
+/// A count attribute: `None` when absent, `Err` (why, raw value) when unusable.
+type Count = Option<Result<u64, (BadNumber, Vec<u8>)>>;
+
 /// What a `<line type>` means.
 enum LineType {
     Stmt,
@@ -180,7 +188,7 @@ impl Doc<'_> {
                 ));
             }
             self.saw_root = true;
-            self.clover_320 = attribute(e, "clover").ok().flatten().as_deref() == Some("3.2.0");
+            self.istanbul = attribute(e, "clover").ok().flatten().as_deref() == Some("3.2.0");
             if !empty {
                 self.stack.push(Kind::Coverage);
             }
@@ -192,13 +200,13 @@ impl Doc<'_> {
                 self.line(e, at);
                 Kind::Other
             }
-            "file" if self.in_project && self.file.is_none() => {
+            "file" if self.in_project && matches!(self.file, FileState::Outside) => {
                 self.begin_file(e, at);
                 Kind::File
             }
             "project" if top == Some(Kind::Coverage) => {
                 let name = attribute(e, "name").ok().flatten();
-                self.istanbul = self.clover_320 && name.as_deref() == Some("All files");
+                self.istanbul = self.istanbul && name.as_deref() == Some("All files");
                 self.in_project = true;
                 Kind::Project
             }
@@ -235,7 +243,7 @@ impl Doc<'_> {
                 self.warnings.push(Some(at()), || {
                     format!("<file> path cannot be read ({why}); its lines are skipped")
                 });
-                self.file = Some(None);
+                self.file = FileState::Skipped;
                 return;
             }
         };
@@ -244,12 +252,12 @@ impl Doc<'_> {
                 "<file> has neither path nor name; its lines are skipped".to_owned()
             });
         }
-        self.file = Some(path);
+        self.file = path.map_or(FileState::Skipped, FileState::Reading);
         self.entries.clear();
     }
 
     fn end_file(&mut self) {
-        let Some(Some(path)) = self.file.take() else {
+        let FileState::Reading(path) = std::mem::replace(&mut self.file, FileState::Outside) else {
             return;
         };
         let k = if let Some(&k) = self.index.get(&path) {
@@ -264,7 +272,7 @@ impl Doc<'_> {
 
     /// One `<line num type count truecount falsecount>` of a file.
     fn line(&mut self, e: &BytesStart<'_>, at: &dyn Fn() -> u64) {
-        if !matches!(self.file, Some(Some(_))) {
+        if !matches!(self.file, FileState::Reading(_)) {
             return;
         }
         let tag: &str = e;
@@ -275,7 +283,7 @@ impl Doc<'_> {
         let mut num = Err((BadNumber::Missing, Vec::new()));
         let mut kind = Ok(LineType::Stmt);
         // count, truecount, falsecount: `None` when absent, `Err` when unusable.
-        let mut counts: [Option<Result<u64, (BadNumber, Vec<u8>)>>; 3] = [None, None, None];
+        let mut counts: [Count; 3] = [None, None, None];
         for (key, v) in RawAttributes(rest) {
             let slot = match key {
                 b"num" => {
@@ -349,28 +357,7 @@ impl Doc<'_> {
             }
         }
         let cov = match kind {
-            LineType::Cond => {
-                let (t, f) = (values[1].unwrap_or(0), values[2].unwrap_or(0));
-                let small = |n: u64| n.min(u64::from(u32::MAX)) as u32;
-                let (hits, branches) = if self.istanbul {
-                    let total = small(t.saturating_add(f));
-                    let branches = (total > 0).then(|| Branches::Counts {
-                        covered: small(t).min(total),
-                        total,
-                    });
-                    (t, branches)
-                } else {
-                    let covered = u32::from(t > 0) + u32::from(f > 0);
-                    (
-                        t.saturating_add(f),
-                        Some(Branches::Counts { covered, total: 2 }),
-                    )
-                };
-                LineCoverage {
-                    hits: values[0].unwrap_or(hits),
-                    branches,
-                }
-            }
+            LineType::Cond => cond_coverage(values, self.istanbul),
             _ => LineCoverage::new(values[0].unwrap_or(0)),
         };
         self.entries.push((num, cov));
@@ -396,6 +383,31 @@ impl Doc<'_> {
     }
 }
 
+/// A `cond` line from its (count, truecount, falsecount); see the module doc for the two
+/// readings.
+fn cond_coverage(values: [Option<u64>; 3], istanbul: bool) -> LineCoverage {
+    let (t, f) = (values[1].unwrap_or(0), values[2].unwrap_or(0));
+    let small = |n: u64| n.min(u64::from(u32::MAX)) as u32;
+    let (hits, branches) = if istanbul {
+        let total = small(t.saturating_add(f));
+        let branches = (total > 0).then(|| Branches::Counts {
+            covered: small(t).min(total),
+            total,
+        });
+        (t, branches)
+    } else {
+        let covered = u32::from(t > 0) + u32::from(f > 0);
+        (
+            t.saturating_add(f),
+            Some(Branches::Counts { covered, total: 2 }),
+        )
+    };
+    LineCoverage {
+        hits: values[0].unwrap_or(hits),
+        branches,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,6 +424,10 @@ mod tests {
             .unwrap_or_else(|| panic!("{path}:{num}"))
     }
 
+    #[expect(
+        clippy::unnecessary_wraps,
+        reason = "compared with LineCoverage::branches, which is an Option"
+    )]
     fn counts(covered: u32, total: u32) -> Option<Branches> {
         Some(Branches::Counts { covered, total })
     }

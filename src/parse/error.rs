@@ -70,9 +70,9 @@ pub enum ParseError {
     #[error("'{name}' has no <{expected}> root element (found {found}); expected {format} report")]
     WrongRoot {
         name: String,
-        /// `report` (JaCoCo) or `coverage` (Clover).
+        /// `report` (`JaCoCo`) or `coverage` (Clover).
         expected: &'static str,
-        /// With its article: "a JaCoCo XML".
+        /// With its article: "a `JaCoCo` XML".
         format: &'static str,
         /// `<html>` or "no element at all".
         found: String,

@@ -1,6 +1,6 @@
 //! Every fixture under `tests/fixtures/reports/`, parsed and checked against the figures its
 //! producer wrote into it (Cobertura root `lines-valid` / `lines-covered`, LCOV sum of `LF` /
-//! `LH`, JaCoCo's report LINE counter, Clover's project `statements`, Go's statement totals),
+//! `LH`, `JaCoCo`'s report LINE counter, Clover's project `statements`, Go's statement totals),
 //! with each deliberate difference explained.
 
 use std::io::BufReader;
@@ -465,7 +465,7 @@ fn totals(p: &Parsed) -> (u64, u64) {
 }
 
 /// The producer's own figures: Cobertura root `lines-valid`/`lines-covered`, LCOV sums of
-/// `LF`/`LH`, JaCoCo's report-level `<counter type="LINE">` (covered + missed, covered),
+/// `LF`/`LH`, `JaCoCo`'s report-level `<counter type="LINE">` (covered + missed, covered),
 /// Clover's project-level `<metrics statements coveredstatements>`, and for Go the statement
 /// totals `go tool cover -func` prints. `None` when it wrote none.
 fn producer_figures(rel: &str, text: &str) -> Option<(u64, u64)> {
@@ -496,7 +496,7 @@ fn producer_figures(rel: &str, text: &str) -> Option<(u64, u64)> {
     }
 }
 
-/// JaCoCo: the LINE counter directly under `<report>`; Clover: the `<metrics>` directly
+/// `JaCoCo`: the LINE counter directly under `<report>`; Clover: the `<metrics>` directly
 /// under `<project>`. Read with a plain quick-xml walk, independent of the parsers.
 fn xml_figures(text: &str, jacoco: bool) -> Option<(u64, u64)> {
     use quick_xml::events::Event;
@@ -540,7 +540,7 @@ fn xml_figures(text: &str, jacoco: bool) -> Option<(u64, u64)> {
 /// by summing counts), covered where the count is > 0. Lines that are not blocks are skipped
 /// (`go tool cover` would refuse them).
 fn go_statements(text: &str) -> (u64, u64) {
-    let mut blocks: std::collections::BTreeMap<&str, (u64, u64)> = Default::default();
+    let mut blocks = std::collections::BTreeMap::<&str, (u64, u64)>::new();
     for line in text.lines().map(str::trim) {
         let mut f = line.rsplitn(3, ' ');
         let (Some(count), Some(stmts), Some(place)) = (f.next(), f.next(), f.next()) else {

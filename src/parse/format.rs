@@ -6,7 +6,7 @@
 //! first meaningful line being an LCOV key (`TN:`, `SF:`, ...). Formats covgit cannot read
 //! yet are recognised too, so that errors can say what the file looks like.
 //!
-//! XML roots: `<report>` is JaCoCo; `<coverage>` is Clover when it has a `generated` or
+//! XML roots: `<report>` is `JaCoCo`; `<coverage>` is Clover when it has a `generated` or
 //! `clover` attribute or a `<project>` first child, Cobertura otherwise. A first line starting
 //! `mode:` is a Go coverprofile (the reader checks the mode).
 

@@ -1,4 +1,4 @@
-//! JaCoCo XML (JaCoCo, Kover, gcovr `--jacoco`), streamed with quick-xml like Cobertura: one
+//! `JaCoCo` XML (`JaCoCo`, `Kover`, gcovr `--jacoco`), streamed with quick-xml like Cobertura: one
 //! reused event buffer, `<line>` attributes read raw. DTDs are never fetched.
 //!
 //! What counts (fixtures' `jacoco/FORMAT.md`):
@@ -8,12 +8,12 @@
 //! - A file's raw path is `package/@name + "/" + sourcefile/@name` (`com/example/Calc.java`),
 //!   just the file name in the default package (`name=""`). Several `<sourcefile>`s with one
 //!   path are merged, a line listed twice takes the larger count ([`LineCoverage::merge_max`]).
-//! - `<line nr mi ci mb cb>`: JaCoCo is set-based, so hits are 1 when `ci` (covered
+//! - `<line nr mi ci mb cb>`: `JaCoCo` is set-based, so hits are 1 when `ci` (covered
 //!   instructions) > 0, else 0. Branches are `Counts { covered: cb, total: mb + cb }` when the
 //!   line has any; so a line is partial when `ci > 0` and `mb > 0`, as FORMAT.md says. A line
 //!   with some missed instructions but no missed branch (`mi > 0`, `ci > 0`, `mb = 0`), which
-//!   JaCoCo's HTML paints yellow, is a hit here: covgit's partial is about branches, and
-//!   JaCoCo's LINE counter counts it covered too. A missing attribute is 0.
+//!   `JaCoCo`'s HTML paints yellow, is a hit here: covgit's partial is about branches, and
+//!   `JaCoCo`'s LINE counter counts it covered too. A missing attribute is 0.
 //! - gcovr writes `<line>`s with neither `mi` nor `ci` (only `mb`/`cb`, or nothing), so the
 //!   count of those lines is not in the file. A line with a taken branch (`cb > 0`) ran (hit).
 //!   For the others, the `<sourcefile>`'s `<counter type="LINE" missed covered>` decides when it
