@@ -406,7 +406,7 @@ impl Doc<'_> {
 /// unescaped: enough for `<line>`, whose values are numbers and percentages, and much
 /// cheaper than a general attribute reader. Stops at the first thing that is not
 /// `key="value"` or `key='value'`.
-struct RawAttributes<'a>(&'a [u8]);
+pub(super) struct RawAttributes<'a>(pub(super) &'a [u8]);
 
 impl<'a> Iterator for RawAttributes<'a> {
     type Item = (&'a [u8], &'a [u8]);

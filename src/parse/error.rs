@@ -66,6 +66,27 @@ pub enum ParseError {
 
     #[error("'{name}' has no SF: record; expected an LCOV tracefile")]
     NoLcovRecords { name: String },
+
+    #[error("'{name}' has no <{expected}> root element (found {found}); expected {format} report")]
+    WrongRoot {
+        name: String,
+        /// `report` (`JaCoCo`) or `coverage` (Clover).
+        expected: &'static str,
+        /// With its article: "a `JaCoCo` XML".
+        format: &'static str,
+        /// `<html>` or "no element at all".
+        found: String,
+    },
+
+    #[error(
+        "'{name}' line {line}: expected a Go coverprofile's first line 'mode: set', 'mode: count' \
+         or 'mode: atomic', found '{found}'"
+    )]
+    GoMode {
+        name: String,
+        line: u64,
+        found: String,
+    },
 }
 
 impl ParseError {
@@ -82,7 +103,9 @@ impl ParseError {
             | Self::TruncatedXml { name, .. }
             | Self::NoCoverageRoot { name, .. }
             | Self::NotUtf8 { name, .. }
-            | Self::NoLcovRecords { name } => name,
+            | Self::NoLcovRecords { name }
+            | Self::WrongRoot { name, .. }
+            | Self::GoMode { name, .. } => name,
         }
     }
 }

@@ -1,6 +1,7 @@
-//! Every Cobertura and LCOV fixture under `tests/fixtures/reports/`, parsed and checked
-//! against the figures its producer wrote into it (Cobertura root `lines-valid` /
-//! `lines-covered`, LCOV sum of `LF` / `LH`), with each deliberate difference explained.
+//! Every fixture under `tests/fixtures/reports/`, parsed and checked against the figures its
+//! producer wrote into it (Cobertura root `lines-valid` / `lines-covered`, LCOV sum of `LF` /
+//! `LH`, `JaCoCo`'s report LINE counter, Clover's project `statements`, Go's statement totals),
+//! with each deliberate difference explained.
 
 use std::io::BufReader;
 use std::path::Path;
@@ -20,6 +21,10 @@ struct Case {
     differs: Option<(u64, u64, &'static str)>,
     /// How many warnings the parse gives.
     warnings: usize,
+    /// Go only: the (statements, covered statements) `go tool cover -func` totals, which the
+    /// test recomputes from the blocks as the producer's figure. They are statements, not
+    /// lines, so the line figures in `differs` never equal them but are checked beside them.
+    statements: Option<(u64, u64)>,
 }
 
 const fn same(path: &'static str) -> Case {
@@ -27,6 +32,7 @@ const fn same(path: &'static str) -> Case {
         path,
         differs: None,
         warnings: 0,
+        statements: None,
     }
 }
 
@@ -35,6 +41,7 @@ const fn differs(path: &'static str, lines: u64, covered: u64, why: &'static str
         path,
         differs: Some((lines, covered, why)),
         warnings: 0,
+        statements: None,
     }
 }
 
@@ -43,7 +50,27 @@ const fn warns(mut c: Case, warnings: usize) -> Case {
     c
 }
 
+/// A Go profile: covgit's (lines, covered lines) and the producer's (statements, covered).
+const fn go(path: &'static str, lines: (u64, u64), statements: (u64, u64)) -> Case {
+    Case {
+        path,
+        differs: Some((lines.0, lines.1, GO_STATEMENTS)),
+        warnings: 0,
+        statements: Some(statements),
+    }
+}
+
 const NO_FIGURES: &str = "the producer writes rates only, no line counts";
+
+const GO_STATEMENTS: &str = "go tool cover counts statements (sum of numStmt over distinct \
+     blocks, covered where count > 0); covgit counts the lines the blocks span";
+
+/// Files that are not reports covgit reads, and the start of the error each one gets.
+const REFUSED: &[(&str, &str)] = &[(
+    "jacoco/generated/javaproj/jacoco-0.8.6.csv",
+    "'jacoco/generated/javaproj/jacoco-0.8.6.csv' looks like JaCoCo CSV, which covgit cannot \
+     read yet",
+)];
 
 const CASES: &[Case] = &[
     // Cobertura
@@ -268,7 +295,148 @@ const CASES: &[Case] = &[
     same("lcov/generated/rsproj/grcov-0.10.7-rust.lcov"),
     same("lcov/generated/rsproj/rust-llvm-cov-19.lcov"),
     same("lcov/generated/tsproj-jest/jest-30.5.2-ts-jest-lcov.info"),
+    // JaCoCo: the report-level LINE counter counts lines with covered instructions (ci > 0),
+    // which is covgit's hit + partial.
+    differs(
+        "jacoco/collected/codecov-worker__robustness-jacoco.xml",
+        6,
+        5,
+        "hand-written without report-level counters; 'empty' has no lines",
+    ),
+    warns(
+        differs(
+            "jacoco/collected/gcovr__several-functions-same-line-gcc-8.xml",
+            30,
+            2,
+            "gcovr writes no mi/ci: only the 2 lines with a taken branch are known to have run, \
+             the rest are read as missed with one warning per file; its LINE counters (43/41) \
+             also count each function's copy of a line",
+        ),
+        2,
+    ),
+    same("jacoco/collected/grcov__basic-report-3-sessions.xml"),
+    same("jacoco/collected/grcov__inner-classes.xml"),
+    differs(
+        "jacoco/collected/grcov__kotlin.xml",
+        27,
+        0,
+        "trimmed: no report-level counters left; its sourcefile's LINE counter says 27 missed",
+    ),
+    same("jacoco/collected/grcov__multiple-top-level-classes.xml"),
+    same("jacoco/collected/reportgenerator__jacoco-0.7.7.xml"),
+    same("jacoco/collected/reportgenerator__jacoco-0.8.3.xml"),
+    warns(
+        differs(
+            "jacoco/generated/cproj/gcovr-8.8-jacoco.xml",
+            56,
+            25,
+            "gcovr writes no mi/ci: the tests/ files' LINE counters say every line ran, but in \
+             calc.c, shared.h and tmpl.cpp only lines with a taken branch are known to have run \
+             (one warning each); gcovr's 60/49 also counts tmpl.cpp's 4 repeated lines",
+        ),
+        3,
+    ),
+    same("jacoco/generated/javaproj/jacoco-0.8.6-groups-2sessions.xml"),
+    same("jacoco/generated/javaproj/jacoco-0.8.6.xml"),
+    // Clover: project-level `statements`/`coveredstatements`; covgit tracks stmt and cond
+    // lines, not method lines.
+    differs(
+        "clover/collected/codecov-worker__robustness-clover.xml",
+        12,
+        6,
+        "hand-written: its metrics (6/2) count source.php's stmt lines only; covgit also tracks \
+         its 4 cond lines and the one line of file.php and of ignore",
+    ),
+    same("clover/collected/diff_cover__istanbul-clover-3.2.0.xml"),
+    differs(
+        "clover/collected/gcovr__several-functions-same-line-gcc-8.xml",
+        30,
+        30,
+        "as the LCOV of this test: gcovr's 43/41 count lines once per function instantiation",
+    ),
+    same("clover/collected/reportgenerator__groovy.xml"),
+    differs(
+        "clover/collected/reportgenerator__istanbul.xml",
+        11,
+        11,
+        "trimmed sample: the project metrics (161/161) still count 15 files, 2 are left",
+    ),
+    same("clover/collected/reportgenerator__openclover-4.3.1.xml"),
+    differs(
+        "clover/generated/cproj/gcovr-8.8-clover.xml",
+        56,
+        47,
+        "as gcovr-8.8-cobertura.xml: template instantiations repeat 4 lines of tmpl.cpp",
+    ),
+    same("clover/generated/jsproj/c8-12.0.0-clover.xml"),
+    same("clover/generated/jsproj/nyc-18.0.0-clover.xml"),
+    same("clover/generated/phpproj/phpunit-9.6-pcov-clover.xml"),
+    // Go: see GO_STATEMENTS. The line figures of the two profiles that have converted
+    // counterparts equal the converters' (gocover-cobertura's golden 946/798, gcov2lcov's 7/6).
+    go(
+        "go/collected/codecov-worker__count-unsorted-nested-blocks.out",
+        (197, 13),
+        (129, 7),
+    ),
+    warns(
+        go(
+            "go/collected/codecov-worker__robustness-blank-lines-duplicates.out",
+            (13, 13),
+            (5, 5),
+        ),
+        1,
+    ),
+    go(
+        "go/collected/gcov2lcov__overlapping-blocks.out",
+        (7, 6),
+        (9, 5),
+    ),
+    go(
+        "go/collected/gocover-cobertura__gorilla-mux-v1.8.1.out",
+        (946, 798),
+        (588, 515),
+    ),
+    go(
+        "go/collected/gocover-cobertura__overlap-set.out",
+        (5, 5),
+        (4, 3),
+    ),
+    go(
+        "go/collected/gocover-cobertura__spf13-cobra-v1.8.1.out",
+        (4411, 4024),
+        (1776, 1556),
+    ),
+    go(
+        "go/collected/grcov__atomic-trailing-blank-line.out",
+        (503, 446),
+        (299, 253),
+    ),
+    go("go/generated/goproj/go-1.19-atomic.out", (44, 34), (26, 20)),
+    go(
+        "go/generated/goproj/go-1.19-count-coverpkg-all.out",
+        (44, 35),
+        (26, 21),
+    ),
+    go("go/generated/goproj/go-1.19-count.out", (44, 34), (26, 20)),
+    go(
+        "go/generated/goproj/go-1.19-set-command-line-arguments.out",
+        (9, 4),
+        (5, 2),
+    ),
+    go("go/generated/goproj/go-1.19-set.out", (44, 34), (26, 20)),
 ];
+
+fn format_of(rel: &str) -> InputFormat {
+    let folder = rel.split('/').next().unwrap_or_default();
+    match folder {
+        "cobertura" => InputFormat::Cobertura,
+        "lcov" => InputFormat::Lcov,
+        "jacoco" => InputFormat::JaCoCo,
+        "clover" => InputFormat::Clover,
+        "go" => InputFormat::Go,
+        other => panic!("{rel}: no format for fixture folder '{other}'"),
+    }
+}
 
 fn read_fixture(rel: &str) -> Vec<u8> {
     std::fs::read(format!("{DIR}{rel}")).unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -297,8 +465,16 @@ fn totals(p: &Parsed) -> (u64, u64) {
 }
 
 /// The producer's own figures: Cobertura root `lines-valid`/`lines-covered`, LCOV sums of
-/// `LF`/`LH`. `None` when it wrote none.
+/// `LF`/`LH`, `JaCoCo`'s report-level `<counter type="LINE">` (covered + missed, covered),
+/// Clover's project-level `<metrics statements coveredstatements>`, and for Go the statement
+/// totals `go tool cover -func` prints. `None` when it wrote none.
 fn producer_figures(rel: &str, text: &str) -> Option<(u64, u64)> {
+    if rel.starts_with("jacoco/") || rel.starts_with("clover/") {
+        return xml_figures(text, rel.starts_with("jacoco/"));
+    }
+    if rel.starts_with("go/") {
+        return Some(go_statements(text));
+    }
     if rel.starts_with("cobertura/") {
         let start = text.find("<coverage")?;
         let tag = &text[start..start + text[start..].find('>')?];
@@ -320,6 +496,67 @@ fn producer_figures(rel: &str, text: &str) -> Option<(u64, u64)> {
     }
 }
 
+/// `JaCoCo`: the LINE counter directly under `<report>`; Clover: the `<metrics>` directly
+/// under `<project>`. Read with a plain quick-xml walk, independent of the parsers.
+fn xml_figures(text: &str, jacoco: bool) -> Option<(u64, u64)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut stack: Vec<String> = Vec::new();
+    loop {
+        let (e, empty) = match reader.read_event().ok()? {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(_) => {
+                stack.pop();
+                continue;
+            }
+            Event::Eof => return None,
+            _ => continue,
+        };
+        let name = e.local_name().into_inner().to_owned();
+        let parent = stack.last().map(String::as_str);
+        let attr = |key: &str| -> Option<String> {
+            let a = e.try_get_attribute(key).ok()??;
+            Some(a.value.into_owned())
+        };
+        let num = |key: &str| attr(key)?.parse::<u64>().ok();
+        if jacoco
+            && name == "counter"
+            && parent == Some("report")
+            && attr("type").as_deref() == Some("LINE")
+        {
+            return Some((num("missed")? + num("covered")?, num("covered")?));
+        }
+        if !jacoco && name == "metrics" && parent == Some("project") {
+            return Some((num("statements")?, num("coveredstatements")?));
+        }
+        if !empty {
+            stack.push(name);
+        }
+    }
+}
+
+/// What `go tool cover -func` totals: statements of distinct blocks (identical blocks merged
+/// by summing counts), covered where the count is > 0. Lines that are not blocks are skipped
+/// (`go tool cover` would refuse them).
+fn go_statements(text: &str) -> (u64, u64) {
+    let mut blocks = std::collections::BTreeMap::<&str, (u64, u64)>::new();
+    for line in text.lines().map(str::trim) {
+        let mut f = line.rsplitn(3, ' ');
+        let (Some(count), Some(stmts), Some(place)) = (f.next(), f.next(), f.next()) else {
+            continue;
+        };
+        let (Ok(count), Ok(stmts)) = (count.parse::<u64>(), stmts.parse::<u64>()) else {
+            continue;
+        };
+        let b = blocks.entry(place).or_insert((stmts, 0));
+        b.1 += count;
+    }
+    let total = blocks.values().map(|b| b.0).sum();
+    let covered = blocks.values().filter(|b| b.1 > 0).map(|b| b.0).sum();
+    (total, covered)
+}
+
 fn all_fixture_files() -> Vec<String> {
     let mut out = Vec::new();
     let mut todo = vec![Path::new(DIR).to_path_buf()];
@@ -339,7 +576,9 @@ fn all_fixture_files() -> Vec<String> {
 
 #[test]
 fn every_fixture_has_a_case() {
-    let listed: Vec<&str> = CASES.iter().map(|c| c.path).collect();
+    let mut listed: Vec<&str> = CASES.iter().map(|c| c.path).collect();
+    listed.extend(REFUSED.iter().map(|(p, _)| *p));
+    listed.sort_unstable();
     assert_eq!(all_fixture_files(), listed);
 }
 
@@ -350,6 +589,14 @@ fn totals_match_the_producers_figures_or_the_documented_difference() {
         let text = String::from_utf8_lossy(&read_fixture(case.path)).into_owned();
         let producer = producer_figures(case.path, &text);
         let ours = totals(&parsed);
+        if let Some(statements) = case.statements {
+            assert_eq!(
+                producer,
+                Some(statements),
+                "{}: go tool cover's figures",
+                case.path
+            );
+        }
         match case.differs {
             None => assert_eq!(Some(ours), producer, "{}", case.path),
             Some((lines, covered, why)) => {
@@ -369,12 +616,15 @@ fn totals_match_the_producers_figures_or_the_documented_difference() {
             case.path,
             parsed.warnings
         );
-        let expected = if case.path.starts_with("cobertura/") {
-            InputFormat::Cobertura
-        } else {
-            InputFormat::Lcov
-        };
-        assert_eq!(parsed.format, expected, "{}", case.path);
+        assert_eq!(parsed.format, format_of(case.path), "{}", case.path);
+    }
+}
+
+#[test]
+fn files_that_are_not_reports_are_refused() {
+    for (path, message) in REFUSED {
+        let err = parse_bytes(&read_fixture(path), path, None).unwrap_err();
+        assert_eq!(err.to_string(), *message);
     }
 }
 
@@ -382,11 +632,7 @@ fn totals_match_the_producers_figures_or_the_documented_difference() {
 fn detect_names_each_fixtures_format() {
     for case in CASES {
         let bytes = read_fixture(case.path);
-        let expected = if case.path.starts_with("cobertura/") {
-            InputFormat::Cobertura
-        } else {
-            InputFormat::Lcov
-        };
+        let expected = format_of(case.path);
         assert_eq!(detect(&bytes), Some(expected), "{}", case.path);
         let prefix = &bytes[..bytes.len().min(DETECT_PREFIX_LEN)];
         assert_eq!(detect(prefix), Some(expected), "{}", case.path);
@@ -400,16 +646,17 @@ fn forcing_the_right_format_gives_the_same_result_and_the_wrong_one_an_error() {
         let detected = parse_fixture(case.path);
         let forced = parse_bytes(&bytes, case.path, Some(detected.format)).unwrap();
         assert_eq!(forced, detected, "{}", case.path);
-        let other = match detected.format {
-            InputFormat::Cobertura => InputFormat::Lcov,
-            InputFormat::Lcov => InputFormat::Cobertura,
-        };
-        let err = parse_bytes(&bytes, case.path, Some(other)).unwrap_err();
-        assert!(
-            matches!(err, ParseError::FormatMismatch { .. }),
-            "{}: {err}",
-            case.path
-        );
+        for other in InputFormat::ALL {
+            if other == detected.format {
+                continue;
+            }
+            let err = parse_bytes(&bytes, case.path, Some(other)).unwrap_err();
+            assert!(
+                matches!(err, ParseError::FormatMismatch { .. }),
+                "{} as {other}: {err}",
+                case.path
+            );
+        }
     }
 }
 
@@ -418,6 +665,9 @@ fn a_report_read_one_byte_at_a_time_parses_the_same() {
     for rel in [
         "cobertura/collected/reportgenerator__swift.xml",
         "lcov/generated/cproj/lcov-1.16-capture-branches.info",
+        "jacoco/generated/javaproj/jacoco-0.8.6.xml",
+        "clover/collected/reportgenerator__openclover-4.3.1.xml",
+        "go/generated/goproj/go-1.19-set.out",
     ] {
         let f = std::fs::File::open(format!("{DIR}{rel}")).unwrap();
         let slow = parse(&mut BufReader::with_capacity(1, f), rel, None).unwrap();
@@ -654,6 +904,145 @@ fn lcov_records_of_one_file_merge_like_lcov_itself() {
     assert_eq!(hits(&ours), hits(&bazel));
 }
 
+#[test]
+fn jacoco_lines_by_hand() {
+    let p = parse_fixture("jacoco/generated/javaproj/jacoco-0.8.6.xml");
+    let names: Vec<&str> = p.files.iter().map(|(n, _)| n.as_str()).collect();
+    // Default package: the bare file name. Calc$Inner shares Calc.java: one file.
+    assert_eq!(
+        names,
+        [
+            "com/example/util/Strings.java",
+            "Main.java",
+            "com/example/calc/Calc.java"
+        ]
+    );
+    let main = file(&p, "Main.java");
+    // Line 14 ran, but the call on it threw before JaCoCo's probe: missed, as JaCoCo says.
+    assert_eq!(line(main, 14), &LineCoverage::new(0));
+    assert_eq!(line(main, 15), &LineCoverage::new(1), "ci=1: hits are 0/1");
+    let calc = file(&p, "com/example/calc/Calc.java");
+    assert_eq!(line(calc, 10).branches, counts(1, 2));
+    assert_eq!(line(calc, 10).state(), LineState::Partial);
+    assert_eq!(line(calc, 17).branches, counts(3, 4));
+    assert_eq!(line(calc, 24).state(), LineState::Hit);
+    assert_eq!(line(calc, 28).branches, counts(0, 3));
+    assert_eq!(line(calc, 28).state(), LineState::Miss);
+
+    let p = parse_fixture("jacoco/collected/codecov-worker__robustness-jacoco.xml");
+    let names: Vec<&str> = p.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "base/source.java",
+            "base/file.java",
+            "base/ignore",
+            "base/empty"
+        ]
+    );
+    let src = file(&p, "base/source.java");
+    assert_eq!(line(src, 1).hits, 1, "mi and ci both > 0");
+    assert_eq!(line(src, 1).state(), LineState::Hit);
+    assert_eq!(line(src, 2).state(), LineState::Partial);
+    assert_eq!(line(src, 3).state(), LineState::Miss);
+    assert!(file(&p, "base/empty").is_empty());
+
+    // gcovr: duplicated lines of several functions merge; branches 4/4 and 2/4 give 4/4.
+    let p = parse_fixture("jacoco/collected/gcovr__several-functions-same-line-gcc-8.xml");
+    let f = file(&p, "function.hpp");
+    assert_eq!(line(f, 3).branches, counts(4, 4));
+    assert_eq!(line(f, 3).hits, 1, "a taken branch proves the line ran");
+}
+
+#[test]
+fn clover_lines_by_hand() {
+    let p = parse_fixture("clover/collected/codecov-worker__robustness-clover.xml");
+    let names: Vec<&str> = p.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "source.php",
+            "file.php",
+            "nolines",
+            "ignore",
+            "vendor/ignoreme.php",
+            "/${1}.php"
+        ]
+    );
+    let src = file(&p, "source.php");
+    assert_eq!(src.get(5), None, "method lines are not tracked");
+    assert_eq!(src.get(6), None);
+    // No clover="3.2.0": OpenClover's true/false reading.
+    assert_eq!(line(src, 1).branches, counts(1, 2));
+    assert_eq!(line(src, 1).state(), LineState::Partial);
+    assert_eq!(line(src, 3).branches, counts(2, 2));
+    assert_eq!(line(src, 3).state(), LineState::Hit);
+    assert_eq!(line(src, 4).state(), LineState::Miss);
+    assert_eq!(line(src, 4).branches, counts(0, 2));
+
+    // OpenClover: a stmt and a cond on one line merge.
+    let p = parse_fixture("clover/collected/reportgenerator__openclover-4.3.1.xml");
+    let f = file(&p, "C:\\temp\\test\\TestClass.java");
+    assert_eq!(line(f, 15).hits, 1);
+    assert_eq!(line(f, 15).branches, counts(1, 2));
+
+    // istanbul: truecount/falsecount are covered/uncovered outcomes.
+    let p = parse_fixture("clover/generated/jsproj/nyc-18.0.0-clover.xml");
+    let math = file(&p, "/tmp/gen/jsproj/src/math.js");
+    assert_eq!(line(math, 13).branches, counts(3, 4));
+    assert_eq!(line(math, 13).hits, 2);
+    assert_eq!(line(math, 19).branches, counts(0, 4));
+    assert_eq!(line(math, 19).state(), LineState::Miss);
+
+    // <testproject> is skipped.
+    let p = parse_fixture("clover/collected/reportgenerator__groovy.xml");
+    let names: Vec<&str> = p.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["src/main/groovy/org/sonar/Example.groovy"]);
+}
+
+#[test]
+fn go_lines_by_hand() {
+    let p = parse_fixture("go/generated/goproj/go-1.19-set.out");
+    let calc = file(&p, "example.com/goproj/calc/calc.go");
+    // Line 9 holds the end of 7.11,9.3 and the blocks 9.8,9.19 and 9.19,11.3.
+    assert_eq!(line(calc, 9), &LineCoverage::new(1));
+    // 20.2,20.12 ran, 20.12,22.3 did not: line 20 is hit, 21 and 22 missed.
+    assert_eq!(line(calc, 20).hits, 1);
+    assert_eq!(line(calc, 21).hits, 0);
+    assert_eq!(line(calc, 22).hits, 0);
+    assert!(calc.lines().iter().all(|(_, c)| c.branches.is_none()));
+    // //line-remapped blocks: column 0, zero-width 12.0,12.0 (ran) over 12.0,14.0 (did not).
+    let gen_parser = file(&p, "example.com/goproj/gen/parser.go");
+    assert_eq!(line(gen_parser, 12).hits, 1);
+    assert_eq!(line(gen_parser, 13).hits, 0);
+
+    let p = parse_fixture("go/generated/goproj/go-1.19-count-coverpkg-all.out");
+    let calc = file(&p, "example.com/goproj/calc/calc.go");
+    assert_eq!(
+        line(calc, 6).hits,
+        3,
+        "3 + 0 + 0 from the three test binaries"
+    );
+    let count = parse_fixture("go/generated/goproj/go-1.19-count.out");
+    assert_eq!(
+        line(file(&count, "example.com/goproj/calc/calc.go"), 6).hits,
+        3
+    );
+
+    // Duplicate blocks with counts 0 and 1 (atomic): summed; "ignore:" skipped; names kept.
+    let p = parse_fixture("go/collected/codecov-worker__robustness-blank-lines-duplicates.out");
+    let names: Vec<&str> = p.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["source", "ignore"]);
+    let src = file(&p, "source");
+    assert_eq!(line(src, 15).hits, 1);
+    assert_eq!(line(src, 17).hits, 1);
+    assert_eq!(p.warnings[0].line, Some(6));
+
+    // Files named on the command line keep their absolute paths.
+    let p = parse_fixture("go/generated/goproj/go-1.19-set-command-line-arguments.out");
+    assert_eq!(p.files[0].0, "/tmp/gen/goproj/strutil/strutil.go");
+}
+
 mod never_panics {
     use proptest::prelude::*;
 
@@ -668,7 +1057,7 @@ mod never_panics {
 
         #[test]
         fn on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-            for format in [None, Some(InputFormat::Cobertura), Some(InputFormat::Lcov)] {
+            for format in std::iter::once(None).chain(InputFormat::ALL.map(Some)) {
                 let _ = parse(&mut &bytes[..], "fuzz", format);
             }
         }
@@ -681,7 +1070,7 @@ mod never_panics {
             let i = at.index(bytes.len());
             bytes[i] = byte;
             bytes.truncate(cut.index(bytes.len()) + 1);
-            for format in [None, Some(InputFormat::Cobertura), Some(InputFormat::Lcov)] {
+            for format in std::iter::once(None).chain(InputFormat::ALL.map(Some)) {
                 if let Ok(p) = parse(&mut &bytes[..], "fuzz", format) {
                     for (_, f) in &p.files {
                         prop_assert!(f.lines().iter().all(|(n, _)| *n >= 1));

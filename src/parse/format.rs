@@ -5,6 +5,10 @@
 //! comments, processing instructions and a DOCTYPE, which is never fetched); LCOV by its
 //! first meaningful line being an LCOV key (`TN:`, `SF:`, ...). Formats covgit cannot read
 //! yet are recognised too, so that errors can say what the file looks like.
+//!
+//! XML roots: `<report>` is `JaCoCo`; `<coverage>` is Clover when it has a `generated` or
+//! `clover` attribute or a `<project>` first child, Cobertura otherwise. A first line starting
+//! `mode:` is a Go coverprofile (the reader checks the mode).
 
 use std::fmt;
 use std::str::FromStr;
@@ -14,17 +18,29 @@ use std::str::FromStr;
 pub enum InputFormat {
     Cobertura,
     Lcov,
+    JaCoCo,
+    Clover,
+    Go,
 }
 
 impl InputFormat {
     /// Every format, in the order detection and help text list them.
-    pub const ALL: [InputFormat; 2] = [InputFormat::Cobertura, InputFormat::Lcov];
+    pub const ALL: [InputFormat; 5] = [
+        InputFormat::Cobertura,
+        InputFormat::Lcov,
+        InputFormat::JaCoCo,
+        InputFormat::Clover,
+        InputFormat::Go,
+    ];
 
     /// The spelling used by `--input-format` and stored with an upload.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Cobertura => "cobertura",
             Self::Lcov => "lcov",
+            Self::JaCoCo => "jacoco",
+            Self::Clover => "clover",
+            Self::Go => "go",
         }
     }
 
@@ -33,6 +49,9 @@ impl InputFormat {
         match self {
             Self::Cobertura => "Cobertura",
             Self::Lcov => "LCOV",
+            Self::JaCoCo => "JaCoCo XML",
+            Self::Clover => "Clover XML",
+            Self::Go => "Go coverprofile",
         }
     }
 
@@ -41,6 +60,9 @@ impl InputFormat {
         match self {
             Self::Cobertura => "a Cobertura",
             Self::Lcov => "an LCOV",
+            Self::JaCoCo => "a JaCoCo XML",
+            Self::Clover => "a Clover XML",
+            Self::Go => "a Go coverprofile",
         }
     }
 }
@@ -53,8 +75,18 @@ impl fmt::Display for InputFormat {
 
 /// `s` is not one of [`InputFormat::ALL`]'s names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown input format '{0}' (expected cobertura or lcov)")]
+#[error("unknown input format '{0}' (expected {names})", names = format_names())]
 pub struct UnknownFormat(pub String);
+
+/// `cobertura, lcov or go`: every format's `--input-format` spelling, for messages.
+fn format_names() -> String {
+    let names: Vec<&str> = InputFormat::ALL.iter().map(|f| f.as_str()).collect();
+    match names.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
 
 impl FromStr for InputFormat {
     type Err = UnknownFormat;
@@ -100,7 +132,8 @@ pub(crate) fn sniff(prefix: &[u8]) -> Sniffed {
         None => Sniffed::Unknown,
         Some(b'<') => sniff_xml(body),
         Some(b'{' | b'[') => Sniffed::Other("JSON"),
-        Some(_) if body.starts_with(b"mode:") => Sniffed::Other("a Go coverage profile"),
+        Some(_) if body.starts_with(b"mode:") => Sniffed::Known(InputFormat::Go),
+        Some(_) if body.starts_with(b"GROUP,PACKAGE,CLASS,") => Sniffed::Other("JaCoCo CSV"),
         Some(_) => sniff_lcov(body),
     }
 }
@@ -175,12 +208,12 @@ fn sniff_root(b: &[u8]) -> Sniffed {
                 || find(tag, b" clover=").is_some()
                 || first_child_is(rest, b"project")
             {
-                Sniffed::Other("Clover XML")
+                Sniffed::Known(InputFormat::Clover)
             } else {
                 Sniffed::Known(InputFormat::Cobertura)
             }
         }
-        b"report" => Sniffed::Other("JaCoCo XML"),
+        b"report" => Sniffed::Known(InputFormat::JaCoCo),
         _ => Sniffed::Xml,
     }
 }
@@ -238,11 +271,17 @@ mod tests {
             assert_eq!(f.as_str().parse::<InputFormat>(), Ok(f));
         }
         assert_eq!("LCOV".parse::<InputFormat>(), Ok(InputFormat::Lcov));
-        let err = "jacoco".parse::<InputFormat>().unwrap_err();
+        assert_eq!("JaCoCo".parse::<InputFormat>(), Ok(InputFormat::JaCoCo));
+        let err = "gocov".parse::<InputFormat>().unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown input format 'jacoco' (expected cobertura or lcov)"
+            format!("unknown input format 'gocov' (expected {})", format_names())
         );
+        for f in InputFormat::ALL {
+            assert!(format_names().contains(f.as_str()), "{f}");
+        }
+        assert!(format_names().starts_with("cobertura, lcov, jacoco, clover"));
+        assert!(format_names().contains(" or "));
     }
 
     #[test]
@@ -267,22 +306,10 @@ mod tests {
 
     #[test]
     fn other_formats_are_named_not_taken() {
-        let clover = b"<?xml version=\"1.0\"?>\n<coverage generated=\"1\">\n  <project>";
-        assert_eq!(sniff(clover), Sniffed::Other("Clover XML"));
-        assert_eq!(
-            sniff(b"<coverage>\n<project name=\"x\">"),
-            Sniffed::Other("Clover XML")
-        );
-        assert_eq!(
-            sniff(
-                b"<?xml version=\"1.0\"?><!DOCTYPE report PUBLIC \"x\" \"y\"><report name=\"a\">"
-            ),
-            Sniffed::Other("JaCoCo XML")
-        );
         assert_eq!(sniff(b"{\"meta\": {}}"), Sniffed::Other("JSON"));
         assert_eq!(
-            sniff(b"mode: set\na.go:1.1,2.2 1 1\n"),
-            Sniffed::Other("a Go coverage profile")
+            sniff(b"GROUP,PACKAGE,CLASS,INSTRUCTION_MISSED\n"),
+            Sniffed::Other("JaCoCo CSV")
         );
         assert_eq!(sniff(b"<html><body>"), Sniffed::Xml);
         assert_eq!(sniff(b"<?xml version=\"1.0\""), Sniffed::Xml);
@@ -299,6 +326,49 @@ mod tests {
         ] {
             assert_eq!(detect(c), None, "{}", String::from_utf8_lossy(c));
         }
+    }
+
+    #[test]
+    fn jacoco_clover_and_go_are_recognised() {
+        let clover = b"<?xml version=\"1.0\"?>\n<coverage generated=\"1\">\n  <project>";
+        assert_eq!(detect(clover), Some(InputFormat::Clover));
+        assert_eq!(
+            detect(b"<coverage>\n<!-- c -->\n<project name=\"x\">"),
+            Some(InputFormat::Clover)
+        );
+        assert_eq!(
+            detect(b"<coverage clover=\"4.3.1\"/>"),
+            Some(InputFormat::Clover)
+        );
+        assert_eq!(
+            detect(
+                b"<?xml version=\"1.0\"?><!DOCTYPE report PUBLIC \"x\" \"y\"><report name=\"a\">"
+            ),
+            Some(InputFormat::JaCoCo)
+        );
+        assert_eq!(
+            detect(b"<!DOCTYPE report SYSTEM 'report.dtd'>\n<report/>"),
+            Some(InputFormat::JaCoCo)
+        );
+        for go in [
+            &b"mode: set\na.go:1.1,2.2 1 1\n"[..],
+            b"\nmode: atomic\n",
+            b"mode: count",
+            b"\xEF\xBB\xBFmode: set\r\n",
+        ] {
+            assert_eq!(
+                detect(go),
+                Some(InputFormat::Go),
+                "{}",
+                String::from_utf8_lossy(go)
+            );
+        }
+        // A Cobertura <coverage> whose first child is not <project> stays Cobertura.
+        assert_eq!(
+            detect(b"<coverage version=\"1\">\n<sources/>"),
+            Some(InputFormat::Cobertura)
+        );
+        assert_eq!(detect(b"<reports>"), None);
     }
 
     #[test]

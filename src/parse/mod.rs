@@ -2,15 +2,18 @@
 //! beyond the text a report writes.
 //!
 //! [`parse`] sniffs the format from content ([`detect`]) unless told, and hands the bytes to
-//! the format's streaming reader (`cobertura`, `lcov`). The result keeps each file's path
+//! the format's streaming reader (`cobertura`, `lcov`, `jacoco`, `clover`, `gocover`). The result keeps each file's path
 //! exactly as written (only trimmed) for `resolve` to map onto the tree, plus Cobertura's
 //! `<source>` roots. Line numbers are 1-based; counts are `u64`. A report is either read or
 //! refused with a [`ParseError`] naming it; single bad records are skipped with a
 //! [`ParseWarning`] naming the report line. Nothing here prints or panics on bad input.
 
+mod clover;
 mod cobertura;
 mod error;
 mod format;
+mod gocover;
+mod jacoco;
 mod lcov;
 mod lines;
 mod numbers;
@@ -18,6 +21,8 @@ mod read;
 
 #[cfg(test)]
 mod fixture_tests;
+#[cfg(test)]
+mod same_run_tests;
 
 pub use error::ParseError;
 pub use format::{DETECT_PREFIX_LEN, InputFormat, UnknownFormat, detect};

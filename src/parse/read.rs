@@ -6,7 +6,7 @@ use std::io::{BufRead, Cursor, Read};
 use crate::model::FileCoverage;
 
 use super::format::{DETECT_PREFIX_LEN, InputFormat, Sniffed, sniff};
-use super::{ParseError, cobertura, lcov};
+use super::{ParseError, clover, cobertura, gocover, jacoco, lcov};
 
 /// What a report holds, before paths are resolved.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,8 +108,8 @@ pub fn parse(
             return Err(mismatch(name, forced, seen.display_name()));
         }
         (Some(forced), Sniffed::Other(what)) => return Err(mismatch(name, forced, what)),
-        (Some(InputFormat::Lcov), Sniffed::Xml) => {
-            return Err(mismatch(name, InputFormat::Lcov, "XML"));
+        (Some(forced @ (InputFormat::Lcov | InputFormat::Go)), Sniffed::Xml) => {
+            return Err(mismatch(name, forced, "XML"));
         }
         // XML of no known kind: the Cobertura reader names its root element in the error.
         (None, Sniffed::Xml) => InputFormat::Cobertura,
@@ -138,6 +138,9 @@ pub fn parse(
     match format {
         InputFormat::Cobertura => cobertura::read(&mut whole, name),
         InputFormat::Lcov => lcov::read(&mut whole, name),
+        InputFormat::JaCoCo => jacoco::read(&mut whole, name),
+        InputFormat::Clover => clover::read(&mut whole, name),
+        InputFormat::Go => gocover::read(&mut whole, name),
     }
 }
 
@@ -235,16 +238,14 @@ mod tests {
             "'notes.txt' is not a coverage report covgit can read (expected Cobertura XML or LCOV)"
         );
         assert_eq!(
-            err(b"mode: set\nx.go:1.1,2.2 1 1\n", "c.out", None),
-            "'c.out' looks like a Go coverage profile, which covgit cannot read yet"
+            err(b"GROUP,PACKAGE,CLASS,LINE_MISSED\n", "jacoco.csv", None),
+            "'jacoco.csv' looks like JaCoCo CSV, which covgit cannot read yet"
         );
         assert_eq!(
-            err(
-                b"<?xml version=\"1.0\"?><report name=\"x\"></report>",
-                "jacoco.xml",
-                None
-            ),
-            "'jacoco.xml' looks like JaCoCo XML, which covgit cannot read yet"
+            run(b"mode: set\nx.go:1.1,2.2 1 1\n", "c.out", None)
+                .unwrap()
+                .format,
+            InputFormat::Go
         );
     }
 
@@ -273,10 +274,44 @@ mod tests {
             err(clover, "clover.xml", Some(InputFormat::Cobertura)),
             "'clover.xml' does not look like a Cobertura report (it looks like Clover XML)"
         );
+        assert_eq!(
+            err(
+                b"<report name=\"j\"/>",
+                "jacoco.xml",
+                Some(InputFormat::Clover)
+            ),
+            "'jacoco.xml' does not look like a Clover XML report (it looks like JaCoCo XML)"
+        );
+        assert_eq!(
+            err(clover, "clover.xml", Some(InputFormat::Go)),
+            "'clover.xml' does not look like a Go coverprofile report (it looks like Clover XML)"
+        );
+        assert_eq!(
+            err(b"<html/>", "index.html", Some(InputFormat::Go)),
+            "'index.html' does not look like a Go coverprofile report (it looks like XML)"
+        );
+        assert_eq!(
+            err(b"mode: set\n", "c.out", Some(InputFormat::JaCoCo)),
+            "'c.out' does not look like a JaCoCo XML report (it looks like Go coverprofile)"
+        );
         // Forced on text nothing recognises: the reader decides.
         assert_eq!(
             err(b"hello\nworld\n", "h.txt", Some(InputFormat::Lcov)),
             "'h.txt' has no SF: record; expected an LCOV tracefile"
+        );
+        assert_eq!(
+            err(b"hello\nworld\n", "h.txt", Some(InputFormat::Go)),
+            "'h.txt' line 1: expected a Go coverprofile's first line 'mode: set', 'mode: count' \
+             or 'mode: atomic', found 'hello'"
+        );
+        assert_eq!(
+            err(b"<html/>", "h.html", Some(InputFormat::JaCoCo)),
+            "'h.html' has no <report> root element (found <html>); expected a JaCoCo XML report"
+        );
+        assert_eq!(
+            err(b"hello\nworld\n", "h.txt", Some(InputFormat::Clover)),
+            "'h.txt' has no <coverage> root element (found no element at all); expected a \
+             Clover XML report"
         );
         assert_eq!(
             err(b"hello\nworld\n", "h.txt", Some(InputFormat::Cobertura)),
