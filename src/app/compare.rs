@@ -19,7 +19,7 @@ use crate::select::{self, History, View};
 use crate::store::Store;
 
 use super::query::{flag_note, split_range};
-use super::record::read_one;
+use super::record::{go_modules, read_one};
 use super::{Error, Workspace};
 
 #[derive(Default)]
@@ -189,7 +189,8 @@ fn load_head(
                 .root()
                 .map(|p| p.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let resolver = Resolver::new(&tree, &root, &config.paths)?;
+            let resolver = Resolver::new(&tree, &root, &config.paths)?
+                .with_go_modules(go_modules(ws, head, &tree));
             let (_, resolution, _) = read_one(path, opts.input_format, &resolver, &())?;
             Ok(resolution.report)
         }

@@ -10,7 +10,7 @@ use tracing::{info, info_span, instrument, warn};
 use crate::config::Config;
 use crate::model::{CiStatus, CommitId, Flag, Report, Totals, Upload};
 use crate::parse::{self, InputFormat};
-use crate::resolve::Resolver;
+use crate::resolve::{Resolver, go_module_path};
 
 use super::{Error, Workspace};
 
@@ -89,7 +89,8 @@ pub fn record(
         .root()
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let resolver = Resolver::new(&tree, &root, &config.paths)?;
+    let resolver =
+        Resolver::new(&tree, &root, &config.paths)?.with_go_modules(go_modules(ws, &commit, &tree));
 
     let total: u64 = reports
         .iter()
@@ -185,6 +186,24 @@ pub(crate) fn read_one(
     let resolution =
         info_span!("resolve").in_scope(|| resolver.resolve_all(&parsed.sources, parsed.files));
     Ok((parsed.format, resolution, parsed.warnings.len()))
+}
+
+/// The Go modules of the tree: each `go.mod`'s module path and folder. Unreadable ones are
+/// passed over (their files then resolve by suffix like any other).
+pub(crate) fn go_modules(
+    ws: &Workspace,
+    commit: &CommitId,
+    tree: &[String],
+) -> Vec<(String, String)> {
+    tree.iter()
+        .filter(|p| *p == "go.mod" || p.ends_with("/go.mod"))
+        .filter_map(|p| {
+            let text = ws.repo.read_file(commit, p).ok()??;
+            let module = go_module_path(&String::from_utf8_lossy(&text))?;
+            let dir = p.strip_suffix("go.mod")?.trim_end_matches('/').to_owned();
+            Some((module, dir))
+        })
+        .collect()
 }
 
 fn discover(dir: &Path) -> Result<Vec<PathBuf>, Error> {

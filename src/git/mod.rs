@@ -7,6 +7,7 @@
 
 mod diff;
 mod error;
+mod files;
 mod graph;
 mod lines;
 mod reach;

@@ -26,6 +26,8 @@ pub struct Resolver<'a> {
     root: String,
     fixes: &'a [(String, String)],
     ignore: GlobSet,
+    /// Go modules of the tree: (module path, folder of its go.mod, "" at the root).
+    go_modules: Vec<(String, String)>,
 }
 
 /// The outcome for a whole report.
@@ -63,7 +65,18 @@ impl<'a> Resolver<'a> {
             root: normalize(root).trim_end_matches('/').to_owned(),
             fixes: &config.fixes,
             ignore,
+            go_modules: Vec::new(),
         })
+    }
+
+    /// Go coverprofiles name files by import path (`github.com/org/proj/pkg/x.go`): with
+    /// the tree's modules (module path from each `go.mod`, and the folder it sits in), such a
+    /// path becomes `folder/pkg/x.go`. The longest module path wins.
+    #[must_use]
+    pub fn with_go_modules(mut self, mut modules: Vec<(String, String)>) -> Self {
+        modules.sort_by_key(|m| std::cmp::Reverse(m.0.len()));
+        self.go_modules = modules;
+        self
     }
 
     /// Resolves every file of one parsed report. Files whose paths resolve to the same tree
@@ -118,6 +131,9 @@ impl<'a> Resolver<'a> {
             }
         }
         let mut candidates = vec![path.clone()];
+        if let Some(rel) = self.strip_go_module(&path) {
+            candidates.push(rel);
+        }
         if let Some(rel) = self.strip_root(&path) {
             candidates.push(rel);
         }
@@ -138,6 +154,17 @@ impl<'a> Resolver<'a> {
             Suffix::Many => Found::Ambiguous(path),
             Suffix::None => Found::Nothing(path),
         }
+    }
+
+    fn strip_go_module(&self, path: &str) -> Option<String> {
+        self.go_modules.iter().find_map(|(module, dir)| {
+            let rest = path.strip_prefix(module.as_str())?.strip_prefix('/')?;
+            Some(if dir.is_empty() {
+                rest.to_owned()
+            } else {
+                format!("{dir}/{rest}")
+            })
+        })
     }
 
     fn strip_root(&self, path: &str) -> Option<String> {
@@ -224,6 +251,18 @@ fn strip_prefix_ci_drive<'p>(path: &'p str, root: &str) -> Option<&'p str> {
         return None;
     }
     path.strip_prefix(root)
+}
+
+/// The module path a `go.mod` declares (`module github.com/org/proj`), if any.
+pub fn go_module_path(go_mod: &str) -> Option<String> {
+    go_mod.lines().find_map(|l| {
+        let rest = l.trim().strip_prefix("module")?;
+        if !rest.starts_with(char::is_whitespace) {
+            return None;
+        }
+        let m = rest.split("//").next()?.trim().trim_matches('"');
+        (!m.is_empty()).then(|| m.to_owned())
+    })
 }
 
 /// Separators to `/`, `.` and empty components dropped, `..` folded where it can be (a
@@ -397,6 +436,41 @@ mod tests {
         let f = &out.report.files["src/pkg/a.py"];
         assert_eq!(f.get(2).unwrap().hits, 3);
         assert_eq!(out.report.files.len(), 1);
+    }
+
+    #[test]
+    fn go_import_paths_lose_their_module_path() {
+        assert_eq!(
+            go_module_path("// c\nmodule github.com/org/proj // x\n\ngo 1.22\n").as_deref(),
+            Some("github.com/org/proj")
+        );
+        assert_eq!(go_module_path("modules x\n"), None);
+        let t: Vec<String> = ["mux.go", "tools/gen/main.go", "x/mux.go"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let cfg = PathsConfig::default();
+        let r = Resolver::new(&t, "/src", &cfg)
+            .unwrap()
+            .with_go_modules(vec![
+                ("github.com/gorilla/mux".into(), String::new()),
+                ("github.com/gorilla/mux/tools".into(), "tools".into()),
+            ]);
+        let out = r.resolve_all(
+            &[],
+            vec![
+                ("github.com/gorilla/mux/mux.go".into(), coverage(&[(1, 1)])),
+                (
+                    "github.com/gorilla/mux/tools/gen/main.go".into(),
+                    coverage(&[(1, 1)]),
+                ),
+            ],
+        );
+        assert_eq!(
+            out.report.files.keys().collect::<Vec<_>>(),
+            ["mux.go", "tools/gen/main.go"]
+        );
+        assert!(out.report.unresolved.is_empty());
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod common;
 
 mod compare;
 mod errors;
+mod formats;
 mod record;
 mod reliability;
 
