@@ -6,10 +6,12 @@ mod compare;
 mod error;
 mod query;
 mod record;
+mod share;
 mod workspace;
 
 pub use compare::{CheckOptions, CheckOutcome, CompareOptions, CompareOutcome, check, compare};
 pub use error::Error;
 pub use query::{LogOptions, ShowOptions, log, mark, show};
 pub use record::{Progress, RecordOptions, RecordSummary, ReportSummary, record};
+pub use share::{PullSummary, PushSummary, pull, push};
 pub use workspace::Workspace;

@@ -46,4 +46,6 @@ pub enum Command {
     Check(commands::check::CheckArgs),
     Log(commands::log::LogArgs),
     Show(commands::show::ShowArgs),
+    Push(commands::push::PushArgs),
+    Pull(commands::pull::PullArgs),
 }

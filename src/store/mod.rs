@@ -12,6 +12,7 @@
 mod codec;
 mod database;
 mod error;
+mod exchange;
 mod migrate;
 mod record;
 mod rows;
@@ -19,6 +20,10 @@ mod rows;
 pub use codec::CodecError;
 pub use database::{CommitInfo, Store, UploadInfo};
 pub use error::StoreError;
+pub use exchange::{
+    ImportOutcome, PendingUpload, SharedUpload, UploadKey, UploadMeta, decode_file, decode_meta,
+    encode_file, encode_meta, newer,
+};
 pub use record::RecordOutcome;
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod common;
 mod compare;
 mod errors;
 mod record;
+mod share;
 
 #[test]
 fn every_test_file_is_listed() {

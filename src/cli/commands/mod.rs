@@ -4,6 +4,8 @@ pub mod check;
 pub mod compare;
 pub mod log;
 pub mod mark;
+pub mod pull;
+pub mod push;
 pub mod record;
 pub mod show;
 
@@ -23,6 +25,8 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Check(a) => check::run(g, a),
         Command::Log(a) => log::run(g, a),
         Command::Show(a) => show::run(g, a),
+        Command::Push(a) => push::run(g, a),
+        Command::Pull(a) => pull::run(g, a),
     }
 }
 
