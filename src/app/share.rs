@@ -154,7 +154,7 @@ pub fn pull(ws: &Workspace, remote: &str) -> Result<PullSummary, Error> {
     }
     let records = repo.read_shared(mark.as_ref(), &tip)?;
     let uploads = records
-        .into_iter()
+        .iter()
         .map(from_record)
         .collect::<Result<Vec<_>, _>>()?;
     let outcome = store.import_shared(remote, &uploads, tip.as_str())?;
@@ -184,7 +184,7 @@ fn to_record(s: &SharedUpload) -> SharedRecord {
     }
 }
 
-fn from_record(r: SharedRecord) -> Result<SharedUpload, Error> {
+fn from_record(r: &SharedRecord) -> Result<SharedUpload, Error> {
     let bad = |what: String, source: store::CodecError| Error::BadSharedRecord {
         commit: r.commit.clone(),
         what,
@@ -231,10 +231,10 @@ mod tests {
             },
             recorded_at: 42,
         };
-        assert_eq!(from_record(to_record(&s)).unwrap(), s);
+        assert_eq!(from_record(&to_record(&s)).unwrap(), s);
         let mut broken = to_record(&s);
         broken.files[0].1.push(7);
-        let e = from_record(broken).unwrap_err().to_string();
+        let e = from_record(&broken).unwrap_err().to_string();
         assert!(
             e.contains("'a/b.rs'") && e.contains(&"ab".repeat(20)[..7]),
             "{e}"

@@ -206,7 +206,7 @@ impl Repo {
                 let commit = CommitId::new(&format!("{fan}{rest}"))
                     .map_err(|_| malformed(tip, format!("'{fan}/{rest}' is not a commit id")))?;
                 for (name, rec, _) in changed(repo, old_c, new_c)? {
-                    let flag = parse_flag_name(&name).ok_or_else(|| {
+                    let flag = parse_flag_name(&name).map_err(|()| {
                         malformed(tip, format!("bad flag name '{name}' in {commit}"))
                     })?;
                     out.push(reader.record(tip, commit.clone(), flag, rec)?);
@@ -361,7 +361,7 @@ fn load_tree(repo: &gix::Repository, id: Option<ObjectId>) -> Result<gix::objs::
         .map(Into::into)
         .map_err(|source| GitError::Read {
             what: format!("covgit data tree {id}"),
-            source: source.into(),
+            source,
         })
 }
 
@@ -476,11 +476,14 @@ fn flag_name(flag: Option<&Flag>) -> String {
     flag.map_or_else(|| UNFLAGGED.to_owned(), |f| escape(f.as_str()))
 }
 
-fn parse_flag_name(name: &str) -> Option<Option<Flag>> {
+/// The flag a record name stands for: `Ok(None)` is the unflagged upload, `Err` a name no
+/// covgit writes.
+fn parse_flag_name(name: &str) -> Result<Option<Flag>, ()> {
     if name == UNFLAGGED {
-        return Some(None);
+        return Ok(None);
     }
-    Flag::new(&unescape(name)?).ok().map(Some)
+    let raw = unescape(name).ok_or(())?;
+    Flag::new(&raw).map(Some).map_err(|_| ())
 }
 
 /// A tree entry name for `s` that git's fsck accepts and no other string maps to.
@@ -557,7 +560,7 @@ mod tests {
             Some("_default"),
         ] {
             let flag = f.map(|f| Flag::new(f).unwrap());
-            assert_eq!(parse_flag_name(&flag_name(flag.as_ref())), Some(flag));
+            assert_eq!(parse_flag_name(&flag_name(flag.as_ref())), Ok(flag));
         }
     }
 }

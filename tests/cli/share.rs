@@ -273,6 +273,10 @@ fn count_objects(repo: &TestRepo) -> String {
 /// `cargo test --release --test cli share::bench -- --ignored --nocapture`.
 #[test]
 #[ignore = "a measurement, not a check; takes a minute to build its data"]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one measurement script, read top to bottom"
+)]
 fn bench_pull_1000_commits() {
     use covgit::model::{CiStatus, CommitId, FileCoverage, LineCoverage, Report, Upload};
     use covgit::store::Store;
@@ -339,7 +343,12 @@ fn bench_pull_1000_commits() {
             let f = (i * 2 + k) % files.len();
             files[f].1 = FileCoverage::from_sorted(
                 (1..=150)
-                    .map(|l| (l, LineCoverage::new(u64::from((l as usize + i) % 4 == 0))))
+                    .map(|l| {
+                        (
+                            l,
+                            LineCoverage::new(u64::from((l as usize + i).is_multiple_of(4))),
+                        )
+                    })
                     .collect(),
             )
             .unwrap();
@@ -350,7 +359,7 @@ fn bench_pull_1000_commits() {
             ci_status: CiStatus::Passed,
             report: Report {
                 files: files.iter().cloned().collect(),
-                unresolved: Default::default(),
+                unresolved: std::collections::BTreeSet::default(),
             },
         };
         store.record(c, &upload).unwrap();

@@ -1,5 +1,7 @@
 //! `covgit pull [REMOTE]`.
 
+use std::fmt::Write as _;
+
 use clap::Args;
 use covgit::app::{self, Error, PullSummary};
 
@@ -46,11 +48,12 @@ pub fn describe(s: &PullSummary) -> String {
         s.tip.short()
     );
     if s.kept_local > 0 {
-        line.push_str(&format!(
+        let _ = write!(
+            line,
             "; kept {} local record{} recorded later",
             s.kept_local,
             plural(s.kept_local)
-        ));
+        );
     }
     line
 }

@@ -1,5 +1,7 @@
 //! `covgit push [REMOTE]`.
 
+use std::fmt::Write as _;
+
 use clap::Args;
 use covgit::app::{self, Error, PushSummary};
 
@@ -49,17 +51,19 @@ pub fn describe(s: &PushSummary) -> String {
         s.remote
     );
     if s.superseded > 0 {
-        line.push_str(&format!(
+        let _ = write!(
+            line,
             "; {} skipped, the remote has later records",
             s.superseded
-        ));
+        );
     }
     if s.retries > 0 {
-        line.push_str(&format!(
+        let _ = write!(
+            line,
             "; merged with concurrent pushes {} time{}",
             s.retries,
             plural(s.retries as usize)
-        ));
+        );
     }
     line
 }
