@@ -66,4 +66,19 @@ pub enum Error {
     ShallowGc,
     #[error("'{0}' is not a revision range: expected A..B")]
     BadRange(String),
+    #[error(
+        "remote '{remote}' has no shared coverage (no refs/covgit/data there); record on the default branch and run `covgit push {remote}` first"
+    )]
+    NoSharedCoverage { remote: String },
+    #[error(
+        "could not push coverage to '{remote}': {attempts} attempts were refused because other jobs kept pushing first; run `covgit push {remote}` again"
+    )]
+    PushContended { remote: String, attempts: u32 },
+    #[error("shared coverage of commit {} is unreadable: {what}", commit.short())]
+    BadSharedRecord {
+        commit: CommitId,
+        what: String,
+        #[source]
+        source: crate::store::CodecError,
+    },
 }

@@ -7,6 +7,7 @@ mod error;
 mod maintain;
 mod query;
 mod record;
+mod share;
 mod workspace;
 
 pub use compare::{CheckOptions, CheckOutcome, CompareOptions, CompareOutcome, check, compare};
@@ -14,4 +15,5 @@ pub use error::Error;
 pub use maintain::gc;
 pub use query::{LogOptions, ShowOptions, log, mark, show};
 pub use record::{Progress, RecordOptions, RecordSummary, ReportSummary, record};
+pub use share::{PullSummary, PushSummary, pull, push};
 pub use workspace::Workspace;

@@ -47,4 +47,6 @@ pub enum Command {
     Log(commands::log::LogArgs),
     Show(commands::show::ShowArgs),
     Gc(commands::gc::GcArgs),
+    Push(commands::push::PushArgs),
+    Pull(commands::pull::PullArgs),
 }

@@ -37,4 +37,12 @@ pub enum GitError {
         #[source]
         source: gix::Error,
     },
+    #[error("cannot {action} on remote '{remote}': {detail}")]
+    Transport {
+        remote: String,
+        action: String,
+        detail: String,
+    },
+    #[error("covgit data commit {commit} is malformed: {detail}")]
+    BadSharedData { commit: String, detail: String },
 }

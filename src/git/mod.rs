@@ -3,7 +3,8 @@
 //! into [`FileChange`](crate::model::FileChange)s with line hunks.
 //!
 //! Commits cross the boundary as [`CommitId`](crate::model::CommitId), never as gix types.
-//! Nothing here writes to the repository.
+//! The only writes are covgit's own shared-coverage objects and `refs/covgit/` refs
+//! (`share.rs`, `remote.rs`); network transport runs the `git` executable (`remote.rs` says why).
 
 mod diff;
 mod error;
@@ -11,11 +12,15 @@ mod files;
 mod graph;
 mod lines;
 mod reach;
+mod remote;
 mod repo;
+mod share;
 
 pub use error::GitError;
 pub use lines::line_hunks;
+pub use remote::PushOutcome;
 pub use repo::Repo;
+pub use share::{DATA_REF, SharedCommit, SharedRecord};
 
 #[cfg(test)]
 mod fixture;

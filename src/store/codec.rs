@@ -180,12 +180,12 @@ pub fn hash(bytes: &[u8]) -> u64 {
         .fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME))
 }
 
-fn err(offset: usize, what: &'static str) -> CodecError {
+pub(super) fn err(offset: usize, what: &'static str) -> CodecError {
     CodecError { offset, what }
 }
 
 #[inline]
-fn put(out: &mut Vec<u8>, mut v: u64) {
+pub(super) fn put(out: &mut Vec<u8>, mut v: u64) {
     if v < 0x80 {
         out.push(v as u8);
         return;
@@ -201,13 +201,13 @@ fn put(out: &mut Vec<u8>, mut v: u64) {
     out.extend_from_slice(&buf[..=n]);
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+pub(super) struct Reader<'a> {
+    pub(super) bytes: &'a [u8],
+    pub(super) pos: usize,
 }
 
 impl Reader<'_> {
-    fn byte(&mut self) -> Result<u8, CodecError> {
+    pub(super) fn byte(&mut self) -> Result<u8, CodecError> {
         let b = *self
             .bytes
             .get(self.pos)
@@ -216,7 +216,7 @@ impl Reader<'_> {
         Ok(b)
     }
 
-    fn take(&mut self, len: usize) -> Result<&[u8], CodecError> {
+    pub(super) fn take(&mut self, len: usize) -> Result<&[u8], CodecError> {
         let end = self
             .pos
             .checked_add(len)
@@ -227,7 +227,7 @@ impl Reader<'_> {
         Ok(s)
     }
 
-    fn varint(&mut self) -> Result<u64, CodecError> {
+    pub(super) fn varint(&mut self) -> Result<u64, CodecError> {
         let start = self.pos;
         let mut v: u64 = 0;
         for shift in (0..64).step_by(7) {
@@ -245,7 +245,11 @@ impl Reader<'_> {
     }
 
     /// A count of items that each take at least `min_bytes` of what is left.
-    fn count(&mut self, min_bytes: usize, what: &'static str) -> Result<usize, CodecError> {
+    pub(super) fn count(
+        &mut self,
+        min_bytes: usize,
+        what: &'static str,
+    ) -> Result<usize, CodecError> {
         let start = self.pos;
         let v = self.varint()?;
         let left = self.bytes.len() - self.pos;

@@ -12,10 +12,16 @@ use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 use super::StoreError;
 
 /// Every migration, in order: (file name, SQL). Append only; never edit a released one.
-pub(super) const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_init.sql",
-    include_str!("../../migrations/0001_init.sql"),
-)];
+pub(super) const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_init.sql",
+        include_str!("../../migrations/0001_init.sql"),
+    ),
+    (
+        "0002_share.sql",
+        include_str!("../../migrations/0002_share.sql"),
+    ),
+];
 
 /// The schema version this covgit writes.
 #[expect(
@@ -140,7 +146,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(tables, 7);
+        assert_eq!(tables, 9);
     }
 
     #[test]

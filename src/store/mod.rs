@@ -12,6 +12,7 @@
 mod codec;
 mod database;
 mod error;
+mod exchange;
 mod gc;
 mod migrate;
 mod record;
@@ -20,6 +21,10 @@ mod rows;
 pub use codec::CodecError;
 pub use database::{CommitInfo, FileRef, Snapshot, Store, UploadInfo};
 pub use error::StoreError;
+pub use exchange::{
+    ImportOutcome, PendingUpload, SharedUpload, UploadKey, UploadMeta, decode_file, decode_meta,
+    encode_file, encode_meta, newer,
+};
 pub use gc::GcOutcome;
 pub use record::RecordOutcome;
 

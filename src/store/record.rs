@@ -59,7 +59,7 @@ impl Store {
     }
 }
 
-fn record_in(
+pub(super) fn record_in(
     tx: &Transaction<'_>,
     commit: &CommitId,
     upload: &Upload,

@@ -8,6 +8,7 @@ mod errors;
 mod formats;
 mod record;
 mod reliability;
+mod share;
 
 #[test]
 fn every_test_file_is_listed() {

@@ -20,6 +20,9 @@ pub struct CompareArgs {
     /// text, markdown, json or github.
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = parse_format)]
     pub format: CompareFormat,
+    /// First pull shared coverage from REMOTE (`covgit pull`).
+    #[arg(long, value_name = "REMOTE", num_args = 0..=1, require_equals = true, default_missing_value = "origin")]
+    pub pull: Option<String>,
 }
 
 /// What to compare; shared by `compare` and `check`.
@@ -76,6 +79,12 @@ pub fn parse_format(s: &str) -> Result<CompareFormat, String> {
 
 pub fn run(g: &Global, a: &CompareArgs) -> Result<u8, Error> {
     let (ws, config) = super::open(g)?;
+    if let Some(remote) = &a.pull {
+        let p = app::pull(&ws, remote)?;
+        if !g.quiet {
+            eprintln!("{}", super::pull::describe(&p));
+        }
+    }
     let outcome = app::compare(&ws, &config, &a.select.options())?;
     let palette = match a.format {
         CompareFormat::Text => output::palette(),

@@ -5,6 +5,8 @@ pub mod compare;
 pub mod gc;
 pub mod log;
 pub mod mark;
+pub mod pull;
+pub mod push;
 pub mod record;
 pub mod show;
 
@@ -25,6 +27,8 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Log(a) => log::run(g, a),
         Command::Show(a) => show::run(g, a),
         Command::Gc(a) => gc::run(g, a),
+        Command::Push(a) => push::run(g, a),
+        Command::Pull(a) => pull::run(g, a),
     }
 }
 

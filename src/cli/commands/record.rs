@@ -33,6 +33,9 @@ pub struct RecordArgs {
     /// Read the reports as this format instead of detecting it: cobertura, lcov.
     #[arg(long, value_name = "F", value_parser = parse_format)]
     pub input_format: Option<InputFormat>,
+    /// Then push the recorded coverage to REMOTE (`covgit push`).
+    #[arg(long, value_name = "REMOTE", num_args = 0..=1, require_equals = true, default_missing_value = "origin")]
+    pub push: Option<String>,
 }
 
 pub fn parse_flag(s: &str) -> Result<Flag, String> {
@@ -94,6 +97,12 @@ pub fn run(g: &Global, a: &RecordArgs) -> Result<u8, Error> {
                 )
             }
         );
+    }
+    if let Some(remote) = &a.push {
+        let p = app::push(&ws, remote)?;
+        if !g.quiet {
+            eprintln!("{}", super::push::describe(&p));
+        }
     }
     Ok(exit::OK)
 }

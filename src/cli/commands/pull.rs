@@ -1,0 +1,59 @@
+//! `covgit pull [REMOTE]`.
+
+use std::fmt::Write as _;
+
+use clap::Args;
+use covgit::app::{self, Error, PullSummary};
+
+use super::super::args::Global;
+use super::super::exit;
+use super::push::plural;
+
+/// Fetch coverage shared on a git remote (refs/covgit/data) into the local store.
+///
+/// Only records new since the last pull are read. A local record of the same commit and
+/// flag that was recorded later is kept (and sent by the next push).
+#[derive(Args)]
+pub struct PullArgs {
+    /// The git remote.
+    #[arg(value_name = "REMOTE", default_value = "origin")]
+    pub remote: String,
+}
+
+pub fn run(g: &Global, a: &PullArgs) -> Result<u8, Error> {
+    let (ws, _) = super::open(g)?;
+    let s = app::pull(&ws, &a.remote)?;
+    if !g.quiet {
+        eprintln!("{}", describe(&s));
+    }
+    Ok(exit::OK)
+}
+
+/// One line saying what was received (stderr).
+pub fn describe(s: &PullSummary) -> String {
+    if s.received == 0 {
+        return format!(
+            "nothing new on {} (refs/covgit/data {})",
+            s.remote,
+            s.tip.short()
+        );
+    }
+    let mut line = format!(
+        "pulled {} upload{} of {} commit{} from {} (refs/covgit/data {})",
+        s.imported,
+        plural(s.imported),
+        s.commits,
+        plural(s.commits),
+        s.remote,
+        s.tip.short()
+    );
+    if s.kept_local > 0 {
+        let _ = write!(
+            line,
+            "; kept {} local record{} recorded later",
+            s.kept_local,
+            plural(s.kept_local)
+        );
+    }
+    line
+}

@@ -1,0 +1,73 @@
+//! `covgit push [REMOTE]`.
+
+use std::fmt::Write as _;
+
+use clap::Args;
+use covgit::app::{self, Error, PushSummary};
+
+use super::super::args::Global;
+use super::super::exit;
+
+/// Send recorded coverage to a git remote, under refs/covgit/data.
+///
+/// Only what the remote lacks is sent. When another job pushed first, covgit fetches,
+/// merges (the later record of a commit and flag wins) and retries, so concurrent CI jobs
+/// never lose a record. Runs `git` with your credentials and never prompts.
+#[derive(Args)]
+pub struct PushArgs {
+    /// The git remote.
+    #[arg(value_name = "REMOTE", default_value = "origin")]
+    pub remote: String,
+}
+
+pub fn run(g: &Global, a: &PushArgs) -> Result<u8, Error> {
+    let (ws, _) = super::open(g)?;
+    let s = app::push(&ws, &a.remote)?;
+    if !g.quiet {
+        eprintln!("{}", describe(&s));
+    }
+    Ok(exit::OK)
+}
+
+/// One line saying what was sent (stderr).
+pub fn describe(s: &PushSummary) -> String {
+    if s.uploads == 0 {
+        return match (&s.tip, s.superseded) {
+            (None, _) => format!("nothing to push to {}: no coverage recorded", s.remote),
+            (Some(_), 0) => format!("nothing to push: {} has every recorded upload", s.remote),
+            (Some(_), n) => format!(
+                "nothing to push: {} already has these {n} uploads or later records of them",
+                s.remote
+            ),
+        };
+    }
+    let tip = s.tip.as_ref().map_or("", |t| t.short());
+    let mut line = format!(
+        "pushed {} upload{} of {} commit{} to {} (refs/covgit/data {tip})",
+        s.uploads,
+        plural(s.uploads),
+        s.commits,
+        plural(s.commits),
+        s.remote
+    );
+    if s.superseded > 0 {
+        let _ = write!(
+            line,
+            "; {} skipped, the remote has later records",
+            s.superseded
+        );
+    }
+    if s.retries > 0 {
+        let _ = write!(
+            line,
+            "; merged with concurrent pushes {} time{}",
+            s.retries,
+            plural(s.retries as usize)
+        );
+    }
+    line
+}
+
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

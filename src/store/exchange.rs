@@ -1,0 +1,475 @@
+//! Uploads as they travel between stores through a shared git remote (`covgit push` and
+//! `pull`): the versioned byte encoding of an upload's description, the per-file coverage
+//! encoding (the store's own codec, so equal coverage is equal bytes everywhere), and the
+//! bookkeeping of what each remote already holds.
+//!
+//! The store knows no git: a remote is a name, the pull position an opaque mark string, and
+//! the caller moves the bytes. A record is keyed by (commit, flag); when two stores recorded
+//! the same key, the one recorded later wins, and on a tie the remote's copy (see
+//! [`Store::import_shared`]).
+//!
+//! Meta layout, version 1 (numbers are unsigned LEB128 varints, strings a varint byte length
+//! then UTF-8):
+//!
+//! ```text
+//! version byte (1)
+//! recorded_at      zigzag varint, Unix seconds
+//! format           string
+//! ci_status        string (passed, failed, pending)
+//! unresolved count, then each unresolved path as a string
+//! ```
+//!
+//! Readers refuse a version they do not know rather than guess.
+
+use std::collections::{BTreeSet, HashSet};
+
+use rusqlite::{OptionalExtension, TransactionBehavior};
+
+use super::StoreError;
+use super::codec::{self, CodecError, Reader, err, put};
+use super::database::{Fail, Store, commit_row, load_report, upload_rows};
+use super::record::record_in;
+use crate::model::{CiStatus, CommitId, FileCoverage, Report, Upload};
+
+/// The meta encoding version written as the first byte.
+const META_VERSION: u8 = 1;
+
+/// One upload as it is shared: what was recorded, for which commit, and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedUpload {
+    pub commit: CommitId,
+    pub upload: Upload,
+    /// Unix seconds when it was recorded; the later of two records of a key wins.
+    pub recorded_at: i64,
+}
+
+/// An upload of this store that a remote does not hold yet.
+#[derive(Debug, Clone)]
+pub struct PendingUpload {
+    /// Pass back to [`Store::mark_shared`] once the remote holds it.
+    pub key: UploadKey,
+    pub shared: SharedUpload,
+}
+
+/// Names one stored upload for [`Store::mark_shared`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadKey(i64);
+
+/// What [`Store::import_shared`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOutcome {
+    /// Uploads stored (new keys, or replacing an older local record).
+    pub imported: usize,
+    /// Records the store already held exactly.
+    pub unchanged: usize,
+    /// Records skipped because the local upload of the key was recorded later (the next
+    /// push sends it).
+    pub kept_local: usize,
+}
+
+/// The description of an upload without its files, as decoded from shared bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadMeta {
+    pub recorded_at: i64,
+    pub format: String,
+    pub ci_status: CiStatus,
+    pub unresolved: BTreeSet<String>,
+}
+
+/// Encodes the description of `upload` (everything but its files' coverage).
+pub fn encode_meta(upload: &Upload, recorded_at: i64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(32);
+    out.push(META_VERSION);
+    put(&mut out, zigzag(recorded_at));
+    put_str(&mut out, &upload.format);
+    put_str(&mut out, upload.ci_status.as_str());
+    put(&mut out, upload.report.unresolved.len() as u64);
+    for path in &upload.report.unresolved {
+        put_str(&mut out, path);
+    }
+    out
+}
+
+/// Decodes bytes written by [`encode_meta`], validating every field.
+pub fn decode_meta(bytes: &[u8]) -> Result<UploadMeta, CodecError> {
+    let mut r = Reader { bytes, pos: 0 };
+    if r.byte()? != META_VERSION {
+        return Err(err(
+            0,
+            "unknown upload encoding version (written by a newer covgit?)",
+        ));
+    }
+    let recorded_at = unzigzag(r.varint()?);
+    let format = get_str(&mut r)?;
+    let at = r.pos;
+    let ci_status = get_str(&mut r)?
+        .parse::<CiStatus>()
+        .map_err(|_| err(at, "unknown CI status"))?;
+    let count = r.count(1, "unresolved path count exceeds the data")?;
+    let mut unresolved = BTreeSet::new();
+    for _ in 0..count {
+        unresolved.insert(get_str(&mut r)?);
+    }
+    if r.pos != bytes.len() {
+        return Err(err(r.pos, "trailing bytes after the upload description"));
+    }
+    Ok(UploadMeta {
+        recorded_at,
+        format,
+        ci_status,
+        unresolved,
+    })
+}
+
+/// Whether a record described by `new_meta` replaces one described by `old_meta` for the same
+/// key: the later recording wins; on equal times the greater bytes, so every pusher decides
+/// alike. A record whose description cannot be read loses.
+pub fn newer(old_meta: &[u8], new_meta: &[u8]) -> bool {
+    match (decode_meta(old_meta), decode_meta(new_meta)) {
+        (Ok(old), Ok(new)) => (new.recorded_at, new_meta) > (old.recorded_at, old_meta),
+        (Err(_), _) => true,
+        (Ok(_), Err(_)) => false,
+    }
+}
+
+/// The shared encoding of one file's coverage: the store's own codec.
+pub fn encode_file(cov: &FileCoverage) -> Vec<u8> {
+    let mut out = Vec::new();
+    codec::encode(cov, &mut out);
+    out
+}
+
+/// Decodes bytes written by [`encode_file`].
+pub fn decode_file(bytes: &[u8]) -> Result<FileCoverage, CodecError> {
+    codec::decode(bytes)
+}
+
+impl UploadMeta {
+    /// The upload these files and this description make, with `flag`.
+    pub fn into_upload(
+        self,
+        flag: Option<crate::model::Flag>,
+        files: std::collections::BTreeMap<String, FileCoverage>,
+    ) -> Upload {
+        Upload {
+            flag,
+            format: self.format,
+            ci_status: self.ci_status,
+            report: Report {
+                files,
+                unresolved: self.unresolved,
+            },
+        }
+    }
+}
+
+impl Store {
+    /// Every upload `remote` is not known to hold, oldest record first.
+    pub fn unshared(&self, remote: &str) -> Result<Vec<PendingUpload>, StoreError> {
+        let run = || -> Result<Vec<PendingUpload>, (Fail, Option<CommitId>)> {
+            let commits: Vec<(i64, CommitId)> = self
+                .conn
+                .prepare_cached(
+                    "SELECT DISTINCT c.id, c.sha FROM uploads u JOIN commits c ON c.id = u.commit_id
+                     WHERE NOT EXISTS (SELECT 1 FROM shared_uploads s
+                                       WHERE s.upload_id = u.id AND s.remote = ?1)
+                     ORDER BY c.id",
+                )
+                .and_then(|mut s| {
+                    s.query_map([remote], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect()
+                })
+                .map_err(|e| (Fail::Sql(e), None))?;
+            let mut is_shared = self
+                .conn
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM shared_uploads WHERE upload_id = ?1 AND remote = ?2)",
+                )
+                .map_err(|e| (Fail::Sql(e), None))?;
+            let mut out = Vec::new();
+            for (id, commit) in commits {
+                let rows = upload_rows(&self.conn, id).map_err(|e| (Fail::Sql(e), None))?;
+                for row in rows {
+                    let shared: bool = is_shared
+                        .query_row((row.id, remote), |r| r.get(0))
+                        .map_err(|e| (Fail::Sql(e), None))?;
+                    if shared {
+                        continue;
+                    }
+                    let report = load_report(&self.conn, row.id, &HashSet::new())
+                        .map_err(|f| (f, Some(commit.clone())))?;
+                    out.push(PendingUpload {
+                        key: UploadKey(row.id),
+                        shared: SharedUpload {
+                            commit: commit.clone(),
+                            upload: Upload {
+                                flag: row.info.flag,
+                                format: row.info.format,
+                                ci_status: row.info.ci_status,
+                                report,
+                            },
+                            recorded_at: row.recorded_at,
+                        },
+                    });
+                }
+            }
+            Ok(out)
+        };
+        run().map_err(|(f, commit)| match (f, commit) {
+            (f, Some(c)) => self.failed(f, &c, "read the upload to share of commit"),
+            (Fail::Sql(e), None) => self.fail("list the uploads to share", e),
+            (Fail::Corrupt { .. }, None) => unreachable!("only load_report reports corruption"),
+        })
+    }
+
+    /// Notes that `remote` now holds these uploads. An upload re-recorded since is a new one
+    /// and stays unshared.
+    pub fn mark_shared(&mut self, remote: &str, keys: &[UploadKey]) -> Result<(), StoreError> {
+        let run = |conn: &mut rusqlite::Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            {
+                let mut add = tx.prepare_cached(
+                    "INSERT OR IGNORE INTO shared_uploads (upload_id, remote)
+                     SELECT id, ?2 FROM uploads WHERE id = ?1",
+                )?;
+                for k in keys {
+                    add.execute((k.0, remote))?;
+                }
+            }
+            tx.commit()
+        };
+        let r = run(&mut self.conn);
+        r.map_err(|e| self.fail(&format!("note what {remote} holds"), e))
+    }
+
+    /// Forgets everything known about `remote` (it lost its covgit data, or it is a new
+    /// remote under an old name): the next push sends every upload, the next pull reads all.
+    pub fn forget_remote(&mut self, remote: &str) -> Result<(), StoreError> {
+        let run = |conn: &mut rusqlite::Connection| -> rusqlite::Result<()> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute("DELETE FROM shared_uploads WHERE remote = ?1", [remote])?;
+            tx.execute("DELETE FROM pulled WHERE remote = ?1", [remote])?;
+            tx.commit()
+        };
+        let r = run(&mut self.conn);
+        r.map_err(|e| self.fail(&format!("forget remote {remote}"), e))
+    }
+
+    /// The mark up to which `remote` has been pulled, `None` before the first pull.
+    pub fn pulled_mark(&self, remote: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT mark FROM pulled WHERE remote = ?1")
+            .and_then(|mut s| s.query_row([remote], |r| r.get(0)).optional())
+            .map_err(|e| self.fail(&format!("read the pull position of {remote}"), e))
+    }
+
+    /// Imports records received from `remote` and moves its pull position to `mark`, all in
+    /// one transaction. A record replaces the local upload of its key unless that one was
+    /// recorded later; on equal times the remote's copy wins (the remote already settled the
+    /// tie the same way for every pusher). Imported and unchanged records are noted as held by
+    /// `remote`, so push does not send them back.
+    pub fn import_shared(
+        &mut self,
+        remote: &str,
+        records: &[SharedUpload],
+        mark: &str,
+    ) -> Result<ImportOutcome, StoreError> {
+        let mut last = None;
+        let run = |conn: &mut rusqlite::Connection,
+                   last: &mut Option<CommitId>|
+         -> Result<ImportOutcome, Fail> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut out = ImportOutcome::default();
+            for rec in records {
+                *last = Some(rec.commit.clone());
+                let local = match commit_row(&tx, &rec.commit)? {
+                    Some((id, _)) => upload_rows(&tx, id)?
+                        .into_iter()
+                        .find(|r| r.info.flag == rec.upload.flag),
+                    None => None,
+                };
+                let upload_id = match local {
+                    Some(row) if row.recorded_at > rec.recorded_at => {
+                        out.kept_local += 1;
+                        continue;
+                    }
+                    Some(row)
+                        if row.recorded_at == rec.recorded_at
+                            && row.info.format == rec.upload.format
+                            && row.info.ci_status == rec.upload.ci_status
+                            && load_report(&tx, row.id, &HashSet::new())? == rec.upload.report =>
+                    {
+                        out.unchanged += 1;
+                        row.id
+                    }
+                    _ => {
+                        record_in(&tx, &rec.commit, &rec.upload, rec.recorded_at)?;
+                        out.imported += 1;
+                        tx.prepare_cached(
+                            "SELECT u.id FROM uploads u JOIN commits c ON c.id = u.commit_id
+                             WHERE c.sha = ?1 AND ifnull(u.flag, '') = ?2",
+                        )?
+                        .query_row(
+                            (
+                                &rec.commit,
+                                rec.upload.flag.as_ref().map_or("", |f| f.as_str()),
+                            ),
+                            |r| r.get::<_, i64>(0),
+                        )?
+                    }
+                };
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO shared_uploads (upload_id, remote) VALUES (?1, ?2)",
+                )?
+                .execute((upload_id, remote))?;
+            }
+            tx.prepare_cached(
+                "INSERT INTO pulled (remote, mark) VALUES (?1, ?2)
+                 ON CONFLICT (remote) DO UPDATE SET mark = excluded.mark",
+            )?
+            .execute((remote, mark))?;
+            tx.commit()?;
+            Ok(out)
+        };
+        let r = run(&mut self.conn, &mut last);
+        r.map_err(|f| match (f, last) {
+            (f, Some(c)) => {
+                self.failed(f, &c, &format!("import from {remote} the upload of commit"))
+            }
+            (Fail::Sql(e), None) => self.fail(&format!("import from {remote}"), e),
+            (Fail::Corrupt { .. }, None) => unreachable!("corruption is met reading a commit"),
+        })
+    }
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)).cast_unsigned()
+}
+
+fn unzigzag(v: u64) -> i64 {
+    (v >> 1).cast_signed() ^ -((v & 1).cast_signed())
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn get_str(r: &mut Reader<'_>) -> Result<String, CodecError> {
+    let len = r.count(1, "string length exceeds the data")?;
+    let start = r.pos;
+    let raw = r.take(len)?;
+    std::str::from_utf8(raw)
+        .map(str::to_owned)
+        .map_err(|_| err(start, "string is not UTF-8"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Flag, LineCoverage};
+
+    fn upload(flag: Option<&str>, hits: u64) -> Upload {
+        let cov = FileCoverage::from_sorted(vec![(1, LineCoverage::new(hits))]).unwrap();
+        Upload {
+            flag: flag.map(|f| Flag::new(f).unwrap()),
+            format: "lcov".into(),
+            ci_status: CiStatus::Passed,
+            report: Report {
+                files: [("src/a.rs".to_owned(), cov)].into(),
+                unresolved: BTreeSet::new(),
+            },
+        }
+    }
+
+    fn commit(n: u8) -> CommitId {
+        CommitId::new(&format!("{n:02x}").repeat(20)).unwrap()
+    }
+
+    #[test]
+    fn meta_round_trips_and_refuses_unknown_versions() {
+        let mut u = upload(Some("unit"), 3);
+        u.report.unresolved.insert("gen/x.c".into());
+        for at in [0, 1, -1, 1_767_225_600, i64::MAX, i64::MIN] {
+            let bytes = encode_meta(&u, at);
+            let m = decode_meta(&bytes).unwrap();
+            assert_eq!(m.recorded_at, at);
+            assert_eq!(m.format, "lcov");
+            assert_eq!(m.unresolved.len(), 1);
+        }
+        let mut bytes = encode_meta(&u, 5);
+        bytes[0] = 2;
+        assert!(decode_meta(&bytes).unwrap_err().what.contains("version"));
+        let bytes = encode_meta(&u, 5);
+        for len in 0..bytes.len() {
+            assert!(decode_meta(&bytes[..len]).is_err());
+        }
+    }
+
+    #[test]
+    fn the_later_record_wins_and_ties_break_by_bytes() {
+        let a = encode_meta(&upload(None, 1), 10);
+        let b = encode_meta(&upload(None, 1), 11);
+        assert!(newer(&a, &b));
+        assert!(!newer(&b, &a));
+        let mut c = upload(None, 1);
+        c.format = "zzz".into();
+        let c = encode_meta(&c, 10);
+        assert_ne!(newer(&a, &c), newer(&c, &a));
+        assert!(!newer(&a, &a));
+    }
+
+    #[test]
+    fn push_marks_and_pull_imports_keeping_the_later_record() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.record(&commit(1), &upload(None, 1)).unwrap();
+        let pending = s.unshared("origin").unwrap();
+        assert_eq!(pending.len(), 1);
+        assert!(s.unshared("other").unwrap().len() == 1);
+        s.mark_shared("origin", &[pending[0].key]).unwrap();
+        assert!(s.unshared("origin").unwrap().is_empty());
+
+        // Re-recording makes it unshared again.
+        s.record(&commit(1), &upload(None, 2)).unwrap();
+        assert_eq!(s.unshared("origin").unwrap().len(), 1);
+        let local_at = s.unshared("origin").unwrap()[0].shared.recorded_at;
+
+        let older = SharedUpload {
+            commit: commit(1),
+            upload: upload(None, 9),
+            recorded_at: local_at - 1,
+        };
+        let other = SharedUpload {
+            commit: commit(2),
+            upload: upload(Some("unit"), 4),
+            recorded_at: 5,
+        };
+        let out = s
+            .import_shared("origin", &[older.clone(), other.clone()], "m1")
+            .unwrap();
+        assert_eq!((out.imported, out.kept_local, out.unchanged), (1, 1, 0));
+        assert_eq!(s.pulled_mark("origin").unwrap().as_deref(), Some("m1"));
+        assert_eq!(s.uploads(&commit(2)).unwrap(), vec![other.upload.clone()]);
+        assert_eq!(s.uploads(&commit(1)).unwrap(), vec![upload(None, 2)]);
+        // The kept local record is still to be pushed; the imported one is not.
+        let pending = s.unshared("origin").unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].shared.commit, commit(1));
+
+        // The same record again changes nothing; a newer remote one replaces.
+        let out = s.import_shared("origin", &[other], "m2").unwrap();
+        assert_eq!(out.unchanged, 1);
+        let newer_rec = SharedUpload {
+            commit: commit(1),
+            upload: upload(None, 7),
+            recorded_at: local_at + 1,
+        };
+        s.import_shared("origin", &[newer_rec], "m3").unwrap();
+        assert_eq!(s.uploads(&commit(1)).unwrap(), vec![upload(None, 7)]);
+        assert!(s.unshared("origin").unwrap().is_empty());
+
+        s.forget_remote("origin").unwrap();
+        assert_eq!(s.pulled_mark("origin").unwrap(), None);
+        assert_eq!(s.unshared("origin").unwrap().len(), 2);
+    }
+}
