@@ -8,11 +8,11 @@ use tracing::{instrument, warn};
 use crate::compare::{self, Comparison, HeadSource, Sides};
 use crate::config::{Config, PatchTarget};
 use crate::git::Repo;
-use crate::model::{CiStatus, CommitId, Flag, SkipReason};
+use crate::model::{CiStatus, CommitId, Flag, Report, SkipReason};
 use crate::offset;
 use crate::parse::InputFormat;
 use crate::resolve::Resolver;
-use crate::select::{self, History, View};
+use crate::select::{self, BaseChoice, History, View};
 use crate::store::Store;
 
 use super::query::{flag_note, split_range};
@@ -32,11 +32,20 @@ pub struct CompareOptions {
     pub allow_offsets: Option<bool>,
     pub no_pseudo: bool,
     pub max_depth: Option<u32>,
+    /// The head is the working tree (SPEC `--worktree`), its coverage from `head_report`
+    /// or the newest report discovered in `cwd`.
+    pub worktree: bool,
+    /// With `worktree`: compare against this named baseline, used as it is.
+    pub baseline: Option<String>,
+    /// Where to discover the working tree's report; `None` is the work tree root.
+    pub cwd: Option<PathBuf>,
 }
 
 pub struct CompareOutcome {
     pub sides: Sides,
     pub comparison: Comparison,
+    /// The report file the head's coverage came from (`--head-report` or discovered).
+    pub head_report: Option<PathBuf>,
 }
 
 impl History for Repo {
@@ -52,21 +61,18 @@ pub fn compare(
     config: &Config,
     opts: &CompareOptions,
 ) -> Result<CompareOutcome, Error> {
+    if opts.worktree {
+        return super::worktree::compare_worktree(ws, config, opts);
+    }
     let repo = &ws.repo;
     let (head, requested, view) = pick_sides(repo, opts)?;
     let store = ws.store_for_read()?;
 
     let (head_report, head_source) = match &opts.head_report {
-        Some(path) => {
-            let tree = repo.tree_files(&head)?;
-            let root = ws
-                .root()
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let resolver = Resolver::new(&tree, &root, &config.paths)?;
-            let (_, resolution, _) = read_one(path, opts.input_format, &resolver, &())?;
-            (resolution.report, HeadSource::File)
-        }
+        Some(path) => (
+            read_head_report(ws, repo, config, &head, path, opts.input_format)?,
+            HeadSource::File,
+        ),
         None => {
             let report =
                 store
@@ -86,12 +92,70 @@ pub fn compare(
             (report, HeadSource::Store)
         }
     };
+    let mut outcome = compare_with(
+        repo,
+        &store,
+        config,
+        opts,
+        (head, head_report, head_source),
+        BaseRequest::Select { requested, view },
+    )?;
+    outcome.head_report.clone_from(&opts.head_report);
+    Ok(outcome)
+}
 
-    let max_depth = opts.max_depth.unwrap_or(config.compare.max_depth);
-    let allow_pseudo = config.compare.allow_pseudo_compare && !opts.no_pseudo;
-    let choice = select::choose(repo, &requested, view, max_depth, allow_pseudo, |c| {
-        usability(&store, c, opts.flag.as_ref())
-    })?;
+/// Reads a head report file, its paths resolved against `commit`'s tree.
+pub(super) fn read_head_report(
+    ws: &Workspace,
+    repo: &Repo,
+    config: &Config,
+    commit: &CommitId,
+    path: &std::path::Path,
+    input_format: Option<InputFormat>,
+) -> Result<Report, Error> {
+    let tree = repo.tree_files(commit)?;
+    let root = ws
+        .root()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let resolver = Resolver::new(&tree, &root, &config.paths)?;
+    let (_, resolution, _) = read_one(path, input_format, &resolver, &())?;
+    Ok(resolution.report)
+}
+
+/// How the base is found.
+pub(super) enum BaseRequest {
+    /// SPEC "Parent selection" from this requested base.
+    Select { requested: CommitId, view: View },
+    /// This commit, used as it is (a named baseline).
+    Fixed(CommitId),
+}
+
+/// Chooses the base, loads (or remaps) its report, and compares it with the head
+/// `(commit, report, source)` through their diff.
+pub(super) fn compare_with(
+    repo: &Repo,
+    store: &Store,
+    config: &Config,
+    opts: &CompareOptions,
+    (head, head_report, head_source): (CommitId, Report, HeadSource),
+    base: BaseRequest,
+) -> Result<CompareOutcome, Error> {
+    let choice = match base {
+        BaseRequest::Select { requested, view } => {
+            let max_depth = opts.max_depth.unwrap_or(config.compare.max_depth);
+            let allow_pseudo = config.compare.allow_pseudo_compare && !opts.no_pseudo;
+            select::choose(repo, &requested, view, max_depth, allow_pseudo, |c| {
+                usability(store, c, opts.flag.as_ref())
+            })?
+        }
+        BaseRequest::Fixed(commit) => BaseChoice {
+            requested: commit.clone(),
+            used: commit,
+            pseudo: false,
+            skipped: Vec::new(),
+        },
+    };
 
     let used_report = store
         .report(&choice.used, opts.flag.as_ref())?
@@ -132,8 +196,10 @@ pub fn compare(
             skipped: choice.skipped,
             head: Some(head),
             head_source,
+            worktree: None,
         },
         comparison,
+        head_report: None,
     })
 }
 

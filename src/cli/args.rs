@@ -46,4 +46,6 @@ pub enum Command {
     Check(commands::check::CheckArgs),
     Log(commands::log::LogArgs),
     Show(commands::show::ShowArgs),
+    Baseline(commands::baseline::BaselineArgs),
+    Hook(commands::hook::HookArgs),
 }

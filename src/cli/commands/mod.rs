@@ -1,7 +1,9 @@
 //! One file per subcommand: its arguments (whose doc comment is the help) and `run()`.
 
+pub mod baseline;
 pub mod check;
 pub mod compare;
+pub mod hook;
 pub mod log;
 pub mod mark;
 pub mod record;
@@ -23,6 +25,8 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Check(a) => check::run(g, a),
         Command::Log(a) => log::run(g, a),
         Command::Show(a) => show::run(g, a),
+        Command::Baseline(a) => baseline::run(g, a),
+        Command::Hook(a) => hook::run(g, a),
     }
 }
 
