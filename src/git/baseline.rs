@@ -60,9 +60,7 @@ impl Repo {
             source,
         };
         let platform = self.inner.references().map_err(read)?;
-        let iter = platform
-            .prefixed(BASELINE_REFS)
-            .map_err(read)?;
+        let iter = platform.prefixed(BASELINE_REFS).map_err(read)?;
         let mut out = Vec::new();
         for r in iter {
             let mut r = r.map_err(|e| read(gix::Error::from_error(e)))?;
@@ -140,10 +138,16 @@ mod tests {
         assert!(repo.drop_baseline("default").unwrap());
         assert!(!repo.drop_baseline("default").unwrap());
         assert_eq!(repo.baselines().unwrap().len(), 1);
-        assert_eq!(git(dir.path(), &["for-each-ref", "--format=%(refname)"]), "refs/covgit/baselines/before-refactor\nrefs/heads/main");
+        assert_eq!(
+            git(dir.path(), &["for-each-ref", "--format=%(refname)"]),
+            "refs/covgit/baselines/before-refactor\nrefs/heads/main"
+        );
         for bad in ["", "a..b", "x y", "end."] {
             assert!(
-                matches!(repo.set_baseline(bad, &one), Err(GitError::BadBaselineName { .. })),
+                matches!(
+                    repo.set_baseline(bad, &one),
+                    Err(GitError::BadBaselineName { .. })
+                ),
                 "{bad:?}"
             );
         }

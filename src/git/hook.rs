@@ -213,12 +213,19 @@ fn remove_block(hook: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let rest = &hook[start..];
-    let (end, joined) = match (find(rest, END.as_bytes()), find(rest, END_JOINED.as_bytes())) {
+    let (end, joined) = match (
+        find(rest, END.as_bytes()),
+        find(rest, END_JOINED.as_bytes()),
+    ) {
         (Some(e), _) => (start + e + END.len(), false),
         (None, Some(e)) => (start + e + END_JOINED.len(), true),
         (None, None) => return None,
     };
-    let cut = if joined && start > 0 { start - 1 } else { start };
+    let cut = if joined && start > 0 {
+        start - 1
+    } else {
+        start
+    };
     let mut out = hook[..cut].to_vec();
     out.extend_from_slice(&hook[end..]);
     Some(out)
@@ -234,10 +241,15 @@ fn foreign_interpreter(hook: &[u8]) -> Option<String> {
     let line = String::from_utf8_lossy(first.strip_prefix(b"#!")?).into_owned();
     let mut words = line.split_whitespace();
     let program = words.next()?;
-    let mut name = Path::new(program).file_name()?.to_string_lossy().into_owned();
-    if name == "env" {
-        name = words.find(|w| !w.starts_with('-'))?.to_owned();
-    }
+    let base = Path::new(program)
+        .file_name()?
+        .to_string_lossy()
+        .into_owned();
+    let name = if base == "env" {
+        words.find(|w| !w.starts_with('-'))?.to_owned()
+    } else {
+        base
+    };
     (!SHELLS.contains(&name.as_str())).then_some(name)
 }
 
@@ -316,7 +328,11 @@ mod tests {
             .arg(&script)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -335,7 +351,10 @@ mod repo_tests {
         );
         git(dir.path(), &["config", "core.hooksPath", ".githooks"]);
         let repo = Repo::discover(dir.path()).unwrap();
-        assert_eq!(repo.hooks_dir().unwrap(), repo.workdir().unwrap().join(".githooks"));
+        assert_eq!(
+            repo.hooks_dir().unwrap(),
+            repo.workdir().unwrap().join(".githooks")
+        );
         // Created where git looks, executable, and deleted whole on uninstall.
         let made = repo.install_pre_push("true").unwrap();
         let path = repo.workdir().unwrap().join(".githooks/pre-push");
@@ -347,13 +366,25 @@ mod repo_tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o111, 0o111);
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o111,
+                0o111
+            );
         }
-        assert_eq!(repo.uninstall_pre_push().unwrap(), HookRemoved::Deleted(path.clone()));
+        assert_eq!(
+            repo.uninstall_pre_push().unwrap(),
+            HookRemoved::Deleted(path.clone())
+        );
         assert!(!path.exists());
-        assert_eq!(repo.uninstall_pre_push().unwrap(), HookRemoved::NotInstalled(path.clone()));
+        assert_eq!(
+            repo.uninstall_pre_push().unwrap(),
+            HookRemoved::NotInstalled(path.clone())
+        );
         std::fs::write(&path, "#!/usr/bin/env python3\n").unwrap();
-        assert!(matches!(repo.install_pre_push("true"), Err(GitError::ForeignHook { .. })));
+        assert!(matches!(
+            repo.install_pre_push("true"),
+            Err(GitError::ForeignHook { .. })
+        ));
         assert_eq!(std::fs::read(&path).unwrap(), b"#!/usr/bin/env python3\n");
     }
 
@@ -367,8 +398,14 @@ mod repo_tests {
             &[],
         );
         let repo = Repo::discover(dir.path()).unwrap();
-        assert_eq!(repo.remote_default_branch("origin").unwrap().as_deref(), Some("origin/master"));
-        assert_eq!(repo.remote_default_branch("up").unwrap().as_deref(), Some("up/trunk"));
+        assert_eq!(
+            repo.remote_default_branch("origin").unwrap().as_deref(),
+            Some("origin/master")
+        );
+        assert_eq!(
+            repo.remote_default_branch("up").unwrap().as_deref(),
+            Some("up/trunk")
+        );
         assert_eq!(repo.remote_default_branch("none").unwrap(), None);
         assert_eq!(repo.remote_default_branch("../remote.git").unwrap(), None);
     }

@@ -15,11 +15,11 @@ mod lines;
 mod repo;
 mod snapshot;
 
+pub use baseline::BASELINE_REFS;
 pub use error::GitError;
+pub use hook::{HookInstalled, HookRemoved};
 pub use lines::line_hunks;
 pub use repo::Repo;
-pub use baseline::BASELINE_REFS;
-pub use hook::{HookInstalled, HookRemoved};
 pub use snapshot::{ChangeSource, WorktreeChange, WorktreeSnapshot};
 
 #[cfg(test)]

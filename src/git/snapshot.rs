@@ -68,6 +68,7 @@ impl Repo {
     /// A handle on the same repository whose object writes stay in memory: a snapshot taken
     /// through it is readable (trees, blobs, diffs) through it alone and leaves no object
     /// behind.
+    #[must_use]
     pub fn in_memory(&self) -> Repo {
         Repo {
             inner: self.inner.clone().with_object_memory(),
@@ -79,7 +80,11 @@ impl Repo {
     /// untracked files that `.gitignore` and friends do not exclude. Content goes through
     /// git's clean filters (`core.autocrlf`, `text`/`eol` attributes) as `git add` would.
     /// `message` and `time` (seconds since the epoch) go into the commit object.
-    pub fn snapshot_worktree(&self, message: &str, time: i64) -> Result<WorktreeSnapshot, GitError> {
+    pub fn snapshot_worktree(
+        &self,
+        message: &str,
+        time: i64,
+    ) -> Result<WorktreeSnapshot, GitError> {
         let repo = &self.inner;
         let workdir = repo.workdir().ok_or(GitError::NoWorktree)?.to_owned();
         let read = |what: &str| {
@@ -97,45 +102,13 @@ impl Repo {
         };
         let index = repo.index_or_empty().map_err(read("the index"))?;
 
-        let status = repo
-            .status(gix::progress::Discard)
-            .map_err(read("the working tree status"))?
-            .index(gix::worktree::IndexPersistedOrInMemory::Persisted(
-                index.clone(),
-            ))
-            .head_tree(head_tree)
-            .untracked_files(gix::status::UntrackedFiles::Files)
-            // Deleted + untracked, not renames: the snapshot wants each path's content.
-            .index_worktree_rewrites(None)
-            .tree_index_track_renames(gix::status::tree_index::TrackRenames::Disabled)
-            // A submodule stays at the commit the index records.
-            .index_worktree_submodules(gix::status::Submodule::Given {
-                ignore: gix::submodule::config::Ignore::All,
-                check_dirty: false,
-            })
-            .dirwalk_options(|o| o.empty_patterns_match_prefix(false).emit_ignored(None))
-            .into_iter(Vec::<BString>::new())
-            .map_err(read("the working tree status"))?;
+        let Scan {
+            changed,
+            from_disk,
+            gone,
+        } = self.scan(head_tree, &index)?;
 
-        let mut changed: BTreeSet<(BString, ChangeSource)> = BTreeSet::new();
-        // Paths whose content comes from disk rather than from the index.
-        let mut from_disk: BTreeSet<BString> = BTreeSet::new();
-        let mut gone: BTreeSet<BString> = BTreeSet::new();
-        for item in status {
-            match item.map_err(read("the working tree status"))? {
-                gix::status::Item::TreeIndex(change) => {
-                    changed.insert((change.location().to_owned(), ChangeSource::Staged));
-                }
-                gix::status::Item::IndexWorktree(item) => {
-                    classify(item, &mut changed, &mut from_disk, &mut gone);
-                }
-            }
-        }
-
-        let mut editor = repo
-            .empty_tree()
-            .edit()
-            .map_err(read("an empty tree"))?;
+        let mut editor = repo.empty_tree().edit().map_err(read("an empty tree"))?;
         for entry in index.entries() {
             let path = entry.path(&index);
             let unmerged = entry.stage_raw() != 0;
@@ -188,12 +161,14 @@ impl Repo {
             message: message.into(),
             extra_headers: Vec::new(),
         };
-        let id = repo.write_object(&commit).map_err(|source| GitError::Write {
-            what: "the snapshot commit".to_owned(),
-            source,
-        })?;
+        let id = repo
+            .write_object(&commit)
+            .map_err(|source| GitError::Write {
+                what: "the snapshot commit".to_owned(),
+                source,
+            })?;
 
-        let changes = changed
+        let worktree_changes = changed
             .into_iter()
             .map(|(path, source)| {
                 let path = String::from_utf8_lossy(&path).into_owned();
@@ -210,7 +185,71 @@ impl Repo {
         Ok(WorktreeSnapshot {
             commit: commit_id(id.detach()),
             parent,
-            changes,
+            changes: worktree_changes,
+        })
+    }
+}
+
+/// What differs between HEAD, the index and the disk.
+struct Scan {
+    changed: BTreeSet<(BString, ChangeSource)>,
+    /// Paths whose content comes from disk rather than from the index.
+    from_disk: BTreeSet<BString>,
+    gone: BTreeSet<BString>,
+}
+
+impl Repo {
+    /// Runs `git status` (untracked files listed one by one, ignored ones left out, no
+    /// rename pairing) and sorts what it finds. Nothing is written back to the index.
+    fn scan(
+        &self,
+        head_tree: gix::ObjectId,
+        index: &gix::worktree::Index,
+    ) -> Result<Scan, GitError> {
+        let read = |source| GitError::Read {
+            what: "the working tree status".to_owned(),
+            source,
+        };
+        let status = self
+            .inner
+            .status(gix::progress::Discard)
+            .map_err(read)?
+            .index(gix::worktree::IndexPersistedOrInMemory::Persisted(
+                index.clone(),
+            ))
+            .head_tree(head_tree)
+            .untracked_files(gix::status::UntrackedFiles::Files)
+            // Deleted + untracked, not renames: the snapshot wants each path's content.
+            .index_worktree_rewrites(None)
+            .tree_index_track_renames(gix::status::tree_index::TrackRenames::Disabled)
+            // A submodule stays at the commit the index records.
+            .index_worktree_submodules(gix::status::Submodule::Given {
+                ignore: gix::submodule::config::Ignore::All,
+                check_dirty: false,
+            })
+            .dirwalk_options(|o| o.empty_patterns_match_prefix(false).emit_ignored(None))
+            .into_iter(Vec::<BString>::new())
+            .map_err(read)?;
+
+        let mut changed: BTreeSet<(BString, ChangeSource)> = BTreeSet::new();
+        // Paths whose content comes from disk rather than from the index.
+        let mut from_disk: BTreeSet<BString> = BTreeSet::new();
+        let mut gone: BTreeSet<BString> = BTreeSet::new();
+        for item in status {
+            match item.map_err(read)? {
+                gix::status::Item::TreeIndex(change) => {
+                    changed.insert((change.location().to_owned(), ChangeSource::Staged));
+                }
+                gix::status::Item::IndexWorktree(item) => {
+                    classify(item, &mut changed, &mut from_disk, &mut gone);
+                }
+            }
+        }
+
+        Ok(Scan {
+            changed,
+            from_disk,
+            gone,
         })
     }
 }
@@ -356,7 +395,14 @@ rm gone.txt";
         assert_eq!(snap.count(ChangeSource::Staged), 3);
         let gone = snap.changes.iter().find(|c| c.path == "gone.txt").unwrap();
         assert_eq!(gone.modified, None);
-        assert!(snap.changes.iter().find(|c| c.path == "b.txt").unwrap().modified.is_some());
+        assert!(
+            snap.changes
+                .iter()
+                .find(|c| c.path == "b.txt")
+                .unwrap()
+                .modified
+                .is_some()
+        );
     }
 
     #[test]
@@ -369,9 +415,20 @@ rm gone.txt";
         assert_eq!(git(root, &["count-objects", "-v"]), objects);
         assert_eq!(
             repo.tree_files(&snap.commit).unwrap(),
-            [".gitignore", "a.txt", "b.txt", "c.txt", "d/e.txt", "d/u.txt", "keep.txt", "n.txt"]
+            [
+                ".gitignore",
+                "a.txt",
+                "b.txt",
+                "c.txt",
+                "d/e.txt",
+                "d/u.txt",
+                "keep.txt",
+                "n.txt"
+            ]
         );
-        let changes = repo.diff(snap.parent.as_ref().unwrap(), &snap.commit).unwrap();
+        let changes = repo
+            .diff(snap.parent.as_ref().unwrap(), &snap.commit)
+            .unwrap();
         let mut paths: Vec<_> = changes
             .iter()
             .map(|c| c.new_path.clone().or_else(|| c.old_path.clone()).unwrap())
@@ -390,7 +447,10 @@ rm gone.txt";
         let snap = repo.snapshot_worktree("snap", 0).unwrap();
         assert!(snap.changes.is_empty());
         assert_eq!(
-            git(dir.path(), &["rev-parse", &format!("{}^{{tree}}", snap.commit)]),
+            git(
+                dir.path(),
+                &["rev-parse", &format!("{}^{{tree}}", snap.commit)]
+            ),
             git(dir.path(), &["rev-parse", "HEAD^{tree}"])
         );
 
