@@ -64,6 +64,7 @@ fn main() -> std::io::Result<()> {
         skipped: vec![],
         head: Some(id('b')),
         head_source: HeadSource::File,
+        worktree: None,
     };
     let mut out = std::io::stdout().lock();
     render::compare(

@@ -15,7 +15,7 @@ use crate::model::{CiStatus, CommitId, FileChange, Flag, Report, SkipReason, Tot
 use crate::offset;
 use crate::parse::InputFormat;
 use crate::resolve::Resolver;
-use crate::select::{self, History, View};
+use crate::select::{self, BaseChoice, History, View};
 use crate::store::Store;
 
 use super::query::{flag_note, split_range};
@@ -35,11 +35,20 @@ pub struct CompareOptions {
     pub allow_offsets: Option<bool>,
     pub no_pseudo: bool,
     pub max_depth: Option<u32>,
+    /// The head is the working tree (SPEC `--worktree`), its coverage from `head_report`
+    /// or the newest report discovered in `cwd`.
+    pub worktree: bool,
+    /// With `worktree`: compare against this named baseline, used as it is.
+    pub baseline: Option<String>,
+    /// Where to discover the working tree's report; `None` is the work tree root.
+    pub cwd: Option<PathBuf>,
 }
 
 pub struct CompareOutcome {
     pub sides: Sides,
     pub comparison: Comparison,
+    /// The report file the head's coverage came from (`--head-report` or discovered).
+    pub head_report: Option<PathBuf>,
 }
 
 impl History for Repo {
@@ -55,25 +64,106 @@ pub fn compare(
     config: &Config,
     opts: &CompareOptions,
 ) -> Result<CompareOutcome, Error> {
+    if opts.worktree {
+        return super::worktree::compare_worktree(ws, config, opts);
+    }
     let repo = &ws.repo;
     let (head, requested, view) = pick_sides(repo, opts)?;
     let store = ws.store_for_read()?;
     // Every read below sees one state of the store, whatever CI jobs record meanwhile.
     let _snapshot = store.read_snapshot()?;
 
-    let flag = opts.flag.as_ref();
-    let head_from_store = opts.head_report.is_none();
-    if head_from_store {
-        check_head(&store, &head, flag)?;
-    }
+    let head_data = match &opts.head_report {
+        Some(path) => HeadData::File(read_head_report(
+            ws,
+            repo,
+            config,
+            &head,
+            path,
+            opts.input_format,
+        )?),
+        None => {
+            check_head(&store, &head, opts.flag.as_ref())?;
+            HeadData::Store
+        }
+    };
+    let mut outcome = compare_with(
+        repo,
+        &store,
+        config,
+        opts,
+        (head, head_data),
+        BaseRequest::Select { requested, view },
+    )?;
+    outcome.head_report.clone_from(&opts.head_report);
+    Ok(outcome)
+}
 
-    let max_depth = opts.max_depth.unwrap_or(config.compare.max_depth);
-    let allow_pseudo = config.compare.allow_pseudo_compare && !opts.no_pseudo;
-    let choice = info_span!("select", requested = %requested.short()).in_scope(|| {
-        select::choose(repo, &requested, view, max_depth, allow_pseudo, |c| {
-            usability(&store, c, flag)
-        })
-    })?;
+/// Reads a head report file, its paths resolved against `commit`'s tree (read from `repo`,
+/// which may hold an in-memory working-tree snapshot).
+pub(super) fn read_head_report(
+    ws: &Workspace,
+    repo: &Repo,
+    config: &Config,
+    commit: &CommitId,
+    path: &std::path::Path,
+    input_format: Option<InputFormat>,
+) -> Result<Report, Error> {
+    let tree = repo.tree_files(commit)?;
+    let root = ws
+        .root()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let resolver = Resolver::new(&tree, &root, &config.paths)?
+        .with_go_modules(go_modules(repo, commit, &tree));
+    let (_, resolution, _) = read_one(path, input_format, &resolver, &())?;
+    Ok(resolution.report)
+}
+
+/// How the base is found.
+pub(super) enum BaseRequest {
+    /// SPEC "Parent selection" from this requested base.
+    Select { requested: CommitId, view: View },
+    /// This commit, used as it is (a named baseline).
+    Fixed(CommitId),
+}
+
+/// Where the head's coverage comes from.
+pub(super) enum HeadData {
+    /// A report file, already read and resolved.
+    File(Report),
+    /// The store; loaded without the files that cannot have changed.
+    Store,
+}
+
+/// Chooses the base, loads (or remaps) its report, and compares it with the head
+/// `(commit, coverage)` through their diff.
+pub(super) fn compare_with(
+    repo: &Repo,
+    store: &Store,
+    config: &Config,
+    opts: &CompareOptions,
+    (head, head_data): (CommitId, HeadData),
+    base: BaseRequest,
+) -> Result<CompareOutcome, Error> {
+    let flag = opts.flag.as_ref();
+    let choice = match base {
+        BaseRequest::Select { requested, view } => {
+            let max_depth = opts.max_depth.unwrap_or(config.compare.max_depth);
+            let allow_pseudo = config.compare.allow_pseudo_compare && !opts.no_pseudo;
+            info_span!("select", requested = %requested.short()).in_scope(|| {
+                select::choose(repo, &requested, view, max_depth, allow_pseudo, |c| {
+                    usability(store, c, flag)
+                })
+            })?
+        }
+        BaseRequest::Fixed(commit) => BaseChoice {
+            requested: commit.clone(),
+            used: commit,
+            pseudo: false,
+            skipped: Vec::new(),
+        },
+    };
     // A pseudo-base stands in for the requested base; its report is remapped to it.
     let base_commit = if choice.pseudo {
         choice.requested.clone()
@@ -92,18 +182,23 @@ pub fn compare(
     // Files whose stored coverage is the same on both sides and which no diff touches cannot
     // change kind: only their totals are needed, so they are not decoded at all. The work
     // grows with what changed, not with the size of the report.
-    let skip = if head_from_store {
-        unchanged_files(&store, &choice.used, &head, flag, [&between, &changes])?
-    } else {
-        BTreeMap::new()
+    let skip = match head_data {
+        HeadData::Store => unchanged_files(store, &choice.used, &head, flag, [&between, &changes])?,
+        HeadData::File(_) => BTreeMap::new(),
     };
     let skip_set: HashSet<String> = skip.keys().cloned().collect();
 
-    let mut head_report = load_head(ws, config, &store, opts, &head, &skip_set)?;
-    let head_source = if head_from_store {
-        HeadSource::Store
-    } else {
-        HeadSource::File
+    let (mut head_report, head_source) = match head_data {
+        HeadData::File(report) => (report, HeadSource::File),
+        HeadData::Store => (
+            info_span!("load", commit = %head.short())
+                .in_scope(|| store.report_without(&head, flag, &skip_set))?
+                .ok_or_else(|| Error::NoHeadReport {
+                    commit: head.clone(),
+                    flag: flag_note(flag),
+                })?,
+            HeadSource::Store,
+        ),
     };
     let mut used_report = info_span!("load", commit = %choice.used.short())
         .in_scope(|| store.report_without(&choice.used, flag, &skip_set))?
@@ -148,8 +243,10 @@ pub fn compare(
             skipped: choice.skipped,
             head: Some(head),
             head_source,
+            worktree: None,
         },
         comparison,
+        head_report: None,
     })
 }
 
@@ -169,38 +266,6 @@ fn check_head(store: &Store, head: &CommitId, flag: Option<&Flag>) -> Result<(),
         );
     }
     Ok(())
-}
-
-/// The head's report: from `--head-report` resolved against the head's tree, else from the
-/// store without the files in `skip`.
-fn load_head(
-    ws: &Workspace,
-    config: &Config,
-    store: &Store,
-    opts: &CompareOptions,
-    head: &CommitId,
-    skip: &HashSet<String>,
-) -> Result<Report, Error> {
-    let flag = opts.flag.as_ref();
-    match &opts.head_report {
-        Some(path) => {
-            let tree = ws.repo.tree_files(head)?;
-            let root = ws
-                .root()
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let resolver = Resolver::new(&tree, &root, &config.paths)?
-                .with_go_modules(go_modules(ws, head, &tree));
-            let (_, resolution, _) = read_one(path, opts.input_format, &resolver, &())?;
-            Ok(resolution.report)
-        }
-        None => info_span!("load", commit = %head.short())
-            .in_scope(|| store.report_without(head, flag, skip))?
-            .ok_or_else(|| Error::NoHeadReport {
-                commit: head.clone(),
-                flag: flag_note(flag),
-            }),
-    }
 }
 
 /// Paths whose coverage is stored identically for `base` and `head` (same uploads' coverage,

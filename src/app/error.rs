@@ -64,6 +64,16 @@ pub enum Error {
         "the repository is a shallow clone, so covgit cannot tell which recorded commits are unreachable; run gc in a full clone (git fetch --unshallow)"
     )]
     ShallowGc,
+    #[error(
+        "no baseline named '{name}'; save one with `covgit baseline save {name}` (see `covgit baseline list`)"
+    )]
+    NoBaseline { name: String },
+    #[error(
+        "HEAD has no commit yet, so the working tree has no base to compare with; commit once, or pass --base REV or --baseline NAME"
+    )]
+    UnbornHead,
+    #[error("cannot find the path of the running covgit binary for the hook: {0}")]
+    CurrentExe(#[source] std::io::Error),
     #[error("'{0}' is not a revision range: expected A..B")]
     BadRange(String),
     #[error(

@@ -2,18 +2,28 @@
 //! returns domain values; nothing here prints or asks about the terminal (warnings go
 //! through `tracing`, progress through the [`Progress`] the caller hands in).
 
+mod baseline;
 mod compare;
 mod error;
+mod hook;
 mod maintain;
 mod query;
 mod record;
 mod share;
 mod workspace;
+mod worktree;
 
+pub use baseline::{
+    BaselineInfo, BaselineSaveOptions, BaselineSaved, DEFAULT_BASELINE, baseline_drop,
+    baseline_list, baseline_save,
+};
 pub use compare::{CheckOptions, CheckOutcome, CompareOptions, CompareOutcome, check, compare};
 pub use error::Error;
+pub use hook::{PrePushOptions, PrePushResult, PushedRef, hook_install, hook_uninstall, pre_push};
 pub use maintain::gc;
 pub use query::{LogOptions, ShowOptions, log, mark, show};
 pub use record::{Progress, RecordOptions, RecordSummary, ReportSummary, record};
 pub use share::{PullSummary, PushSummary, pull, push};
 pub use workspace::Workspace;
+
+pub use crate::git::{HookInstalled, HookRemoved};

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use tracing::{info, info_span, instrument, warn};
 
 use crate::config::Config;
+use crate::git::Repo;
 use crate::model::{CiStatus, CommitId, Flag, Report, Totals, Upload};
 use crate::parse::{self, InputFormat};
 use crate::resolve::{Resolver, go_module_path};
@@ -89,8 +90,8 @@ pub fn record(
         .root()
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let resolver =
-        Resolver::new(&tree, &root, &config.paths)?.with_go_modules(go_modules(ws, &commit, &tree));
+    let resolver = Resolver::new(&tree, &root, &config.paths)?
+        .with_go_modules(go_modules(&ws.repo, &commit, &tree));
 
     let total: u64 = reports
         .iter()
@@ -190,15 +191,11 @@ pub(crate) fn read_one(
 
 /// The Go modules of the tree: each `go.mod`'s module path and folder. Unreadable ones are
 /// passed over (their files then resolve by suffix like any other).
-pub(crate) fn go_modules(
-    ws: &Workspace,
-    commit: &CommitId,
-    tree: &[String],
-) -> Vec<(String, String)> {
+pub(crate) fn go_modules(repo: &Repo, commit: &CommitId, tree: &[String]) -> Vec<(String, String)> {
     tree.iter()
         .filter(|p| *p == "go.mod" || p.ends_with("/go.mod"))
         .filter_map(|p| {
-            let text = ws.repo.read_file(commit, p).ok()??;
+            let text = repo.read_file(commit, p).ok()??;
             let module = go_module_path(&String::from_utf8_lossy(&text))?;
             let dir = p.strip_suffix("go.mod")?.trim_end_matches('/').to_owned();
             Some((module, dir))

@@ -49,4 +49,6 @@ pub enum Command {
     Gc(commands::gc::GcArgs),
     Push(commands::push::PushArgs),
     Pull(commands::pull::PullArgs),
+    Baseline(commands::baseline::BaselineArgs),
+    Hook(commands::hook::HookArgs),
 }

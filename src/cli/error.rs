@@ -5,6 +5,11 @@ use std::error::Error as _;
 use covgit::app::Error;
 
 pub fn report(e: &Error) {
+    eprintln!("error: {}", sentence(e));
+}
+
+/// The error and its causes as one sentence.
+pub fn sentence(e: &Error) -> String {
     let mut line = e.to_string();
     let mut cause = e.source();
     while let Some(c) = cause {
@@ -16,5 +21,5 @@ pub fn report(e: &Error) {
         }
         cause = c.source();
     }
-    eprintln!("error: {line}");
+    line
 }

@@ -163,6 +163,39 @@ pub struct Sides {
     /// The pseudo-base report was remapped.
     pub offsets: bool,
     pub skipped: Vec<Skipped>,
+    /// `None` when the head is the working tree.
     pub head: Option<CommitId>,
     pub head_source: HeadSource,
+    /// For a working-tree head: which kinds of changes beyond HEAD it holds.
+    pub worktree: Option<WorktreeChanges>,
+}
+
+/// What a working-tree head holds beyond HEAD, in files per kind of change (a file both
+/// staged and edited again counts in both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WorktreeChanges {
+    pub staged: usize,
+    pub unstaged: usize,
+    pub untracked: usize,
+}
+
+impl std::fmt::Display for WorktreeChanges {
+    /// `staged (1 file), unstaged (2 files) and untracked (1 file) changes included`, naming
+    /// only the kinds present; `no changes beyond HEAD` when there is none.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = [
+            ("staged", self.staged),
+            ("unstaged", self.unstaged),
+            ("untracked", self.untracked),
+        ]
+        .into_iter()
+        .filter(|&(_, n)| n > 0)
+        .map(|(kind, n)| format!("{kind} ({n} file{})", if n == 1 { "" } else { "s" }))
+        .collect();
+        match parts.as_slice() {
+            [] => f.write_str("no changes beyond HEAD"),
+            [one] => write!(f, "{one} changes included"),
+            [init @ .., last] => write!(f, "{} and {last} changes included", init.join(", ")),
+        }
+    }
 }

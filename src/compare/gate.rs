@@ -60,6 +60,17 @@ pub enum GateFailure {
     },
 }
 
+impl GateFailure {
+    /// The gate's name as `[check]` in `.covgit.toml` spells it.
+    pub fn gate(&self) -> &'static str {
+        match self {
+            Self::Patch { .. } => "patch_target",
+            Self::Project { .. } => "project_threshold",
+            Self::Lost { .. } => "fail_on_lost",
+        }
+    }
+}
+
 impl fmt::Display for GateFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -13,5 +13,6 @@ mod oracle_tests;
 
 pub use comparison::{
     Comparison, FileComparison, FileStatus, HeadSource, LineKind, LineRun, PatchTotals, Sides,
+    WorktreeChanges,
 };
 pub use compute::compare;

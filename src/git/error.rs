@@ -31,6 +31,27 @@ pub enum GitError {
         "no default branch: refs/remotes/origin/HEAD, refs/heads/main and refs/heads/master are all missing"
     )]
     NoDefaultBranch,
+    #[error("the repository is bare: there is no working tree to snapshot")]
+    NoWorktree,
+    #[error("could not write {what} to the repository")]
+    Write {
+        what: String,
+        #[source]
+        source: gix::Error,
+    },
+    #[error("'{name}' is not a valid baseline name (it must be usable in a git reference name)")]
+    BadBaselineName { name: String },
+    #[error("cannot write the hook '{}': {source}", path.display())]
+    Hook {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "the hook '{}' is a {interpreter} script, which covgit does not edit; add a line running `covgit hook pre-push \"$@\"` to it by hand",
+        path.display()
+    )]
+    ForeignHook { path: PathBuf, interpreter: String },
     #[error("could not read {what}")]
     Read {
         what: String,

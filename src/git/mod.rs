@@ -3,24 +3,32 @@
 //! into [`FileChange`](crate::model::FileChange)s with line hunks.
 //!
 //! Commits cross the boundary as [`CommitId`](crate::model::CommitId), never as gix types.
-//! The only writes are covgit's own shared-coverage objects and `refs/covgit/` refs
-//! (`share.rs`, `remote.rs`); network transport runs the `git` executable (`remote.rs` says why).
+//! Writes are confined to covgit's own objects and refs under `refs/covgit/`: shared coverage
+//! (`share.rs`, `remote.rs`; network transport runs the `git` executable, `remote.rs` says
+//! why), working-tree snapshots and baselines (`snapshot.rs`), and the pre-push hook file
+//! (`hook.rs`).
 
+mod baseline;
 mod diff;
 mod error;
 mod files;
 mod graph;
+mod hook;
 mod lines;
 mod reach;
 mod remote;
 mod repo;
 mod share;
+mod snapshot;
 
+pub use baseline::BASELINE_REFS;
 pub use error::GitError;
+pub use hook::{HookInstalled, HookRemoved};
 pub use lines::line_hunks;
 pub use remote::PushOutcome;
 pub use repo::Repo;
 pub use share::{DATA_REF, SharedCommit, SharedRecord};
+pub use snapshot::{ChangeSource, WorktreeChange, WorktreeSnapshot};
 
 #[cfg(test)]
 mod fixture;

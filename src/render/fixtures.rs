@@ -20,6 +20,7 @@ pub fn sides() -> Sides {
         skipped: vec![],
         head: Some(sha('1')),
         head_source: HeadSource::Store,
+        worktree: None,
     }
 }
 
@@ -42,6 +43,7 @@ pub fn pseudo_sides() -> Sides {
         ],
         head: Some(sha('1')),
         head_source: HeadSource::Store,
+        worktree: None,
     }
 }
 

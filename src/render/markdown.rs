@@ -18,7 +18,10 @@ const MAX_RUNS_PER_KIND: usize = 100;
 /// Writes the comparison as a PR comment.
 pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison) -> io::Result<()> {
     let head = sides.head.as_ref().map_or_else(
-        || "the working tree".to_owned(),
+        || match &sides.worktree {
+            Some(changes) => format!("the working tree ({changes})"),
+            None => "the working tree".to_owned(),
+        },
         |h| format!("`{}`", h.short()),
     );
     writeln!(

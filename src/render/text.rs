@@ -61,7 +61,10 @@ fn header(out: &mut dyn Write, sides: &Sides, p: &Palette) -> io::Result<()> {
     let head = match (&sides.head, sides.head_source) {
         (Some(h), HeadSource::Store) => format!("Head {}", h.short()),
         (Some(h), HeadSource::File) => format!("Head {} (report file)", h.short()),
-        (None, _) => "Working tree (report file)".to_owned(),
+        (None, _) => match &sides.worktree {
+            Some(changes) => format!("Working tree ({changes}; report file)"),
+            None => "Working tree (report file)".to_owned(),
+        },
     };
     let base = if sides.pseudo {
         format!(
@@ -227,6 +230,18 @@ No line changed coverage.
         sides.head = None;
         let text = render(&sides, &fixtures::empty_comparison(), &Palette::default());
         assert!(text.starts_with("Working tree (report file) against base 3333333"));
+        sides.worktree = Some(crate::compare::WorktreeChanges {
+            staged: 1,
+            unstaged: 2,
+            untracked: 0,
+        });
+        let text = render(&sides, &fixtures::empty_comparison(), &Palette::default());
+        assert!(text.starts_with(
+            "Working tree (staged (1 file) and unstaged (2 files) changes included; report file) against base 3333333"
+        ));
+        sides.worktree = Some(crate::compare::WorktreeChanges::default());
+        let text = render(&sides, &fixtures::empty_comparison(), &Palette::default());
+        assert!(text.starts_with("Working tree (no changes beyond HEAD; report file)"));
     }
 
     #[test]

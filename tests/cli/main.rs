@@ -4,6 +4,7 @@
 mod common;
 
 mod compare;
+mod devloop;
 mod errors;
 mod formats;
 mod record;

@@ -1,5 +1,5 @@
 use clap::Args;
-use covgit::app::{self, CheckOptions, Error};
+use covgit::app::{self, CheckOptions, CompareOutcome, Error};
 use covgit::config::PatchTarget;
 use covgit::render::CompareFormat;
 
@@ -44,13 +44,14 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<u8, Error> {
         &ws,
         &config,
         &CheckOptions {
-            compare: a.select.options(),
+            compare: a.select.options_in(g),
             patch_target: a.patch_target,
             project_threshold: a.project_threshold,
             fail_on_lost: a.fail_on_lost,
         },
     )?;
     let c = &outcome.compared;
+    super::compare::note_worktree(g, c);
     if let Some(format) = a.format {
         let palette = match format {
             CompareFormat::Text => output::palette(),
@@ -61,15 +62,7 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<u8, Error> {
         })
         .map_err(Error::Output)?;
     }
-    let pct = |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.2}%"));
-    let summary = format!(
-        "total {} → {}, patch {} ({}/{} lines)",
-        pct(c.comparison.base.coverage()),
-        pct(c.comparison.head.coverage()),
-        pct(c.comparison.patch.coverage()),
-        c.comparison.patch.hit + c.comparison.patch.partial,
-        c.comparison.patch.lines,
-    );
+    let summary = summary(c);
     if outcome.verdict.passed() {
         if !g.quiet {
             eprintln!("check passed: {summary}");
@@ -77,11 +70,25 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<u8, Error> {
         Ok(exit::OK)
     } else {
         for f in &outcome.verdict.failures {
-            eprintln!("check failed: {f}");
+            eprintln!("check failed: {}: {f}", f.gate());
         }
         if !g.quiet {
             eprintln!("({summary})");
         }
         Ok(exit::GATE_FAILED)
     }
+}
+
+/// `total 80.00% → 75.00%, patch 50.00% (1/2 lines)`.
+pub fn summary(outcome: &CompareOutcome) -> String {
+    let c = &outcome.comparison;
+    let pct = |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.2}%"));
+    format!(
+        "total {} → {}, patch {} ({}/{} lines)",
+        pct(c.base.coverage()),
+        pct(c.head.coverage()),
+        pct(c.patch.coverage()),
+        c.patch.hit + c.patch.partial,
+        c.patch.lines,
+    )
 }

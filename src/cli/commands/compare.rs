@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use covgit::app::{self, CompareOptions, Error};
+use covgit::app::{self, CompareOptions, CompareOutcome, Error};
 use covgit::model::Flag;
 use covgit::parse::InputFormat;
 use covgit::render::CompareFormat;
@@ -13,6 +13,7 @@ use super::super::{exit, output};
 ///
 /// `A..B` compares B with the merge-base of A and B; `REV` compares REV with its first
 /// parent (or the nearest usable ancestor). With no argument: `<default branch>..HEAD`.
+/// `--worktree` compares the files on disk now, with the report just produced.
 #[derive(Args)]
 pub struct CompareArgs {
     #[command(flatten)]
@@ -55,6 +56,19 @@ pub struct Selectors {
     /// How many ancestors of the requested base to examine for a usable one [default: 50].
     #[arg(long, value_name = "N")]
     pub max_depth: Option<u32>,
+    /// The head is the working tree (staged, unstaged and untracked files not ignored), its
+    /// coverage from --head-report or the newest usual report file (coverage.xml,
+    /// lcov.info, ...); the base is HEAD, or its nearest usable ancestor.
+    #[arg(long, conflicts_with_all = ["target", "head"])]
+    pub worktree: bool,
+    /// With --worktree: compare against the baseline NAME saved by `covgit baseline save`.
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "worktree",
+        conflicts_with = "base"
+    )]
+    pub baseline: Option<String>,
 }
 
 impl Selectors {
@@ -69,7 +83,33 @@ impl Selectors {
             allow_offsets: self.allow_offsets.then_some(true),
             no_pseudo: self.no_pseudo,
             max_depth: self.max_depth,
+            worktree: self.worktree,
+            baseline: self.baseline.clone(),
+            cwd: None,
         }
+    }
+
+    /// The options, with the folder covgit runs in for report discovery.
+    pub fn options_in(&self, g: &Global) -> CompareOptions {
+        CompareOptions {
+            cwd: Some(super::cwd(g)),
+            ..self.options()
+        }
+    }
+}
+
+/// Says on stderr what a working-tree head held and which report gave its coverage.
+pub fn note_worktree(g: &Global, outcome: &CompareOutcome) {
+    if g.quiet {
+        return;
+    }
+    if let Some(changes) = &outcome.sides.worktree {
+        let report = outcome
+            .head_report
+            .as_ref()
+            .map(|p| format!(", coverage from '{}'", p.display()))
+            .unwrap_or_default();
+        eprintln!("working tree: {changes}{report}");
     }
 }
 
@@ -85,7 +125,8 @@ pub fn run(g: &Global, a: &CompareArgs) -> Result<u8, Error> {
             eprintln!("{}", super::pull::describe(&p));
         }
     }
-    let outcome = app::compare(&ws, &config, &a.select.options())?;
+    let outcome = app::compare(&ws, &config, &a.select.options_in(g))?;
+    note_worktree(g, &outcome);
     let palette = match a.format {
         CompareFormat::Text => output::palette(),
         _ => covgit::render::Palette::default(),

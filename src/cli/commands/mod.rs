@@ -1,8 +1,10 @@
 //! One file per subcommand: its arguments (whose doc comment is the help) and `run()`.
 
+pub mod baseline;
 pub mod check;
 pub mod compare;
 pub mod gc;
+pub mod hook;
 pub mod log;
 pub mod mark;
 pub mod pull;
@@ -29,6 +31,8 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Gc(a) => gc::run(g, a),
         Command::Push(a) => push::run(g, a),
         Command::Pull(a) => pull::run(g, a),
+        Command::Baseline(a) => baseline::run(g, a),
+        Command::Hook(a) => hook::run(g, a),
     }
 }
 

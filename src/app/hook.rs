@@ -1,0 +1,187 @@
+//! `covgit hook install|uninstall` and what the installed pre-push hook runs: `covgit
+//! check` of the working tree (with the latest local report) against the merge-base of the
+//! pushed commit and the remote's default branch.
+
+use std::path::{Path, PathBuf};
+
+use tracing::{info, instrument};
+
+use crate::config::Config;
+use crate::git::{HookInstalled, HookRemoved};
+use crate::model::CommitId;
+
+use super::compare::CompareOptions;
+use super::{CheckOptions, CheckOutcome, Error, Workspace, check};
+
+/// Writes covgit's block into the pre-push hook; `exe` is the covgit binary the hook runs
+/// (an absolute path, so the hook works whatever git's `PATH` is).
+pub fn hook_install(ws: &Workspace, exe: &Path) -> Result<HookInstalled, Error> {
+    let command = format!("{} hook pre-push", shell_quote(&exe.to_string_lossy()));
+    Ok(ws.repo.install_pre_push(&command)?)
+}
+
+pub fn hook_uninstall(ws: &Workspace) -> Result<HookRemoved, Error> {
+    Ok(ws.repo.uninstall_pre_push()?)
+}
+
+/// `'...'` with inner quotes escaped, for a POSIX shell.
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// One line of a pre-push hook's stdin: `<local ref> <local sha> <remote ref> <remote sha>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushedRef {
+    pub local_ref: String,
+    pub local: String,
+    pub remote_ref: String,
+}
+
+impl PushedRef {
+    /// Parses the hook's stdin; lines that are not four words are skipped.
+    pub fn parse_all(stdin: &str) -> Vec<PushedRef> {
+        stdin
+            .lines()
+            .filter_map(|l| {
+                let w: Vec<&str> = l.split_whitespace().collect();
+                match w.as_slice() {
+                    [local_ref, local, remote_ref, _] => Some(PushedRef {
+                        local_ref: (*local_ref).to_owned(),
+                        local: (*local).to_owned(),
+                        remote_ref: (*remote_ref).to_owned(),
+                    }),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+}
+
+pub struct PrePushOptions {
+    /// The remote's name as git passes it (may be a URL).
+    pub remote: Option<String>,
+    /// What is pushed; empty means HEAD (a run by hand or by the pre-commit framework).
+    pub refs: Vec<PushedRef>,
+    pub cwd: PathBuf,
+}
+
+/// What the hook did for one pushed ref.
+pub enum PrePushResult {
+    Checked {
+        local_ref: String,
+        /// The branch the push was measured against and its merge-base with the push.
+        against: String,
+        merge_base: CommitId,
+        outcome: Box<CheckOutcome>,
+    },
+    Skipped {
+        local_ref: String,
+        reason: String,
+    },
+}
+
+#[instrument(skip_all, fields(remote = opts.remote.as_deref()))]
+pub fn pre_push(
+    ws: &Workspace,
+    config: &Config,
+    opts: &PrePushOptions,
+) -> Result<Vec<PrePushResult>, Error> {
+    let repo = &ws.repo;
+    let head = repo.resolve("HEAD")?;
+    let refs = if opts.refs.is_empty() {
+        vec![PushedRef {
+            local_ref: "HEAD".to_owned(),
+            local: head.as_str().to_owned(),
+            remote_ref: String::new(),
+        }]
+    } else {
+        opts.refs.clone()
+    };
+    let against = match opts.remote.as_deref() {
+        Some(r) => repo.remote_default_branch(r)?,
+        None => None,
+    };
+    let against = match against {
+        Some(b) => b,
+        None => repo.default_branch()?,
+    };
+    let target = repo.resolve(&against)?;
+
+    let mut out = Vec::new();
+    let mut done: Vec<CommitId> = Vec::new();
+    for r in refs {
+        if r.local.bytes().all(|b| b == b'0') {
+            out.push(PrePushResult::Skipped {
+                local_ref: r.remote_ref,
+                reason: "a deletion".to_owned(),
+            });
+            continue;
+        }
+        let local = repo.resolve(&r.local)?;
+        if local != head {
+            out.push(PrePushResult::Skipped {
+                reason: format!(
+                    "it is at {}, not at HEAD ({}): the working tree's report does not describe it",
+                    local.short(),
+                    head.short()
+                ),
+                local_ref: r.local_ref,
+            });
+            continue;
+        }
+        let merge_base = repo.merge_base(&target, &local)?;
+        if done.contains(&merge_base) {
+            continue;
+        }
+        done.push(merge_base.clone());
+        info!(%merge_base, against = %against, "checking the push");
+        let outcome = check(
+            ws,
+            config,
+            &CheckOptions {
+                compare: CompareOptions {
+                    worktree: true,
+                    base: Some(merge_base.as_str().to_owned()),
+                    cwd: Some(opts.cwd.clone()),
+                    ..CompareOptions::default()
+                },
+                patch_target: None,
+                project_threshold: None,
+                fail_on_lost: false,
+            },
+        )?;
+        out.push(PrePushResult::Checked {
+            local_ref: r.local_ref,
+            against: against.clone(),
+            merge_base,
+            outcome: Box::new(outcome),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pushed_refs_are_read_from_the_hook_stdin() {
+        let refs = PushedRef::parse_all(
+            "refs/heads/f 1111111111111111111111111111111111111111 refs/heads/f 0000000000000000000000000000000000000000\n\nbad line\n",
+        );
+        assert_eq!(
+            refs,
+            [PushedRef {
+                local_ref: "refs/heads/f".to_owned(),
+                local: "1".repeat(40),
+                remote_ref: "refs/heads/f".to_owned(),
+            }]
+        );
+    }
+
+    #[test]
+    fn paths_are_quoted_for_the_shell() {
+        assert_eq!(shell_quote("/opt/covgit"), "'/opt/covgit'");
+        assert_eq!(shell_quote("/it's/covgit"), r"'/it'\''s/covgit'");
+    }
+}

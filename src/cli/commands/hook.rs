@@ -1,0 +1,177 @@
+use std::io::{IsTerminal, Read};
+
+use clap::{Args, Subcommand};
+use covgit::app::{
+    self, Error, HookInstalled, HookRemoved, PrePushOptions, PrePushResult, PushedRef,
+};
+
+use super::super::args::Global;
+use super::super::exit;
+
+/// A git pre-push hook that runs `covgit check` before every push.
+///
+/// The hook checks the working tree, with the newest local report (coverage.xml,
+/// lcov.info, ...), against the merge-base of the pushed commit and the remote's default
+/// branch, with the gates of [check] in .covgit.toml. A failed gate stops the push; no
+/// report (or any other trouble) is a warning and the push goes on. `git push --no-verify`
+/// skips it.
+#[derive(Args)]
+pub struct HookArgs {
+    #[command(subcommand)]
+    pub action: HookAction,
+}
+
+#[derive(Subcommand)]
+pub enum HookAction {
+    /// Add the hook (to core.hooksPath if set); an existing pre-push hook is kept, covgit's
+    /// lines are added after its first line.
+    Install,
+    /// Remove exactly what install added (deleting the hook if covgit created it).
+    Uninstall,
+    /// What the installed hook runs: reads git's pushed refs on stdin.
+    #[command(hide = true)]
+    PrePush {
+        /// The remote's name (or URL), as git passes it.
+        remote: Option<String>,
+        /// The remote's URL, as git passes it.
+        url: Option<String>,
+    },
+}
+
+pub fn run(g: &Global, a: &HookArgs) -> Result<u8, Error> {
+    match &a.action {
+        HookAction::Install => {
+            let (ws, _) = super::open(g)?;
+            let exe = std::env::current_exe().map_err(Error::CurrentExe)?;
+            let done = app::hook_install(&ws, &exe)?;
+            if !g.quiet {
+                match done {
+                    HookInstalled::Created(p) => {
+                        eprintln!("created the pre-push hook '{}'", p.display());
+                    }
+                    HookInstalled::Added(p) => {
+                        eprintln!(
+                            "added covgit to the existing pre-push hook '{}'",
+                            p.display()
+                        );
+                    }
+                    HookInstalled::Updated(p) => {
+                        eprintln!(
+                            "updated covgit's lines in the pre-push hook '{}'",
+                            p.display()
+                        );
+                    }
+                }
+            }
+            Ok(exit::OK)
+        }
+        HookAction::Uninstall => {
+            let (ws, _) = super::open(g)?;
+            let done = app::hook_uninstall(&ws)?;
+            if !g.quiet {
+                match done {
+                    HookRemoved::Deleted(p) => {
+                        eprintln!("deleted the pre-push hook '{}'", p.display());
+                    }
+                    HookRemoved::Removed(p) => {
+                        eprintln!(
+                            "removed covgit's lines from the pre-push hook '{}'",
+                            p.display()
+                        );
+                    }
+                    HookRemoved::NotInstalled(p) => {
+                        eprintln!(
+                            "covgit is not in the pre-push hook '{}'; nothing to do",
+                            p.display()
+                        );
+                    }
+                }
+            }
+            Ok(exit::OK)
+        }
+        HookAction::PrePush { remote, .. } => Ok(pre_push(g, remote.clone())),
+    }
+}
+
+/// Runs the check for a push. Only a failed gate stops it (exit 1): any error is a warning,
+/// so a missing report or an unrecorded base never keeps anyone from pushing.
+fn pre_push(g: &Global, remote: Option<String>) -> u8 {
+    let mut stdin = String::new();
+    if !std::io::stdin().is_terminal() {
+        let _ = std::io::stdin().read_to_string(&mut stdin);
+    }
+    let mut refs = PushedRef::parse_all(&stdin);
+    // The pre-commit framework consumes stdin and says what is pushed in its environment.
+    let remote = remote.or_else(|| std::env::var("PRE_COMMIT_REMOTE_NAME").ok());
+    if refs.is_empty()
+        && let Ok(to) = std::env::var("PRE_COMMIT_TO_REF")
+    {
+        refs.push(PushedRef {
+            local_ref: std::env::var("PRE_COMMIT_LOCAL_BRANCH").unwrap_or_else(|_| to.clone()),
+            local: to,
+            remote_ref: std::env::var("PRE_COMMIT_REMOTE_BRANCH").unwrap_or_default(),
+        });
+    }
+    let result = super::open(g).and_then(|(ws, config)| {
+        app::pre_push(
+            &ws,
+            &config,
+            &PrePushOptions {
+                remote,
+                refs,
+                cwd: super::cwd(g),
+            },
+        )
+    });
+    let results = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "covgit: coverage not checked: {}",
+                super::super::error::sentence(&e)
+            );
+            return exit::OK;
+        }
+    };
+    let mut failed = false;
+    for r in results {
+        match r {
+            PrePushResult::Skipped { local_ref, reason } => {
+                if !g.quiet {
+                    eprintln!("covgit: {local_ref} not checked: {reason}");
+                }
+            }
+            PrePushResult::Checked {
+                local_ref,
+                against,
+                merge_base,
+                outcome,
+            } => {
+                let summary = super::check::summary(&outcome.compared);
+                let what = format!(
+                    "{local_ref} (working tree against {} on {against})",
+                    merge_base.short()
+                );
+                if outcome.verdict.passed() {
+                    if !g.quiet {
+                        eprintln!("covgit: check passed for {what}: {summary}");
+                    }
+                } else {
+                    failed = true;
+                    eprintln!("covgit: check failed for {what}: {summary}");
+                    for f in &outcome.verdict.failures {
+                        eprintln!("covgit: check failed: {}: {f}", f.gate());
+                    }
+                }
+            }
+        }
+    }
+    if failed {
+        eprintln!(
+            "covgit: push stopped; fix the coverage, or push with --no-verify to skip the check"
+        );
+        exit::GATE_FAILED
+    } else {
+        exit::OK
+    }
+}

@@ -1,0 +1,412 @@
+//! The pre-push hook file: where git looks for it (`core.hooksPath`, else `hooks/` in the
+//! common dir), and covgit's block in it.
+//!
+//! Invariants: covgit owns exactly the lines between its two marker lines. Installing into
+//! an existing hook inserts that block right after the `#!` line (before any `exit` the
+//! hook may end with) and changes nothing else; uninstalling removes exactly those bytes,
+//! so the hook is byte-for-byte what it was. A hook file covgit created holds nothing but
+//! its `#!/bin/sh` line, a comment saying covgit made it, and the block; it is deleted whole. A hook in another language than the
+//! shell is never edited.
+
+use std::path::{Path, PathBuf};
+
+use super::{GitError, Repo};
+
+const BEGIN: &str = "# >>> covgit pre-push hook >>>\n";
+const END: &str = "# <<< covgit pre-push hook <<<\n";
+/// The end marker when install had to add a newline after a `#!` line that had none;
+/// uninstall takes that newline away again.
+const END_JOINED: &str = "# <<< covgit pre-push hook (newline added) <<<\n";
+/// How a hook file covgit created starts; such a file is deleted whole on uninstall.
+const CREATED: &str = "#!/bin/sh\n# This hook was created by `covgit hook install`.\n";
+const SHELLS: &[&str] = &["sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"];
+
+/// What `install` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HookInstalled {
+    /// There was no hook: covgit wrote one.
+    Created(PathBuf),
+    /// covgit's block was added to the existing hook.
+    Added(PathBuf),
+    /// covgit's block was already there and was rewritten (the binary's path may differ).
+    Updated(PathBuf),
+}
+
+/// What `uninstall` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HookRemoved {
+    /// The hook was covgit's alone and is gone.
+    Deleted(PathBuf),
+    /// covgit's block was taken out of the hook; the rest is as it was.
+    Removed(PathBuf),
+    /// No hook, or no covgit block in it.
+    NotInstalled(PathBuf),
+}
+
+impl Repo {
+    /// The folder git runs hooks from: `core.hooksPath` (relative to the work tree root, as
+    /// git takes it), else `hooks` in the common git dir.
+    pub fn hooks_dir(&self) -> Result<PathBuf, GitError> {
+        let configured = self
+            .inner
+            .config_snapshot()
+            .trusted_path("core.hooksPath")
+            .map_err(|source| GitError::Read {
+                what: "core.hooksPath".to_owned(),
+                source,
+            })?;
+        Ok(match configured {
+            Some(p) if p.is_absolute() => p,
+            Some(p) => self.workdir().unwrap_or_else(|| self.common_dir()).join(p),
+            None => self.common_dir().join("hooks"),
+        })
+    }
+
+    /// The branch a push to `remote` is measured against: what `refs/remotes/REMOTE/HEAD`
+    /// points to, else `REMOTE/main`, else `REMOTE/master`; `None` when there is none of
+    /// these (a remote never fetched from, or a URL instead of a remote's name).
+    pub fn remote_default_branch(&self, remote: &str) -> Result<Option<String>, GitError> {
+        let find = |name: &str| {
+            self.inner
+                .try_find_reference(name)
+                .map_err(|source| GitError::Read {
+                    what: format!("reference {name}"),
+                    source,
+                })
+        };
+        let prefix = format!("refs/remotes/{remote}/");
+        if gix::refs::FullName::try_from(format!("{prefix}HEAD").as_str()).is_err() {
+            return Ok(None);
+        }
+        if let Some(head) = find(&format!("{prefix}HEAD"))?
+            && let gix::refs::TargetRef::Symbolic(target) = head.target()
+        {
+            let full = target.as_bstr().to_string();
+            return Ok(Some(
+                full.strip_prefix("refs/remotes/")
+                    .map_or_else(|| full.clone(), str::to_owned),
+            ));
+        }
+        for branch in ["main", "master"] {
+            if find(&format!("{prefix}{branch}"))?.is_some() {
+                return Ok(Some(format!("{remote}/{branch}")));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Adds covgit's block running `command` (one shell line that reads the pushed refs on
+    /// stdin) to the pre-push hook, creating the hook when there is none.
+    pub fn install_pre_push(&self, command: &str) -> Result<HookInstalled, GitError> {
+        let path = self.hooks_dir()?.join("pre-push");
+        let io = |source| GitError::Hook {
+            path: path.clone(),
+            source,
+        };
+        let existing = match std::fs::read(&path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(io(e)),
+        };
+        let Some(existing) = existing else {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(io)?;
+            }
+            std::fs::write(&path, format!("{CREATED}{}", block(command, false))).map_err(io)?;
+            make_executable(&path).map_err(io)?;
+            return Ok(HookInstalled::Created(path));
+        };
+        if let Some(interpreter) = foreign_interpreter(&existing) {
+            return Err(GitError::ForeignHook { path, interpreter });
+        }
+        let (text, outcome) = match remove_block(&existing) {
+            Some(without) if without == CREATED.as_bytes() => (
+                format!("{CREATED}{}", block(command, false)).into_bytes(),
+                HookInstalled::Updated(path.clone()),
+            ),
+            Some(without) => (
+                insert_block(&without, command),
+                HookInstalled::Updated(path.clone()),
+            ),
+            None => (
+                insert_block(&existing, command),
+                HookInstalled::Added(path.clone()),
+            ),
+        };
+        std::fs::write(&path, text).map_err(io)?;
+        Ok(outcome)
+    }
+
+    /// Takes covgit's block out of the pre-push hook, deleting the file if covgit made it.
+    pub fn uninstall_pre_push(&self) -> Result<HookRemoved, GitError> {
+        let path = self.hooks_dir()?.join("pre-push");
+        let io = |source| GitError::Hook {
+            path: path.clone(),
+            source,
+        };
+        let existing = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(HookRemoved::NotInstalled(path));
+            }
+            Err(e) => return Err(io(e)),
+        };
+        let Some(without) = remove_block(&existing) else {
+            return Ok(HookRemoved::NotInstalled(path));
+        };
+        if without == CREATED.as_bytes() {
+            std::fs::remove_file(&path).map_err(io)?;
+            return Ok(HookRemoved::Deleted(path));
+        }
+        std::fs::write(&path, without).map_err(io)?;
+        Ok(HookRemoved::Removed(path))
+    }
+}
+
+/// covgit's lines. `command` reads the pushed refs on stdin; they are kept in a temporary
+/// file and handed back to the rest of the hook afterwards. Only a failed gate (exit 1)
+/// stops the push; a missing binary or an error lets it go on.
+fn block(command: &str, joined: bool) -> String {
+    let end = if joined { END_JOINED } else { END };
+    format!(
+        "{BEGIN}\
+# Added by `covgit hook install`; `covgit hook uninstall` removes these lines.
+covgit_refs=$(mktemp) && cat >\"$covgit_refs\" && {{
+  {command} \"$@\" <\"$covgit_refs\"
+  covgit_status=$?
+  exec <\"$covgit_refs\"
+  rm -f \"$covgit_refs\"
+  [ \"$covgit_status\" -ne 1 ] || exit 1
+}}
+{end}"
+    )
+}
+
+/// The hook with covgit's block after its `#!` line (at the top when it has none).
+fn insert_block(hook: &[u8], command: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hook.len() + 512);
+    if hook.starts_with(b"#!") {
+        match hook.iter().position(|&b| b == b'\n') {
+            Some(nl) => {
+                out.extend_from_slice(&hook[..=nl]);
+                out.extend_from_slice(block(command, false).as_bytes());
+                out.extend_from_slice(&hook[nl + 1..]);
+            }
+            None => {
+                out.extend_from_slice(hook);
+                out.push(b'\n');
+                out.extend_from_slice(block(command, true).as_bytes());
+            }
+        }
+    } else {
+        out.extend_from_slice(block(command, false).as_bytes());
+        out.extend_from_slice(hook);
+    }
+    out
+}
+
+/// The hook without covgit's block, or `None` when it has none.
+fn remove_block(hook: &[u8]) -> Option<Vec<u8>> {
+    let start = find(hook, BEGIN.as_bytes())?;
+    // A marker counts only at the start of a line.
+    if start > 0 && hook[start - 1] != b'\n' {
+        return None;
+    }
+    let rest = &hook[start..];
+    let (end, joined) = match (
+        find(rest, END.as_bytes()),
+        find(rest, END_JOINED.as_bytes()),
+    ) {
+        (Some(e), _) => (start + e + END.len(), false),
+        (None, Some(e)) => (start + e + END_JOINED.len(), true),
+        (None, None) => return None,
+    };
+    let cut = if joined && start > 0 {
+        start - 1
+    } else {
+        start
+    };
+    let mut out = hook[..cut].to_vec();
+    out.extend_from_slice(&hook[end..]);
+    Some(out)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The interpreter of a `#!` line that is not a POSIX-style shell (`python3`, `node`, ...).
+fn foreign_interpreter(hook: &[u8]) -> Option<String> {
+    let first = hook.split(|&b| b == b'\n').next()?;
+    let line = String::from_utf8_lossy(first.strip_prefix(b"#!")?).into_owned();
+    let mut words = line.split_whitespace();
+    let program = words.next()?;
+    let base = Path::new(program)
+        .file_name()?
+        .to_string_lossy()
+        .into_owned();
+    let name = if base == "env" {
+        words.find(|w| !w.starts_with('-'))?.to_owned()
+    } else {
+        base
+    };
+    (!SHELLS.contains(&name.as_str())).then_some(name)
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+}
+
+#[cfg(not(unix))]
+fn make_executable(_: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CMD: &str = "'/opt/covgit' hook pre-push";
+
+    #[test]
+    fn insert_then_remove_gives_back_every_byte() {
+        for hook in [
+            &b"#!/bin/sh\necho hi\nexit 0\n"[..],
+            b"#!/usr/bin/env bash\r\nset -e\r\n",
+            b"#!/bin/sh",
+            b"#!/bin/sh\n",
+            b"echo no shebang\n",
+            b"",
+            b"#!/bin/zsh\n# >>> covgit pre-push hook >>> in a comment of the user's\n",
+        ] {
+            let with = insert_block(hook, CMD);
+            assert_ne!(with, hook);
+            assert!(find(&with, CMD.as_bytes()).is_some());
+            assert_eq!(remove_block(&with).as_deref(), Some(hook), "{hook:?}");
+        }
+    }
+
+    #[test]
+    fn the_block_goes_after_the_shebang_so_a_final_exit_cannot_skip_it() {
+        let with = insert_block(b"#!/bin/sh\necho old\nexit 0\n", CMD);
+        let text = String::from_utf8(with).unwrap();
+        assert!(text.starts_with("#!/bin/sh\n# >>> covgit pre-push hook >>>\n"));
+        assert!(text.ends_with("# <<< covgit pre-push hook <<<\necho old\nexit 0\n"));
+    }
+
+    #[test]
+    fn a_hook_without_the_block_has_nothing_to_remove() {
+        assert_eq!(remove_block(b"#!/bin/sh\necho hi\n"), None);
+        // A begin marker without its end is not covgit's block.
+        assert_eq!(remove_block(BEGIN.as_bytes()), None);
+    }
+
+    #[test]
+    fn only_shell_hooks_are_edited() {
+        assert_eq!(foreign_interpreter(b"#!/bin/sh\n"), None);
+        assert_eq!(foreign_interpreter(b"#!/usr/bin/env bash\n"), None);
+        assert_eq!(foreign_interpreter(b"#!/bin/bash -e\n"), None);
+        assert_eq!(foreign_interpreter(b"echo no shebang\n"), None);
+        assert_eq!(
+            foreign_interpreter(b"#!/usr/bin/env python3\nprint()\n").as_deref(),
+            Some("python3")
+        );
+        assert_eq!(
+            foreign_interpreter(b"#!/usr/bin/node\n").as_deref(),
+            Some("node")
+        );
+    }
+
+    #[test]
+    fn the_block_is_valid_shell() {
+        let script = format!("{CREATED}{}", block("true", false));
+        let out = std::process::Command::new("sh")
+            .arg("-n")
+            .arg("-c")
+            .arg(&script)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[cfg(test)]
+mod repo_tests {
+    use super::*;
+    use crate::git::fixture::{build, git};
+
+    #[test]
+    fn hooks_go_where_git_runs_them() {
+        let dir = build("git init -q -b main .", &[]);
+        let repo = Repo::discover(dir.path()).unwrap();
+        assert_eq!(
+            repo.hooks_dir().unwrap().canonicalize().unwrap(),
+            dir.path().join(".git/hooks").canonicalize().unwrap()
+        );
+        git(dir.path(), &["config", "core.hooksPath", ".githooks"]);
+        let repo = Repo::discover(dir.path()).unwrap();
+        assert_eq!(
+            repo.hooks_dir().unwrap(),
+            repo.workdir().unwrap().join(".githooks")
+        );
+        // Created where git looks, executable, and deleted whole on uninstall.
+        let made = repo.install_pre_push("true").unwrap();
+        let path = repo.workdir().unwrap().join(".githooks/pre-push");
+        assert_eq!(made, HookInstalled::Created(path.clone()));
+        assert_eq!(
+            repo.install_pre_push("true").unwrap(),
+            HookInstalled::Updated(path.clone())
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o111,
+                0o111
+            );
+        }
+        assert_eq!(
+            repo.uninstall_pre_push().unwrap(),
+            HookRemoved::Deleted(path.clone())
+        );
+        assert!(!path.exists());
+        assert_eq!(
+            repo.uninstall_pre_push().unwrap(),
+            HookRemoved::NotInstalled(path.clone())
+        );
+        std::fs::write(&path, "#!/usr/bin/env python3\n").unwrap();
+        assert!(matches!(
+            repo.install_pre_push("true"),
+            Err(GitError::ForeignHook { .. })
+        ));
+        assert_eq!(std::fs::read(&path).unwrap(), b"#!/usr/bin/env python3\n");
+    }
+
+    #[test]
+    fn the_remote_default_branch_follows_its_head_then_main_then_master() {
+        let dir = build(
+            "git init -q -b main . && git commit -q --allow-empty -m one && \
+             git update-ref refs/remotes/origin/master HEAD && \
+             git update-ref refs/remotes/up/main HEAD && git update-ref refs/remotes/up/trunk HEAD && \
+             git symbolic-ref refs/remotes/up/HEAD refs/remotes/up/trunk",
+            &[],
+        );
+        let repo = Repo::discover(dir.path()).unwrap();
+        assert_eq!(
+            repo.remote_default_branch("origin").unwrap().as_deref(),
+            Some("origin/master")
+        );
+        assert_eq!(
+            repo.remote_default_branch("up").unwrap().as_deref(),
+            Some("up/trunk")
+        );
+        assert_eq!(repo.remote_default_branch("none").unwrap(), None);
+        assert_eq!(repo.remote_default_branch("../remote.git").unwrap(), None);
+    }
+}
