@@ -66,6 +66,17 @@ pub enum ParseError {
 
     #[error("'{name}' has no SF: record; expected an LCOV tracefile")]
     NoLcovRecords { name: String },
+
+    #[error("'{name}' is not readable as {expected} report at line {line}, column {column}")]
+    Json {
+        name: String,
+        /// With its article: "an Istanbul", "a coverage.py JSON".
+        expected: &'static str,
+        line: u64,
+        column: u64,
+        #[source]
+        source: serde_json::Error,
+    },
 }
 
 impl ParseError {
@@ -82,7 +93,8 @@ impl ParseError {
             | Self::TruncatedXml { name, .. }
             | Self::NoCoverageRoot { name, .. }
             | Self::NotUtf8 { name, .. }
-            | Self::NoLcovRecords { name } => name,
+            | Self::NoLcovRecords { name }
+            | Self::Json { name, .. } => name,
         }
     }
 }

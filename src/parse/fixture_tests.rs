@@ -9,10 +9,10 @@ use crate::model::{Branches, FileCoverage, LineCoverage, LineState};
 
 use super::*;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reports/");
+pub(super) const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reports/");
 
 /// What covgit should make of one fixture.
-struct Case {
+pub(super) struct Case {
     path: &'static str,
     /// `None`: covgit's (lines tracked, lines covered) equal the producer's own figures.
     /// `Some`: covgit's figures, which differ from the producer's for the reason in `why`
@@ -22,7 +22,7 @@ struct Case {
     warnings: usize,
 }
 
-const fn same(path: &'static str) -> Case {
+pub(super) const fn same(path: &'static str) -> Case {
     Case {
         path,
         differs: None,
@@ -30,7 +30,7 @@ const fn same(path: &'static str) -> Case {
     }
 }
 
-const fn differs(path: &'static str, lines: u64, covered: u64, why: &'static str) -> Case {
+pub(super) const fn differs(path: &'static str, lines: u64, covered: u64, why: &'static str) -> Case {
     Case {
         path,
         differs: Some((lines, covered, why)),
@@ -38,7 +38,7 @@ const fn differs(path: &'static str, lines: u64, covered: u64, why: &'static str
     }
 }
 
-const fn warns(mut c: Case, warnings: usize) -> Case {
+pub(super) const fn warns(mut c: Case, warnings: usize) -> Case {
     c.warnings = warnings;
     c
 }
@@ -270,16 +270,33 @@ const CASES: &[Case] = &[
     same("lcov/generated/tsproj-jest/jest-30.5.2-ts-jest-lcov.info"),
 ];
 
-fn read_fixture(rel: &str) -> Vec<u8> {
+/// Every case: this table's and the JSON formats' (`json_fixture_tests`).
+fn all_cases() -> impl Iterator<Item = &'static Case> {
+    CASES.iter().chain(super::json_fixture_tests::CASES)
+}
+
+/// The format a fixture is in, by its folder.
+pub(super) fn expected_format(rel: &str) -> InputFormat {
+    let folder = rel.split('/').next().unwrap_or_default();
+    super::json_fixture_tests::format_of_folder(folder).unwrap_or(
+        if folder == "cobertura" {
+            InputFormat::Cobertura
+        } else {
+            InputFormat::Lcov
+        },
+    )
+}
+
+pub(super) fn read_fixture(rel: &str) -> Vec<u8> {
     std::fs::read(format!("{DIR}{rel}")).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-fn parse_fixture(rel: &str) -> Parsed {
+pub(super) fn parse_fixture(rel: &str) -> Parsed {
     let f = std::fs::File::open(format!("{DIR}{rel}")).unwrap_or_else(|e| panic!("{rel}: {e}"));
     parse(&mut BufReader::new(f), rel, None).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-fn parse_bytes(
+pub(super) fn parse_bytes(
     bytes: &[u8],
     name: &str,
     format: Option<InputFormat>,
@@ -288,7 +305,7 @@ fn parse_bytes(
 }
 
 /// (lines tracked, lines covered = hit + partial).
-fn totals(p: &Parsed) -> (u64, u64) {
+pub(super) fn totals(p: &Parsed) -> (u64, u64) {
     let mut t = crate::model::Totals::default();
     for (_, f) in &p.files {
         t.add(&f.totals());
@@ -299,7 +316,9 @@ fn totals(p: &Parsed) -> (u64, u64) {
 /// The producer's own figures: Cobertura root `lines-valid`/`lines-covered`, LCOV sums of
 /// `LF`/`LH`. `None` when it wrote none.
 fn producer_figures(rel: &str, text: &str) -> Option<(u64, u64)> {
-    if rel.starts_with("cobertura/") {
+    if expected_format(rel).is_json() {
+        super::json_fixture_tests::producer_figures(rel, text)
+    } else if rel.starts_with("cobertura/") {
         let start = text.find("<coverage")?;
         let tag = &text[start..start + text[start..].find('>')?];
         let attr = |name: &str| -> Option<u64> {
@@ -339,13 +358,15 @@ fn all_fixture_files() -> Vec<String> {
 
 #[test]
 fn every_fixture_has_a_case() {
-    let listed: Vec<&str> = CASES.iter().map(|c| c.path).collect();
+    let mut listed: Vec<&str> = all_cases().map(|c| c.path).collect();
+    listed.extend(super::json_fixture_tests::REFUSED.iter().map(|(p, _)| *p));
+    listed.sort_unstable();
     assert_eq!(all_fixture_files(), listed);
 }
 
 #[test]
 fn totals_match_the_producers_figures_or_the_documented_difference() {
-    for case in CASES {
+    for case in all_cases() {
         let parsed = parse_fixture(case.path);
         let text = String::from_utf8_lossy(&read_fixture(case.path)).into_owned();
         let producer = producer_figures(case.path, &text);
@@ -369,24 +390,15 @@ fn totals_match_the_producers_figures_or_the_documented_difference() {
             case.path,
             parsed.warnings
         );
-        let expected = if case.path.starts_with("cobertura/") {
-            InputFormat::Cobertura
-        } else {
-            InputFormat::Lcov
-        };
-        assert_eq!(parsed.format, expected, "{}", case.path);
+        assert_eq!(parsed.format, expected_format(case.path), "{}", case.path);
     }
 }
 
 #[test]
 fn detect_names_each_fixtures_format() {
-    for case in CASES {
+    for case in all_cases() {
         let bytes = read_fixture(case.path);
-        let expected = if case.path.starts_with("cobertura/") {
-            InputFormat::Cobertura
-        } else {
-            InputFormat::Lcov
-        };
+        let expected = expected_format(case.path);
         assert_eq!(detect(&bytes), Some(expected), "{}", case.path);
         let prefix = &bytes[..bytes.len().min(DETECT_PREFIX_LEN)];
         assert_eq!(detect(prefix), Some(expected), "{}", case.path);
@@ -395,21 +407,22 @@ fn detect_names_each_fixtures_format() {
 
 #[test]
 fn forcing_the_right_format_gives_the_same_result_and_the_wrong_one_an_error() {
-    for case in CASES {
+    for case in all_cases() {
         let bytes = read_fixture(case.path);
         let detected = parse_fixture(case.path);
         let forced = parse_bytes(&bytes, case.path, Some(detected.format)).unwrap();
         assert_eq!(forced, detected, "{}", case.path);
-        let other = match detected.format {
-            InputFormat::Cobertura => InputFormat::Lcov,
-            InputFormat::Lcov => InputFormat::Cobertura,
-        };
-        let err = parse_bytes(&bytes, case.path, Some(other)).unwrap_err();
-        assert!(
-            matches!(err, ParseError::FormatMismatch { .. }),
-            "{}: {err}",
-            case.path
-        );
+        for other in InputFormat::ALL {
+            if other == detected.format {
+                continue;
+            }
+            let err = parse_bytes(&bytes, case.path, Some(other)).unwrap_err();
+            assert!(
+                matches!(err, ParseError::FormatMismatch { .. }),
+                "{} as {other}: {err}",
+                case.path
+            );
+        }
     }
 }
 
@@ -660,7 +673,7 @@ mod never_panics {
     use super::*;
 
     fn fixture_bytes() -> Vec<Vec<u8>> {
-        CASES.iter().map(|c| read_fixture(c.path)).collect()
+        all_cases().map(|c| read_fixture(c.path)).collect()
     }
 
     proptest! {
@@ -668,20 +681,20 @@ mod never_panics {
 
         #[test]
         fn on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-            for format in [None, Some(InputFormat::Cobertura), Some(InputFormat::Lcov)] {
+            for format in std::iter::once(None).chain(InputFormat::ALL.map(Some)) {
                 let _ = parse(&mut &bytes[..], "fuzz", format);
             }
         }
 
         #[test]
-        fn on_damaged_fixtures(which in 0usize..CASES.len(), cut in any::<prop::sample::Index>(),
+        fn on_damaged_fixtures(which in 0usize..all_cases().count(), cut in any::<prop::sample::Index>(),
                                at in any::<prop::sample::Index>(), byte in any::<u8>()) {
             let all = fixture_bytes();
             let mut bytes = all[which].clone();
             let i = at.index(bytes.len());
             bytes[i] = byte;
             bytes.truncate(cut.index(bytes.len()) + 1);
-            for format in [None, Some(InputFormat::Cobertura), Some(InputFormat::Lcov)] {
+            for format in std::iter::once(None).chain(InputFormat::ALL.map(Some)) {
                 if let Ok(p) = parse(&mut &bytes[..], "fuzz", format) {
                     for (_, f) in &p.files {
                         prop_assert!(f.lines().iter().all(|(n, _)| *n >= 1));

@@ -9,22 +9,39 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::json::JsonKind;
+
 /// A report format covgit can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InputFormat {
     Cobertura,
     Lcov,
+    CoveragePyJson,
+    LlvmCovJson,
+    Istanbul,
+    SimpleCov,
 }
 
 impl InputFormat {
     /// Every format, in the order detection and help text list them.
-    pub const ALL: [InputFormat; 2] = [InputFormat::Cobertura, InputFormat::Lcov];
+    pub const ALL: [InputFormat; 6] = [
+        InputFormat::Cobertura,
+        InputFormat::Lcov,
+        InputFormat::CoveragePyJson,
+        InputFormat::LlvmCovJson,
+        InputFormat::Istanbul,
+        InputFormat::SimpleCov,
+    ];
 
     /// The spelling used by `--input-format` and stored with an upload.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Cobertura => "cobertura",
             Self::Lcov => "lcov",
+            Self::CoveragePyJson => "coveragepy-json",
+            Self::LlvmCovJson => "llvm-cov-json",
+            Self::Istanbul => "istanbul",
+            Self::SimpleCov => "simplecov",
         }
     }
 
@@ -33,6 +50,10 @@ impl InputFormat {
         match self {
             Self::Cobertura => "Cobertura",
             Self::Lcov => "LCOV",
+            Self::CoveragePyJson => "coverage.py JSON",
+            Self::LlvmCovJson => "llvm-cov export JSON",
+            Self::Istanbul => "Istanbul JSON",
+            Self::SimpleCov => "SimpleCov JSON",
         }
     }
 
@@ -41,7 +62,19 @@ impl InputFormat {
         match self {
             Self::Cobertura => "a Cobertura",
             Self::Lcov => "an LCOV",
+            Self::CoveragePyJson => "a coverage.py JSON",
+            Self::LlvmCovJson => "an llvm-cov export JSON",
+            Self::Istanbul => "an Istanbul JSON",
+            Self::SimpleCov => "a SimpleCov JSON",
         }
+    }
+
+    /// Whether the format is JSON (read by serde rather than line by line or as XML).
+    pub(crate) fn is_json(self) -> bool {
+        matches!(
+            self,
+            Self::CoveragePyJson | Self::LlvmCovJson | Self::Istanbul | Self::SimpleCov
+        )
     }
 }
 
@@ -53,7 +86,10 @@ impl fmt::Display for InputFormat {
 
 /// `s` is not one of [`InputFormat::ALL`]'s names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown input format '{0}' (expected cobertura or lcov)")]
+#[error(
+    "unknown input format '{0}' (expected cobertura, lcov, coveragepy-json, llvm-cov-json, \
+     istanbul or simplecov)"
+)]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for InputFormat {
@@ -75,6 +111,8 @@ pub(crate) enum Sniffed {
     /// XML whose root element is of no known kind, or not within the prefix: the Cobertura
     /// reader says what the root is.
     Xml,
+    /// JSON of no kind recognised within the prefix: a forced JSON format's reader decides.
+    Json,
     Unknown,
 }
 
@@ -88,7 +126,7 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 pub fn detect(prefix: &[u8]) -> Option<InputFormat> {
     match sniff(prefix) {
         Sniffed::Known(f) => Some(f),
-        Sniffed::Other(_) | Sniffed::Xml | Sniffed::Unknown => None,
+        Sniffed::Other(_) | Sniffed::Xml | Sniffed::Json | Sniffed::Unknown => None,
     }
 }
 
@@ -99,7 +137,11 @@ pub(crate) fn sniff(prefix: &[u8]) -> Sniffed {
     match body.first() {
         None => Sniffed::Unknown,
         Some(b'<') => sniff_xml(body),
-        Some(b'{' | b'[') => Sniffed::Other("JSON"),
+        Some(b'{' | b'[') => match super::json::sniff(body) {
+            JsonKind::Known(f) => Sniffed::Known(f),
+            JsonKind::Other(what) => Sniffed::Other(what),
+            JsonKind::Unknown => Sniffed::Json,
+        },
         Some(_) if body.starts_with(b"mode:") => Sniffed::Other("a Go coverage profile"),
         Some(_) => sniff_lcov(body),
     }
@@ -241,7 +283,8 @@ mod tests {
         let err = "jacoco".parse::<InputFormat>().unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown input format 'jacoco' (expected cobertura or lcov)"
+            "unknown input format 'jacoco' (expected cobertura, lcov, coveragepy-json, \
+             llvm-cov-json, istanbul or simplecov)"
         );
     }
 
@@ -279,7 +322,7 @@ mod tests {
             ),
             Sniffed::Other("JaCoCo XML")
         );
-        assert_eq!(sniff(b"{\"meta\": {}}"), Sniffed::Other("JSON"));
+        assert_eq!(sniff(b"{\"meta\": {}}"), Sniffed::Json);
         assert_eq!(
             sniff(b"mode: set\na.go:1.1,2.2 1 1\n"),
             Sniffed::Other("a Go coverage profile")

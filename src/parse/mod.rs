@@ -11,13 +11,20 @@
 mod cobertura;
 mod error;
 mod format;
+mod coveragepy_json;
+mod istanbul;
+mod json;
 mod lcov;
 mod lines;
+mod llvm_json;
 mod numbers;
 mod read;
+mod simplecov;
 
 #[cfg(test)]
 mod fixture_tests;
+#[cfg(test)]
+mod json_fixture_tests;
 
 pub use error::ParseError;
 pub use format::{DETECT_PREFIX_LEN, InputFormat, UnknownFormat, detect};

@@ -6,7 +6,7 @@ use std::io::{BufRead, Cursor, Read};
 use crate::model::FileCoverage;
 
 use super::format::{DETECT_PREFIX_LEN, InputFormat, Sniffed, sniff};
-use super::{ParseError, cobertura, lcov};
+use super::{ParseError, cobertura, coveragepy_json, istanbul, lcov, llvm_json, simplecov};
 
 /// What a report holds, before paths are resolved.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,8 +108,16 @@ pub fn parse(
             return Err(mismatch(name, forced, seen.display_name()));
         }
         (Some(forced), Sniffed::Other(what)) => return Err(mismatch(name, forced, what)),
-        (Some(InputFormat::Lcov), Sniffed::Xml) => {
-            return Err(mismatch(name, InputFormat::Lcov, "XML"));
+        (Some(forced), Sniffed::Xml) if forced != InputFormat::Cobertura => {
+            return Err(mismatch(name, forced, "XML"));
+        }
+        (Some(forced), Sniffed::Json) if !forced.is_json() => {
+            return Err(mismatch(name, forced, "JSON"));
+        }
+        (None, Sniffed::Json) => {
+            return Err(ParseError::Undetected {
+                name: name.to_owned(),
+            });
         }
         // XML of no known kind: the Cobertura reader names its root element in the error.
         (None, Sniffed::Xml) => InputFormat::Cobertura,
@@ -138,6 +146,10 @@ pub fn parse(
     match format {
         InputFormat::Cobertura => cobertura::read(&mut whole, name),
         InputFormat::Lcov => lcov::read(&mut whole, name),
+        InputFormat::CoveragePyJson => coveragepy_json::read(&mut whole, name),
+        InputFormat::LlvmCovJson => llvm_json::read(&mut whole, name),
+        InputFormat::Istanbul => istanbul::read(&mut whole, name),
+        InputFormat::SimpleCov => simplecov::read(&mut whole, name),
     }
 }
 
