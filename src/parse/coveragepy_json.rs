@@ -146,14 +146,13 @@ impl<'de> Visitor<'de> for FilesSeed<'_> {
     }
 }
 
-fn file_lines(
-    path: &str,
-    e: &Entry,
-    at: u64,
-    w: &mut Warnings,
-) -> Vec<(LineNo, LineCoverage)> {
+fn file_lines(path: &str, e: &Entry, at: u64, w: &mut Warnings) -> Vec<(LineNo, LineCoverage)> {
     let mut lines: BTreeMap<LineNo, LineCoverage> = BTreeMap::new();
-    let excluded: BTreeSet<LineNo> = e.excluded_lines.iter().filter_map(|v| v.line().ok()).collect();
+    let excluded: BTreeSet<LineNo> = e
+        .excluded_lines
+        .iter()
+        .filter_map(|v| v.line().ok())
+        .collect();
     for (list, hits, field) in [
         (&e.executed_lines, 1, "executed_lines"),
         (&e.missing_lines, 0, "missing_lines"),
@@ -172,7 +171,10 @@ fn file_lines(
         }
     }
     let covered = lines.values().filter(|c| c.hits > 0).count() as u64;
-    let said = e.summary.as_ref().and_then(|s| s.covered_lines.as_ref()?.count().ok());
+    let said = e
+        .summary
+        .as_ref()
+        .and_then(|s| s.covered_lines.as_ref()?.count().ok());
     if let Some(said) = said.filter(|&said| covered > said) {
         w.push(Some(at), || {
             format!(
@@ -264,8 +266,10 @@ mod tests {
 
     #[test]
     fn bad_records_are_skipped_with_their_line() {
-        let p = run("{\"files\": {\n\"a.py\": {\"executed_lines\": [0, 1, \"x\"],\n\
-                     \"missing_lines\": [-2],\n\"executed_branches\": [[7, 1], [1, 0]]}}}")
+        let p = run(
+            "{\"files\": {\n\"a.py\": {\"executed_lines\": [0, 1, \"x\"],\n\
+                     \"missing_lines\": [-2],\n\"executed_branches\": [[7, 1], [1, 0]]}}}",
+        )
         .unwrap();
         let w: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
         assert_eq!(

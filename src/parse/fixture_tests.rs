@@ -30,7 +30,12 @@ pub(super) const fn same(path: &'static str) -> Case {
     }
 }
 
-pub(super) const fn differs(path: &'static str, lines: u64, covered: u64, why: &'static str) -> Case {
+pub(super) const fn differs(
+    path: &'static str,
+    lines: u64,
+    covered: u64,
+    why: &'static str,
+) -> Case {
     Case {
         path,
         differs: Some((lines, covered, why)),
@@ -278,13 +283,11 @@ fn all_cases() -> impl Iterator<Item = &'static Case> {
 /// The format a fixture is in, by its folder.
 pub(super) fn expected_format(rel: &str) -> InputFormat {
     let folder = rel.split('/').next().unwrap_or_default();
-    super::json_fixture_tests::format_of_folder(folder).unwrap_or(
-        if folder == "cobertura" {
-            InputFormat::Cobertura
-        } else {
-            InputFormat::Lcov
-        },
-    )
+    super::json_fixture_tests::format_of_folder(folder).unwrap_or(if folder == "cobertura" {
+        InputFormat::Cobertura
+    } else {
+        InputFormat::Lcov
+    })
 }
 
 pub(super) fn read_fixture(rel: &str) -> Vec<u8> {

@@ -153,7 +153,10 @@ fn file_lines(path: &str, e: &Entry, at: u64, w: &mut Warnings) -> Vec<(LineNo, 
             }
             None => {
                 w.push(Some(at), || {
-                    format!("'{}': statement {id} skipped: it has no start line", show(path))
+                    format!(
+                        "'{}': statement {id} skipped: it has no start line",
+                        show(path)
+                    )
                 });
                 continue;
             }
@@ -238,7 +241,11 @@ mod tests {
         .unwrap();
         assert!(p.warnings.is_empty(), "{:?}", p.warnings);
         let f = &p.files[0].1;
-        assert_eq!(f.len(), 2, "line 9's statement has no count in s; 5 has no statement");
+        assert_eq!(
+            f.len(),
+            2,
+            "line 9's statement has no count in s; 5 has no statement"
+        );
         assert_eq!(f.get(1).unwrap().hits, 4);
         assert_eq!(
             f.get(1).unwrap().branches,
@@ -267,8 +274,7 @@ mod tests {
             ]
         );
         assert_eq!(p.files[0].0, "a.js", "an empty path falls back to the key");
-        let e = run(r#"{"total": {"lines": {"total": 1, "covered": 1, "pct": 100}}}"#)
-            .unwrap_err();
+        let e = run(r#"{"total": {"lines": {"total": 1, "covered": 1, "pct": 100}}}"#).unwrap_err();
         assert!(
             e.to_string()
                 .starts_with("'coverage-final.json' is not readable as an Istanbul JSON report")

@@ -24,7 +24,7 @@ use super::numbers::{self, BadNumber};
 use super::{InputFormat, ParseError};
 
 /// A `Read` over a `BufRead` that counts the newlines it has handed out, so a visitor can
-/// ask which report line it is at. serde_json reads one byte at a time and looks ahead at
+/// ask which report line it is at. `serde_json` reads one byte at a time and looks ahead at
 /// most one byte, so the count is the line of the value being read.
 pub(crate) struct Tracked<R> {
     inner: R,
@@ -63,21 +63,25 @@ impl<R: BufRead> Read for Tracked<R> {
         };
         let n = avail.len().min(out.len());
         out[..n].copy_from_slice(&avail[..n]);
-        let nl = out[..n].iter().filter(|&&c| c == b'\n').count() as u64;
+        let nl = out[..n]
+            .iter()
+            .fold(0_u64, |k, &c| k + u64::from(c == b'\n'));
         self.newlines.set(self.newlines.get() + nl);
         self.inner.consume(n);
         Ok(n)
     }
 }
 
-/// Runs `read` on a serde_json deserializer over `input`, mapping serde's errors (syntax,
+/// Runs `read` on a `serde_json` deserializer over `input`, mapping serde's errors (syntax,
 /// structure, I/O) to [`ParseError`]s naming `name`, and refusing trailing garbage.
 pub(crate) fn deserialize<R: BufRead, T>(
     input: R,
     name: &str,
     format: InputFormat,
-    read: impl FnOnce(&mut serde_json::Deserializer<serde_json::de::IoRead<Tracked<R>>>, LineOf)
-        -> Result<T, serde_json::Error>,
+    read: impl FnOnce(
+        &mut serde_json::Deserializer<serde_json::de::IoRead<Tracked<R>>>,
+        LineOf,
+    ) -> Result<T, serde_json::Error>,
 ) -> Result<T, ParseError> {
     let (reader, line) = tracked(input);
     let mut de = serde_json::Deserializer::from_reader(reader);
@@ -203,7 +207,7 @@ impl<'de> Deserialize<'de> for Num {
 }
 
 /// The files of a report in order of first appearance; a path seen again is merged into
-/// its first entry by summing (several commands of a SimpleCov resultset, several `data`
+/// its first entry by summing (several commands of a `SimpleCov` resultset, several `data`
 /// exports of llvm-cov, a key repeated in a JSON object).
 #[derive(Default)]
 pub(crate) struct FileSet {
@@ -350,7 +354,10 @@ impl Shape {
     /// Some path matches `pattern`, where `*` matches any one key.
     fn has(&self, pattern: &[&str]) -> bool {
         self.paths.iter().any(|p| {
-            p.len() == pattern.len() && p.iter().zip(pattern).all(|(k, want)| *want == "*" || k == want)
+            p.len() == pattern.len()
+                && p.iter()
+                    .zip(pattern)
+                    .all(|(k, want)| *want == "*" || k == want)
         })
     }
 
@@ -443,15 +450,15 @@ mod tests {
         use InputFormat::{CoveragePyJson, Istanbul, LlvmCovJson, SimpleCov};
         let known = JsonKind::Known;
         let cases: &[(&str, JsonKind)] = &[
-            (
-                r#"{"data":[{"files":[{"branches":[]"#,
-                known(LlvmCovJson),
-            ),
+            (r#"{"data":[{"files":[{"branches":[]"#, known(LlvmCovJson)),
             (
                 r#"{"cargo_llvm_cov":{"version":"0.9"},"data":[{"files":[{"#,
                 known(LlvmCovJson),
             ),
-            (r#"{"type": "llvm.coverage.json.export"}"#, known(LlvmCovJson)),
+            (
+                r#"{"type": "llvm.coverage.json.export"}"#,
+                known(LlvmCovJson),
+            ),
             (
                 r#"{"meta": {"version": "7.1", "show_contexts": false}, "files": {"#,
                 known(CoveragePyJson),
@@ -489,7 +496,7 @@ mod tests {
                 JsonKind::Other("an Istanbul coverage summary (totals only, no lines)"),
             ),
             (r#"{"meta": {}}"#, JsonKind::Unknown),
-            (r#"[1, 2, 3]"#, JsonKind::Unknown),
+            (r"[1, 2, 3]", JsonKind::Unknown),
             (r#"{"a\"b": {"statement"#, JsonKind::Unknown),
         ];
         for (text, want) in cases {

@@ -1,15 +1,14 @@
-//! The JSON fixtures (coverage.py, llvm-cov, Istanbul, SimpleCov) under
+//! The JSON fixtures (coverage.py, llvm-cov, Istanbul, `SimpleCov`) under
 //! `tests/fixtures/reports/`: their rows of the fixture-totals table that
 //! `fixture_tests` checks (against the producer's own totals where the file carries them:
-//! coverage.py `totals`, llvm-cov `totals.lines`, SimpleCov formatter `total.lines`, c8's
+//! coverage.py `totals`, llvm-cov `totals.lines`, `SimpleCov` formatter `total.lines`, c8's
 //! `coverage-summary.json` of the same run), and the same-run groups: reports of one test run
 //! written in several formats must track and cover the same lines of each file.
 
 use crate::model::{Branches, FileCoverage, LineState};
 
 use super::fixture_tests::{
-    Case, differs, expected_format, parse_bytes, parse_fixture, read_fixture, same, totals,
-    warns,
+    Case, differs, expected_format, parse_bytes, parse_fixture, read_fixture, same, warns,
 };
 use super::{InputFormat, ParseError, Parsed};
 
@@ -208,8 +207,7 @@ pub(super) fn producer_figures(rel: &str, text: &str) -> Option<(u64, u64)> {
         InputFormat::Istanbul => {
             let summary = rel.replace("-coverage-final.json", "-coverage-summary.json");
             let path = format!("{}{summary}", super::fixture_tests::DIR);
-            let s: serde_json::Value =
-                serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+            let s: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
             let l = &s["total"]["lines"];
             Some((num(&l["total"])?, num(&l["covered"])?))
         }
@@ -234,7 +232,10 @@ fn refused_fixtures_give_their_error() {
         let e = parse_bytes(&read_fixture(rel), rel, None).unwrap_err();
         assert_eq!(e.to_string(), *want);
         let forced = parse_bytes(&read_fixture(rel), rel, Some(InputFormat::Istanbul));
-        assert!(matches!(forced, Err(ParseError::FormatMismatch { .. })), "{forced:?}");
+        assert!(
+            matches!(forced, Err(ParseError::FormatMismatch { .. })),
+            "{forced:?}"
+        );
     }
 }
 
@@ -314,7 +315,11 @@ fn coveragepy_json_agrees_with_its_xml_and_lcov_of_the_same_run() {
         "cobertura/generated/pyproj/coverage-7.17.3-branch-multisource.xml",
         true,
     );
-    agree(json, "lcov/generated/pyproj/coverage-7.17.3-branch.lcov", true);
+    agree(
+        json,
+        "lcov/generated/pyproj/coverage-7.17.3-branch.lcov",
+        true,
+    );
     let contexts = "coveragepy-json/generated/pyproj/coverage-7.17.3-contexts.json";
     agree(
         contexts,
@@ -340,7 +345,10 @@ fn coveragepy_json_agrees_with_its_xml_and_lcov_of_the_same_run() {
             .filter(|(_, c)| c.state() == LineState::Partial)
             .count()
     };
-    assert_eq!((partial(&parse_fixture(json)), partial(&parse_fixture(xml))), (0, 4));
+    assert_eq!(
+        (partial(&parse_fixture(json)), partial(&parse_fixture(xml))),
+        (0, 4)
+    );
     // coverage.py 6.5's JSON lists shapes.py's docstring line as executed; its XML (rightly)
     // does not. Everything else agrees.
     let json = parse_fixture("coveragepy-json/generated/pyproj/coverage-6.5.0-branch.json");
@@ -365,7 +373,11 @@ fn coveragepy_json_arcs_make_the_partial_lines() {
         .filter(|(_, c)| c.state() == LineState::Partial)
         .map(|(n, _)| *n)
         .collect();
-    assert_eq!(partial, [7, 26], "README: 7 -> 8 and 26 -> 29 are the partial branches");
+    assert_eq!(
+        partial,
+        [7, 26],
+        "README: 7 -> 8 and 26 -> 29 are the partial branches"
+    );
     assert_eq!(
         shapes.get(7).unwrap().branches,
         Some(Branches::Named(vec![("8".into(), 0), ("9".into(), 1)]))
@@ -374,7 +386,10 @@ fn coveragepy_json_arcs_make_the_partial_lines() {
         shapes.get(52).unwrap().branches,
         Some(Branches::Named(vec![("-1".into(), 1), ("53".into(), 1)]))
     );
-    assert!(shapes.get(32).is_none() && shapes.get(33).is_none(), "excluded");
+    assert!(
+        shapes.get(32).is_none() && shapes.get(33).is_none(),
+        "excluded"
+    );
     assert!(find(&p, "src/pyproj/__init__.py").unwrap().is_empty());
 }
 
@@ -418,5 +433,119 @@ fn istanbul_json_reads_exactly_as_istanbuls_own_lcov_of_the_same_run() {
         "istanbul-json/generated/jsproj/c8-12.0.0-coverage-final.json",
         "cobertura/generated/jsproj/c8-12.0.0-cobertura-coverage.xml",
         true,
+    );
+}
+
+#[test]
+fn simplecov_resultsets_by_hand() {
+    let dir = "simplecov/generated/rubyproj/";
+    let one = parse_fixture(&format!("{dir}simplecov-0.22-branch.resultset.json"));
+    let calc = find(&one, "lib/calc.rb").unwrap();
+    let state = |n: u32| calc.get(n).map(crate::model::LineCoverage::state);
+    // `if n.negative?` (both arms ran), `elsif n.zero?` (then-arm never ran).
+    assert_eq!(state(5), Some(LineState::Hit));
+    assert_eq!(
+        calc.get(7).unwrap().branches,
+        Some(Branches::Named(vec![("0,1".into(), 0), ("0,2".into(), 1)]))
+    );
+    assert_eq!(state(7), Some(LineState::Partial));
+    assert_eq!(state(22), Some(LineState::Partial), "one-line ternary");
+    assert_eq!(
+        calc.get(26).unwrap().branches.as_ref().unwrap().counts(),
+        (0, 3)
+    );
+    assert_eq!(state(26), Some(LineState::Miss), "case/when never reached");
+    // Raw resultsets still count :nocov: lines; `end` lines and comments are null.
+    assert_eq!(
+        (state(34), state(35)),
+        (Some(LineState::Hit), Some(LineState::Miss))
+    );
+    assert_eq!((state(11), state(33)), (None, None));
+    // Never loaded: SimpleCov filled lines 3-7 with 0 itself.
+    let unused = find(&one, "lib/unused.rb").unwrap();
+    assert_eq!(line_sets(unused), (vec![3, 4, 5, 6, 7], vec![]));
+
+    // Two suites that ran the same tests: the same lines, every count doubled.
+    let two = parse_fixture(&format!(
+        "{dir}simplecov-0.22-branch-two-commands.resultset.json"
+    ));
+    assert_eq!(two.files.len(), 2);
+    for (path, f1) in &one.files {
+        let f2 = find(&two, path).unwrap();
+        assert_eq!(f1.len(), f2.len());
+        for ((n1, c1), (n2, c2)) in f1.lines().iter().zip(f2.lines()) {
+            assert_eq!((n1, c1.hits * 2), (n2, c2.hits), "{path}:{n1}");
+            let doubled = c1.branches.as_ref().map(|b| match b {
+                Branches::Named(v) => {
+                    Branches::Named(v.iter().map(|(k, c)| (k.clone(), c * 2)).collect())
+                }
+                Branches::Counts { .. } => unreachable!("resultset branches are named"),
+            });
+            assert_eq!(doubled, c2.branches, "{path}:{n1}");
+        }
+    }
+    // The line-only run of the same tests tracks and covers the same lines.
+    agree(
+        &format!("{dir}simplecov-0.22-lines.resultset.json"),
+        &format!("{dir}simplecov-0.22-branch.resultset.json"),
+        false,
+    );
+
+    // Pre-0.18 bare arrays; "$$path" placeholders are kept as written.
+    let old = parse_fixture("simplecov/collected/simplecov__old-pre-0.18-arrays.resultset.json");
+    assert_eq!(old.files[0].0, "$$path/lib/code.rb");
+    assert_eq!(
+        line_sets(&old.files[0].1),
+        (vec![3, 4, 5, 6, 8], vec![3, 4, 5, 6])
+    );
+}
+
+#[test]
+fn simplecov_formatter_outputs_by_hand() {
+    let p = parse_fixture("simplecov/collected/simplecov__json-formatter-schema-1.1-branch.json");
+    let f = &p.files[0].1;
+    assert_eq!(p.files[0].0, "spec/fixtures/json/sample.rb");
+    assert!(
+        f.get(20).is_none(),
+        "\"ignored\" (nocov) lines are untracked"
+    );
+    let with_branches: Vec<u32> = f
+        .lines()
+        .iter()
+        .filter(|(_, c)| c.branches.is_some())
+        .map(|(n, _)| *n)
+        .collect();
+    assert!(!with_branches.is_empty());
+    let gem =
+        parse_fixture("simplecov/collected/codecov-worker__simplecov-json-formatter-v17.json");
+    assert_eq!(gem.files[0].0, "controllers/tests_controller.rb");
+    assert_eq!(line_sets(&gem.files[0].1), (vec![1, 3], vec![1]));
+}
+
+#[test]
+fn istanbul_producers_by_hand() {
+    // README: for the never-loaded unused.js c8 says lines 1-5 uncovered, nyc lines 3-4.
+    let c8 = parse_fixture("istanbul-json/generated/jsproj/c8-12.0.0-coverage-final.json");
+    let nyc = parse_fixture("istanbul-json/generated/jsproj/nyc-18.0.0-coverage-final.json");
+    assert_eq!(
+        line_sets(find(&c8, "src/unused.js").unwrap()),
+        (vec![1, 2, 3, 4, 5], vec![])
+    );
+    assert_eq!(
+        line_sets(find(&nyc, "src/unused.js").unwrap()),
+        (vec![3, 4], vec![])
+    );
+    // Jest instruments like nyc: the same run of the same tests gives the same lines.
+    agree(
+        "istanbul-json/generated/jsproj/nyc-18.0.0-coverage-final.json",
+        "istanbul-json/generated/jsproj-jest/jest-30.5.2-coverage-final.json",
+        true,
+    );
+    // istanbul 0.x: branchMap entries carry `line` and no `loc`.
+    let old = parse_fixture("istanbul-json/collected/codecov-worker__node2.json");
+    let docker = find(&old, "/src/hooks/docker.js").unwrap();
+    assert_eq!(
+        docker.get(9).unwrap().branches.as_ref().unwrap().counts(),
+        (2, 2)
     );
 }

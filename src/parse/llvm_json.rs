@@ -252,7 +252,9 @@ fn add_file(file: File, at: u64, cx: &mut Cx) {
     }
     drop(raw);
     segs.sort_by_key(|s| (s.line, s.col));
-    let counts = line_counts(&segs, |m| w.push(Some(at), || format!("'{}': {m}", show(&path))));
+    let counts = line_counts(&segs, |m| {
+        w.push(Some(at), || format!("'{}': {m}", show(&path)));
+    });
     let mut br = branches(&file.branches, |m| {
         w.push(Some(at), || format!("'{}': {m}", show(&path)));
     });
@@ -449,7 +451,10 @@ mod tests {
             ]))
         );
         assert_eq!(l3.state(), LineState::Partial);
-        assert_eq!(f.get(2).unwrap().branches.as_ref().unwrap().counts(), (0, 2));
+        assert_eq!(
+            f.get(2).unwrap().branches.as_ref().unwrap().counts(),
+            (0, 2)
+        );
     }
 
     #[test]
@@ -471,7 +476,11 @@ mod tests {
         );
         assert_eq!(p.files[0].1.lines()[0], (2, LineCoverage::new(5)));
         assert!(p.files[1].1.is_empty());
-        let e = read(&mut &b"{\"type\":\"llvm.coverage.json.export\"}"[..], "y.json").unwrap_err();
+        let e = read(
+            &mut &b"{\"type\":\"llvm.coverage.json.export\"}"[..],
+            "y.json",
+        )
+        .unwrap_err();
         assert!(matches!(e, ParseError::Json { .. }), "{e}");
     }
 }

@@ -9,9 +9,9 @@
 //! [`ParseWarning`] naming the report line. Nothing here prints or panics on bad input.
 
 mod cobertura;
+mod coveragepy_json;
 mod error;
 mod format;
-mod coveragepy_json;
 mod istanbul;
 mod json;
 mod lcov;

@@ -1,19 +1,19 @@
-//! SimpleCov JSON: the `.resultset.json` merge store, and the two JSON formatter outputs
+//! `SimpleCov` JSON: the `.resultset.json` merge store, and the two JSON formatter outputs
 //! that carry the same per-line data.
 //!
 //! Shapes read (any mix of their top-level keys):
 //! - `.resultset.json`: `{command name: {"coverage": {path: file}, "timestamp"}}`, where a
-//!   file is `{"lines": [...], "branches": {...}}` (SimpleCov 0.18+) or the bare lines array
+//!   file is `{"lines": [...], "branches": {...}}` (`SimpleCov` 0.18+) or the bare lines array
 //!   (older). Several command names are several test suites: their files are merged by
 //!   summing per line (a line stays untracked only if every suite says `null`), branches by
 //!   name.
-//! - SimpleCov 1.x's JSON formatter: top-level `coverage` of path -> `{"lines", "branches":
+//! - `SimpleCov` 1.x's JSON formatter: top-level `coverage` of path -> `{"lines", "branches":
 //!   [{type, start_line, report_line, coverage}, ...]}` (`meta`, `total`, `$schema` skipped).
 //! - the simplecov-json gem: `{"files": [{"filename", "coverage": [...] | {"lines"}}]}`.
 //!
 //! `lines[i]` is line i+1: `null` (and the formatter's `"ignored"`, for `:nocov:` and filtered
 //! lines) is untracked, a number is the hit count. Raw resultsets still count `:nocov:`
-//! lines, as SimpleCov applies nocov only when it reports. Resultset branches
+//! lines, as `SimpleCov` applies nocov only when it reports. Resultset branches
 //! (`"[:if, 3, 5, 4, 11, 7]"` = type, id, start line, ...) put every arm of a condition on the
 //! condition's start line, named `"condition id,arm id"`, so the line is partial when some
 //! arm never ran; formatter branches go on their `report_line` (else `start_line`), named by
@@ -234,7 +234,11 @@ fn add_file(path: &str, data: FileData, at: u64, cx: &mut Cx) {
         }
         Some(BranchData::Listed(list)) => {
             for (i, b) in list.iter().enumerate() {
-                let line = b.report_line.as_ref().or(b.start_line.as_ref()).map(Num::line);
+                let line = b
+                    .report_line
+                    .as_ref()
+                    .or(b.start_line.as_ref())
+                    .map(Num::line);
                 let count = b.coverage.as_ref().map(Num::count);
                 match (line, count) {
                     (Some(Ok(line)), Some(Ok(n))) => {
