@@ -33,21 +33,27 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use crate::model::{Branches, LineCoverage, LineNo};
 
-use super::json::{self, FileSet, LineOf, Num, show};
+use super::json::{self, FileSet, LineOf, Lines, Num, show};
 use super::read::Warnings;
 use super::{InputFormat, ParseError, Parsed};
 
 pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, ParseError> {
     let mut warnings = Warnings::default();
     let mut files = FileSet::default();
-    json::deserialize(input, name, InputFormat::CoveragePyJson, |de, line| {
-        Root {
-            line: &line,
-            files: &mut files,
-            warnings: &mut warnings,
-        }
-        .deserialize(de)
-    })?;
+    json::deserialize(
+        input,
+        name,
+        InputFormat::CoveragePyJson,
+        Lines::Exact,
+        |de, line| {
+            Root {
+                line: &line,
+                files: &mut files,
+                warnings: &mut warnings,
+            }
+            .deserialize(de)
+        },
+    )?;
     Ok(Parsed {
         format: InputFormat::CoveragePyJson,
         sources: Vec::new(),
@@ -146,7 +152,12 @@ impl<'de> Visitor<'de> for FilesSeed<'_> {
     }
 }
 
-fn file_lines(path: &str, e: &Entry, at: u64, w: &mut Warnings) -> Vec<(LineNo, LineCoverage)> {
+fn file_lines(
+    path: &str,
+    e: &Entry,
+    at: Option<u64>,
+    w: &mut Warnings,
+) -> Vec<(LineNo, LineCoverage)> {
     let mut lines: BTreeMap<LineNo, LineCoverage> = BTreeMap::new();
     let excluded: BTreeSet<LineNo> = e
         .excluded_lines
@@ -164,7 +175,7 @@ fn file_lines(path: &str, e: &Entry, at: u64, w: &mut Warnings) -> Vec<(LineNo, 
                     let c = lines.entry(n).or_insert_with(|| LineCoverage::new(hits));
                     c.hits = c.hits.max(hits);
                 }
-                Err(why) => w.push(Some(at), || {
+                Err(why) => w.push(at, || {
                     format!("'{}': {field} entry {v} skipped: {why}", show(path))
                 }),
             }
@@ -176,7 +187,7 @@ fn file_lines(path: &str, e: &Entry, at: u64, w: &mut Warnings) -> Vec<(LineNo, 
         .as_ref()
         .and_then(|s| s.covered_lines.as_ref()?.count().ok());
     if let Some(said) = said.filter(|&said| covered > said) {
-        w.push(Some(at), || {
+        w.push(at, || {
             format!(
                 "'{}': executed_lines lists {covered} statements but the summary counts {said} \
                  covered (coverage.py before 7.0 also lists lines that are not statements, such \
@@ -201,13 +212,13 @@ fn file_lines(path: &str, e: &Entry, at: u64, w: &mut Warnings) -> Vec<(LineNo, 
                     let t = arcs.entry(n).or_default().entry(dest).or_insert(taken);
                     *t = (*t).max(taken);
                 }
-                (Err(why), _) => w.push(Some(at), || {
+                (Err(why), _) => w.push(at, || {
                     format!(
                         "'{}': {field} arc [{from}, {to}] skipped: its source {why}",
                         show(path)
                     )
                 }),
-                (Ok(_), None) => w.push(Some(at), || {
+                (Ok(_), None) => w.push(at, || {
                     format!(
                         "'{}': {field} arc [{from}, {to}] skipped: its destination is not a \
                          line",
@@ -220,7 +231,7 @@ fn file_lines(path: &str, e: &Entry, at: u64, w: &mut Warnings) -> Vec<(LineNo, 
     for (n, named) in arcs {
         match lines.get_mut(&n) {
             Some(c) => c.branches = Some(Branches::Named(named.into_iter().collect())),
-            None => w.push(Some(at), || {
+            None => w.push(at, || {
                 format!(
                     "'{}': branches from line {n}, which is not a statement; skipped",
                     show(path)

@@ -16,8 +16,9 @@
 //! are skipped unread. The file is named by its `path` (what istanbul's reporters print),
 //! or its key when `path` is missing or empty.
 //!
-//! Bad records, each skipped with a warning naming the report line where the file's entry
-//! starts: a statement or branch whose start line is missing, 0, above `u32::MAX` or not an
+//! Bad records, each skipped with a warning naming the file and the statement or branch id
+//! (Istanbul producers write the report on one line, so the JSON is read without counting
+//! lines, at full speed): a statement or branch whose start line is missing, 0, above `u32::MAX` or not an
 //! integer; a count that is negative, fractional, null or not a number. Refused
 //! ([`ParseError::Json`]): broken JSON, an entry without `statementMap` or `s` (e.g. a
 //! `coverage-summary.json`), maps of the wrong type, I/O errors.
@@ -31,21 +32,27 @@ use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 
 use crate::model::{Branches, LineCoverage, LineNo};
 
-use super::json::{self, FileSet, LineOf, Num, show};
+use super::json::{self, FileSet, LineOf, Lines, Num, show};
 use super::read::Warnings;
 use super::{InputFormat, ParseError, Parsed};
 
 pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, ParseError> {
     let mut warnings = Warnings::default();
     let mut files = FileSet::default();
-    json::deserialize(input, name, InputFormat::Istanbul, |de, line| {
-        Root {
-            line: &line,
-            files: &mut files,
-            warnings: &mut warnings,
-        }
-        .deserialize(de)
-    })?;
+    json::deserialize(
+        input,
+        name,
+        InputFormat::Istanbul,
+        Lines::Fast,
+        |de, line| {
+            Root {
+                line: &line,
+                files: &mut files,
+                warnings: &mut warnings,
+            }
+            .deserialize(de)
+        },
+    )?;
     Ok(Parsed {
         format: InputFormat::Istanbul,
         sources: Vec::new(),
@@ -132,7 +139,12 @@ impl<'de> Visitor<'de> for Root<'_> {
     }
 }
 
-fn file_lines(path: &str, e: &Entry, at: u64, w: &mut Warnings) -> Vec<(LineNo, LineCoverage)> {
+fn file_lines(
+    path: &str,
+    e: &Entry,
+    at: Option<u64>,
+    w: &mut Warnings,
+) -> Vec<(LineNo, LineCoverage)> {
     let mut lines: BTreeMap<LineNo, LineCoverage> = BTreeMap::new();
     for (id, count) in &e.s {
         let Some(loc) = e.statement_map.get(id) else {
@@ -143,7 +155,7 @@ fn file_lines(path: &str, e: &Entry, at: u64, w: &mut Warnings) -> Vec<(LineNo, 
             Some(Ok(n)) => n,
             Some(Err(why)) => {
                 let v = start.map(ToString::to_string).unwrap_or_default();
-                w.push(Some(at), || {
+                w.push(at, || {
                     format!(
                         "'{}': statement {id} skipped: start line {v} ({why})",
                         show(path)
@@ -152,7 +164,7 @@ fn file_lines(path: &str, e: &Entry, at: u64, w: &mut Warnings) -> Vec<(LineNo, 
                 continue;
             }
             None => {
-                w.push(Some(at), || {
+                w.push(at, || {
                     format!(
                         "'{}': statement {id} skipped: it has no start line",
                         show(path)
@@ -166,7 +178,7 @@ fn file_lines(path: &str, e: &Entry, at: u64, w: &mut Warnings) -> Vec<(LineNo, 
                 let c = lines.entry(line).or_insert_with(|| LineCoverage::new(n));
                 c.hits = c.hits.max(n);
             }
-            Err(why) => w.push(Some(at), || {
+            Err(why) => w.push(at, || {
                 format!(
                     "'{}': statement {id} skipped: count {count} ({why})",
                     show(path)
@@ -186,7 +198,7 @@ fn file_lines(path: &str, e: &Entry, at: u64, w: &mut Warnings) -> Vec<(LineNo, 
                     Some(Err(why)) => format!("{} ({why})", meta.line().unwrap_or(&Num::Null)),
                     _ => "missing".to_owned(),
                 };
-                w.push(Some(at), || {
+                w.push(at, || {
                     format!("'{}': branch {id} skipped: its line is {why}", show(path))
                 });
                 continue;
@@ -200,7 +212,7 @@ fn file_lines(path: &str, e: &Entry, at: u64, w: &mut Warnings) -> Vec<(LineNo, 
                         .or_default()
                         .insert(format!("{id},{i}"), n);
                 }
-                Err(why) => w.push(Some(at), || {
+                Err(why) => w.push(at, || {
                     format!(
                         "'{}': branch {id} arm {i} skipped: count {count} ({why})",
                         show(path)
@@ -266,11 +278,11 @@ mod tests {
         assert_eq!(
             w,
             [
-                "line 1: 'a.js': statement 0 skipped: it has no start line",
-                "line 1: 'a.js': statement 1 skipped: start line 0 (line numbers start at 1)",
-                "line 1: 'a.js': statement 2 skipped: it has no start line",
-                "line 1: 'a.js': statement 3 skipped: count \"NaN\" (it is not a number)",
-                "line 1: 'a.js': statement 4 skipped: count -1 (it is negative)",
+                "'a.js': statement 0 skipped: it has no start line",
+                "'a.js': statement 1 skipped: start line 0 (line numbers start at 1)",
+                "'a.js': statement 2 skipped: it has no start line",
+                "'a.js': statement 3 skipped: count \"NaN\" (it is not a number)",
+                "'a.js': statement 4 skipped: count -1 (it is negative)",
             ]
         );
         assert_eq!(p.files[0].0, "a.js", "an empty path falls back to the key");

@@ -31,24 +31,28 @@ pub(crate) struct Tracked<R> {
     newlines: Rc<Cell<u64>>,
 }
 
-/// The other end of a [`Tracked`] reader: the 1-based line it has reached.
+/// The other end of a [`Tracked`] reader: the 1-based line serde has reached, when it is
+/// known exactly (see [`deserialize`]).
 #[derive(Clone)]
-pub(crate) struct LineOf(Rc<Cell<u64>>);
+pub(crate) struct LineOf {
+    newlines: Rc<Cell<u64>>,
+    exact: bool,
+}
 
 impl LineOf {
-    pub(crate) fn get(&self) -> u64 {
-        self.0.get() + 1
+    pub(crate) fn get(&self) -> Option<u64> {
+        self.exact.then(|| self.newlines.get() + 1)
     }
 }
 
-pub(crate) fn tracked<R: BufRead>(inner: R) -> (Tracked<R>, LineOf) {
+pub(crate) fn tracked<R: BufRead>(inner: R, exact: bool) -> (Tracked<R>, LineOf) {
     let newlines = Rc::new(Cell::new(0));
     (
         Tracked {
             inner,
             newlines: Rc::clone(&newlines),
         },
-        LineOf(newlines),
+        LineOf { newlines, exact },
     )
 }
 
@@ -72,19 +76,37 @@ impl<R: BufRead> Read for Tracked<R> {
     }
 }
 
+/// How a JSON report is read: with the report line known at each record (for formats that
+/// producers pretty-print: coverage.py `--pretty-print`, `SimpleCov`), or fast, without lines
+/// (llvm-cov and Istanbul write one long line, and can be hundreds of megabytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lines {
+    Exact,
+    Fast,
+}
+
+/// The reader serde reads through; `serde_json` reads a `BufReader` a byte at a time from its
+/// buffer (its fast path), so the buffer's size decides how far ahead of serde the newline
+/// count runs: one byte (as far as serde itself peeks) for [`Lines::Exact`].
+pub(crate) type JsonReader<R> = serde_json::de::IoRead<io::BufReader<Tracked<R>>>;
+
 /// Runs `read` on a `serde_json` deserializer over `input`, mapping serde's errors (syntax,
-/// structure, I/O) to [`ParseError`]s naming `name`, and refusing trailing garbage.
+/// structure, I/O) to [`ParseError`]s naming `name` and serde's line and column, and refusing
+/// trailing garbage.
 pub(crate) fn deserialize<R: BufRead, T>(
     input: R,
     name: &str,
     format: InputFormat,
+    lines: Lines,
     read: impl FnOnce(
-        &mut serde_json::Deserializer<serde_json::de::IoRead<Tracked<R>>>,
+        &mut serde_json::Deserializer<JsonReader<R>>,
         LineOf,
     ) -> Result<T, serde_json::Error>,
 ) -> Result<T, ParseError> {
-    let (reader, line) = tracked(input);
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let (reader, line) = tracked(input, lines == Lines::Exact);
+    let capacity = if lines == Lines::Exact { 1 } else { 64 * 1024 };
+    let mut de =
+        serde_json::Deserializer::from_reader(io::BufReader::with_capacity(capacity, reader));
     let out = read(&mut de, line).and_then(|v| de.end().map(|()| v));
     out.map_err(|e| json_error(name, format, e))
 }
@@ -412,14 +434,15 @@ mod tests {
     #[test]
     fn the_reader_counts_lines_as_it_goes() {
         let text = b"{\n\"a\": [1,\n2]\n}\n";
-        let (mut r, line) = tracked(&text[..]);
-        assert_eq!(line.get(), 1);
+        let (mut r, line) = tracked(&text[..], true);
+        assert_eq!(line.get(), Some(1));
         let mut b = [0u8; 6];
         r.read_exact(&mut b).unwrap();
-        assert_eq!(line.get(), 2);
+        assert_eq!(line.get(), Some(2));
         let mut rest = Vec::new();
         r.read_to_end(&mut rest).unwrap();
-        assert_eq!(line.get(), 5);
+        assert_eq!(line.get(), Some(5));
+        assert_eq!(tracked(&text[..], false).1.get(), None);
     }
 
     #[test]

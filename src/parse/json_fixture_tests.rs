@@ -549,3 +549,36 @@ fn istanbul_producers_by_hand() {
         (2, 2)
     );
 }
+
+/// Throughput on a 71 MB synthetic llvm-cov export (3000 files x 800 segments, one line, as
+/// llvm-cov writes it). Generate `/tmp/benchjson/llvm.json` (see the commit adding this),
+/// then `cargo test --release --lib parse::json_fixture_tests::bench -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs /tmp/benchjson/llvm.json (generated) and a release build"]
+fn bench_large_llvm_cov_json() {
+    let path = "/tmp/benchjson/llvm.json";
+    let size = std::fs::metadata(path)
+        .expect("generate /tmp/benchjson/llvm.json first")
+        .len();
+    let start = std::time::Instant::now();
+    let f = std::fs::File::open(path).unwrap();
+    let p = super::parse(
+        &mut std::io::BufReader::with_capacity(256 * 1024, f),
+        path,
+        None,
+    )
+    .unwrap();
+    let secs = start.elapsed().as_secs_f64();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .unwrap_or("VmHWM: ?");
+    println!(
+        "{} files, {:?} lines/covered in {secs:.3} s = {:.0} MB/s; {peak}",
+        p.files.len(),
+        super::fixture_tests::totals(&p),
+        size as f64 / 1e6 / secs
+    );
+    assert_eq!(p.files.len(), 3000);
+}

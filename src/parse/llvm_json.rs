@@ -23,8 +23,9 @@
 //! `totals` are skipped unread. Several `data` elements are merged by summing.
 //!
 //! A file without `segments` (`-summary-only` exports) is kept with no lines and a warning.
-//! Bad records, each skipped with a warning naming the report line where the file entry
-//! starts: a segment or branch whose line is 0, above `u32::MAX` or not an integer, whose
+//! Bad records, each skipped with a warning naming the file and the segment or branch (by
+//! index; llvm-cov writes the whole export on one line, so the JSON is read without counting
+//! lines, at full speed): a segment or branch whose line is 0, above `u32::MAX` or not an integer, whose
 //! count is negative, fractional or not a number, or whose flags are not booleans. Refused
 //! ([`ParseError::Json`]): broken JSON, no `data` array, a file without `filename`, I/O errors.
 
@@ -37,7 +38,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::model::{Branches, FileCoverage, LineCoverage, LineNo};
 
-use super::json::{self, FileSet, LineOf, Num, show};
+use super::json::{self, FileSet, LineOf, Lines, Num, show};
 use super::read::Warnings;
 use super::{InputFormat, ParseError, Parsed};
 
@@ -46,13 +47,19 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
         warnings: Warnings::default(),
         files: FileSet::default(),
     };
-    json::deserialize(input, name, InputFormat::LlvmCovJson, |de, line| {
-        Root {
-            line: &line,
-            cx: &mut cx,
-        }
-        .deserialize(de)
-    })?;
+    json::deserialize(
+        input,
+        name,
+        InputFormat::LlvmCovJson,
+        Lines::Fast,
+        |de, line| {
+            Root {
+                line: &line,
+                cx: &mut cx,
+            }
+            .deserialize(de)
+        },
+    )?;
     Ok(Parsed {
         format: InputFormat::LlvmCovJson,
         sources: Vec::new(),
@@ -228,11 +235,11 @@ fn branches(
     out
 }
 
-fn add_file(file: File, at: u64, cx: &mut Cx) {
+fn add_file(file: File, at: Option<u64>, cx: &mut Cx) {
     let path = file.filename;
     let w = &mut cx.warnings;
     let Some(raw) = file.segments else {
-        w.push(Some(at), || {
+        w.push(at, || {
             format!(
                 "'{}' has no segments (a -summary-only export?); it is kept with no lines",
                 show(&path)
@@ -245,7 +252,7 @@ fn add_file(file: File, at: u64, cx: &mut Cx) {
     for (i, r) in raw.iter().enumerate() {
         match Segment::check(r) {
             Ok(s) => segs.push(s),
-            Err(why) => w.push(Some(at), || {
+            Err(why) => w.push(at, || {
                 format!("'{}': segment #{i} skipped: {why}", show(&path))
             }),
         }
@@ -253,10 +260,10 @@ fn add_file(file: File, at: u64, cx: &mut Cx) {
     drop(raw);
     segs.sort_by_key(|s| (s.line, s.col));
     let counts = line_counts(&segs, |m| {
-        w.push(Some(at), || format!("'{}': {m}", show(&path)));
+        w.push(at, || format!("'{}': {m}", show(&path)));
     });
     let mut br = branches(&file.branches, |m| {
-        w.push(Some(at), || format!("'{}': {m}", show(&path)));
+        w.push(at, || format!("'{}': {m}", show(&path)));
     });
     let entries = counts
         .into_iter()
@@ -467,11 +474,11 @@ mod tests {
         assert_eq!(
             w,
             [
-                "line 1: '/a.c': segment #0 skipped: line number 0 (line numbers start at 1)",
-                "line 1: '/a.c': segment #1 skipped: count -1 (it is negative)",
-                "line 1: '/a.c': segment #2 skipped: count \"x\" (it is not a number)",
-                "line 1: '/a.c': segment #3 skipped: hasCount 1 is not true or false",
-                "line 2: '/b.c' has no segments (a -summary-only export?); it is kept with no lines",
+                "'/a.c': segment #0 skipped: line number 0 (line numbers start at 1)",
+                "'/a.c': segment #1 skipped: count -1 (it is negative)",
+                "'/a.c': segment #2 skipped: count \"x\" (it is not a number)",
+                "'/a.c': segment #3 skipped: hasCount 1 is not true or false",
+                "'/b.c' has no segments (a -summary-only export?); it is kept with no lines",
             ]
         );
         assert_eq!(p.files[0].1.lines()[0], (2, LineCoverage::new(5)));

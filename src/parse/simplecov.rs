@@ -35,7 +35,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::model::{Branches, LineCoverage, LineNo};
 
-use super::json::{self, FileSet, LineOf, Num, show};
+use super::json::{self, FileSet, LineOf, Lines, Num, show};
 use super::numbers;
 use super::read::Warnings;
 use super::{InputFormat, ParseError, Parsed};
@@ -45,14 +45,20 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
         warnings: Warnings::default(),
         files: FileSet::default(),
     };
-    json::deserialize(input, name, InputFormat::SimpleCov, |de, line| {
-        Level {
-            line: &line,
-            cx: &mut cx,
-            depth: Depth::Root,
-        }
-        .deserialize(de)
-    })?;
+    json::deserialize(
+        input,
+        name,
+        InputFormat::SimpleCov,
+        Lines::Exact,
+        |de, line| {
+            Level {
+                line: &line,
+                cx: &mut cx,
+                depth: Depth::Root,
+            }
+            .deserialize(de)
+        },
+    )?;
     Ok(Parsed {
         format: InputFormat::SimpleCov,
         sources: Vec::new(),
@@ -169,7 +175,7 @@ fn ruby_tuple(key: &str) -> Option<(&str, LineNo)> {
     Some((id, line))
 }
 
-fn add_file(path: &str, data: FileData, at: u64, cx: &mut Cx) {
+fn add_file(path: &str, data: FileData, at: Option<u64>, cx: &mut Cx) {
     let w = &mut cx.warnings;
     let mut lines: BTreeMap<LineNo, LineCoverage> = BTreeMap::new();
     for (i, v) in data.lines.iter().enumerate() {
@@ -183,7 +189,7 @@ fn add_file(path: &str, data: FileData, at: u64, cx: &mut Cx) {
             Ok(hits) => {
                 lines.insert(n, LineCoverage::new(hits));
             }
-            Err(why) => w.push(Some(at), || {
+            Err(why) => w.push(at, || {
                 format!("'{}': line {n} skipped: count {v} ({why})", show(path))
             }),
         }
@@ -194,7 +200,7 @@ fn add_file(path: &str, data: FileData, at: u64, cx: &mut Cx) {
         Some(BranchData::Keyed(conds)) => {
             for (cond, arms) in &conds {
                 let Some((cond_id, line)) = ruby_tuple(cond) else {
-                    w.push(Some(at), || {
+                    w.push(at, || {
                         format!(
                             "'{}': branch '{}' skipped: not [type, id, start line, ...]",
                             show(path),
@@ -214,14 +220,14 @@ fn add_file(path: &str, data: FileData, at: u64, cx: &mut Cx) {
                                 .or_insert(0);
                             *t = t.saturating_add(n);
                         }
-                        (None, _) => w.push(Some(at), || {
+                        (None, _) => w.push(at, || {
                             format!(
                                 "'{}': branch arm '{}' skipped: not [type, id, start line, ...]",
                                 show(path),
                                 show(arm)
                             )
                         }),
-                        (_, Err(why)) => w.push(Some(at), || {
+                        (_, Err(why)) => w.push(at, || {
                             format!(
                                 "'{}': branch arm '{}' skipped: count {count} ({why})",
                                 show(path),
@@ -248,7 +254,7 @@ fn add_file(path: &str, data: FileData, at: u64, cx: &mut Cx) {
                             .or_default()
                             .insert(format!("{i}:{kind}"), n);
                     }
-                    _ => w.push(Some(at), || {
+                    _ => w.push(at, || {
                         format!(
                             "'{}': branch #{i} skipped: it needs a line and a count",
                             show(path)
