@@ -582,3 +582,97 @@ fn bench_large_llvm_cov_json() {
     );
     assert_eq!(p.files.len(), 3000);
 }
+
+#[test]
+fn json_detection_and_forcing() {
+    let cov_py = read_fixture("coveragepy-json/generated/pyproj/coverage-7.17.3-branch.json");
+    assert_eq!(
+        parse_bytes(&cov_py, "c.json", Some(InputFormat::Istanbul))
+            .unwrap_err()
+            .to_string(),
+        "'c.json' does not look like an Istanbul JSON report (it looks like coverage.py JSON)"
+    );
+    // JSON of no known kind: refused when detecting; a forced JSON format's reader decides.
+    let other = br#"{"hello": {"world": [1, 2]}}"#;
+    assert!(matches!(
+        parse_bytes(other, "o.json", None),
+        Err(ParseError::Undetected { .. })
+    ));
+    assert_eq!(
+        parse_bytes(other, "o.json", Some(InputFormat::LlvmCovJson))
+            .unwrap_err()
+            .to_string(),
+        "'o.json' is not readable as an llvm-cov export JSON report at line 1, column 28"
+    );
+    assert!(matches!(
+        parse_bytes(other, "o.json", Some(InputFormat::Lcov)),
+        Err(ParseError::FormatMismatch { found: "JSON", .. })
+    ));
+    // An empty Istanbul map is a report with no files; an empty coverage.py object is not.
+    assert!(
+        parse_bytes(b"{}", "e.json", Some(InputFormat::Istanbul))
+            .unwrap()
+            .files
+            .is_empty()
+    );
+    assert!(parse_bytes(b"{}", "e.json", Some(InputFormat::CoveragePyJson)).is_err());
+    // XML and LCOV forced as JSON formats are mismatches.
+    let xml = read_fixture("cobertura/collected/reportgenerator__swift.xml");
+    let e = parse_bytes(&xml, "s.xml", Some(InputFormat::SimpleCov)).unwrap_err();
+    assert!(matches!(e, ParseError::FormatMismatch { .. }), "{e}");
+    let html = b"<html><body/></html>";
+    let e = parse_bytes(html, "i.html", Some(InputFormat::CoveragePyJson)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "'i.html' does not look like a coverage.py JSON report (it looks like XML)"
+    );
+    // Plain text forced as JSON: the JSON reader says where it broke.
+    let e = parse_bytes(b"hello\n", "h.txt", Some(InputFormat::Istanbul)).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ParseError::Json {
+                line: 1,
+                column: 1,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    // A report cut in the middle is refused, never half-read.
+    let cut = &cov_py[..cov_py.len() / 2];
+    let e = parse_bytes(cut, "cut.json", None).unwrap_err();
+    assert!(matches!(e, ParseError::Json { .. }), "{e:?}");
+}
+
+#[test]
+fn c8_tracks_every_line_nyc_tracks_and_agrees_on_what_ran() {
+    // Two tools, one test suite: nyc counts statement lines, c8 every source line (blank lines
+    // and comments too, from V8 byte ranges), so c8 tracks more lines; on the lines both
+    // track, they agree on whether the line ran.
+    let c8 = parse_fixture("istanbul-json/generated/jsproj/c8-12.0.0-coverage-final.json");
+    let nyc = parse_fixture("istanbul-json/generated/jsproj/nyc-18.0.0-coverage-final.json");
+    let mut disagree = Vec::new();
+    for (path, fn_) in &nyc.files {
+        let fc = find(&c8, path).unwrap();
+        assert!(fc.len() > fn_.len(), "{path}");
+        for (n, c) in fn_.lines() {
+            let other = fc.get(*n).unwrap_or_else(|| panic!("{path}:{n} not in c8"));
+            if (c.hits > 0) != (other.hits > 0) {
+                disagree.push((tail(path).to_owned(), *n));
+            }
+        }
+    }
+    assert_eq!(disagree, Vec::<(String, u32)>::new());
+}
+
+#[test]
+fn clang_19_with_mcdc_and_clang_14_see_the_same_line_states() {
+    // Not one run: the same programs built by clang 19 (-fcoverage-mcdc) and clang 14 and run
+    // the same way. Their regions give the same executable lines, counts and branch states.
+    agree(
+        "llvm-cov-json/generated/cproj/llvm-cov-19-export-mcdc.json",
+        "lcov/generated/cproj/llvm-cov-14-export.lcov",
+        true,
+    );
+}
