@@ -1,4 +1,5 @@
-//! Every Cobertura and LCOV fixture under `tests/fixtures/reports/`, parsed and checked
+//! Every fixture under `tests/fixtures/reports/` (the JSON formats' rows are in
+//! `json_fixture_tests`), parsed and checked
 //! against the figures its producer wrote into it (Cobertura root `lines-valid` /
 //! `lines-covered`, LCOV sum of `LF` / `LH`), with each deliberate difference explained.
 

@@ -147,9 +147,9 @@ impl Segment {
     }
 }
 
-/// The longest run of lines one region may cover without a segment of its own; beyond it
-/// the data is not from a real file (and would only make a huge list).
-const MAX_RUN: u64 = 10_000_000;
+/// The most lines one file may have; beyond it the data is not from a real file (and
+/// regions spanning billions of lines would only make a huge list).
+const MAX_LINES: u64 = 10_000_000;
 
 /// llvm-cov's per-line counts (`LineCoverageIterator` from line 1 + `LineCoverageStats`).
 fn line_counts(segs: &[Segment], mut warn: impl FnMut(String)) -> Vec<(LineNo, u64)> {
@@ -161,10 +161,10 @@ fn line_counts(segs: &[Segment], mut warn: impl FnMut(String)) -> Vec<(LineNo, u
         let next = u64::from(segs[i].line);
         if line < next {
             if let Some(w) = wrapped.filter(|w| w.has_count) {
-                if next - line > MAX_RUN {
+                if out.len() as u64 + (next - line) > MAX_LINES {
                     warn(format!(
-                        "a region covers lines {line} to {}, more than {MAX_RUN} lines; \
-                         those lines are skipped",
+                        "a region covers lines {line} to {}, beyond {MAX_LINES} lines in the \
+                         file; those lines are skipped",
                         next - 1
                     ));
                 } else {
@@ -435,6 +435,28 @@ mod tests {
             seg(2, 9, 0, false, false, false),
         ];
         assert_eq!(counts(&segs), [(2, 0)]);
+    }
+
+    #[test]
+    fn a_region_over_billions_of_lines_is_skipped_with_a_warning() {
+        let segs = [
+            seg(1, 1, 1, true, true, false),
+            seg(4_000_000_000, 1, 0, false, false, false),
+        ];
+        let mut warned = Vec::new();
+        let out = line_counts(&segs, |m| warned.push(m));
+        assert_eq!(
+            out,
+            [(1, 1), (4_000_000_000, 1)],
+            "the last line is wrapped by line 1"
+        );
+        assert_eq!(
+            warned,
+            [
+                "a region covers lines 2 to 3999999999, beyond 10000000 lines in the file; those \
+              lines are skipped"
+            ]
+        );
     }
 
     #[test]
