@@ -24,6 +24,16 @@ pub const DISCOVERED: &[&str] = &[
     "lcov.info",
     "coverage/lcov.info",
     "coverage.lcov",
+    "coverage.json",
+    "coverage/coverage-final.json",
+    "coverage/.resultset.json",
+    "clover.xml",
+    "coverage/clover.xml",
+    "target/site/jacoco/jacoco.xml",
+    "build/reports/jacoco/test/jacocoTestReport.xml",
+    "coverage.out",
+    "cover.out",
+    "coverage.profile",
 ];
 
 /// Progress of long work, drawn by the caller (a bar on a terminal, nothing elsewhere).

@@ -13,7 +13,7 @@ pub enum ParseError {
         source: std::io::Error,
     },
 
-    #[error("'{name}' is empty; expected a Cobertura XML or LCOV coverage report")]
+    #[error("'{name}' is empty; expected a coverage report")]
     Empty { name: String },
 
     #[error(
@@ -21,7 +21,10 @@ pub enum ParseError {
     )]
     Binary { name: String, offset: u64, byte: u8 },
 
-    #[error("'{name}' is not a coverage report covgit can read (expected Cobertura XML or LCOV)")]
+    #[error(
+        "'{name}' is not a coverage report covgit can read (expected Cobertura, LCOV, JaCoCo, \
+         Clover, a Go coverprofile, or coverage.py, llvm-cov, Istanbul or SimpleCov JSON)"
+    )]
     Undetected { name: String },
 
     #[error("'{name}' looks like {found}, which covgit cannot read yet")]
@@ -87,6 +90,17 @@ pub enum ParseError {
         line: u64,
         found: String,
     },
+
+    #[error("'{name}' is not readable as {expected} report at line {line}, column {column}")]
+    Json {
+        name: String,
+        /// With its article: "an Istanbul", "a coverage.py JSON".
+        expected: &'static str,
+        line: u64,
+        column: u64,
+        #[source]
+        source: serde_json::Error,
+    },
 }
 
 impl ParseError {
@@ -105,7 +119,8 @@ impl ParseError {
             | Self::NotUtf8 { name, .. }
             | Self::NoLcovRecords { name }
             | Self::WrongRoot { name, .. }
-            | Self::GoMode { name, .. } => name,
+            | Self::GoMode { name, .. }
+            | Self::Json { name, .. } => name,
         }
     }
 }

@@ -1,7 +1,8 @@
-//! Every fixture under `tests/fixtures/reports/`, parsed and checked against the figures its
-//! producer wrote into it (Cobertura root `lines-valid` / `lines-covered`, LCOV sum of `LF` /
-//! `LH`, `JaCoCo`'s report LINE counter, Clover's project `statements`, Go's statement totals),
-//! with each deliberate difference explained.
+//! Every fixture under `tests/fixtures/reports/` (the JSON formats' rows are in
+//! `json_fixture_tests`), parsed and checked against the figures its producer wrote into it
+//! (Cobertura root `lines-valid` / `lines-covered`, LCOV sum of `LF` / `LH`, `JaCoCo`'s report
+//! LINE counter, Clover's project `statements`, Go's statement totals), with each deliberate
+//! difference explained.
 
 use std::io::BufReader;
 use std::path::Path;
@@ -10,10 +11,10 @@ use crate::model::{Branches, FileCoverage, LineCoverage, LineState};
 
 use super::*;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reports/");
+pub(super) const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reports/");
 
 /// What covgit should make of one fixture.
-struct Case {
+pub(super) struct Case {
     path: &'static str,
     /// `None`: covgit's (lines tracked, lines covered) equal the producer's own figures.
     /// `Some`: covgit's figures, which differ from the producer's for the reason in `why`
@@ -27,7 +28,7 @@ struct Case {
     statements: Option<(u64, u64)>,
 }
 
-const fn same(path: &'static str) -> Case {
+pub(super) const fn same(path: &'static str) -> Case {
     Case {
         path,
         differs: None,
@@ -36,7 +37,12 @@ const fn same(path: &'static str) -> Case {
     }
 }
 
-const fn differs(path: &'static str, lines: u64, covered: u64, why: &'static str) -> Case {
+pub(super) const fn differs(
+    path: &'static str,
+    lines: u64,
+    covered: u64,
+    why: &'static str,
+) -> Case {
     Case {
         path,
         differs: Some((lines, covered, why)),
@@ -45,7 +51,7 @@ const fn differs(path: &'static str, lines: u64, covered: u64, why: &'static str
     }
 }
 
-const fn warns(mut c: Case, warnings: usize) -> Case {
+pub(super) const fn warns(mut c: Case, warnings: usize) -> Case {
     c.warnings = warnings;
     c
 }
@@ -426,8 +432,17 @@ const CASES: &[Case] = &[
     go("go/generated/goproj/go-1.19-set.out", (44, 34), (26, 20)),
 ];
 
-fn format_of(rel: &str) -> InputFormat {
+/// Every case: this table's and the JSON formats' (`json_fixture_tests`).
+fn all_cases() -> impl Iterator<Item = &'static Case> {
+    CASES.iter().chain(super::json_fixture_tests::CASES)
+}
+
+/// The format a fixture is in, by its folder.
+pub(super) fn expected_format(rel: &str) -> InputFormat {
     let folder = rel.split('/').next().unwrap_or_default();
+    if let Some(f) = super::json_fixture_tests::format_of_folder(folder) {
+        return f;
+    }
     match folder {
         "cobertura" => InputFormat::Cobertura,
         "lcov" => InputFormat::Lcov,
@@ -438,16 +453,16 @@ fn format_of(rel: &str) -> InputFormat {
     }
 }
 
-fn read_fixture(rel: &str) -> Vec<u8> {
+pub(super) fn read_fixture(rel: &str) -> Vec<u8> {
     std::fs::read(format!("{DIR}{rel}")).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-fn parse_fixture(rel: &str) -> Parsed {
+pub(super) fn parse_fixture(rel: &str) -> Parsed {
     let f = std::fs::File::open(format!("{DIR}{rel}")).unwrap_or_else(|e| panic!("{rel}: {e}"));
     parse(&mut BufReader::new(f), rel, None).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-fn parse_bytes(
+pub(super) fn parse_bytes(
     bytes: &[u8],
     name: &str,
     format: Option<InputFormat>,
@@ -456,7 +471,7 @@ fn parse_bytes(
 }
 
 /// (lines tracked, lines covered = hit + partial).
-fn totals(p: &Parsed) -> (u64, u64) {
+pub(super) fn totals(p: &Parsed) -> (u64, u64) {
     let mut t = crate::model::Totals::default();
     for (_, f) in &p.files {
         t.add(&f.totals());
@@ -469,6 +484,9 @@ fn totals(p: &Parsed) -> (u64, u64) {
 /// Clover's project-level `<metrics statements coveredstatements>`, and for Go the statement
 /// totals `go tool cover -func` prints. `None` when it wrote none.
 fn producer_figures(rel: &str, text: &str) -> Option<(u64, u64)> {
+    if expected_format(rel).is_json() {
+        return super::json_fixture_tests::producer_figures(rel, text);
+    }
     if rel.starts_with("jacoco/") || rel.starts_with("clover/") {
         return xml_figures(text, rel.starts_with("jacoco/"));
     }
@@ -576,15 +594,16 @@ fn all_fixture_files() -> Vec<String> {
 
 #[test]
 fn every_fixture_has_a_case() {
-    let mut listed: Vec<&str> = CASES.iter().map(|c| c.path).collect();
+    let mut listed: Vec<&str> = all_cases().map(|c| c.path).collect();
     listed.extend(REFUSED.iter().map(|(p, _)| *p));
+    listed.extend(super::json_fixture_tests::REFUSED.iter().map(|(p, _)| *p));
     listed.sort_unstable();
     assert_eq!(all_fixture_files(), listed);
 }
 
 #[test]
 fn totals_match_the_producers_figures_or_the_documented_difference() {
-    for case in CASES {
+    for case in all_cases() {
         let parsed = parse_fixture(case.path);
         let text = String::from_utf8_lossy(&read_fixture(case.path)).into_owned();
         let producer = producer_figures(case.path, &text);
@@ -616,7 +635,7 @@ fn totals_match_the_producers_figures_or_the_documented_difference() {
             case.path,
             parsed.warnings
         );
-        assert_eq!(parsed.format, format_of(case.path), "{}", case.path);
+        assert_eq!(parsed.format, expected_format(case.path), "{}", case.path);
     }
 }
 
@@ -630,9 +649,9 @@ fn files_that_are_not_reports_are_refused() {
 
 #[test]
 fn detect_names_each_fixtures_format() {
-    for case in CASES {
+    for case in all_cases() {
         let bytes = read_fixture(case.path);
-        let expected = format_of(case.path);
+        let expected = expected_format(case.path);
         assert_eq!(detect(&bytes), Some(expected), "{}", case.path);
         let prefix = &bytes[..bytes.len().min(DETECT_PREFIX_LEN)];
         assert_eq!(detect(prefix), Some(expected), "{}", case.path);
@@ -641,7 +660,7 @@ fn detect_names_each_fixtures_format() {
 
 #[test]
 fn forcing_the_right_format_gives_the_same_result_and_the_wrong_one_an_error() {
-    for case in CASES {
+    for case in all_cases() {
         let bytes = read_fixture(case.path);
         let detected = parse_fixture(case.path);
         let forced = parse_bytes(&bytes, case.path, Some(detected.format)).unwrap();
@@ -1049,7 +1068,7 @@ mod never_panics {
     use super::*;
 
     fn fixture_bytes() -> Vec<Vec<u8>> {
-        CASES.iter().map(|c| read_fixture(c.path)).collect()
+        all_cases().map(|c| read_fixture(c.path)).collect()
     }
 
     proptest! {
@@ -1063,7 +1082,7 @@ mod never_panics {
         }
 
         #[test]
-        fn on_damaged_fixtures(which in 0usize..CASES.len(), cut in any::<prop::sample::Index>(),
+        fn on_damaged_fixtures(which in 0usize..all_cases().count(), cut in any::<prop::sample::Index>(),
                                at in any::<prop::sample::Index>(), byte in any::<u8>()) {
             let all = fixture_bytes();
             let mut bytes = all[which].clone();

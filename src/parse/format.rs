@@ -13,6 +13,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::json::JsonKind;
+
 /// A report format covgit can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InputFormat {
@@ -21,16 +23,24 @@ pub enum InputFormat {
     JaCoCo,
     Clover,
     Go,
+    CoveragePyJson,
+    LlvmCovJson,
+    Istanbul,
+    SimpleCov,
 }
 
 impl InputFormat {
     /// Every format, in the order detection and help text list them.
-    pub const ALL: [InputFormat; 5] = [
+    pub const ALL: [InputFormat; 9] = [
         InputFormat::Cobertura,
         InputFormat::Lcov,
         InputFormat::JaCoCo,
         InputFormat::Clover,
         InputFormat::Go,
+        InputFormat::CoveragePyJson,
+        InputFormat::LlvmCovJson,
+        InputFormat::Istanbul,
+        InputFormat::SimpleCov,
     ];
 
     /// The spelling used by `--input-format` and stored with an upload.
@@ -41,6 +51,10 @@ impl InputFormat {
             Self::JaCoCo => "jacoco",
             Self::Clover => "clover",
             Self::Go => "go",
+            Self::CoveragePyJson => "coveragepy-json",
+            Self::LlvmCovJson => "llvm-cov-json",
+            Self::Istanbul => "istanbul",
+            Self::SimpleCov => "simplecov",
         }
     }
 
@@ -52,6 +66,10 @@ impl InputFormat {
             Self::JaCoCo => "JaCoCo XML",
             Self::Clover => "Clover XML",
             Self::Go => "Go coverprofile",
+            Self::CoveragePyJson => "coverage.py JSON",
+            Self::LlvmCovJson => "llvm-cov export JSON",
+            Self::Istanbul => "Istanbul JSON",
+            Self::SimpleCov => "SimpleCov JSON",
         }
     }
 
@@ -63,7 +81,19 @@ impl InputFormat {
             Self::JaCoCo => "a JaCoCo XML",
             Self::Clover => "a Clover XML",
             Self::Go => "a Go coverprofile",
+            Self::CoveragePyJson => "a coverage.py JSON",
+            Self::LlvmCovJson => "an llvm-cov export JSON",
+            Self::Istanbul => "an Istanbul JSON",
+            Self::SimpleCov => "a SimpleCov JSON",
         }
+    }
+
+    /// Whether the format is JSON (read by serde rather than line by line or as XML).
+    pub(crate) fn is_json(self) -> bool {
+        matches!(
+            self,
+            Self::CoveragePyJson | Self::LlvmCovJson | Self::Istanbul | Self::SimpleCov
+        )
     }
 }
 
@@ -107,6 +137,8 @@ pub(crate) enum Sniffed {
     /// XML whose root element is of no known kind, or not within the prefix: the Cobertura
     /// reader says what the root is.
     Xml,
+    /// JSON of no kind recognised within the prefix: a forced JSON format's reader decides.
+    Json,
     Unknown,
 }
 
@@ -120,7 +152,7 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 pub fn detect(prefix: &[u8]) -> Option<InputFormat> {
     match sniff(prefix) {
         Sniffed::Known(f) => Some(f),
-        Sniffed::Other(_) | Sniffed::Xml | Sniffed::Unknown => None,
+        Sniffed::Other(_) | Sniffed::Xml | Sniffed::Json | Sniffed::Unknown => None,
     }
 }
 
@@ -131,7 +163,11 @@ pub(crate) fn sniff(prefix: &[u8]) -> Sniffed {
     match body.first() {
         None => Sniffed::Unknown,
         Some(b'<') => sniff_xml(body),
-        Some(b'{' | b'[') => Sniffed::Other("JSON"),
+        Some(b'{' | b'[') => match super::json::sniff(body) {
+            JsonKind::Known(f) => Sniffed::Known(f),
+            JsonKind::Other(what) => Sniffed::Other(what),
+            JsonKind::Unknown => Sniffed::Json,
+        },
         Some(_) if body.starts_with(b"mode:") => Sniffed::Known(InputFormat::Go),
         Some(_) if body.starts_with(b"GROUP,PACKAGE,CLASS,") => Sniffed::Other("JaCoCo CSV"),
         Some(_) => sniff_lcov(body),
@@ -306,7 +342,7 @@ mod tests {
 
     #[test]
     fn other_formats_are_named_not_taken() {
-        assert_eq!(sniff(b"{\"meta\": {}}"), Sniffed::Other("JSON"));
+        assert_eq!(sniff(b"{\"meta\": {}}"), Sniffed::Json);
         assert_eq!(
             sniff(b"GROUP,PACKAGE,CLASS,INSTRUCTION_MISSED\n"),
             Sniffed::Other("JaCoCo CSV")

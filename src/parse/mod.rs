@@ -2,7 +2,8 @@
 //! beyond the text a report writes.
 //!
 //! [`parse`] sniffs the format from content ([`detect`]) unless told, and hands the bytes to
-//! the format's streaming reader (`cobertura`, `lcov`, `jacoco`, `clover`, `gocover`). The result keeps each file's path
+//! the format's reader (`cobertura`, `lcov`, `jacoco`, `clover`, `gocover`,
+//! `coveragepy_json`, `llvm_json`, `istanbul`, `simplecov`). The result keeps each file's path
 //! exactly as written (only trimmed) for `resolve` to map onto the tree, plus Cobertura's
 //! `<source>` roots. Line numbers are 1-based; counts are `u64`. A report is either read or
 //! refused with a [`ParseError`] naming it; single bad records are skipped with a
@@ -10,17 +11,24 @@
 
 mod clover;
 mod cobertura;
+mod coveragepy_json;
 mod error;
 mod format;
 mod gocover;
+mod istanbul;
 mod jacoco;
+mod json;
 mod lcov;
 mod lines;
+mod llvm_json;
 mod numbers;
 mod read;
+mod simplecov;
 
 #[cfg(test)]
 mod fixture_tests;
+#[cfg(test)]
+mod json_fixture_tests;
 #[cfg(test)]
 mod same_run_tests;
 

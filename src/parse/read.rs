@@ -6,7 +6,10 @@ use std::io::{BufRead, Cursor, Read};
 use crate::model::FileCoverage;
 
 use super::format::{DETECT_PREFIX_LEN, InputFormat, Sniffed, sniff};
-use super::{ParseError, clover, cobertura, gocover, jacoco, lcov};
+use super::{
+    ParseError, clover, cobertura, coveragepy_json, gocover, istanbul, jacoco, lcov, llvm_json,
+    simplecov,
+};
 
 /// What a report holds, before paths are resolved.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,8 +111,18 @@ pub fn parse(
             return Err(mismatch(name, forced, seen.display_name()));
         }
         (Some(forced), Sniffed::Other(what)) => return Err(mismatch(name, forced, what)),
-        (Some(forced @ (InputFormat::Lcov | InputFormat::Go)), Sniffed::Xml) => {
+        (Some(forced), Sniffed::Xml)
+            if matches!(forced, InputFormat::Lcov | InputFormat::Go) || forced.is_json() =>
+        {
             return Err(mismatch(name, forced, "XML"));
+        }
+        (Some(forced), Sniffed::Json) if !forced.is_json() => {
+            return Err(mismatch(name, forced, "JSON"));
+        }
+        (None, Sniffed::Json) => {
+            return Err(ParseError::Undetected {
+                name: name.to_owned(),
+            });
         }
         // XML of no known kind: the Cobertura reader names its root element in the error.
         (None, Sniffed::Xml) => InputFormat::Cobertura,
@@ -141,6 +154,10 @@ pub fn parse(
         InputFormat::JaCoCo => jacoco::read(&mut whole, name),
         InputFormat::Clover => clover::read(&mut whole, name),
         InputFormat::Go => gocover::read(&mut whole, name),
+        InputFormat::CoveragePyJson => coveragepy_json::read(&mut whole, name),
+        InputFormat::LlvmCovJson => llvm_json::read(&mut whole, name),
+        InputFormat::Istanbul => istanbul::read(&mut whole, name),
+        InputFormat::SimpleCov => simplecov::read(&mut whole, name),
     }
 }
 
@@ -196,7 +213,7 @@ mod tests {
         for bytes in [&b""[..], b"\n  \r\n\t"] {
             assert_eq!(
                 err(bytes, "cov/empty.xml", None),
-                "'cov/empty.xml' is empty; expected a Cobertura XML or LCOV coverage report"
+                "'cov/empty.xml' is empty; expected a coverage report"
             );
             assert!(matches!(
                 run(bytes, "x", Some(InputFormat::Lcov)),
@@ -235,7 +252,8 @@ mod tests {
     fn unknown_and_unsupported_formats_are_refused() {
         assert_eq!(
             err(b"hello world\n", "notes.txt", None),
-            "'notes.txt' is not a coverage report covgit can read (expected Cobertura XML or LCOV)"
+            "'notes.txt' is not a coverage report covgit can read (expected Cobertura, LCOV, JaCoCo, \
+             Clover, a Go coverprofile, or coverage.py, llvm-cov, Istanbul or SimpleCov JSON)"
         );
         assert_eq!(
             err(b"GROUP,PACKAGE,CLASS,LINE_MISSED\n", "jacoco.csv", None),

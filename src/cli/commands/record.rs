@@ -17,8 +17,9 @@ use super::super::exit;
 /// commit's tree. Recording the same commit and flag again replaces that upload.
 #[derive(Args)]
 pub struct RecordArgs {
-    /// Report files [default: the first of coverage.xml, cobertura.xml,
-    /// coverage/cobertura-coverage.xml, lcov.info, coverage/lcov.info, coverage.lcov].
+    /// Report files [default: the first found of coverage.xml, cobertura.xml, lcov.info,
+    /// coverage/lcov.info, coverage.json, coverage/coverage-final.json, clover.xml,
+    /// target/site/jacoco/jacoco.xml, coverage.out and the like; see the README].
     #[arg(value_name = "REPORT")]
     pub reports: Vec<PathBuf>,
     /// The commit the coverage belongs to.
@@ -30,7 +31,8 @@ pub struct RecordArgs {
     /// The CI status of the run that produced the report.
     #[arg(long, value_name = "S", default_value = "passed", value_parser = parse_status)]
     pub ci_status: CiStatus,
-    /// Read the reports as this format instead of detecting it: cobertura, lcov.
+    /// Read the reports as this format instead of detecting it: cobertura, lcov, jacoco,
+    /// clover, go, coveragepy-json, llvm-cov-json, istanbul or simplecov.
     #[arg(long, value_name = "F", value_parser = parse_format)]
     pub input_format: Option<InputFormat>,
     /// Then push the recorded coverage to REMOTE (`covgit push`).
