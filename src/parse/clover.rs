@@ -32,16 +32,14 @@
 use std::collections::HashMap;
 use std::io::BufRead;
 
-use quick_xml::Reader;
-use quick_xml::XmlVersion;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 
 use crate::model::{Branches, FileCoverage, LineCoverage, LineNo};
 
 use super::cobertura::RawAttributes;
-use super::lines::LineCounting;
 use super::numbers::{self, BadNumber};
 use super::read::Warnings;
+use super::xml::{XmlDoc, attribute, drive};
 use super::{InputFormat, ParseError, Parsed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,8 +67,6 @@ struct Doc<'n> {
 }
 
 pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, ParseError> {
-    let mut reader = Reader::from_reader(LineCounting::new(input));
-    reader.config_mut().check_end_names = true;
     let mut doc = Doc {
         name,
         stack: Vec::with_capacity(16),
@@ -83,43 +79,7 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
         index: HashMap::new(),
         warnings: Warnings::default(),
     };
-    let mut buf = Vec::with_capacity(64 * 1024);
-    loop {
-        buf.clear();
-        let event = match reader.read_event_into(&mut buf) {
-            Ok(e) => e,
-            Err(source) => {
-                return Err(ParseError::Xml {
-                    name: name.to_owned(),
-                    line: reader.get_ref().line(),
-                    offset: reader.error_position(),
-                    source,
-                });
-            }
-        };
-        let at = || reader.get_ref().line();
-        match event {
-            Event::Start(e) => doc.start(&e, &at, false)?,
-            Event::Empty(e) => doc.start(&e, &at, true)?,
-            Event::End(_) => doc.end(),
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    if let Some(&open) = doc.stack.last() {
-        let element = match open {
-            Kind::Coverage => "coverage",
-            Kind::Project => "project",
-            Kind::File => "file",
-            Kind::Other => "an element",
-        };
-        return Err(ParseError::TruncatedXml {
-            name: name.to_owned(),
-            element: element.to_owned(),
-            line: reader.get_ref().line(),
-            offset: reader.buffer_position(),
-        });
-    }
+    drive(input, name, &mut doc)?;
     if !doc.saw_root {
         return Err(wrong_root(name, "no element at all".to_owned()));
     }
@@ -133,21 +93,6 @@ fn wrong_root(name: &str, found: String) -> ParseError {
         format: InputFormat::Clover.with_article(),
         found,
     }
-}
-
-/// The unescaped value of attribute `key`, trimmed; `Err` with the reason when it cannot be
-/// read.
-fn attribute(e: &BytesStart<'_>, key: &str) -> Result<Option<String>, String> {
-    for attr in e.attributes().with_checks(false) {
-        let attr = attr.map_err(|err| err.to_string())?;
-        if attr.key.into_inner() == key {
-            return attr
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map(|v| Some(v.trim().to_owned()))
-                .map_err(|err| err.to_string());
-        }
-    }
-    Ok(None)
 }
 
 /// Where the reader is with respect to `<file>`.
@@ -168,12 +113,36 @@ enum LineType {
     Method,
 }
 
+impl XmlDoc for Doc<'_> {
+    fn start(
+        &mut self,
+        e: &BytesStart<'_>,
+        at: &dyn Fn() -> u64,
+        empty: bool,
+    ) -> Result<(), ParseError> {
+        self.on_start(e, at, empty)
+    }
+
+    fn end(&mut self, _at: &dyn Fn() -> u64) {
+        self.on_end();
+    }
+
+    fn open_element(&self) -> Option<&'static str> {
+        self.top().map(|open| match open {
+            Kind::Coverage => "coverage",
+            Kind::Project => "project",
+            Kind::File => "file",
+            Kind::Other => "an element",
+        })
+    }
+}
+
 impl Doc<'_> {
     fn top(&self) -> Option<Kind> {
         self.stack.last().copied()
     }
 
-    fn start(
+    fn on_start(
         &mut self,
         e: &BytesStart<'_>,
         at: &dyn Fn() -> u64,
@@ -224,7 +193,7 @@ impl Doc<'_> {
         Ok(())
     }
 
-    fn end(&mut self) {
+    fn on_end(&mut self) {
         match self.stack.pop() {
             Some(Kind::File) => self.end_file(),
             Some(Kind::Project) => self.in_project = false,

@@ -31,15 +31,14 @@
 use std::collections::HashMap;
 use std::io::BufRead;
 
-use quick_xml::Reader;
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use crate::model::{Branches, FileCoverage, LineCoverage, LineNo};
 
-use super::lines::LineCounting;
 use super::numbers::{self, BadNumber};
 use super::read::Warnings;
+use super::xml::{XmlDoc, drive};
 use super::{InputFormat, ParseError, Parsed};
 
 /// The elements that matter; everything else is `Other`.
@@ -82,8 +81,6 @@ struct Doc<'n> {
 }
 
 pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, ParseError> {
-    let mut reader = Reader::from_reader(LineCounting::new(input));
-    reader.config_mut().check_end_names = true;
     let mut doc = Doc {
         name,
         stack: Vec::with_capacity(16),
@@ -95,35 +92,44 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
         index: HashMap::new(),
         warnings: Warnings::default(),
     };
-    let mut buf = Vec::with_capacity(64 * 1024);
-    loop {
-        buf.clear();
-        let event = match reader.read_event_into(&mut buf) {
-            Ok(e) => e,
-            Err(source) => {
-                return Err(ParseError::Xml {
-                    name: name.to_owned(),
-                    line: reader.get_ref().line(),
-                    offset: reader.error_position(),
-                    source,
-                });
-            }
-        };
-        // The line where the event ends, counted only when a warning needs it.
-        let at = || reader.get_ref().line();
+    drive(input, name, &mut doc)?;
+    if !doc.saw_root {
+        return Err(ParseError::NoCoverageRoot {
+            name: name.to_owned(),
+            found: "no element at all".to_owned(),
+        });
+    }
+    Ok(doc.finish())
+}
+
+impl XmlDoc for Doc<'_> {
+    fn start(
+        &mut self,
+        e: &BytesStart<'_>,
+        at: &dyn Fn() -> u64,
+        empty: bool,
+    ) -> Result<(), ParseError> {
+        self.on_start(e, at, empty)
+    }
+
+    fn end(&mut self, _at: &dyn Fn() -> u64) {
+        self.on_end();
+    }
+
+    fn other(&mut self, event: &Event<'_>) {
+        if self.top() != Some(Kind::Source) {
+            return;
+        }
         match event {
-            Event::Start(e) => doc.start(&e, &at, false)?,
-            Event::Empty(e) => doc.start(&e, &at, true)?,
-            Event::End(_) => doc.end(),
-            Event::Text(t) if doc.top() == Some(Kind::Source) => doc.source_text.push_str(&t),
-            Event::CData(t) if doc.top() == Some(Kind::Source) => doc.source_text.push_str(&t),
-            Event::GeneralRef(r) if doc.top() == Some(Kind::Source) => doc.source_ref(&r),
-            Event::Eof => break,
+            Event::Text(t) => self.source_text.push_str(t),
+            Event::CData(t) => self.source_text.push_str(t),
+            Event::GeneralRef(r) => self.source_ref(r),
             _ => {}
         }
     }
-    if let Some(&open) = doc.stack.last() {
-        let element = match open {
+
+    fn open_element(&self) -> Option<&'static str> {
+        self.top().map(|open| match open {
             Kind::Coverage => "coverage",
             Kind::Sources => "sources",
             Kind::Source => "source",
@@ -133,21 +139,8 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
             Kind::Lines => "lines",
             Kind::Line => "line",
             Kind::Other => "an element",
-        };
-        return Err(ParseError::TruncatedXml {
-            name: name.to_owned(),
-            element: element.to_owned(),
-            line: reader.get_ref().line(),
-            offset: reader.buffer_position(),
-        });
+        })
     }
-    if !doc.saw_root {
-        return Err(ParseError::NoCoverageRoot {
-            name: name.to_owned(),
-            found: "no element at all".to_owned(),
-        });
-    }
-    Ok(doc.finish())
 }
 
 impl Doc<'_> {
@@ -159,7 +152,7 @@ impl Doc<'_> {
         self.stack.len().checked_sub(2).map(|i| self.stack[i])
     }
 
-    fn start(
+    fn on_start(
         &mut self,
         e: &BytesStart<'_>,
         at: &dyn Fn() -> u64,
@@ -214,7 +207,7 @@ impl Doc<'_> {
         Ok(())
     }
 
-    fn end(&mut self) {
+    fn on_end(&mut self) {
         match self.stack.pop() {
             Some(Kind::Class) => self.end_class(),
             Some(Kind::Source) => self.end_source(),

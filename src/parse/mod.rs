@@ -24,6 +24,7 @@ mod llvm_json;
 mod numbers;
 mod read;
 mod simplecov;
+mod xml;
 
 #[cfg(test)]
 mod fixture_tests;
