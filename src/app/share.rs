@@ -7,16 +7,23 @@
 //! fetches, rebuilds on the new tip (the later record of a key wins, ties by bytes, so every
 //! pusher decides alike) and tries again. No record is lost and none is forced over.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
 use tracing::{debug, instrument};
 
 use crate::git::{PushOutcome, Repo, SharedRecord};
-use crate::model::CommitId;
+use crate::model::{CommitId, FileCoverage, Flag};
 use crate::store::{self, SharedUpload};
 
 use super::{Error, Workspace};
+
+/// Records imported per transaction by a pull.
+const PULL_BATCH: usize = 16;
+/// Uploads read from the store per data commit written by a push.
+const PUSH_BATCH: usize = 16;
+/// Distinct decoded file sets a pull keeps for reuse.
+const DECODED_KEEP: usize = 16;
 
 /// How often a push refused by a concurrent one is rebuilt and retried.
 const PUSH_ATTEMPTS: u32 = 30;
@@ -62,7 +69,7 @@ pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
         // A remote without covgit data holds nothing, whatever this store remembers.
         store.forget_remote(remote)?;
     }
-    let pending = store.unshared(remote)?;
+    let keys = store.unshared_keys(remote)?;
     let mut summary = PushSummary {
         remote: remote.to_owned(),
         uploads: 0,
@@ -71,11 +78,9 @@ pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
         retries: 0,
         tip: tip.clone(),
     };
-    if pending.is_empty() {
+    if keys.is_empty() {
         return Ok(summary);
     }
-    let records: Vec<SharedRecord> = pending.iter().map(|p| to_record(&p.shared)).collect();
-    let keys: Vec<store::UploadKey> = pending.iter().map(|p| p.key).collect();
     let keep_new = |old: &[u8], new: &[u8]| store::newer(old, new);
     for attempt in 0..PUSH_ATTEMPTS {
         if let Some(t) = &tip
@@ -83,27 +88,35 @@ pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
         {
             tip = repo.fetch_data(remote)?;
         }
-        let made = repo.write_shared(tip.as_ref(), &records, &keep_new)?;
-        if made.written == 0 {
-            // The remote already holds these records or later ones.
-            store.mark_shared(remote, &keys)?;
-            summary.superseded = records.len();
-            summary.tip = Some(made.id);
-            return Ok(summary);
+        // A batch of uploads at a time in memory, each batch one data commit on the last.
+        let mut head = tip.clone();
+        let mut written = 0;
+        for batch in keys.chunks(PUSH_BATCH) {
+            let records: Vec<SharedRecord> = store
+                .pending(batch)?
+                .iter()
+                .map(|p| to_record(&p.shared))
+                .collect();
+            let made = repo.write_shared(head.as_ref(), &records, &keep_new)?;
+            written += made.written;
+            head = Some(made.id);
         }
-        match repo.push_data(remote, &made.id)? {
+        let Some(made) = head.filter(|_| written > 0) else {
+            // The remote already holds these records or later ones.
+            mark_shared(&mut store, remote, &keys)?;
+            summary.superseded = keys.len();
+            summary.tip.clone_from(&tip);
+            return Ok(summary);
+        };
+        match repo.push_data(remote, &made)? {
             PushOutcome::Pushed => {
-                repo.set_local_ref(&Repo::tracking_ref(remote), &made.id)?;
-                store.mark_shared(remote, &keys)?;
-                summary.uploads = made.written;
-                summary.superseded = records.len() - made.written;
-                summary.commits = records
-                    .iter()
-                    .map(|r| &r.commit)
-                    .collect::<BTreeSet<_>>()
-                    .len();
+                repo.set_local_ref(&Repo::tracking_ref(remote), &made)?;
+                mark_shared(&mut store, remote, &keys)?;
+                summary.uploads = written;
+                summary.superseded = keys.len() - written;
+                summary.commits = keys.iter().map(|(_, c)| c).collect::<BTreeSet<_>>().len();
                 summary.retries = attempt;
-                summary.tip = Some(made.id);
+                summary.tip = Some(made);
                 return Ok(summary);
             }
             PushOutcome::Rejected(reason) => {
@@ -152,21 +165,65 @@ pub fn pull(ws: &Workspace, remote: &str) -> Result<PullSummary, Error> {
     if mark.as_ref() == Some(&tip) {
         return Ok(summary);
     }
-    let records = repo.read_shared(mark.as_ref(), &tip)?;
-    let uploads = records
-        .iter()
-        .map(from_record)
-        .collect::<Result<Vec<_>, _>>()?;
-    let outcome = store.import_shared(remote, &uploads, tip.as_str())?;
-    summary.received = uploads.len();
-    summary.imported = outcome.imported;
-    summary.kept_local = outcome.kept_local;
-    summary.commits = uploads
-        .iter()
-        .map(|u| &u.commit)
-        .collect::<BTreeSet<_>>()
-        .len();
+    // In batches, so memory holds a batch of uploads, not the whole history; the pull
+    // position moves with the last batch only, so an interrupted pull starts over safely.
+    let locators = repo.shared_locators(mark.as_ref(), &tip)?;
+    let mut reader = repo.shared_reader();
+    // Records with the same files key hold the same coverage: decode it once.
+    let mut decoded: HashMap<String, BTreeMap<String, FileCoverage>> = HashMap::new();
+    let mut commits = BTreeSet::new();
+    let batches = locators.len().div_ceil(PULL_BATCH).max(1);
+    for (i, batch) in locators
+        .chunks(PULL_BATCH)
+        .chain(
+            // No record at all: still note the position.
+            locators.is_empty().then_some(&[][..]),
+        )
+        .enumerate()
+    {
+        let mut uploads = Vec::with_capacity(batch.len());
+        for loc in batch {
+            let head = reader.head(&tip, loc)?;
+            let files = match &head.files_key {
+                None => BTreeMap::new(),
+                Some(key) => match decoded.get(key) {
+                    Some(files) => files.clone(),
+                    None => {
+                        let raw = reader.files(&tip, key)?;
+                        let files = decode_files(&loc.commit, &raw)?;
+                        if decoded.len() >= DECODED_KEEP {
+                            decoded.clear();
+                        }
+                        decoded.insert(key.clone(), files.clone());
+                        files
+                    }
+                },
+            };
+            uploads.push(to_upload(
+                &loc.commit,
+                loc.flag.as_ref(),
+                &head.meta,
+                files,
+            )?);
+            commits.insert(loc.commit.clone());
+        }
+        let last = i + 1 == batches;
+        let outcome = store.import_shared(remote, &uploads, last.then_some(tip.as_str()))?;
+        summary.received += uploads.len();
+        summary.imported += outcome.imported;
+        summary.kept_local += outcome.kept_local;
+    }
+    summary.commits = commits.len();
     Ok(summary)
+}
+
+fn mark_shared(
+    store: &mut store::Store,
+    remote: &str,
+    keys: &[(store::UploadKey, CommitId)],
+) -> Result<(), Error> {
+    let keys: Vec<store::UploadKey> = keys.iter().map(|(k, _)| *k).collect();
+    Ok(store.mark_shared(remote, &keys)?)
 }
 
 fn to_record(s: &SharedUpload) -> SharedRecord {
@@ -184,22 +241,37 @@ fn to_record(s: &SharedUpload) -> SharedRecord {
     }
 }
 
-fn from_record(r: &SharedRecord) -> Result<SharedUpload, Error> {
-    let bad = |what: String, source: store::CodecError| Error::BadSharedRecord {
-        commit: r.commit.clone(),
-        what,
+fn decode_files(
+    commit: &CommitId,
+    raw: &[(String, Vec<u8>)],
+) -> Result<BTreeMap<String, FileCoverage>, Error> {
+    raw.iter()
+        .map(|(path, bytes)| {
+            let cov = store::decode_file(bytes).map_err(|source| Error::BadSharedRecord {
+                commit: commit.clone(),
+                what: format!("'{path}'"),
+                source,
+            })?;
+            Ok((path.clone(), cov))
+        })
+        .collect()
+}
+
+fn to_upload(
+    commit: &CommitId,
+    flag: Option<&Flag>,
+    meta: &[u8],
+    files: BTreeMap<String, FileCoverage>,
+) -> Result<SharedUpload, Error> {
+    let meta = store::decode_meta(meta).map_err(|source| Error::BadSharedRecord {
+        commit: commit.clone(),
+        what: "its description".into(),
         source,
-    };
-    let meta = store::decode_meta(&r.meta).map_err(|e| bad("its description".into(), e))?;
-    let mut files = BTreeMap::new();
-    for (path, bytes) in &r.files {
-        let cov = store::decode_file(bytes).map_err(|e| bad(format!("'{path}'"), e))?;
-        files.insert(path.clone(), cov);
-    }
+    })?;
     let recorded_at = meta.recorded_at;
     Ok(SharedUpload {
-        commit: r.commit.clone(),
-        upload: meta.into_upload(r.flag.clone(), files),
+        commit: commit.clone(),
+        upload: meta.into_upload(flag.cloned(), files),
         recorded_at,
     })
 }
@@ -230,6 +302,14 @@ mod tests {
                 },
             },
             recorded_at: 42,
+        };
+        let from_record = |r: &SharedRecord| -> Result<SharedUpload, Error> {
+            to_upload(
+                &r.commit,
+                r.flag.as_ref(),
+                &r.meta,
+                decode_files(&r.commit, &r.files)?,
+            )
         };
         assert_eq!(from_record(&to_record(&s)).unwrap(), s);
         let mut broken = to_record(&s);

@@ -27,7 +27,7 @@ pub use hook::{HookInstalled, HookRemoved};
 pub use lines::line_hunks;
 pub use remote::PushOutcome;
 pub use repo::Repo;
-pub use share::{DATA_REF, SharedCommit, SharedRecord};
+pub use share::{DATA_REF, SharedCommit, SharedHead, SharedLocator, SharedReader, SharedRecord};
 pub use snapshot::{ChangeSource, WorktreeChange, WorktreeSnapshot};
 
 #[cfg(test)]

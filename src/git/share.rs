@@ -54,6 +54,45 @@ pub struct SharedRecord {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
+/// Where one shared record sits in a data commit, found without reading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedLocator {
+    pub commit: CommitId,
+    pub flag: Option<Flag>,
+    id: ObjectId,
+}
+
+/// A shared record's description and the key of its files: records whose files have the same
+/// key hold the same files with the same coverage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedHead {
+    pub meta: Vec<u8>,
+    pub files_key: Option<String>,
+}
+
+/// Reads shared records, each distinct blob and folder once.
+pub struct SharedReader<'r> {
+    inner: Reader<'r>,
+}
+
+impl SharedReader<'_> {
+    /// The description of the record at `loc` and the key of its files.
+    pub fn head(&mut self, tip: &CommitId, loc: &SharedLocator) -> Result<SharedHead, GitError> {
+        let (meta, files) = self.inner.head(tip, &loc.commit, loc.id)?;
+        Ok(SharedHead {
+            meta,
+            files_key: files.map(|f| f.to_string()),
+        })
+    }
+
+    /// The files (path, coverage bytes) under the key [`SharedReader::head`] gave.
+    pub fn files(&mut self, tip: &CommitId, key: &str) -> Result<Vec<(String, Vec<u8>)>, GitError> {
+        let id = ObjectId::from_hex(key.as_bytes())
+            .map_err(|_| malformed(tip, format!("'{key}' is not an object id")))?;
+        self.inner.files(tip, id)
+    }
+}
+
 /// What [`Repo::write_shared`] made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedCommit {
@@ -179,6 +218,44 @@ impl Repo {
         since: Option<&CommitId>,
         tip: &CommitId,
     ) -> Result<Vec<SharedRecord>, GitError> {
+        let mut reader = self.shared_reader();
+        self.shared_locators(since, tip)?
+            .into_iter()
+            .map(|loc| {
+                let head = reader.head(tip, &loc)?;
+                let files = match &head.files_key {
+                    Some(k) => reader.files(tip, k)?,
+                    None => Vec::new(),
+                };
+                Ok(SharedRecord {
+                    commit: loc.commit,
+                    flag: loc.flag,
+                    meta: head.meta,
+                    files,
+                })
+            })
+            .collect()
+    }
+
+    /// A reader for the records [`Repo::shared_locators`] finds.
+    pub fn shared_reader(&self) -> SharedReader<'_> {
+        SharedReader {
+            inner: Reader {
+                repo: &self.inner,
+                blobs: HashMap::new(),
+                folders: HashMap::new(),
+            },
+        }
+    }
+
+    /// Where the records of data commit `tip` that are new or different since data commit
+    /// `since` sit (all of them when `since` is `None` or not in this repository), in key
+    /// order; nothing is read but trees.
+    pub fn shared_locators(
+        &self,
+        since: Option<&CommitId>,
+        tip: &CommitId,
+    ) -> Result<Vec<SharedLocator>, GitError> {
         let repo = &self.inner;
         let tree_of = |c: &CommitId| -> Result<ObjectId, GitError> {
             Ok(self
@@ -195,11 +272,6 @@ impl Repo {
             _ => None,
         };
         let new = tree_of(tip)?;
-        let mut reader = Reader {
-            repo,
-            blobs: HashMap::new(),
-            folders: HashMap::new(),
-        };
         let mut out = Vec::new();
         for (fan, new_fan, old_fan) in changed(repo, old, new)? {
             for (rest, new_c, old_c) in changed(repo, old_fan, new_fan)? {
@@ -209,7 +281,11 @@ impl Repo {
                     let flag = parse_flag_name(&name).map_err(|()| {
                         malformed(tip, format!("bad flag name '{name}' in {commit}"))
                     })?;
-                    out.push(reader.record(tip, commit.clone(), flag, rec)?);
+                    out.push(SharedLocator {
+                        commit: commit.clone(),
+                        flag,
+                        id: rec,
+                    });
                 }
             }
         }
@@ -255,13 +331,13 @@ struct Reader<'r> {
 }
 
 impl Reader<'_> {
-    fn record(
+    /// A record's meta bytes and the id of its `files` folder.
+    fn head(
         &mut self,
         tip: &CommitId,
-        commit: CommitId,
-        flag: Option<Flag>,
+        commit: &CommitId,
         id: ObjectId,
-    ) -> Result<SharedRecord, GitError> {
+    ) -> Result<(Vec<u8>, Option<ObjectId>), GitError> {
         let tree = load_tree(self.repo, Some(id))?;
         let meta_id = tree
             .entries
@@ -270,22 +346,25 @@ impl Reader<'_> {
             .ok_or_else(|| malformed(tip, format!("record {commit} has no meta")))?
             .oid;
         let meta = self.blob(meta_id)?.to_vec();
-        let mut files = Vec::new();
-        if let Some(f) = tree
+        let files = tree
             .entries
             .iter()
             .find(|e| e.filename == FILES && e.mode.is_tree())
-        {
-            for (path, blob) in self.folder(tip, f.oid)?.iter() {
-                files.push((path.clone(), self.blob(*blob)?.to_vec()));
-            }
+            .map(|e| e.oid);
+        Ok((meta, files))
+    }
+
+    /// Every file below a record's `files` folder with its coverage bytes.
+    fn files(
+        &mut self,
+        tip: &CommitId,
+        folder: ObjectId,
+    ) -> Result<Vec<(String, Vec<u8>)>, GitError> {
+        let mut files = Vec::new();
+        for (path, blob) in self.folder(tip, folder)?.iter() {
+            files.push((path.clone(), self.blob(*blob)?.to_vec()));
         }
-        Ok(SharedRecord {
-            commit,
-            flag,
-            meta,
-            files,
-        })
+        Ok(files)
     }
 
     fn blob(&mut self, id: ObjectId) -> Result<std::rc::Rc<Vec<u8>>, GitError> {

@@ -166,60 +166,62 @@ impl UploadMeta {
 impl Store {
     /// Every upload `remote` is not known to hold, oldest record first.
     pub fn unshared(&self, remote: &str) -> Result<Vec<PendingUpload>, StoreError> {
-        let run = || -> Result<Vec<PendingUpload>, (Fail, Option<CommitId>)> {
-            let commits: Vec<(i64, CommitId)> = self
-                .conn
-                .prepare_cached(
-                    "SELECT DISTINCT c.id, c.sha FROM uploads u JOIN commits c ON c.id = u.commit_id
-                     WHERE NOT EXISTS (SELECT 1 FROM shared_uploads s
-                                       WHERE s.upload_id = u.id AND s.remote = ?1)
-                     ORDER BY c.id",
-                )
-                .and_then(|mut s| {
-                    s.query_map([remote], |r| Ok((r.get(0)?, r.get(1)?)))?
-                        .collect()
-                })
-                .map_err(|e| (Fail::Sql(e), None))?;
-            let mut is_shared = self
-                .conn
-                .prepare_cached(
-                    "SELECT EXISTS (SELECT 1 FROM shared_uploads WHERE upload_id = ?1 AND remote = ?2)",
-                )
-                .map_err(|e| (Fail::Sql(e), None))?;
-            let mut out = Vec::new();
-            for (id, commit) in commits {
-                let rows = upload_rows(&self.conn, id).map_err(|e| (Fail::Sql(e), None))?;
-                for row in rows {
-                    let shared: bool = is_shared
-                        .query_row((row.id, remote), |r| r.get(0))
-                        .map_err(|e| (Fail::Sql(e), None))?;
-                    if shared {
-                        continue;
-                    }
-                    let report = load_report(&self.conn, row.id, &HashSet::new())
-                        .map_err(|f| (f, Some(commit.clone())))?;
-                    out.push(PendingUpload {
-                        key: UploadKey(row.id),
+        let keys = self.unshared_keys(remote)?;
+        self.pending(&keys)
+    }
+
+    /// The keys (and commits) of the uploads `remote` is not known to hold, oldest record
+    /// first, without reading their coverage: [`Store::pending`] reads them a batch at a time.
+    pub fn unshared_keys(&self, remote: &str) -> Result<Vec<(UploadKey, CommitId)>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT u.id, c.sha FROM uploads u JOIN commits c ON c.id = u.commit_id
+                 WHERE NOT EXISTS (SELECT 1 FROM shared_uploads s
+                                   WHERE s.upload_id = u.id AND s.remote = ?1)
+                 ORDER BY c.id, u.flag IS NOT NULL, u.flag",
+            )
+            .and_then(|mut s| {
+                s.query_map([remote], |r| Ok((UploadKey(r.get(0)?), r.get(1)?)))?
+                    .collect()
+            })
+            .map_err(|e| self.fail("list the uploads to share", e))
+    }
+
+    /// The uploads named by `keys` (from [`Store::unshared_keys`]), with their coverage.
+    pub fn pending(
+        &self,
+        keys: &[(UploadKey, CommitId)],
+    ) -> Result<Vec<PendingUpload>, StoreError> {
+        let mut out = Vec::with_capacity(keys.len());
+        for (key, commit) in keys {
+            let one =
+                || -> Result<PendingUpload, Fail> {
+                    let (flag, format, ci_status, recorded_at) = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT flag, format, ci_status, recorded_at FROM uploads WHERE id = ?1",
+                    )?
+                    .query_row([key.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+                    let report = load_report(&self.conn, key.0, &HashSet::new())?;
+                    Ok(PendingUpload {
+                        key: *key,
                         shared: SharedUpload {
                             commit: commit.clone(),
                             upload: Upload {
-                                flag: row.info.flag,
-                                format: row.info.format,
-                                ci_status: row.info.ci_status,
+                                flag,
+                                format,
+                                ci_status,
                                 report,
                             },
-                            recorded_at: row.recorded_at,
+                            recorded_at,
                         },
-                    });
-                }
-            }
-            Ok(out)
-        };
-        run().map_err(|(f, commit)| match (f, commit) {
-            (f, Some(c)) => self.failed(f, &c, "read the upload to share of commit"),
-            (Fail::Sql(e), None) => self.fail("list the uploads to share", e),
-            (Fail::Corrupt { .. }, None) => unreachable!("only load_report reports corruption"),
-        })
+                    })
+                };
+            out.push(
+                one().map_err(|f| self.failed(f, commit, "read the upload to share of commit"))?,
+            );
+        }
+        Ok(out)
     }
 
     /// Notes that `remote` now holds these uploads. An upload re-recorded since is a new one
@@ -263,8 +265,8 @@ impl Store {
             .map_err(|e| self.fail(&format!("read the pull position of {remote}"), e))
     }
 
-    /// Imports records received from `remote` and moves its pull position to `mark`, all in
-    /// one transaction. A record replaces the local upload of its key unless that one was
+    /// Imports records received from `remote` and moves its pull position to `mark` (when
+    /// given: a pull in several batches moves it with the last), all in one transaction. A record replaces the local upload of its key unless that one was
     /// recorded later; on equal times the remote's copy wins (the remote already settled the
     /// tie the same way for every pusher). Imported and unchanged records are noted as held by
     /// `remote`, so push does not send them back.
@@ -272,7 +274,7 @@ impl Store {
         &mut self,
         remote: &str,
         records: &[SharedUpload],
-        mark: &str,
+        mark: Option<&str>,
     ) -> Result<ImportOutcome, StoreError> {
         let mut last = None;
         let run = |conn: &mut rusqlite::Connection,
@@ -323,11 +325,13 @@ impl Store {
                 )?
                 .execute((upload_id, remote))?;
             }
-            tx.prepare_cached(
-                "INSERT INTO pulled (remote, mark) VALUES (?1, ?2)
-                 ON CONFLICT (remote) DO UPDATE SET mark = excluded.mark",
-            )?
-            .execute((remote, mark))?;
+            if let Some(mark) = mark {
+                tx.prepare_cached(
+                    "INSERT INTO pulled (remote, mark) VALUES (?1, ?2)
+                     ON CONFLICT (remote) DO UPDATE SET mark = excluded.mark",
+                )?
+                .execute((remote, mark))?;
+            }
             tx.commit()?;
             Ok(out)
         };
@@ -445,7 +449,7 @@ mod tests {
             recorded_at: 5,
         };
         let out = s
-            .import_shared("origin", &[older.clone(), other.clone()], "m1")
+            .import_shared("origin", &[older.clone(), other.clone()], Some("m1"))
             .unwrap();
         assert_eq!((out.imported, out.kept_local, out.unchanged), (1, 1, 0));
         assert_eq!(s.pulled_mark("origin").unwrap().as_deref(), Some("m1"));
@@ -457,14 +461,14 @@ mod tests {
         assert_eq!(pending[0].shared.commit, commit(1));
 
         // The same record again changes nothing; a newer remote one replaces.
-        let out = s.import_shared("origin", &[other], "m2").unwrap();
+        let out = s.import_shared("origin", &[other], Some("m2")).unwrap();
         assert_eq!(out.unchanged, 1);
         let newer_rec = SharedUpload {
             commit: commit(1),
             upload: upload(None, 7),
             recorded_at: local_at + 1,
         };
-        s.import_shared("origin", &[newer_rec], "m3").unwrap();
+        s.import_shared("origin", &[newer_rec], Some("m3")).unwrap();
         assert_eq!(s.uploads(&commit(1)).unwrap(), vec![upload(None, 7)]);
         assert!(s.unshared("origin").unwrap().is_empty());
 
