@@ -148,7 +148,9 @@ impl Hasher for LineHasher {
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("chunks_exact gives 8 bytes")));
+            self.add(u64::from_le_bytes(
+                c.try_into().expect("chunks_exact gives 8 bytes"),
+            ));
         }
         let mut tail = [0u8; 8];
         let rest = chunks.remainder();

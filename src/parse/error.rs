@@ -91,6 +91,12 @@ pub enum ParseError {
         found: String,
     },
 
+    #[error(
+        "'{name}': its ranges cover more than {limit} lines in all; no real report does, so it \
+         is refused rather than expanded"
+    )]
+    TooManyLines { name: String, limit: u64 },
+
     #[error("'{name}' is not readable as {expected} report at line {line}, column {column}")]
     Json {
         name: String,
@@ -120,6 +126,7 @@ impl ParseError {
             | Self::NoLcovRecords { name }
             | Self::WrongRoot { name, .. }
             | Self::GoMode { name, .. }
+            | Self::TooManyLines { name, .. }
             | Self::Json { name, .. } => name,
         }
     }

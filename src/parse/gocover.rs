@@ -23,9 +23,12 @@
 //! numbers are 0 or not numbers, that ends before it starts or spans more than
 //! [`MAX_BLOCK_LINES`] lines, or whose counts are not numbers; a second `mode:` line naming
 //! another mode is kept with a warning (blocks merge by the first mode). Refused: no mode
-//! line, an unknown mode, a path that is not UTF-8, I/O errors.
+//! line, an unknown mode, a path that is not UTF-8, blocks whose lines add up to more than
+//! [`MAX_REPORT_LINES`] distinct file lines in the whole report
+//! ([`ParseError::TooManyLines`]: 40 bytes of block could otherwise make a million line
+//! entries, and a few kilobytes exhaust memory), I/O errors.
 
-use std::collections::HashMap;
+use std::collections::{BinaryHeap, HashMap};
 use std::io::BufRead;
 
 use crate::model::{FileCoverage, LineCoverage, LineNo};
@@ -37,6 +40,10 @@ use super::{InputFormat, ParseError, Parsed};
 /// A block longer than this is taken for garbage: a Go basic block of a million lines does
 /// not occur, and reading one would allocate a line entry per line.
 pub(crate) const MAX_BLOCK_LINES: u32 = 1_000_000;
+
+/// The most distinct (file, line) entries the blocks of one report may cover. Real profiles
+/// (Kubernetes' is a few million) stay far below; beyond it the report is refused.
+pub(crate) const MAX_REPORT_LINES: u64 = 10_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -149,10 +156,15 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
     let Some(mode) = mode else {
         return Err(mode_error(name, n.max(1), b""));
     };
+    let mut budget = MAX_REPORT_LINES;
     let files = files
         .into_iter()
-        .map(|(path, blocks)| (path, lines(blocks, mode)))
-        .collect();
+        .map(|(path, blocks)| Ok((path, lines(blocks, mode, &mut budget)?)))
+        .collect::<Result<_, ()>>()
+        .map_err(|()| ParseError::TooManyLines {
+            name: name.to_owned(),
+            limit: MAX_REPORT_LINES,
+        })?;
     Ok(Parsed {
         format: InputFormat::Go,
         sources: Vec::new(),
@@ -237,8 +249,9 @@ fn position(b: &[u8]) -> Result<(LineNo, u32), String> {
 }
 
 /// Identical blocks merged by `mode`, then each line takes the largest count of the blocks
-/// on it.
-fn lines(mut blocks: Vec<Block>, mode: Mode) -> FileCoverage {
+/// on it. Swept line by line over the union of the blocks, so overlapping blocks cost no
+/// more than their union; `Err` once the report's lines would exceed `budget`.
+fn lines(mut blocks: Vec<Block>, mode: Mode, budget: &mut u64) -> Result<FileCoverage, ()> {
     blocks.sort_by_key(|b| b.range);
     let mut merged: Vec<Block> = Vec::with_capacity(blocks.len());
     for b in blocks {
@@ -252,16 +265,38 @@ fn lines(mut blocks: Vec<Block>, mode: Mode) -> FileCoverage {
             _ => merged.push(b),
         }
     }
-    let entries = merged
-        .iter()
-        .flat_map(|b| (b.range.0..=b.range.2).map(|n| (n, LineCoverage::new(b.count))))
-        .collect();
-    FileCoverage::from_entries(entries, LineCoverage::merge_max)
+    // Blocks open on the current line, largest count on top; ended ones are dropped when
+    // they reach the top.
+    let mut open: BinaryHeap<(u64, LineNo)> = BinaryHeap::new();
+    let mut entries = Vec::new();
+    let mut next = merged.iter().peekable();
+    let mut line = u64::from(merged.first().map_or(0, |b| b.range.0));
+    loop {
+        if open.is_empty() {
+            match next.peek() {
+                Some(b) => line = line.max(u64::from(b.range.0)),
+                None => break,
+            }
+        }
+        while let Some(b) = next.next_if(|b| u64::from(b.range.0) <= line) {
+            open.push((b.count, b.range.2));
+        }
+        while open.peek().is_some_and(|&(_, end)| u64::from(end) < line) {
+            open.pop();
+        }
+        if let Some(&(count, _)) = open.peek() {
+            *budget = budget.checked_sub(1).ok_or(())?;
+            entries.push((line as LineNo, LineCoverage::new(count)));
+        }
+        line += 1;
+    }
+    Ok(FileCoverage::from_entries(entries, LineCoverage::merge_max))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
 
     fn parse_str(s: &str) -> Result<Parsed, ParseError> {
         read(&mut s.as_bytes(), "c.out")
@@ -380,6 +415,47 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "'u.out' line 2: the source path is not valid UTF-8"
+        );
+    }
+
+    /// Found while fuzzing (issue 6): 200 blocks differing only in their start column, each
+    /// spanning 999,999 lines, 4.9 KB in all, made 200 million line entries (over 2 GB)
+    /// before they were merged. The sweep makes them their union: a million lines.
+    #[test]
+    fn overlapping_long_blocks_cost_their_union_not_their_sum() {
+        let blocks = (1..=200).fold(String::new(), |mut s, col| {
+            let _ = writeln!(s, "a.go:1.{col},1000000.1 1 {}", col % 2);
+            s
+        });
+        let p = parse_str(&format!("mode: set\n{blocks}")).unwrap();
+        let f = &p.files[0].1;
+        assert_eq!(f.lines().len(), 1_000_000);
+        assert!(f.lines().iter().all(|(_, c)| c.hits == 1));
+    }
+
+    #[test]
+    fn blocks_covering_more_lines_than_any_real_report_are_refused() {
+        // Three times four disjoint blocks of a million lines: 12 million in all.
+        let blocks: String = [("a.go", 1), ("b.go", 1), ("a.go", 4_000_001)]
+            .iter()
+            .flat_map(|&(file, start)| {
+                (0..4_u32).map(move |k| {
+                    let sl = start + k * 1_000_000;
+                    format!("{file}:{sl}.1,{}.1 1 1\n", sl + 999_999)
+                })
+            })
+            .collect();
+        let e = parse_str(&format!("mode: count\n{blocks}")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "'c.out': its ranges cover more than 10000000 lines in all; no real report does, so \
+             it is refused rather than expanded"
+        );
+        // A million lines in all still reads.
+        let p = parse_str("mode: set\na.go:1.1,1000000.1 1 1\nb.go:5.1,9.1 1 0\n").unwrap();
+        assert_eq!(
+            p.files[0].1.lines().len() + p.files[1].1.lines().len(),
+            1_000_005
         );
     }
 }

@@ -46,6 +46,7 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
     let mut cx = Cx {
         warnings: Warnings::default(),
         files: FileSet::default(),
+        budget: MAX_LINES,
     };
     json::deserialize(
         input,
@@ -71,6 +72,8 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
 struct Cx {
     warnings: Warnings,
     files: FileSet,
+    /// Lines regions may still fill in ([`MAX_LINES`] for the whole report).
+    budget: u64,
 }
 
 /// One segment as written; checked when the file is complete.
@@ -147,12 +150,19 @@ impl Segment {
     }
 }
 
-/// The most lines one file may have; beyond it the data is not from a real file (and
-/// regions spanning billions of lines would only make a huge list).
+/// The most lines regions may fill in, over all files of one report; beyond it the data is
+/// not from a real run (regions spanning billions of lines would only make a huge list, and
+/// a per-file limit alone let a 3 KB export of 30 files fill 2 GB).
 const MAX_LINES: u64 = 10_000_000;
 
 /// llvm-cov's per-line counts (`LineCoverageIterator` from line 1 + `LineCoverageStats`).
-fn line_counts(segs: &[Segment], mut warn: impl FnMut(String)) -> Vec<(LineNo, u64)> {
+/// `budget` is what is left of [`MAX_LINES`] for the report; lines filled in between
+/// segments are taken from it.
+fn line_counts(
+    segs: &[Segment],
+    budget: &mut u64,
+    mut warn: impl FnMut(String),
+) -> Vec<(LineNo, u64)> {
     let mut out = Vec::new();
     let mut wrapped: Option<&Segment> = None;
     let mut line: u64 = 1;
@@ -161,13 +171,14 @@ fn line_counts(segs: &[Segment], mut warn: impl FnMut(String)) -> Vec<(LineNo, u
         let next = u64::from(segs[i].line);
         if line < next {
             if let Some(w) = wrapped.filter(|w| w.has_count) {
-                if out.len() as u64 + (next - line) > MAX_LINES {
+                if next - line > *budget {
                     warn(format!(
                         "a region covers lines {line} to {}, beyond {MAX_LINES} lines in the \
-                         file; those lines are skipped",
+                         report; those lines are skipped",
                         next - 1
                     ));
                 } else {
+                    *budget -= next - line;
                     out.extend((line..next).map(|l| (l as LineNo, w.count)));
                 }
             }
@@ -259,7 +270,7 @@ fn add_file(file: File, at: Option<u64>, cx: &mut Cx) {
     }
     drop(raw);
     segs.sort_by_key(|s| (s.line, s.col));
-    let counts = line_counts(&segs, |m| {
+    let counts = line_counts(&segs, &mut cx.budget, |m| {
         w.push(at, || format!("'{}': {m}", show(&path)));
     });
     let mut br = branches(&file.branches, |m| {
@@ -407,7 +418,8 @@ mod tests {
     }
 
     fn counts(segs: &[Segment]) -> Vec<(LineNo, u64)> {
-        line_counts(segs, |m| panic!("{m}"))
+        let mut budget = MAX_LINES;
+        line_counts(segs, &mut budget, |m| panic!("{m}"))
     }
 
     #[test]
@@ -444,7 +456,8 @@ mod tests {
             seg(4_000_000_000, 1, 0, false, false, false),
         ];
         let mut warned = Vec::new();
-        let out = line_counts(&segs, |m| warned.push(m));
+        let mut budget = MAX_LINES;
+        let out = line_counts(&segs, &mut budget, |m| warned.push(m));
         assert_eq!(
             out,
             [(1, 1), (4_000_000_000, 1)],
@@ -453,8 +466,8 @@ mod tests {
         assert_eq!(
             warned,
             [
-                "a region covers lines 2 to 3999999999, beyond 10000000 lines in the file; those \
-              lines are skipped"
+                "a region covers lines 2 to 3999999999, beyond 10000000 lines in the report; \
+              those lines are skipped"
             ]
         );
     }
@@ -511,5 +524,29 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(e, ParseError::Json { .. }), "{e}");
+    }
+
+    /// Found while fuzzing (issue 6): the limit was per file, so 30 files of one region over
+    /// ten million lines each (3 KB of JSON) filled 300 million lines, over 2 GB. The limit
+    /// is now the report's.
+    #[test]
+    fn the_line_limit_holds_for_the_whole_report_not_each_file() {
+        let file = |i: u32| {
+            format!(
+                r#"{{"filename":"f{i}.c","segments":[[1,1,1,true,true,false],[6000000,1,0,false,false,false]]}}"#
+            )
+        };
+        let files: Vec<String> = (0..3).map(file).collect();
+        let json = format!(r#"{{"data":[{{"files":[{}]}}]}}"#, files.join(","));
+        let p = read(&mut json.as_bytes(), "big.json").unwrap();
+        let total: usize = p.files.iter().map(|(_, f)| f.lines().len()).sum();
+        assert_eq!(
+            total,
+            6_000_000 + 2 + 2,
+            "f0 whole; f1 and f2 only their segment lines"
+        );
+        let w: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].contains("'f1.c': a region covers lines 2 to 5999999, beyond 10000000"));
     }
 }

@@ -29,6 +29,8 @@ mod xml;
 #[cfg(test)]
 mod fixture_tests;
 #[cfg(test)]
+mod fuzz_corpus_tests;
+#[cfg(test)]
 mod json_fixture_tests;
 #[cfg(test)]
 mod same_run_tests;
