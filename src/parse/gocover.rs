@@ -295,6 +295,8 @@ fn lines(mut blocks: Vec<Block>, mode: Mode, budget: &mut u64) -> Result<FileCov
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     fn parse_str(s: &str) -> Result<Parsed, ParseError> {
@@ -422,9 +424,10 @@ mod tests {
     /// before they were merged. The sweep makes them their union: a million lines.
     #[test]
     fn overlapping_long_blocks_cost_their_union_not_their_sum() {
-        let blocks: String = (1..=200)
-            .map(|col| format!("a.go:1.{col},1000000.1 1 {}\n", col % 2))
-            .collect();
+        let mut blocks = String::new();
+        for col in 1..=200 {
+            writeln!(blocks, "a.go:1.{col},1000000.1 1 {}", col % 2).unwrap();
+        }
         let p = parse_str(&format!("mode: set\n{blocks}")).unwrap();
         let f = &p.files[0].1;
         assert_eq!(f.lines().len(), 1_000_000);
