@@ -295,8 +295,9 @@ fn lines(mut blocks: Vec<Block>, mode: Mode, budget: &mut u64) -> Result<FileCov
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use std::fmt::Write as _;
+
+    use super::*;
 
     fn parse_str(s: &str) -> Result<Parsed, ParseError> {
         read(&mut s.as_bytes(), "c.out")
@@ -423,10 +424,10 @@ mod tests {
     /// before they were merged. The sweep makes them their union: a million lines.
     #[test]
     fn overlapping_long_blocks_cost_their_union_not_their_sum() {
-        let blocks = (1..=200).fold(String::new(), |mut s, col| {
-            let _ = writeln!(s, "a.go:1.{col},1000000.1 1 {}", col % 2);
-            s
-        });
+        let mut blocks = String::new();
+        for col in 1..=200 {
+            writeln!(blocks, "a.go:1.{col},1000000.1 1 {}", col % 2).unwrap();
+        }
         let p = parse_str(&format!("mode: set\n{blocks}")).unwrap();
         let f = &p.files[0].1;
         assert_eq!(f.lines().len(), 1_000_000);
