@@ -1097,6 +1097,21 @@ mod never_panics {
                 }
             }
         }
+
+        /// Two reports written into one file (a CI step appending instead of replacing).
+        #[test]
+        fn on_concatenated_fixtures(a in 0usize..all_cases().count(), b in 0usize..all_cases().count()) {
+            let all = fixture_bytes();
+            let mut bytes = all[a].clone();
+            bytes.extend_from_slice(&all[b]);
+            for format in std::iter::once(None).chain(InputFormat::ALL.map(Some)) {
+                if let Ok(p) = parse(&mut &bytes[..], "fuzz", format) {
+                    for (_, f) in &p.files {
+                        prop_assert!(f.lines().iter().all(|(n, _)| *n >= 1));
+                    }
+                }
+            }
+        }
     }
 }
 
