@@ -36,6 +36,9 @@ pub const DISCOVERED: &[&str] = &[
     "coverage.profile",
 ];
 
+/// How many unresolved paths `record` names in warnings before summing up the rest.
+const UNRESOLVED_NAMED: usize = 20;
+
 /// Progress of long work, drawn by the caller (a bar on a terminal, nothing elsewhere).
 pub trait Progress {
     fn start(&self, total_bytes: u64);
@@ -136,9 +139,17 @@ pub fn record(
     } else {
         Report::merge(parts.iter().map(|(_, r)| r))
     };
-    for u in &report.unresolved {
+    // Name the first few; a report from another checkout can have thousands.
+    for u in report.unresolved.iter().take(UNRESOLVED_NAMED) {
         warn!(
             "'{u}' matches no file of commit {}; kept as it is (unresolved)",
+            commit.short()
+        );
+    }
+    if report.unresolved.len() > UNRESOLVED_NAMED {
+        warn!(
+            "{} more paths match no file of commit {}; `covgit show` lists them all",
+            report.unresolved.len() - UNRESOLVED_NAMED,
             commit.short()
         );
     }

@@ -303,3 +303,28 @@ fn reports_are_discovered_and_global_options_work_from_anywhere() {
         run.stderr
     );
 }
+
+#[test]
+fn many_unresolved_paths_are_named_up_to_twenty_then_counted() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "x\n");
+    repo.commit("a");
+    let paths: Vec<String> = (0..25).map(|i| format!("/elsewhere/m{i:02}.py")).collect();
+    let files: Vec<(&str, &[(u32, u64)])> =
+        paths.iter().map(|p| (p.as_str(), &[(1, 1)][..])).collect();
+    let report = repo.write_outside("many.info", &lcov(&files));
+    let run = repo.covgit(&["record", report.to_str().unwrap()]).ok();
+    assert_eq!(
+        run.stderr.matches("matches no file").count(),
+        20,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("5 more paths match no file"),
+        "{}",
+        run.stderr
+    );
+    let show = repo.covgit(&["show", "--format", "json"]).ok().json();
+    assert_eq!(show["unresolved"].as_array().unwrap().len(), 25);
+}

@@ -308,3 +308,76 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
     }
     out
 }
+
+#[test]
+fn a_full_disk_or_an_unwritable_place_is_a_clear_error_and_the_store_survives() {
+    let repo = repo_with_files(200);
+    let seed = repo.write_outside("seed.info", &lcov(&[("f000.py", &[(1, 1)])]));
+    repo.covgit(&["record", "--flag", "seed", seed.to_str().unwrap()])
+        .ok();
+    let before = std::fs::read(repo.db()).unwrap();
+    // A big upload written under a file-size limit: the write fails as on a full disk
+    // (SIGXFSZ ignored, so the write returns an error instead of killing covgit).
+    let files: Vec<(String, Vec<(u32, u64)>)> = (0..200)
+        .map(|i| {
+            (
+                format!("f{i:03}.py"),
+                (1..=5).map(|l| (l, u64::from(l + i))).collect(),
+            )
+        })
+        .chain((0..2000).map(|i| {
+            (
+                format!("gen/x{i}.py"),
+                (1..=50).map(|l| (l, u64::from(l * i % 5))).collect(),
+            )
+        }))
+        .collect();
+    let refs: Vec<(&str, &[(u32, u64)])> = files
+        .iter()
+        .map(|(p, l)| (p.as_str(), l.as_slice()))
+        .collect();
+    let big = repo.write_outside("big.info", &lcov(&refs));
+    let mut cmd = Command::new("sh");
+    hermetic(&mut cmd, &repo.home());
+    let out = cmd
+        .current_dir(repo.path())
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {}; exec \"$COVGIT\" -q record --flag big {}",
+            before.len() / 512 + 8,
+            big.display()
+        ))
+        .env("COVGIT", env!("CARGO_BIN_EXE_covgit"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("covgit.db"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(integrity(&repo.db()), "ok");
+    assert_eq!(
+        upload_count(&repo.db()),
+        1,
+        "the failed upload left nothing behind"
+    );
+    let show = repo.covgit(&["show", "--format", "json"]).ok().json();
+    assert_eq!(show["uploads"].as_array().unwrap().len(), 1);
+
+    // A database where nothing can be written (procfs): refused, naming it.
+    let run = repo
+        .covgit(&[
+            "--db",
+            "/proc/self/covgit.db",
+            "record",
+            seed.to_str().unwrap(),
+        ])
+        .code(2);
+    assert!(
+        run.stderr.contains("/proc/self/covgit.db"),
+        "{}",
+        run.stderr
+    );
+}
