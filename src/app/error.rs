@@ -25,6 +25,15 @@ pub enum Error {
         source: std::io::Error,
     },
     #[error(
+        "report '{}' is {size} bytes, more than the {limit} covgit reads; record it in parts (one upload per --flag, e.g. per module or test suite)",
+        path.display()
+    )]
+    ReportTooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
+    #[error(
         "no coverage report given and none found in '{}' (looked for {looked}); pass the report's path",
         dir.display()
     )]

@@ -36,6 +36,9 @@ pub const DISCOVERED: &[&str] = &[
     "coverage.profile",
 ];
 
+/// The largest report covgit reads (768 MiB).
+pub const MAX_REPORT_BYTES: u64 = 768 << 20;
+
 /// How many unresolved paths `record` names in warnings before summing up the rest.
 const UNRESOLVED_NAMED: usize = 20;
 
@@ -190,6 +193,17 @@ pub(crate) fn read_one(
         path: path.to_owned(),
         source,
     })?;
+    // Memory follows the report's size (a 69 MB Cobertura report peaks at about 75 MB), so
+    // a size limit is a memory limit, said before anything is read.
+    if let Ok(meta) = file.metadata()
+        && meta.len() > MAX_REPORT_BYTES
+    {
+        return Err(Error::ReportTooLarge {
+            path: path.to_owned(),
+            size: meta.len(),
+            limit: MAX_REPORT_BYTES,
+        });
+    }
     let name = path.display().to_string();
     let mut reader = BufReader::with_capacity(
         256 * 1024,

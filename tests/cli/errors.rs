@@ -124,3 +124,20 @@ fn a_database_from_a_newer_covgit_is_refused_and_untouched() {
     assert!(run.stderr.contains("newer"), "{}", run.stderr);
     assert_eq!(std::fs::read(repo.db()).unwrap(), bytes);
 }
+
+#[test]
+fn a_report_over_the_size_limit_is_refused_before_it_is_read() {
+    let (repo, before) = recorded();
+    // Sparse: 1 GiB on paper, nothing on disk; covgit must refuse it from its size alone.
+    let huge = repo.home().join("huge.xml");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let err = refused(&repo, &["record", huge.to_str().unwrap()], "huge.xml");
+    assert!(
+        err.contains("1073741824 bytes") && err.contains("--flag"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(repo.db()).unwrap(), before);
+}
