@@ -29,17 +29,16 @@
 //! name (its lines are skipped). Refused: malformed or truncated XML, a root that is not
 //! `<coverage>`, I/O errors.
 
-use std::collections::HashMap;
 use std::io::BufRead;
 
 use quick_xml::events::BytesStart;
 
-use crate::model::{Branches, FileCoverage, LineCoverage, LineNo};
+use crate::model::{Branches, LineCoverage, LineNo};
 
 use super::cobertura::RawAttributes;
 use super::numbers::{self, BadNumber};
 use super::read::Warnings;
-use super::xml::{XmlDoc, attribute, drive};
+use super::xml::{FileEntries, XmlDoc, attribute, drive};
 use super::{InputFormat, ParseError, Parsed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,8 +60,7 @@ struct Doc<'n> {
     in_project: bool,
     file: FileState,
     entries: Vec<(LineNo, LineCoverage)>,
-    files: Vec<(String, Vec<(LineNo, LineCoverage)>)>,
-    index: HashMap<String, usize>,
+    files: FileEntries,
     warnings: Warnings,
 }
 
@@ -75,8 +73,7 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
         in_project: false,
         file: FileState::Outside,
         entries: Vec::new(),
-        files: Vec::new(),
-        index: HashMap::new(),
+        files: FileEntries::default(),
         warnings: Warnings::default(),
     };
     drive(input, name, &mut doc)?;
@@ -229,14 +226,7 @@ impl Doc<'_> {
         let FileState::Reading(path) = std::mem::replace(&mut self.file, FileState::Outside) else {
             return;
         };
-        let k = if let Some(&k) = self.index.get(&path) {
-            k
-        } else {
-            self.index.insert(path.clone(), self.files.len());
-            self.files.push((path, Vec::new()));
-            self.files.len() - 1
-        };
-        self.files[k].1.append(&mut self.entries);
+        self.files.of(path).append(&mut self.entries);
     }
 
     /// One `<line num type count truecount falsecount>` of a file.
@@ -333,16 +323,7 @@ impl Doc<'_> {
     }
 
     fn finish(self) -> Parsed {
-        let files = self
-            .files
-            .into_iter()
-            .map(|(path, entries)| {
-                (
-                    path,
-                    FileCoverage::from_entries(entries, LineCoverage::merge_max),
-                )
-            })
-            .collect();
+        let files = self.files.finish();
         Parsed {
             format: InputFormat::Clover,
             sources: Vec::new(),

@@ -28,17 +28,16 @@
 //! Refused: malformed XML, XML truncated inside an element, a root that is not `<coverage>`,
 //! I/O errors.
 
-use std::collections::HashMap;
 use std::io::BufRead;
 
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
-use crate::model::{Branches, FileCoverage, LineCoverage, LineNo};
+use crate::model::{Branches, LineCoverage, LineNo};
 
 use super::numbers::{self, BadNumber};
 use super::read::Warnings;
-use super::xml::{XmlDoc, drive};
+use super::xml::{FileEntries, XmlDoc, drive};
 use super::{InputFormat, ParseError, Parsed};
 
 /// The elements that matter; everything else is `Other`.
@@ -75,8 +74,7 @@ struct Doc<'n> {
     source_text: String,
     class: Class,
     /// Per raw filename: entries from every class, merged at the end.
-    files: Vec<(String, Vec<(LineNo, LineCoverage)>)>,
-    index: HashMap<String, usize>,
+    files: FileEntries,
     warnings: Warnings,
 }
 
@@ -88,8 +86,7 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
         sources: Vec::new(),
         source_text: String::new(),
         class: Class::default(),
-        files: Vec::new(),
-        index: HashMap::new(),
+        files: FileEntries::default(),
         warnings: Warnings::default(),
     };
     drive(input, name, &mut doc)?;
@@ -274,14 +271,7 @@ impl Doc<'_> {
         let Some(filename) = self.class.filename.take() else {
             return;
         };
-        let k = if let Some(&k) = self.index.get(&filename) {
-            k
-        } else {
-            self.index.insert(filename.clone(), self.files.len());
-            self.files.push((filename, Vec::new()));
-            self.files.len() - 1
-        };
-        let entries = &mut self.files[k].1;
+        let entries = self.files.of(filename);
         let class = &mut self.class;
         if class.own_lines.is_empty() {
             entries.append(&mut class.method_lines);
@@ -376,16 +366,7 @@ impl Doc<'_> {
     }
 
     fn finish(self) -> Parsed {
-        let files = self
-            .files
-            .into_iter()
-            .map(|(path, entries)| {
-                (
-                    path,
-                    FileCoverage::from_entries(entries, LineCoverage::merge_max),
-                )
-            })
-            .collect();
+        let files = self.files.finish();
         Parsed {
             format: InputFormat::Cobertura,
             sources: self.sources,

@@ -26,17 +26,16 @@
 //! `<sourcefile>` without a name (its lines are skipped). Refused: malformed or truncated XML,
 //! a root that is not `<report>`, I/O errors.
 
-use std::collections::HashMap;
 use std::io::BufRead;
 
 use quick_xml::events::BytesStart;
 
-use crate::model::{Branches, FileCoverage, LineCoverage, LineNo};
+use crate::model::{Branches, LineCoverage, LineNo};
 
 use super::cobertura::RawAttributes;
 use super::numbers::{self, BadNumber};
 use super::read::Warnings;
-use super::xml::{XmlDoc, attribute, drive};
+use super::xml::{FileEntries, XmlDoc, attribute, drive};
 use super::{InputFormat, ParseError, Parsed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,8 +65,7 @@ struct Doc<'n> {
     saw_root: bool,
     package: String,
     file: SourceFile,
-    files: Vec<(String, Vec<(LineNo, LineCoverage)>)>,
-    index: HashMap<String, usize>,
+    files: FileEntries,
     warnings: Warnings,
 }
 
@@ -78,8 +76,7 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
         saw_root: false,
         package: String::new(),
         file: SourceFile::default(),
-        files: Vec::new(),
-        index: HashMap::new(),
+        files: FileEntries::default(),
         warnings: Warnings::default(),
     };
     drive(input, name, &mut doc)?;
@@ -325,14 +322,7 @@ impl Doc<'_> {
             return;
         };
         self.settle_unknown(&path, &mut file, at);
-        let k = if let Some(&k) = self.index.get(&path) {
-            k
-        } else {
-            self.index.insert(path.clone(), self.files.len());
-            self.files.push((path, Vec::new()));
-            self.files.len() - 1
-        };
-        self.files[k].1.append(&mut file.entries);
+        self.files.of(path).append(&mut file.entries);
     }
 
     /// Lines without `mi`/`ci`: decided by the sourcefile's LINE counter where it can.
@@ -375,16 +365,7 @@ impl Doc<'_> {
     }
 
     fn finish(self) -> Parsed {
-        let files = self
-            .files
-            .into_iter()
-            .map(|(path, entries)| {
-                (
-                    path,
-                    FileCoverage::from_entries(entries, LineCoverage::merge_max),
-                )
-            })
-            .collect();
+        let files = self.files.finish();
         Parsed {
             format: InputFormat::JaCoCo,
             sources: Vec::new(),

@@ -2,6 +2,7 @@
 //! malformed and truncated documents refused the same way for every format, and attribute
 //! reading.
 
+use std::collections::HashMap;
 use std::io::BufRead;
 
 use quick_xml::Reader;
@@ -10,6 +11,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::ParseError;
 use super::lines::LineCounting;
+use crate::model::{FileCoverage, LineCoverage, LineNo};
 
 /// A format's reader, fed the document's events in order.
 pub(super) trait XmlDoc {
@@ -85,4 +87,41 @@ pub(super) fn attribute(e: &BytesStart<'_>, key: &str) -> Result<Option<String>,
         }
     }
     Ok(None)
+}
+
+/// Line entries per raw path, in the order paths first appear; a path met again (a file
+/// split over several classes or elements) gathers into the same list.
+#[derive(Default)]
+pub(super) struct FileEntries {
+    files: Vec<(String, Vec<(LineNo, LineCoverage)>)>,
+    index: HashMap<String, usize>,
+}
+
+impl FileEntries {
+    /// The entry list of `path`, created empty on first use.
+    pub(super) fn of(&mut self, path: String) -> &mut Vec<(LineNo, LineCoverage)> {
+        let k = match self.index.get(&path) {
+            Some(&k) => k,
+            None => {
+                self.index.insert(path.clone(), self.files.len());
+                self.files.push((path, Vec::new()));
+                self.files.len() - 1
+            }
+        };
+        &mut self.files[k].1
+    }
+
+    /// Each path's coverage; a line listed more than once takes the larger count
+    /// ([`LineCoverage::merge_max`]).
+    pub(super) fn finish(self) -> Vec<(String, FileCoverage)> {
+        self.files
+            .into_iter()
+            .map(|(path, entries)| {
+                (
+                    path,
+                    FileCoverage::from_entries(entries, LineCoverage::merge_max),
+                )
+            })
+            .collect()
+    }
 }
