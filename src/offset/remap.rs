@@ -85,8 +85,8 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::model::Hunk;
     use crate::offset::testgen::alignment;
+    use crate::offset::testgen::change;
 
     fn cov(lines: &[(u32, u64)]) -> FileCoverage {
         FileCoverage::from_sorted(
@@ -105,28 +105,6 @@ mod tests {
                 .map(|(p, l)| ((*p).to_owned(), cov(l)))
                 .collect(),
             unresolved: std::collections::BTreeSet::default(),
-        }
-    }
-
-    fn change(
-        old: Option<&str>,
-        new: Option<&str>,
-        kind: ChangeKind,
-        hunks: &[(u32, u32, u32, u32)],
-    ) -> FileChange {
-        FileChange {
-            old_path: old.map(str::to_owned),
-            new_path: new.map(str::to_owned),
-            kind,
-            hunks: hunks
-                .iter()
-                .map(|&(old_start, old_len, new_start, new_len)| Hunk {
-                    old_start,
-                    old_len,
-                    new_start,
-                    new_len,
-                })
-                .collect(),
         }
     }
 

@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::compare::FileStatus;
-use crate::model::{Branches, Hunk};
+use crate::model::Branches;
+use crate::offset::testgen::change;
 
 use LineKind::{Added, Gained, Lost, NoLongerTracked, NowTracked, Removed};
 use LineState::{Hit, Miss, Partial};
@@ -34,28 +35,6 @@ fn report(files: &[(&str, &[(u32, char)])]) -> Report {
             .map(|(p, l)| ((*p).to_owned(), cov(l)))
             .collect(),
         unresolved: std::collections::BTreeSet::default(),
-    }
-}
-
-fn change(
-    old: Option<&str>,
-    new: Option<&str>,
-    kind: ChangeKind,
-    hunks: &[(u32, u32, u32, u32)],
-) -> FileChange {
-    FileChange {
-        old_path: old.map(str::to_owned),
-        new_path: new.map(str::to_owned),
-        kind,
-        hunks: hunks
-            .iter()
-            .map(|&(old_start, old_len, new_start, new_len)| Hunk {
-                old_start,
-                old_len,
-                new_start,
-                new_len,
-            })
-            .collect(),
     }
 }
 
