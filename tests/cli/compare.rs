@@ -661,3 +661,25 @@ fn files_left_undecoded_because_unchanged_give_the_same_answer() {
     assert_eq!(from_store["files"][2]["path"], "src/m3.py");
     assert_eq!(from_store["files"][2]["change"], "unchanged");
 }
+
+#[test]
+fn no_argument_compares_the_default_branch_with_head() {
+    // SPEC: `<default>..HEAD`, the default being origin/HEAD, else main, else master.
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(4));
+    let fork = repo.commit("fork point");
+    record(&repo, "HEAD", &[("a.py", &hits(4, 2))], &[]);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("a.py", &numbered(5));
+    let head = repo.commit("feature");
+    record(&repo, "HEAD", &[("a.py", &hits(5, 5))], &[]);
+    // main moves on after the fork; the base stays the merge-base.
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("b.md", "later\n");
+    repo.commit("main moves on");
+    repo.git(&["checkout", "-q", "feature"]);
+    let js = repo.covgit(&["compare", "--format", "json"]).ok().json();
+    assert_eq!(js["base"]["requested"], fork);
+    assert_eq!(js["head"]["commit"], head);
+    assert_eq!(js["patch"]["lines"], 1);
+}
