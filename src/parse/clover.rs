@@ -120,7 +120,7 @@ impl XmlDoc for Doc<'_> {
         self.on_start(e, at, empty)
     }
 
-    fn end(&mut self, _at: &dyn Fn() -> u64) {
+    fn end(&mut self, _name: &str, _at: &dyn Fn() -> u64) {
         self.on_end();
     }
 

@@ -37,7 +37,7 @@ use crate::model::{Branches, LineCoverage, LineNo};
 
 use super::numbers::{self, BadNumber};
 use super::read::Warnings;
-use super::xml::{FileEntries, XmlDoc, drive};
+use super::xml::{FileEntries, XmlDoc, drive, drive_part};
 use super::{InputFormat, ParseError, Parsed};
 
 /// The elements that matter; everything else is `Other`.
@@ -69,6 +69,13 @@ struct Class {
 struct Doc<'n> {
     name: &'n str,
     stack: Vec<Kind>,
+    /// The open elements that were opened outside any class, with their names: always the
+    /// bottom of `stack`. What a part of the document leaves open for the next.
+    outer: Vec<(Kind, String)>,
+    /// End tags of elements opened before this part of the document, in order.
+    unmatched: Vec<String>,
+    /// This part met something whose meaning depends on elements opened before it.
+    doubtful: bool,
     saw_root: bool,
     sources: Vec<String>,
     source_text: String,
@@ -79,16 +86,7 @@ struct Doc<'n> {
 }
 
 pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, ParseError> {
-    let mut doc = Doc {
-        name,
-        stack: Vec::with_capacity(16),
-        saw_root: false,
-        sources: Vec::new(),
-        source_text: String::new(),
-        class: Class::default(),
-        files: FileEntries::default(),
-        warnings: Warnings::default(),
-    };
+    let mut doc = Doc::new(name, true);
     drive(input, name, &mut doc)?;
     if !doc.saw_root {
         return Err(ParseError::NoCoverageRoot {
@@ -97,6 +95,115 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
         });
     }
     Ok(doc.finish())
+}
+
+/// Reads a report in memory, in up to `parts` parts on as many threads when it is large
+/// enough to gain from it (at least [`MIN_PART`] bytes a part): the same result, warnings
+/// and errors as [`read`], which it falls back on whenever a part cannot stand on its own.
+pub(crate) fn read_bytes(data: &[u8], name: &str, parts: usize) -> Result<Parsed, ParseError> {
+    let parts = parts.min(data.len() / MIN_PART);
+    read_in_parts(data, name, parts)
+}
+
+/// The least bytes worth a thread of their own.
+const MIN_PART: usize = 4 << 20;
+
+/// [`read_bytes`] with no size floor, so tests can cut small documents.
+pub(super) fn read_in_parts(data: &[u8], name: &str, parts: usize) -> Result<Parsed, ParseError> {
+    let splits = split_points(data, parts);
+    if !splits.is_empty()
+        && let Some(parsed) = merge_parts(data, name, &splits)
+    {
+        return Ok(parsed);
+    }
+    read(&mut &data[..], name)
+}
+
+/// Up to `parts - 1` places to cut `data`, each at a `<class` tag, in increasing order and
+/// about evenly spaced. A place that turns out to be inside a comment, CDATA or another
+/// tag makes a part fail, and the document is read whole.
+pub(super) fn split_points(data: &[u8], parts: usize) -> Vec<usize> {
+    let finder = memchr::memmem::Finder::new(b"<class");
+    let mut splits: Vec<usize> = Vec::with_capacity(parts.saturating_sub(1));
+    for k in 1..parts {
+        let from = (data.len() / parts * k).max(splits.last().map_or(1, |&s| s + 1));
+        let Some(rest) = data.get(from..) else { break };
+        let found = finder.find_iter(rest).map(|i| from + i).find(|&i| {
+            matches!(
+                data.get(i + 6),
+                Some(b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/')
+            )
+        });
+        match found {
+            Some(i) => splits.push(i),
+            None => break,
+        }
+    }
+    splits
+}
+
+/// Reads the parts between `splits` on their own threads and joins them, checking at each
+/// cut that the next part closes exactly the elements the parts before left open, and that
+/// no class is open across it. `None` when any part failed or a check did not hold.
+pub(super) fn merge_parts(data: &[u8], name: &str, splits: &[usize]) -> Option<Parsed> {
+    let bounds: Vec<(usize, usize)> = std::iter::once(0)
+        .chain(splits.iter().copied())
+        .zip(splits.iter().copied().chain(std::iter::once(data.len())))
+        .collect();
+    let read_part = |(from, to): (usize, usize)| {
+        let mut doc = Doc::new(name, from == 0);
+        drive_part(&data[from..to], from == 0, &mut doc).ok()?;
+        Some(doc)
+    };
+    let docs: Vec<Option<Doc<'_>>> = std::thread::scope(|s| {
+        let later: Vec<_> = bounds[1..]
+            .iter()
+            .map(|&b| s.spawn(move || read_part(b)))
+            .collect();
+        let first = read_part(bounds[0]);
+        std::iter::once(first)
+            .chain(later.into_iter().map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }))
+            .collect()
+    });
+    let mut docs = docs.into_iter();
+    let mut whole = docs.next()??;
+    if !whole.saw_root {
+        return None;
+    }
+    let mut open = std::mem::take(&mut whole.outer);
+    let mut class_open = whole.class.open;
+    for (doc, &(from, _)) in docs.zip(&bounds[1..]) {
+        let doc = doc?;
+        // Where the cut left anything but the root and unknown elements open, or a class, or
+        // where this part met `<sources>` at its top, the part read it differently from how
+        // one pass would have.
+        let plain = open
+            .iter()
+            .all(|(kind, _)| matches!(kind, Kind::Coverage | Kind::Other));
+        if class_open || !plain || doc.doubtful {
+            return None;
+        }
+        for end in &doc.unmatched {
+            if open.pop().is_none_or(|(_, name)| name != *end) {
+                return None;
+            }
+        }
+        open.extend(doc.outer);
+        class_open = doc.class.open;
+        whole.files.append(doc.files);
+        if !doc.warnings.is_empty() {
+            let lines_before = super::lines::newlines(&data[..from]);
+            whole.warnings.append(doc.warnings, lines_before);
+        }
+    }
+    // Something still open at the end: one pass names it in its error.
+    if class_open || !open.is_empty() {
+        return None;
+    }
+    Some(whole.finish())
 }
 
 impl XmlDoc for Doc<'_> {
@@ -109,8 +216,8 @@ impl XmlDoc for Doc<'_> {
         self.on_start(e, at, empty)
     }
 
-    fn end(&mut self, _at: &dyn Fn() -> u64) {
-        self.on_end();
+    fn end(&mut self, name: &str, _at: &dyn Fn() -> u64) {
+        self.on_end(name);
     }
 
     fn other(&mut self, event: &Event<'_>) {
@@ -140,7 +247,25 @@ impl XmlDoc for Doc<'_> {
     }
 }
 
-impl Doc<'_> {
+impl<'n> Doc<'n> {
+    /// A reader of the whole document or of its `first` part, or of a later part (which
+    /// starts past the root).
+    fn new(name: &'n str, first: bool) -> Self {
+        Doc {
+            name,
+            stack: Vec::with_capacity(16),
+            outer: Vec::new(),
+            unmatched: Vec::new(),
+            doubtful: false,
+            saw_root: !first,
+            sources: Vec::new(),
+            source_text: String::new(),
+            class: Class::default(),
+            files: FileEntries::default(),
+            warnings: Warnings::default(),
+        }
+    }
+
     fn top(&self) -> Option<Kind> {
         self.stack.last().copied()
     }
@@ -166,6 +291,8 @@ impl Doc<'_> {
             self.saw_root = true;
             if !empty {
                 self.stack.push(Kind::Coverage);
+                self.outer
+                    .push((Kind::Coverage, e.name().into_inner().to_owned()));
             }
             return Ok(());
         }
@@ -185,6 +312,11 @@ impl Doc<'_> {
                 Kind::Class
             }
             "sources" if top == Some(Kind::Coverage) => Kind::Sources,
+            // In a later part, what is below is unknown: it may be the root.
+            "sources" if top.is_none() => {
+                self.doubtful = true;
+                Kind::Other
+            }
             "source" if top == Some(Kind::Sources) => {
                 self.source_text.clear();
                 Kind::Source
@@ -199,15 +331,26 @@ impl Doc<'_> {
                 _ => {}
             }
         } else {
+            if !in_class {
+                self.outer.push((kind, e.name().into_inner().to_owned()));
+            }
             self.stack.push(kind);
         }
         Ok(())
     }
 
-    fn on_end(&mut self) {
-        match self.stack.pop() {
-            Some(Kind::Class) => self.end_class(),
-            Some(Kind::Source) => self.end_source(),
+    fn on_end(&mut self, name: &str) {
+        let Some(kind) = self.stack.pop() else {
+            // Only a later part, whose reader lets such tags through, gets here.
+            self.unmatched.push(name.to_owned());
+            return;
+        };
+        if self.stack.len() < self.outer.len() {
+            self.outer.pop();
+        }
+        match kind {
+            Kind::Class => self.end_class(),
+            Kind::Source => self.end_source(),
             _ => {}
         }
     }

@@ -20,7 +20,8 @@ pub(crate) struct LineCounting<R> {
 
 const CAPACITY: usize = 256 * 1024;
 
-fn newlines(b: &[u8]) -> u64 {
+/// The newlines in `b`.
+pub(crate) fn newlines(b: &[u8]) -> u64 {
     // Byte-wide sums over chunks that cannot overflow a u8 vectorise much better than a
     // plain filter-count.
     b.chunks(255)

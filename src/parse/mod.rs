@@ -33,8 +33,10 @@ mod fuzz_corpus_tests;
 #[cfg(test)]
 mod json_fixture_tests;
 #[cfg(test)]
+mod parts_tests;
+#[cfg(test)]
 mod same_run_tests;
 
 pub use error::ParseError;
 pub use format::{DETECT_PREFIX_LEN, InputFormat, UnknownFormat, detect};
-pub use read::{ParseWarning, Parsed, parse};
+pub use read::{ParseWarning, Parsed, parse, parse_bytes};

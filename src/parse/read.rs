@@ -64,6 +64,20 @@ impl Warnings {
         }
     }
 
+    /// Takes `later`'s warnings after these, as if one reader had met them all: the first
+    /// [`Warnings::KEEP`] in order are kept. `lines_before` is added to their lines (`later`
+    /// read a part of the report that starts on that many lines).
+    pub(crate) fn append(&mut self, later: Warnings, lines_before: u64) {
+        for w in later.list {
+            self.push(w.line.map(|l| l + lines_before), || w.message);
+        }
+        self.dropped += later.dropped;
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.is_empty() && self.dropped == 0
+    }
+
     pub(crate) fn finish(mut self) -> Vec<ParseWarning> {
         if self.dropped > 0 {
             self.list.push(ParseWarning {
@@ -93,6 +107,51 @@ pub fn parse(
         name: name.to_owned(),
         source,
     })?;
+    let format = decide(&prefix, name, format)?;
+    let mut whole = Cursor::new(prefix).chain(input);
+    read_as(format, &mut whole, name)
+}
+
+/// [`parse`] for a report already in memory: the same result, warnings and errors. A large
+/// Cobertura report is read in parts on up to `threads` threads.
+pub fn parse_bytes(
+    data: &[u8],
+    name: &str,
+    format: Option<InputFormat>,
+    threads: usize,
+) -> Result<Parsed, ParseError> {
+    let format = decide(&data[..data.len().min(DETECT_PREFIX_LEN)], name, format)?;
+    match format {
+        InputFormat::Cobertura => cobertura::read_bytes(data, name, threads),
+        _ => read_as(format, &mut &data[..], name),
+    }
+}
+
+fn read_as(
+    format: InputFormat,
+    input: &mut impl BufRead,
+    name: &str,
+) -> Result<Parsed, ParseError> {
+    match format {
+        InputFormat::Cobertura => cobertura::read(input, name),
+        InputFormat::Lcov => lcov::read(input, name),
+        InputFormat::JaCoCo => jacoco::read(input, name),
+        InputFormat::Clover => clover::read(input, name),
+        InputFormat::Go => gocover::read(input, name),
+        InputFormat::CoveragePyJson => coveragepy_json::read(input, name),
+        InputFormat::LlvmCovJson => llvm_json::read(input, name),
+        InputFormat::Istanbul => istanbul::read(input, name),
+        InputFormat::SimpleCov => simplecov::read(input, name),
+    }
+}
+
+/// The report's format, from its first bytes and what the user forced; the refusals that
+/// need no more than those bytes.
+fn decide(
+    prefix: &[u8],
+    name: &str,
+    format: Option<InputFormat>,
+) -> Result<InputFormat, ParseError> {
     if prefix.iter().all(u8::is_ascii_whitespace) {
         return Err(ParseError::Empty {
             name: name.to_owned(),
@@ -105,8 +164,8 @@ pub fn parse(
             byte: 0,
         });
     }
-    let sniffed = sniff(&prefix);
-    let format = match (format, sniffed) {
+    let sniffed = sniff(prefix);
+    Ok(match (format, sniffed) {
         (Some(forced), Sniffed::Known(seen)) if forced != seen => {
             return Err(mismatch(name, forced, seen.display_name()));
         }
@@ -146,19 +205,7 @@ pub fn parse(
                 name: name.to_owned(),
             });
         }
-    };
-    let mut whole = Cursor::new(prefix).chain(input);
-    match format {
-        InputFormat::Cobertura => cobertura::read(&mut whole, name),
-        InputFormat::Lcov => lcov::read(&mut whole, name),
-        InputFormat::JaCoCo => jacoco::read(&mut whole, name),
-        InputFormat::Clover => clover::read(&mut whole, name),
-        InputFormat::Go => gocover::read(&mut whole, name),
-        InputFormat::CoveragePyJson => coveragepy_json::read(&mut whole, name),
-        InputFormat::LlvmCovJson => llvm_json::read(&mut whole, name),
-        InputFormat::Istanbul => istanbul::read(&mut whole, name),
-        InputFormat::SimpleCov => simplecov::read(&mut whole, name),
-    }
+    })
 }
 
 fn mismatch(name: &str, forced: InputFormat, found: &'static str) -> ParseError {

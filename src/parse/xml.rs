@@ -2,6 +2,7 @@
 //! malformed and truncated documents refused the same way for every format, and attribute
 //! reading.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::io::BufRead;
 
@@ -10,7 +11,7 @@ use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 
 use super::ParseError;
-use super::lines::LineCounting;
+use super::lines::{LineCounting, newlines};
 use crate::model::{FileCoverage, LineCoverage, LineNo};
 
 /// A format's reader, fed the document's events in order.
@@ -22,8 +23,9 @@ pub(super) trait XmlDoc {
         at: &dyn Fn() -> u64,
         empty: bool,
     ) -> Result<(), ParseError>;
-    /// The innermost open element closes.
-    fn end(&mut self, at: &dyn Fn() -> u64);
+    /// The innermost open element, `name`, closes. (Only a later part of a document, see
+    /// [`drive_part`], can be told of an element it never saw open.)
+    fn end(&mut self, name: &str, at: &dyn Fn() -> u64);
     /// Any other event (text, CDATA, references); most formats need none.
     fn other(&mut self, _event: &Event<'_>) {}
     /// The innermost element still open, for the error when the document ends early.
@@ -58,7 +60,7 @@ pub(super) fn drive(
         match event {
             Event::Start(e) => doc.start(&e, &at, false)?,
             Event::Empty(e) => doc.start(&e, &at, true)?,
-            Event::End(_) => doc.end(&at),
+            Event::End(e) => doc.end(e.name().into_inner(), &at),
             Event::Eof => break,
             other => doc.other(&other),
         }
@@ -72,6 +74,48 @@ pub(super) fn drive(
         });
     }
     Ok(())
+}
+
+/// A part of a document that cannot be read on its own; the document is then read whole,
+/// which also gives any error its proper place.
+#[derive(Debug)]
+pub(super) struct PartFailed;
+
+/// Feeds every event of `part`, a slice of a document in memory that starts between two
+/// events, to `doc`. Unlike [`drive`], elements still open at the end are left to the next
+/// part, and unless the part is the `first`, an end tag of an element opened before it is
+/// let through ([`XmlDoc::end`] is told its name, for the caller to check against the part
+/// before). Lines that `at` gives count from the part's start. Events borrow from `part`:
+/// nothing is copied.
+pub(super) fn drive_part(
+    part: &[u8],
+    first: bool,
+    doc: &mut impl XmlDoc,
+) -> Result<(), PartFailed> {
+    let mut reader = Reader::from_reader(part);
+    let config = reader.config_mut();
+    config.check_end_names = true;
+    config.allow_unmatched_ends = !first;
+    // (byte, newlines before it): where the last line count stopped; events only move on.
+    let counted = Cell::new((0_usize, 0_u64));
+    loop {
+        let event = reader.read_event().map_err(|_| PartFailed)?;
+        let pos =
+            usize::try_from(reader.buffer_position()).map_or(part.len(), |p| p.min(part.len()));
+        let at = || {
+            let (from, n) = counted.get();
+            let n = n + newlines(&part[from.min(pos)..pos]);
+            counted.set((pos, n));
+            1 + n
+        };
+        match event {
+            Event::Start(e) => doc.start(&e, &at, false).map_err(|_| PartFailed)?,
+            Event::Empty(e) => doc.start(&e, &at, true).map_err(|_| PartFailed)?,
+            Event::End(e) => doc.end(e.name().into_inner(), &at),
+            Event::Eof => return Ok(()),
+            other => doc.other(&other),
+        }
+    }
 }
 
 /// The unescaped value of attribute `key`, trimmed; `Err` with the reason when it cannot be
@@ -109,6 +153,13 @@ impl FileEntries {
             }
         };
         &mut self.files[k].1
+    }
+
+    /// Takes `later`'s entries after these, path by path, as if one reader had met them all.
+    pub(super) fn append(&mut self, later: FileEntries) {
+        for (path, mut entries) in later.files {
+            self.of(path).append(&mut entries);
+        }
     }
 
     /// Each path's coverage; a line listed more than once takes the larger count
