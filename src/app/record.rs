@@ -2,7 +2,7 @@
 //! them as one upload.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
 use tracing::{info, info_span, instrument, warn};
@@ -205,18 +205,13 @@ pub(crate) fn read_one(
         });
     }
     let name = path.display().to_string();
-    // Sized to the file (plus a byte, so the read that finds the end does not double it).
-    let mut data = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
-    Counting {
-        inner: file,
-        progress,
-    }
-    .take(MAX_REPORT_BYTES + 1)
-    .read_to_end(&mut data)
-    .map_err(|source| Error::ReadReport {
-        path: path.to_owned(),
-        source,
-    })?;
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let data = info_span!("read")
+        .in_scope(|| read_whole(file, size, threads, progress))
+        .map_err(|source| Error::ReadReport {
+            path: path.to_owned(),
+            source,
+        })?;
     if data.len() as u64 > MAX_REPORT_BYTES {
         return Err(Error::ReportTooLarge {
             path: path.to_owned(),
@@ -224,7 +219,6 @@ pub(crate) fn read_one(
             limit: MAX_REPORT_BYTES,
         });
     }
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let parsed =
         info_span!("parse").in_scope(|| parse::parse_bytes(&data, &name, forced, threads))?;
     drop(data);
@@ -237,6 +231,63 @@ pub(crate) fn read_one(
     let resolution =
         info_span!("resolve").in_scope(|| resolver.resolve_all(&parsed.sources, parsed.files));
     Ok((parsed.format, resolution, parsed.warnings.len()))
+}
+
+/// The least bytes worth a reading thread of their own.
+const MIN_READ_SLICE: u64 = 8 << 20;
+
+/// The whole of `file`, which said it holds `size` bytes, but no more than
+/// [`MAX_REPORT_BYTES`] and one. A large file is read in slices on `threads` threads at once
+/// (copying out of the page cache is a good part of recording a large report); a file that
+/// turns out shorter or longer than it said is read again from the start in one go.
+fn read_whole(
+    mut file: File,
+    size: u64,
+    threads: usize,
+    progress: &dyn Progress,
+) -> std::io::Result<Vec<u8>> {
+    #[cfg(unix)]
+    if let Some(data) = read_in_slices(&file, size, threads) {
+        progress.advance(size);
+        return Ok(data);
+    }
+    file.seek(std::io::SeekFrom::Start(0))?;
+    // Sized to the file (plus a byte, so the read that finds the end does not double it).
+    let mut data = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+    Counting {
+        inner: file,
+        progress,
+    }
+    .take(MAX_REPORT_BYTES + 1)
+    .read_to_end(&mut data)?;
+    Ok(data)
+}
+
+/// [`read_whole`]'s slices; `None` when one thread would do, or when the file is not `size`
+/// bytes long or a read fails (the caller reads again in one go and meets the error there).
+#[cfg(unix)]
+fn read_in_slices(file: &File, size: u64, threads: usize) -> Option<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+
+    let slices = usize::try_from((size / MIN_READ_SLICE).min(threads as u64)).ok()?;
+    if slices < 2 {
+        return None;
+    }
+    let mut data = vec![0_u8; usize::try_from(size).ok()?];
+    let len = data.len().div_ceil(slices);
+    let read = std::thread::scope(|s| {
+        let readers: Vec<_> = data
+            .chunks_mut(len)
+            .enumerate()
+            .map(|(k, chunk)| s.spawn(move || file.read_exact_at(chunk, (k * len) as u64)))
+            .collect();
+        readers
+            .into_iter()
+            .all(|r| r.join().is_ok_and(|done| done.is_ok()))
+    });
+    // Nothing past the end it said it had.
+    let ended = read && file.read_at(&mut [0_u8; 1], size).is_ok_and(|n| n == 0);
+    ended.then_some(data)
 }
 
 /// The Go modules of the tree: each `go.mod`'s module path and folder. Unreadable ones are
@@ -276,5 +327,50 @@ impl<R: Read> Read for Counting<'_, R> {
         let n = self.inner.read(buf)?;
         self.progress.advance(n as u64);
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    /// 17 MiB and a bit of bytes that differ from place to place, so a slice read at the
+    /// wrong offset shows.
+    fn report_file() -> (tempfile::NamedTempFile, Vec<u8>) {
+        let bytes: Vec<u8> = (0..(17_u32 << 20) + 12_345)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+            .collect();
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(&bytes).unwrap();
+        (f, bytes)
+    }
+
+    #[test]
+    fn a_large_report_is_read_in_slices_whole_and_in_order() {
+        let (f, bytes) = report_file();
+        let size = bytes.len() as u64;
+        #[cfg(unix)]
+        assert!(read_in_slices(f.as_file(), size, 2).is_some_and(|d| d == bytes));
+        for threads in [1, 2, 5] {
+            let data = read_whole(File::open(f.path()).unwrap(), size, threads, &()).unwrap();
+            assert!(data == bytes, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn a_report_of_another_size_than_it_said_is_read_in_one_go() {
+        let (f, bytes) = report_file();
+        let size = bytes.len() as u64;
+        for said in [size - 1, size + 1] {
+            #[cfg(unix)]
+            assert!(
+                read_in_slices(f.as_file(), said, 2).is_none(),
+                "said {said}"
+            );
+            let data = read_whole(File::open(f.path()).unwrap(), said, 2, &()).unwrap();
+            assert!(data == bytes, "said {said}");
+        }
     }
 }

@@ -20,15 +20,20 @@ impl FileCoverage {
         mut entries: Vec<(LineNo, LineCoverage)>,
         combine: fn(&mut LineCoverage, &LineCoverage),
     ) -> Self {
+        // Stable, so `combine` meets a line's entries in their order; in place, as most
+        // reports list each line once and in order.
         entries.sort_by_key(|(n, _)| *n);
-        let mut lines: Vec<(LineNo, LineCoverage)> = Vec::with_capacity(entries.len());
-        for (n, cov) in entries {
-            match lines.last_mut() {
-                Some((last, prev)) if *last == n => combine(prev, &cov),
-                _ => lines.push((n, cov)),
+        entries.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                combine(&mut kept.1, &later.1);
             }
+            same
+        });
+        if entries.len() < entries.capacity() / 2 {
+            entries.shrink_to_fit();
         }
-        Self { lines }
+        Self { lines: entries }
     }
 
     /// Entries already sorted by line with unique numbers (as read back from the store).
