@@ -195,7 +195,7 @@ pub(crate) fn read_one(
     })?;
     // The report is read into memory and parsed there (in parts, on every core, when it is
     // large): memory is about twice the report's size (a 69 MB Cobertura report peaks at
-    // about 150 MB), so a size limit is a memory limit, said before anything is read.
+    // about 165 MB), so a size limit is a memory limit, said before anything is read.
     let size = file.metadata().map_or(0, |m| m.len());
     if size > MAX_REPORT_BYTES {
         return Err(Error::ReportTooLarge {

@@ -3,7 +3,8 @@
 //!
 //! [`parse`] sniffs the format from content ([`detect`]) unless told, and hands the bytes to
 //! the format's reader (`cobertura`, `lcov`, `jacoco`, `clover`, `gocover`,
-//! `coveragepy_json`, `llvm_json`, `istanbul`, `simplecov`). The result keeps each file's path
+//! `coveragepy_json`, `llvm_json`, `istanbul`, `simplecov`); [`parse_bytes`] does the same
+//! for a report in memory, and reads a large Cobertura report in parts on several threads. The result keeps each file's path
 //! exactly as written (only trimmed) for `resolve` to map onto the tree, plus Cobertura's
 //! `<source>` roots. Line numbers are 1-based; counts are `u64`. A report is either read or
 //! refused with a [`ParseError`] naming it; single bad records are skipped with a
