@@ -1,5 +1,7 @@
 //! Cobertura XML, streamed with quick-xml: one reused event buffer, no DOM, attributes read
-//! in place, numbers parsed from bytes. DTDs are never fetched; a UTF-8 BOM is skipped.
+//! in place, numbers parsed from bytes. DTDs are never fetched; a UTF-8 BOM is skipped. A
+//! large report in memory is read in parts on several threads, cut at `<class` tags
+//! ([`read_bytes`]), with exactly the result of one pass.
 //!
 //! What counts:
 //! - The document's root element must be `<coverage>` (otherwise [`ParseError::NoCoverageRoot`]).
