@@ -2,7 +2,7 @@
 //! them as one upload.
 
 use std::fs::File;
-use std::io::{Read, Seek};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use tracing::{info, info_span, instrument, warn};
@@ -43,7 +43,7 @@ pub const MAX_REPORT_BYTES: u64 = 768 << 20;
 const UNRESOLVED_NAMED: usize = 20;
 
 /// Progress of long work, drawn by the caller (a bar on a terminal, nothing elsewhere).
-pub trait Progress {
+pub trait Progress: Sync {
     fn start(&self, total_bytes: u64);
     fn advance(&self, bytes: u64);
     fn finish(&self);
@@ -193,35 +193,36 @@ pub(crate) fn read_one(
         path: path.to_owned(),
         source,
     })?;
-    // The report is read into memory and parsed there (in parts, on every core, when it is
-    // large): memory is about twice the report's size (a 69 MB Cobertura report peaks at
-    // about 165 MB), so a size limit is a memory limit, said before anything is read.
-    let size = file.metadata().map_or(0, |m| m.len());
-    if size > MAX_REPORT_BYTES {
+    // Memory follows the report's size (a 69 MB Cobertura report peaks at about 75 MB), so
+    // a size limit is a memory limit, said before anything is read.
+    let meta = file.metadata().map_err(|source| Error::ReadReport {
+        path: path.to_owned(),
+        source,
+    })?;
+    if meta.len() > MAX_REPORT_BYTES {
         return Err(Error::ReportTooLarge {
             path: path.to_owned(),
-            size,
+            size: meta.len(),
             limit: MAX_REPORT_BYTES,
         });
     }
     let name = path.display().to_string();
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let data = info_span!("read")
-        .in_scope(|| read_whole(file, size, threads, progress))
-        .map_err(|source| Error::ReadReport {
-            path: path.to_owned(),
-            source,
-        })?;
-    if data.len() as u64 > MAX_REPORT_BYTES {
-        return Err(Error::ReportTooLarge {
-            path: path.to_owned(),
-            size: data.len() as u64,
-            limit: MAX_REPORT_BYTES,
-        });
-    }
-    let parsed =
-        info_span!("parse").in_scope(|| parse::parse_bytes(&data, &name, forced, threads))?;
-    drop(data);
+    let parsed = info_span!("parse").in_scope(|| {
+        if meta.is_file() {
+            parse_file(file, meta.len(), &name, forced, threads, progress)
+        } else {
+            // A pipe (`<(zcat coverage.xml.gz)`) only reads forwards.
+            let mut reader = BufReader::with_capacity(
+                256 * 1024,
+                Counting {
+                    inner: file,
+                    progress,
+                },
+            );
+            parse::parse(&mut reader, &name, forced)
+        }
+    })?;
     for w in &parsed.warnings {
         match w.line {
             Some(l) => warn!("{name}:{l}: {}", w.message),
@@ -233,61 +234,46 @@ pub(crate) fn read_one(
     Ok((parsed.format, resolution, parsed.warnings.len()))
 }
 
-/// The least bytes worth a reading thread of their own.
-const MIN_READ_SLICE: u64 = 8 << 20;
-
-/// The whole of `file`, which said it holds `size` bytes, but no more than
-/// [`MAX_REPORT_BYTES`] and one. A large file is read in slices on `threads` threads at once
-/// (copying out of the page cache is a good part of recording a large report); a file that
-/// turns out shorter or longer than it said is read again from the start in one go.
-fn read_whole(
-    mut file: File,
-    size: u64,
+/// Parses a regular file, reading it at offsets: a large Cobertura report in parts on
+/// `threads` threads.
+#[cfg(any(unix, windows))]
+fn parse_file(
+    file: File,
+    len: u64,
+    name: &str,
+    forced: Option<InputFormat>,
     threads: usize,
     progress: &dyn Progress,
-) -> std::io::Result<Vec<u8>> {
-    #[cfg(unix)]
-    if let Some(data) = read_in_slices(&file, size, threads) {
-        progress.advance(size);
-        return Ok(data);
-    }
-    file.seek(std::io::SeekFrom::Start(0))?;
-    // Sized to the file (plus a byte, so the read that finds the end does not double it).
-    let mut data = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
-    Counting {
-        inner: file,
-        progress,
-    }
-    .take(MAX_REPORT_BYTES + 1)
-    .read_to_end(&mut data)?;
-    Ok(data)
+) -> Result<parse::Parsed, parse::ParseError> {
+    parse::parse_at(
+        &Counting {
+            inner: file,
+            progress,
+        },
+        len,
+        name,
+        forced,
+        threads,
+    )
 }
 
-/// [`read_whole`]'s slices; `None` when one thread would do, or when the file is not `size`
-/// bytes long or a read fails (the caller reads again in one go and meets the error there).
-#[cfg(unix)]
-fn read_in_slices(file: &File, size: u64, threads: usize) -> Option<Vec<u8>> {
-    use std::os::unix::fs::FileExt;
-
-    let slices = usize::try_from((size / MIN_READ_SLICE).min(threads as u64)).ok()?;
-    if slices < 2 {
-        return None;
-    }
-    let mut data = vec![0_u8; usize::try_from(size).ok()?];
-    let len = data.len().div_ceil(slices);
-    let read = std::thread::scope(|s| {
-        let readers: Vec<_> = data
-            .chunks_mut(len)
-            .enumerate()
-            .map(|(k, chunk)| s.spawn(move || file.read_exact_at(chunk, (k * len) as u64)))
-            .collect();
-        readers
-            .into_iter()
-            .all(|r| r.join().is_ok_and(|done| done.is_ok()))
-    });
-    // Nothing past the end it said it had.
-    let ended = read && file.read_at(&mut [0_u8; 1], size).is_ok_and(|n| n == 0);
-    ended.then_some(data)
+#[cfg(not(any(unix, windows)))]
+fn parse_file(
+    file: File,
+    _len: u64,
+    name: &str,
+    forced: Option<InputFormat>,
+    _threads: usize,
+    progress: &dyn Progress,
+) -> Result<parse::Parsed, parse::ParseError> {
+    let mut reader = BufReader::with_capacity(
+        256 * 1024,
+        Counting {
+            inner: file,
+            progress,
+        },
+    );
+    parse::parse(&mut reader, name, forced)
 }
 
 /// The Go modules of the tree: each `go.mod`'s module path and folder. Unreadable ones are
@@ -322,55 +308,19 @@ struct Counting<'p, R> {
     progress: &'p dyn Progress,
 }
 
-impl<R: Read> Read for Counting<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
+#[cfg(any(unix, windows))]
+impl parse::ReadAt for Counting<'_, File> {
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+        let n = parse::ReadAt::read_at(&self.inner, buf, offset)?;
         self.progress.advance(n as u64);
         Ok(n)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use std::io::Write;
-
-    use super::*;
-
-    /// 17 MiB and a bit of bytes that differ from place to place, so a slice read at the
-    /// wrong offset shows.
-    fn report_file() -> (tempfile::NamedTempFile, Vec<u8>) {
-        let bytes: Vec<u8> = (0..(17_u32 << 20) + 12_345)
-            .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
-            .collect();
-        let mut f = tempfile::NamedTempFile::new().unwrap();
-        f.write_all(&bytes).unwrap();
-        (f, bytes)
-    }
-
-    #[test]
-    fn a_large_report_is_read_in_slices_whole_and_in_order() {
-        let (f, bytes) = report_file();
-        let size = bytes.len() as u64;
-        #[cfg(unix)]
-        assert!(read_in_slices(f.as_file(), size, 2).is_some_and(|d| d == bytes));
-        for threads in [1, 2, 5] {
-            let data = read_whole(File::open(f.path()).unwrap(), size, threads, &()).unwrap();
-            assert!(data == bytes, "{threads} threads");
-        }
-    }
-
-    #[test]
-    fn a_report_of_another_size_than_it_said_is_read_in_one_go() {
-        let (f, bytes) = report_file();
-        let size = bytes.len() as u64;
-        for said in [size - 1, size + 1] {
-            #[cfg(unix)]
-            assert!(
-                read_in_slices(f.as_file(), said, 2).is_none(),
-                "said {said}"
-            );
-            let data = read_whole(File::open(f.path()).unwrap(), said, 2, &()).unwrap();
-            assert!(data == bytes, "said {said}");
-        }
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advance(n as u64);
+        Ok(n)
     }
 }

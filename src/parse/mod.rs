@@ -4,7 +4,8 @@
 //! [`parse`] sniffs the format from content ([`detect`]) unless told, and hands the bytes to
 //! the format's reader (`cobertura`, `lcov`, `jacoco`, `clover`, `gocover`,
 //! `coveragepy_json`, `llvm_json`, `istanbul`, `simplecov`); [`parse_bytes`] does the same
-//! for a report in memory, and reads a large Cobertura report in parts on several threads. The result keeps each file's path
+//! for a report in memory, [`parse_at`] for a file read at offsets; both read a large
+//! Cobertura report in parts on several threads. The result keeps each file's path
 //! exactly as written (only trimmed) for `resolve` to map onto the tree, plus Cobertura's
 //! `<source>` roots. Line numbers are 1-based; counts are `u64`. A report is either read or
 //! refused with a [`ParseError`] naming it; single bad records are skipped with a
@@ -25,6 +26,7 @@ mod llvm_json;
 mod numbers;
 mod read;
 mod simplecov;
+mod source;
 mod xml;
 
 #[cfg(test)]
@@ -40,4 +42,5 @@ mod same_run_tests;
 
 pub use error::ParseError;
 pub use format::{DETECT_PREFIX_LEN, InputFormat, UnknownFormat, detect};
-pub use read::{ParseWarning, Parsed, parse, parse_bytes};
+pub use read::{ParseWarning, Parsed, parse, parse_at, parse_bytes};
+pub use source::ReadAt;

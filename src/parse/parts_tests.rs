@@ -12,13 +12,13 @@ use super::fixture_tests::DIR;
 use super::{ParseError, Parsed};
 
 fn one_pass(data: &[u8]) -> Result<Parsed, ParseError> {
-    read(&mut &data[..], "r.xml")
+    read(data, "r.xml")
 }
 
 /// Reading in `parts` gives what one pass gives, to the letter.
 fn assert_same_in_parts(data: &[u8], parts: usize) {
     let whole = one_pass(data);
-    let split = read_in_parts(data, "r.xml", parts);
+    let split = read_in_parts(data, data.len() as u64, "r.xml", parts, 3);
     match (&whole, &split) {
         (Ok(a), Ok(b)) => assert_eq!(a, b, "{parts} parts"),
         (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{parts} parts"),
@@ -28,9 +28,10 @@ fn assert_same_in_parts(data: &[u8], parts: usize) {
 
 /// Whether the parts stood on their own (no fall back on one pass).
 fn stands_in_parts(data: &[u8], parts: usize) -> bool {
-    let splits = split_points(data, parts);
+    let len = data.len() as u64;
+    let splits = split_points(data, len, parts).unwrap();
     assert_eq!(splits.len(), parts - 1, "cut places found");
-    merge_parts(data, "r.xml", &splits).is_some()
+    merge_parts(data, len, "r.xml", &splits, 3).is_some()
 }
 
 /// `<coverage>` with `classes` classes of `lines` lines each; `line(c, n)` writes line `n`
@@ -74,6 +75,28 @@ fn a_plain_report_is_read_in_parts_with_the_same_result() {
             "{parts} parts fell back"
         );
         assert_same_in_parts(doc.as_bytes(), parts);
+    }
+    // One thread takes every part in turn; more threads than parts idle.
+    let len = doc.len() as u64;
+    let splits = split_points(doc.as_bytes(), len, 5).unwrap();
+    let whole = one_pass(doc.as_bytes()).unwrap();
+    for threads in [1, 2, 8] {
+        let parsed = merge_parts(doc.as_bytes(), len, "r.xml", &splits, threads);
+        assert_eq!(parsed.as_ref(), Some(&whole), "{threads} threads");
+    }
+}
+
+#[test]
+fn a_report_of_another_length_than_it_said_is_read_in_one_pass() {
+    let doc = report(40, 30, |c| format!("f{c}.py"), plain_line);
+    let len = doc.len() as u64;
+    let whole = one_pass(doc.as_bytes()).unwrap();
+    for said in [len - 1, len + 1] {
+        let splits = split_points(doc.as_bytes(), said, 3).unwrap();
+        assert_eq!(splits.len(), 2);
+        assert_eq!(merge_parts(doc.as_bytes(), said, "r.xml", &splits, 2), None);
+        let parsed = read_in_parts(doc.as_bytes(), said, "r.xml", 3, 2).unwrap();
+        assert_eq!(parsed, whole, "said {said}");
     }
 }
 
@@ -247,6 +270,35 @@ proptest! {
 }
 
 #[test]
+fn a_cut_place_is_found_across_read_windows() {
+    // The search reads 64 KiB windows from the middle on; the only `<class` past the
+    // middle starts a little before, on or after the end of the first window.
+    const WINDOW: usize = 64 * 1024;
+    let head = report(4, 20, |c| format!("f{c}.py"), plain_line);
+    let head = head.trim_end().trim_end_matches("</coverage>");
+    let tail = "<class filename=\"z.py\"><lines><line number=\"1\" hits=\"1\"/></lines></class>\
+                </coverage>";
+    for offset in [-7_isize, -6, -3, -1, 0, 1, 5, 70_000] {
+        // The tag at `at`, the middle at (at + tail) / 2: solve for `at`.
+        let want = WINDOW.checked_add_signed(offset).unwrap();
+        let at = (2 * want + tail.len() - 2..2 * want + tail.len() + 2)
+            .find(|at| at - (at + tail.len()) / 2 == want)
+            .unwrap();
+        let pad = " ".repeat(at - head.len() - "<pad></pad>".len());
+        let doc = format!("{head}<pad>{pad}</pad>{tail}");
+        assert_eq!(&doc[at..at + 6], "<class");
+        let len = doc.len() as u64;
+        assert_eq!(
+            split_points(doc.as_bytes(), len, 2).unwrap(),
+            [at as u64],
+            "{offset}"
+        );
+        assert!(stands_in_parts(doc.as_bytes(), 2));
+        assert_same_in_parts(doc.as_bytes(), 2);
+    }
+}
+
+#[test]
 fn parse_bytes_gives_what_parse_gives_for_every_fixture() {
     let mut seen = 0;
     let mut stack = vec![Path::new(DIR).to_owned()];
@@ -264,10 +316,14 @@ fn parse_bytes_gives_what_parse_gives_for_every_fixture() {
             let name = path.display().to_string();
             let streamed = super::parse(&mut data.as_slice(), &name, None);
             let in_memory = super::parse_bytes(&data, &name, None, 4);
-            match (&streamed, &in_memory) {
-                (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}"),
-                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
-                _ => panic!("{name}: parse {streamed:?}\nparse_bytes {in_memory:?}"),
+            let file = std::fs::File::open(&path).unwrap();
+            let at_offsets = super::parse_at(&file, data.len() as u64, &name, None, 4);
+            for other in [&in_memory, &at_offsets] {
+                match (&streamed, other) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}"),
+                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
+                    _ => panic!("{name}: parse {streamed:?}\nthe other {other:?}"),
+                }
             }
             seen += 1;
         }

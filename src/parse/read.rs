@@ -1,11 +1,12 @@
 //! The entry point: sniff (or take) the format, refuse what is not a report, and hand the
 //! bytes to the format's reader. Also the output types shared by every format.
 
-use std::io::{BufRead, Cursor, Read};
+use std::io::{BufRead, BufReader, Cursor, Read};
 
 use crate::model::FileCoverage;
 
 use super::format::{DETECT_PREFIX_LEN, InputFormat, Sniffed, sniff};
+use super::source::{Range, ReadAt, read_full};
 use super::{
     ParseError, clover, cobertura, coveragepy_json, gocover, istanbul, jacoco, lcov, llvm_json,
     simplecov,
@@ -74,10 +75,6 @@ impl Warnings {
         self.dropped += later.dropped;
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.list.is_empty() && self.dropped == 0
-    }
-
     pub(crate) fn finish(mut self) -> Vec<ParseWarning> {
         if self.dropped > 0 {
             self.list.push(ParseWarning {
@@ -120,10 +117,34 @@ pub fn parse_bytes(
     format: Option<InputFormat>,
     threads: usize,
 ) -> Result<Parsed, ParseError> {
-    let format = decide(&data[..data.len().min(DETECT_PREFIX_LEN)], name, format)?;
+    parse_at(data, data.len() as u64, name, format, threads)
+}
+
+/// [`parse`] for a report that can be read at offsets (a file), of `len` bytes: the same
+/// result, warnings and errors. A large Cobertura report is read in parts on up to `threads`
+/// threads, each reading its own bytes, so memory does not grow with the report's size.
+pub fn parse_at<R: ReadAt + ?Sized>(
+    src: &R,
+    len: u64,
+    name: &str,
+    format: Option<InputFormat>,
+    threads: usize,
+) -> Result<Parsed, ParseError> {
+    let io = |source| ParseError::Io {
+        name: name.to_owned(),
+        source,
+    };
+    let mut prefix = vec![0_u8; DETECT_PREFIX_LEN];
+    let n = read_full(src, &mut prefix, 0).map_err(io)?;
+    prefix.truncate(n);
+    let format = decide(&prefix, name, format)?;
     match format {
-        InputFormat::Cobertura => cobertura::read_bytes(data, name, threads),
-        _ => read_as(format, &mut &data[..], name),
+        InputFormat::Cobertura => cobertura::read_at(src, len, name, threads),
+        _ => read_as(
+            format,
+            &mut BufReader::new(Range::new(src, 0, u64::MAX)),
+            name,
+        ),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::cell::Cell;
 use std::collections::HashMap;
-use std::io::BufRead;
+use std::io::Read;
 
 use quick_xml::Reader;
 use quick_xml::XmlVersion;
@@ -34,35 +34,18 @@ pub(super) trait XmlDoc {
 
 /// Feeds every event of `input` to `doc`. Refuses malformed XML (end tags must match) and a
 /// document that ends with an element still open, naming the report line and byte offset.
-pub(super) fn drive(
-    input: &mut impl BufRead,
-    name: &str,
-    doc: &mut impl XmlDoc,
-) -> Result<(), ParseError> {
+pub(super) fn drive(input: impl Read, name: &str, doc: &mut impl XmlDoc) -> Result<(), ParseError> {
     let mut reader = Reader::from_reader(LineCounting::new(input));
     reader.config_mut().check_end_names = true;
-    let mut buf = Vec::with_capacity(64 * 1024);
-    loop {
-        buf.clear();
-        let event = match reader.read_event_into(&mut buf) {
-            Ok(e) => e,
-            Err(source) => {
-                return Err(ParseError::Xml {
-                    name: name.to_owned(),
-                    line: reader.get_ref().line(),
-                    offset: reader.error_position(),
-                    source,
-                });
-            }
-        };
-        // The line where the event ends, counted only when a warning needs it.
-        let at = || reader.get_ref().line();
-        match event {
-            Event::Start(e) => doc.start(&e, &at, false)?,
-            Event::Empty(e) => doc.start(&e, &at, true)?,
-            Event::End(e) => doc.end(e.name().into_inner(), &at),
-            Event::Eof => break,
-            other => doc.other(&other),
+    match feed(&mut reader, doc) {
+        Ok(done) => done?,
+        Err(source) => {
+            return Err(ParseError::Xml {
+                name: name.to_owned(),
+                line: reader.get_ref().line(),
+                offset: reader.error_position(),
+                source,
+            });
         }
     }
     if let Some(element) = doc.open_element() {
@@ -81,7 +64,7 @@ pub(super) fn drive(
 #[derive(Debug)]
 pub(super) struct PartFailed;
 
-/// Feeds every event of `part`, a slice of a document in memory that starts between two
+/// Feeds every event of `part`, a part of a document in memory that starts between two
 /// events, to `doc`. Unlike [`drive`], elements still open at the end are left to the next
 /// part, and unless the part is the `first`, an end tag of an element opened before it is
 /// let through ([`XmlDoc::end`] is told its name, for the caller to check against the part
@@ -108,14 +91,47 @@ pub(super) fn drive_part(
             counted.set((pos, n));
             1 + n
         };
-        match event {
-            Event::Start(e) => doc.start(&e, &at, false).map_err(|_| PartFailed)?,
-            Event::Empty(e) => doc.start(&e, &at, true).map_err(|_| PartFailed)?,
-            Event::End(e) => doc.end(e.name().into_inner(), &at),
-            Event::Eof => return Ok(()),
-            other => doc.other(&other),
+        match dispatch(event, doc, &at) {
+            Ok(true) => return Ok(()),
+            Ok(false) => {}
+            Err(_) => return Err(PartFailed),
         }
     }
+}
+
+/// The event loop: the reader's error outside, the format reader's inside.
+fn feed<R: Read>(
+    reader: &mut Reader<LineCounting<R>>,
+    doc: &mut impl XmlDoc,
+) -> Result<Result<(), ParseError>, quick_xml::Error> {
+    let mut buf = Vec::with_capacity(64 * 1024);
+    loop {
+        buf.clear();
+        let event = reader.read_event_into(&mut buf)?;
+        // The line where the event ends, counted only when a warning needs it.
+        let at = || reader.get_ref().line();
+        match dispatch(event, doc, &at) {
+            Ok(true) => return Ok(Ok(())),
+            Ok(false) => {}
+            Err(e) => return Ok(Err(e)),
+        }
+    }
+}
+
+/// Hands one event to `doc`; `true` at the end of the document.
+fn dispatch(
+    event: Event<'_>,
+    doc: &mut impl XmlDoc,
+    at: &dyn Fn() -> u64,
+) -> Result<bool, ParseError> {
+    match event {
+        Event::Start(e) => doc.start(&e, at, false)?,
+        Event::Empty(e) => doc.start(&e, at, true)?,
+        Event::End(e) => doc.end(e.name().into_inner(), at),
+        Event::Eof => return Ok(true),
+        other => doc.other(&other),
+    }
+    Ok(false)
 }
 
 /// The unescaped value of attribute `key`, trimmed; `Err` with the reason when it cannot be

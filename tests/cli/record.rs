@@ -328,3 +328,63 @@ fn many_unresolved_paths_are_named_up_to_twenty_then_counted() {
     let show = repo.covgit(&["show", "--format", "json"]).ok().json();
     assert_eq!(show["unresolved"].as_array().unwrap().len(), 25);
 }
+
+/// A report large enough to be read in parts on several threads gives what the same report
+/// read in one pass from a pipe gives.
+#[cfg(unix)]
+#[test]
+fn a_large_report_reads_the_same_from_a_file_in_parts_and_from_a_pipe() {
+    let repo = TestRepo::new();
+    let names: Vec<String> = (0..400).map(|i| format!("src/m{i}.py")).collect();
+    for n in &names {
+        repo.write(n, "x = 1\n");
+    }
+    repo.commit("many files");
+    let lines: Vec<Vec<(u32, u64)>> = (0..400_u32)
+        .map(|i| (1..=1_000).map(|l| (l, u64::from((i + l) % 4))).collect())
+        .collect();
+    let files: Vec<(&str, &[(u32, u64)])> = names
+        .iter()
+        .zip(&lines)
+        .map(|(n, l)| (n.as_str(), l.as_slice()))
+        .collect();
+    let root = repo.path().display().to_string();
+    let report = repo.write_outside("big.xml", &cobertura(&root, &files));
+    let size = std::fs::metadata(&report).unwrap().len();
+    // Reports of 8 MiB and more are read in parts.
+    assert!(
+        size > 10 << 20,
+        "{size} bytes: too small to be read in parts"
+    );
+
+    repo.covgit(&["record", "--flag", "file", report.to_str().unwrap()])
+        .ok();
+    let fifo = report.with_file_name("pipe.xml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let writer = {
+        let (fifo, report) = (fifo.clone(), report.clone());
+        std::thread::spawn(move || std::fs::write(fifo, std::fs::read(report).unwrap()))
+    };
+    repo.covgit(&["record", "--flag", "pipe", fifo.to_str().unwrap()])
+        .ok();
+    writer.join().unwrap().unwrap();
+
+    let show = |flag: &str| {
+        let mut json = repo
+            .covgit(&["show", "--flag", flag, "--format", "json"])
+            .ok()
+            .json();
+        // All but the flag each was recorded under.
+        let object = json.as_object_mut().unwrap();
+        object.remove("flag");
+        object.remove("uploads");
+        json
+    };
+    let (from_file, from_pipe) = (show("file"), show("pipe"));
+    assert_eq!(from_file["totals"]["lines"], 400_000);
+    assert!(from_file == from_pipe, "{from_file:#}\n{from_pipe:#}");
+}
