@@ -193,7 +193,7 @@ pub(crate) fn read_one(
         path: path.to_owned(),
         source,
     })?;
-    // Memory follows the report's size (a 69 MB Cobertura report peaks at about 75 MB), so
+    // Memory follows the report's size (a 69 MB Cobertura report peaks at about 100 MB), so
     // a size limit is a memory limit, said before anything is read.
     let meta = file.metadata().map_err(|source| Error::ReadReport {
         path: path.to_owned(),
