@@ -575,7 +575,8 @@ fn go_statements(text: &str) -> (u64, u64) {
     (total, covered)
 }
 
-fn all_fixture_files() -> Vec<String> {
+/// Every fixture report, as paths under [`DIR`], sorted.
+pub(super) fn all_fixture_files() -> Vec<String> {
     let mut out = Vec::new();
     let mut todo = vec![Path::new(DIR).to_path_buf()];
     while let Some(d) = todo.pop() {

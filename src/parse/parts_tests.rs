@@ -8,7 +8,7 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use super::cobertura::{merge_parts, read, read_in_parts, split_points};
-use super::fixture_tests::DIR;
+use super::fixture_tests::{DIR, all_fixture_files};
 use super::{ParseError, Parsed};
 
 fn one_pass(data: &[u8]) -> Result<Parsed, ParseError> {
@@ -193,19 +193,13 @@ fn cuts_that_cannot_stand_alone_fall_back_on_one_pass() {
 #[test]
 fn every_cobertura_fixture_reads_the_same_in_parts() {
     let mut seen = 0;
-    let mut stack = vec![Path::new(DIR).join("cobertura")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "xml") {
-                let data = std::fs::read(&path).unwrap();
-                for parts in 2..=5 {
-                    assert_same_in_parts(&data, parts);
-                }
-                seen += 1;
+    for rel in all_fixture_files() {
+        if rel.starts_with("cobertura/") {
+            let data = std::fs::read(Path::new(DIR).join(&rel)).unwrap();
+            for parts in 2..=5 {
+                assert_same_in_parts(&data, parts);
             }
+            seen += 1;
         }
     }
     assert!(seen >= 30, "only {seen} Cobertura fixtures");
@@ -301,32 +295,22 @@ fn a_cut_place_is_found_across_read_windows() {
 #[test]
 fn parse_bytes_gives_what_parse_gives_for_every_fixture() {
     let mut seen = 0;
-    let mut stack = vec![Path::new(DIR).to_owned()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
+    for rel in all_fixture_files() {
+        let path = Path::new(DIR).join(&rel);
+        let data = std::fs::read(&path).unwrap();
+        let name = path.display().to_string();
+        let streamed = super::parse(&mut data.as_slice(), &name, None);
+        let in_memory = super::parse_bytes(&data, &name, None, 4);
+        let file = std::fs::File::open(&path).unwrap();
+        let at_offsets = super::parse_at(&file, data.len() as u64, &name, None, 4);
+        for other in [&in_memory, &at_offsets] {
+            match (&streamed, other) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}"),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
+                _ => panic!("{name}: parse {streamed:?}\nthe other {other:?}"),
             }
-            if path.extension().is_some_and(|e| e == "md") {
-                continue;
-            }
-            let data = std::fs::read(&path).unwrap();
-            let name = path.display().to_string();
-            let streamed = super::parse(&mut data.as_slice(), &name, None);
-            let in_memory = super::parse_bytes(&data, &name, None, 4);
-            let file = std::fs::File::open(&path).unwrap();
-            let at_offsets = super::parse_at(&file, data.len() as u64, &name, None, 4);
-            for other in [&in_memory, &at_offsets] {
-                match (&streamed, other) {
-                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}"),
-                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
-                    _ => panic!("{name}: parse {streamed:?}\nthe other {other:?}"),
-                }
-            }
-            seen += 1;
         }
+        seen += 1;
     }
     assert!(seen > 100, "only {seen} fixtures");
 }
