@@ -69,7 +69,9 @@ pub(super) struct PartFailed;
 /// part, and unless the part is the `first`, an end tag of an element opened before it is
 /// let through ([`XmlDoc::end`] is told its name, for the caller to check against the part
 /// before). Lines that `at` gives count from the part's start. Events borrow from `part`:
-/// nothing is copied.
+/// nothing is copied. A later part's text is trimmed and whitespace-only text dropped (the
+/// Cobertura reader, the one reader of parts, wants text only from `<source>`, which comes
+/// before its first class), sparing an event between every two elements.
 pub(super) fn drive_part(
     part: &[u8],
     first: bool,
@@ -79,6 +81,7 @@ pub(super) fn drive_part(
     let config = reader.config_mut();
     config.check_end_names = true;
     config.allow_unmatched_ends = !first;
+    config.trim_text(!first);
     // (byte, newlines before it): where the last line count stopped; events only move on.
     let counted = Cell::new((0_usize, 0_u64));
     loop {
