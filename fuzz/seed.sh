@@ -21,3 +21,13 @@ seed llvm_cov_json llvm-cov-json
 seed istanbul istanbul-json
 seed simplecov simplecov
 seed detect cobertura lcov jacoco clover go coveragepy-json llvm-cov-json istanbul-json simplecov
+# The parts target reads its first byte as the number of parts: each Cobertura seed, led by
+# a byte that picks 2, 3 or 5 parts.
+mkdir -p corpus-raw/cobertura_parts
+for f in corpus-raw/cobertura/*; do
+    n=$(basename "$f")
+    for k in 0 1 3; do
+        { printf "\\$(printf %o "$k")"; cat "$f"; } > "corpus-raw/cobertura_parts/$k-$n"
+    done
+done
+if [ -d corpus/cobertura_parts ]; then cp corpus/cobertura_parts/* corpus-raw/cobertura_parts/; fi

@@ -44,3 +44,22 @@ pub use error::ParseError;
 pub use format::{DETECT_PREFIX_LEN, InputFormat, UnknownFormat, detect};
 pub use read::{ParseWarning, Parsed, parse, parse_at, parse_bytes};
 pub use source::ReadAt;
+
+/// Entry points for the fuzz targets only (cargo-fuzz builds with `--cfg fuzzing`).
+#[cfg(fuzzing)]
+pub mod fuzzing {
+    use super::{ParseError, Parsed, cobertura};
+
+    /// A Cobertura report read in one pass, and in `parts` parts on two threads (falling
+    /// back on one pass where the parts do not join): the two must be the same.
+    pub fn cobertura_one_pass_and_in_parts(
+        data: &[u8],
+        parts: usize,
+    ) -> (Result<Parsed, ParseError>, Result<Parsed, ParseError>) {
+        let len = data.len() as u64;
+        (
+            cobertura::read(data, "fuzz-input"),
+            cobertura::read_in_parts(data, len, "fuzz-input", parts, 2),
+        )
+    }
+}

@@ -219,6 +219,21 @@ fn every_cobertura_fuzz_input_reads_the_same_in_parts() {
     assert!(seen > 100, "only {seen} fuzz inputs");
 }
 
+#[test]
+fn every_committed_parts_fuzz_input_reads_the_same_in_parts() {
+    // The `cobertura_parts` fuzz target's minimized corpus: the first byte picks the parts.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/cobertura_parts");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let data = std::fs::read(entry.unwrap().path()).unwrap();
+        if let Some((&first, report)) = data.split_first() {
+            assert_same_in_parts(report, 2 + usize::from(first % 8));
+            seen += 1;
+        }
+    }
+    assert!(seen > 500, "only {seen} fuzz inputs");
+}
+
 proptest! {
     /// Random documents of Cobertura's shape and its odd corners (empty classes, classes
     /// without a filename, method lines, `<sources>` late, comments, bad numbers) read the
