@@ -110,7 +110,8 @@ pub fn baseline_list(ws: &Workspace) -> Result<Vec<BaselineInfo>, Error> {
     let mut out = Vec::new();
     for (name, commit) in repo.baselines()? {
         let totals = match &store {
-            Some(s) => s.report(&commit, None)?.map(|r| r.totals()),
+            // Stored with the commit: no report to decode.
+            Some(s) => s.commit_info(&commit)?.map(|info| info.totals),
             None => None,
         };
         out.push(BaselineInfo {

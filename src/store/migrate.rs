@@ -69,7 +69,8 @@ pub(super) fn inspect(conn: &Connection, path: &Path) -> Result<i64, StoreError>
 }
 
 /// Brings the schema to [`LATEST`] in one IMMEDIATE transaction (so two processes opening a
-/// new database at once do not both create it: the second waits, then finds it done).
+/// new database at once do not both create it: the second waits, then finds it done). A
+/// database already at [`LATEST`] is left alone without taking the lock.
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     let sql_err = |action: &str| {
         let action = action.to_owned();
@@ -79,6 +80,11 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
             source,
         }
     };
+    // Already current (every open but the first): no write lock, so a reading command never
+    // waits behind a record in another process.
+    if inspect(conn, path)? == LATEST {
+        return Ok(());
+    }
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(sql_err("lock the database to upgrade its schema"))?;

@@ -595,3 +595,26 @@ fn databases_of_every_schema_version_open_and_read_back() {
         assert_eq!(info.totals.lines, 4, "schema {v}");
     }
 }
+
+#[test]
+fn opening_a_current_store_to_read_does_not_wait_for_a_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("covgit.db");
+    let mut store = Store::open(&path).unwrap();
+    store
+        .record(&sha(1), &upload(None, CiStatus::Passed, realistic(2, 5, 1)))
+        .unwrap();
+    // Another process in the middle of a record holds the write lock.
+    let writer = rusqlite::Connection::open(&path).unwrap();
+    writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let started = Instant::now();
+    let reader = Store::open(&path).unwrap();
+    assert!(reader.commit_info(&sha(1)).unwrap().is_some());
+    // The busy timeout is 30 s: opening must not have waited for the lock at all.
+    assert!(
+        started.elapsed().as_secs() < 5,
+        "waited {:?}",
+        started.elapsed()
+    );
+    writer.execute_batch("ROLLBACK").unwrap();
+}
