@@ -1,8 +1,10 @@
 //! `covgit show`, `covgit log` and `covgit mark`: reading and annotating the store.
 
+use std::collections::{BTreeMap, HashSet};
+
 use tracing::instrument;
 
-use crate::model::{CiStatus, CommitId, Flag};
+use crate::model::{CiStatus, CommitId, Flag, Totals};
 use crate::render::{LogEntry, ShowView};
 
 use super::{Error, Workspace};
@@ -23,9 +25,24 @@ pub fn show(ws: &Workspace, opts: &ShowOptions) -> Result<ShowView, Error> {
         flag: flag_note(opts.flag.as_ref()),
     };
     let info = store.commit_info(&commit)?.ok_or_else(not_recorded)?;
-    let report = store
-        .report(&commit, opts.flag.as_ref())?
+    // Files whose uploads all store the same coverage have their totals stored with it; only
+    // files covered differently by several uploads are decoded, to merge them.
+    let refs = store
+        .file_refs(&commit, opts.flag.as_ref())?
         .ok_or_else(not_recorded)?;
+    let mut files: BTreeMap<String, Totals> = refs
+        .into_iter()
+        .filter_map(|(path, r)| r.totals.map(|t| (path, t)))
+        .collect();
+    let known: HashSet<String> = files.keys().cloned().collect();
+    let merged = store
+        .report_without(&commit, opts.flag.as_ref(), &known)?
+        .ok_or_else(not_recorded)?;
+    files.extend(merged.files.iter().map(|(p, f)| (p.clone(), f.totals())));
+    let mut totals = Totals::default();
+    for t in files.values() {
+        totals.add(t);
+    }
     let uploads = info
         .uploads
         .iter()
@@ -36,13 +53,9 @@ pub fn show(ws: &Workspace, opts: &ShowOptions) -> Result<ShowView, Error> {
         commit,
         ci_status: info.ci_status,
         uploads,
-        totals: report.totals(),
-        files: report
-            .files
-            .iter()
-            .map(|(p, f)| (p.clone(), f.totals()))
-            .collect(),
-        unresolved: report.unresolved.iter().cloned().collect(),
+        totals,
+        files: files.into_iter().collect(),
+        unresolved: merged.unresolved.iter().cloned().collect(),
     })
 }
 

@@ -118,9 +118,19 @@ fn unresolved_paths_are_warned_about_and_listed_by_show() {
 fn flags_make_separate_uploads_that_merge_and_a_second_record_replaces() {
     let repo = TestRepo::new();
     repo.write("a.c", "int a;\nint b;\nint c;\n");
+    repo.write("b.c", "int d;\nint e;\n");
     let sha = repo.commit("a");
-    let unit = repo.write_outside("unit.info", &lcov(&[("a.c", &[(1, 1), (2, 0), (3, 0)])]));
-    let integ = repo.write_outside("integ.info", &lcov(&[("a.c", &[(1, 0), (2, 4), (3, 0)])]));
+    // a.c is covered differently by the two uploads (merged by decoding), b.c the same
+    // (its stored totals serve).
+    let same: &[(u32, u64)] = &[(1, 0), (2, 0)];
+    let unit = repo.write_outside(
+        "unit.info",
+        &lcov(&[("a.c", &[(1, 1), (2, 0), (3, 0)]), ("b.c", same)]),
+    );
+    let integ = repo.write_outside(
+        "integ.info",
+        &lcov(&[("a.c", &[(1, 0), (2, 4), (3, 0)]), ("b.c", same)]),
+    );
     repo.covgit(&["record", "--flag", "unit", unit.to_str().unwrap()])
         .ok();
     repo.covgit(&[
@@ -134,6 +144,12 @@ fn flags_make_separate_uploads_that_merge_and_a_second_record_replaces() {
     .ok();
     let show = repo.covgit(&["show", "--format", "json"]).ok().json();
     assert_eq!(show["totals"]["hit"], 2);
+    assert_eq!(show["totals"]["lines"], 5);
+    assert_eq!(show["totals"]["files"], 2);
+    assert_eq!(show["files"][0]["path"], "a.c");
+    assert_eq!(show["files"][0]["totals"]["hit"], 2);
+    assert_eq!(show["files"][1]["path"], "b.c");
+    assert_eq!(show["files"][1]["totals"]["miss"], 2);
     assert_eq!(show["ci_status"], "pending");
     let only_unit = repo
         .covgit(&["show", "--flag", "unit", "--format", "json"])
