@@ -246,7 +246,7 @@ fn a_later_record_of_the_same_commit_and_flag_replaces_the_shared_one() {
 #[test]
 fn a_remote_without_covgit_data_says_so() {
     let repo = TestRepo::new();
-    with_remote(&repo, 1);
+    let shas = with_remote(&repo, 2);
     let run: Run = repo.covgit(&["pull"]).code(2);
     assert!(
         run.stderr
@@ -259,6 +259,25 @@ fn a_remote_without_covgit_data_says_so() {
     // Nothing recorded: push says so and creates no ref.
     let run = repo.covgit(&["push"]).ok();
     assert!(run.stderr.contains("nothing to push"), "{}", run.stderr);
+    // A PR job before the default branch ever pushed: compare --pull warns and compares
+    // with the coverage recorded here.
+    for (i, sha) in shas.iter().enumerate() {
+        let r = report(&repo, &format!("r{i}.info"), 1 + i as u32);
+        repo.covgit(&["record", "--commit", sha, r.to_str().unwrap()])
+            .ok();
+    }
+    let range = format!("{}..{}", shas[0], shas[1]);
+    let run = repo
+        .covgit(&["compare", "--pull=origin", &range, "--format", "json"])
+        .ok();
+    assert!(
+        run.stderr.contains("has no shared coverage") && run.stderr.contains("local coverage only"),
+        "{}",
+        run.stderr
+    );
+    let json = run.json();
+    assert_eq!(json["base"]["used"], shas[0].as_str());
+    assert_eq!(json["head"]["commit"], shas[1].as_str());
 }
 
 fn count_objects(repo: &TestRepo) -> String {

@@ -120,9 +120,15 @@ pub fn parse_format(s: &str) -> Result<CompareFormat, String> {
 pub fn run(g: &Global, a: &CompareArgs) -> Result<u8, Error> {
     let (ws, config) = super::open(g)?;
     if let Some(remote) = &a.pull {
-        let p = app::pull(&ws, remote)?;
-        if !g.quiet {
-            eprintln!("{}", super::pull::describe(&p));
+        match app::pull(&ws, remote) {
+            Ok(p) if !g.quiet => eprintln!("{}", super::pull::describe(&p)),
+            Ok(_) => {}
+            // The first pull request opened before the default branch ever pushed: compare
+            // with what is recorded here (an unrecorded base then says so itself).
+            Err(e @ Error::NoSharedCoverage { .. }) => {
+                tracing::warn!("{e}; comparing with local coverage only");
+            }
+            Err(e) => return Err(e),
         }
     }
     let outcome = app::compare(&ws, &config, &a.select.options_in(g))?;
