@@ -29,88 +29,64 @@ impl Repo {
                 what: format!("the diff of {old} and {new}"),
                 source,
             })?;
-        // Reading and line-matching the changed blobs is the work; spread it over the cores.
-        // Each thread gets its own handle on the repository (gix handles are not Sync).
+        // Blobs are read here, on the calling thread: its handle is the one that sees objects
+        // held in memory (a working-tree snapshot's), and gix maps each loose object, which
+        // costs every other running thread a TLB flush. Line matching, pure work on bytes,
+        // is spread over the cores, a batch at a time so memory stays bounded.
         let threads = std::thread::available_parallelism()
             .map_or(1, std::num::NonZero::get)
             .min(4);
-        if threads < 2 || changes.len() < 32 {
-            return self.file_changes(changes);
-        }
-        let shared = self.inner.clone().into_sync();
-        let chunk = changes.len().div_ceil(threads);
-        let mut parts: Vec<Vec<Change>> = Vec::with_capacity(threads);
-        let mut rest = changes.into_iter();
-        loop {
-            let part: Vec<Change> = rest.by_ref().take(chunk).collect();
-            if part.is_empty() {
-                break;
-            }
-            parts.push(part);
-        }
-        let results: Vec<Result<Vec<FileChange>, GitError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = parts
-                .into_iter()
-                .map(|part| {
-                    let shared = &shared;
-                    scope.spawn(move || {
-                        let repo = Repo {
-                            inner: shared.to_thread_local(),
-                        };
-                        repo.file_changes(part)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        });
-        let mut out = Vec::new();
-        for r in results {
-            out.extend(r?);
-        }
-        Ok(out)
-    }
-
-    fn file_changes(&self, changes: Vec<Change>) -> Result<Vec<FileChange>, GitError> {
         let mut out = Vec::with_capacity(changes.len());
-        for change in changes {
-            if let Some(fc) = self.file_change(change)? {
-                out.push(fc);
+        let mut rest = changes.into_iter().peekable();
+        while rest.peek().is_some() {
+            let mut batch = Vec::with_capacity(BATCH);
+            for change in rest.by_ref().take(BATCH) {
+                if let Some(read) = self.read_change(change)? {
+                    batch.push(read);
+                }
             }
+            match_lines(&mut batch, threads);
+            out.extend(batch.into_iter().map(|(change, _)| change));
         }
         Ok(out)
     }
 
-    fn file_change(&self, change: Change) -> Result<Option<FileChange>, GitError> {
+    /// The change without its hunks, and the blobs they come from; `None` for what has no
+    /// lines (trees, submodules, mode-only changes, copies).
+    fn read_change(&self, change: Change) -> Result<Option<(FileChange, Blobs)>, GitError> {
         let path = |p: &gix::bstr::BString| String::from_utf8_lossy(p).into_owned();
+        let file = |old_path: Option<String>, new_path: Option<String>, kind| FileChange {
+            old_path,
+            new_path,
+            kind,
+            hunks: Vec::new(),
+        };
+        let added = |p: String, id| -> Result<_, GitError> {
+            Ok((
+                file(None, Some(p), ChangeKind::Added),
+                Blobs::New(self.blob(id)?),
+            ))
+        };
+        let deleted = |p: String, id| -> Result<_, GitError> {
+            Ok((
+                file(Some(p), None, ChangeKind::Deleted),
+                Blobs::Old(self.blob(id)?),
+            ))
+        };
         Ok(Some(match change {
             Change::Addition {
                 location,
                 entry_mode,
                 id,
                 ..
-            } => {
-                if !entry_mode.is_blob_or_symlink() {
-                    return Ok(None);
-                }
-                self.added(path(&location), id)?
-            }
+            } if entry_mode.is_blob_or_symlink() => added(path(&location), id)?,
             Change::Deletion {
                 location,
                 entry_mode,
                 id,
                 ..
-            } => {
-                if !entry_mode.is_blob_or_symlink() {
-                    return Ok(None);
-                }
-                self.deleted(path(&location), id)?
-            }
+            } if entry_mode.is_blob_or_symlink() => deleted(path(&location), id)?,
+            Change::Addition { .. } | Change::Deletion { .. } => return Ok(None),
             Change::Modification {
                 location,
                 previous_entry_mode,
@@ -123,14 +99,16 @@ impl Repo {
             ) {
                 // A mode-only change leaves every line where it was.
                 (true, true) if previous_id == id => return Ok(None),
-                (true, true) => FileChange {
-                    old_path: Some(path(&location)),
-                    new_path: Some(path(&location)),
-                    kind: ChangeKind::Modified,
-                    hunks: self.blob_hunks(previous_id, id)?,
-                },
-                (true, false) => self.deleted(path(&location), previous_id)?,
-                (false, true) => self.added(path(&location), id)?,
+                (true, true) => (
+                    file(
+                        Some(path(&location)),
+                        Some(path(&location)),
+                        ChangeKind::Modified,
+                    ),
+                    Blobs::Both(self.blob(previous_id)?, self.blob(id)?),
+                ),
+                (true, false) => deleted(path(&location), previous_id)?,
+                (false, true) => added(path(&location), id)?,
                 (false, false) => return Ok(None),
             },
             Change::Rewrite {
@@ -149,47 +127,21 @@ impl Repo {
                 {
                     return Ok(None);
                 }
-                let hunks = if source_id == id {
-                    Vec::new()
+                let blobs = if source_id == id {
+                    Blobs::Same
                 } else {
-                    self.blob_hunks(source_id, id)?
+                    Blobs::Both(self.blob(source_id)?, self.blob(id)?)
                 };
-                FileChange {
-                    old_path: Some(path(&source_location)),
-                    new_path: Some(path(&location)),
-                    kind: ChangeKind::Renamed,
-                    hunks,
-                }
+                (
+                    file(
+                        Some(path(&source_location)),
+                        Some(path(&location)),
+                        ChangeKind::Renamed,
+                    ),
+                    blobs,
+                )
             }
         }))
-    }
-
-    fn added(&self, path: String, id: ObjectId) -> Result<FileChange, GitError> {
-        let n = count_lines(&self.blob(id)?);
-        Ok(FileChange {
-            old_path: None,
-            new_path: Some(path),
-            kind: ChangeKind::Added,
-            hunks: whole(0, n),
-        })
-    }
-
-    fn deleted(&self, path: String, id: ObjectId) -> Result<FileChange, GitError> {
-        let n = count_lines(&self.blob(id)?);
-        Ok(FileChange {
-            old_path: Some(path),
-            new_path: None,
-            kind: ChangeKind::Deleted,
-            hunks: whole(n, 0),
-        })
-    }
-
-    fn blob_hunks(&self, old: ObjectId, new: ObjectId) -> Result<Vec<Hunk>, GitError> {
-        let (a, b) = (self.blob(old)?, self.blob(new)?);
-        if is_binary(&a) || is_binary(&b) {
-            return Ok(whole(count_lines(&a), count_lines(&b)));
-        }
-        Ok(line_hunks(&a, &b))
     }
 
     fn blob(&self, id: ObjectId) -> Result<Vec<u8>, GitError> {
@@ -199,6 +151,54 @@ impl Repo {
         })?;
         Ok(blob.take_data())
     }
+}
+
+/// Changes read at a time: their blobs are in memory together.
+const BATCH: usize = 256;
+
+/// What a change's hunks come from.
+enum Blobs {
+    /// A pure rename: no hunks.
+    Same,
+    /// An added file's content: one hunk of all of it.
+    New(Vec<u8>),
+    /// A deleted file's content: one hunk of all of it.
+    Old(Vec<u8>),
+    /// Old and new content, line-matched.
+    Both(Vec<u8>, Vec<u8>),
+}
+
+impl Blobs {
+    fn hunks(&self) -> Vec<Hunk> {
+        match self {
+            Blobs::Same => Vec::new(),
+            Blobs::New(new) => whole(0, count_lines(new)),
+            Blobs::Old(old) => whole(count_lines(old), 0),
+            Blobs::Both(a, b) if is_binary(a) || is_binary(b) => {
+                whole(count_lines(a), count_lines(b))
+            }
+            Blobs::Both(a, b) => line_hunks(a, b),
+        }
+    }
+}
+
+/// Fills in each change's hunks, on up to `threads` threads when the batch is worth it.
+fn match_lines(batch: &mut [(FileChange, Blobs)], threads: usize) {
+    if threads < 2 || batch.len() < 32 {
+        for (change, blobs) in batch.iter_mut() {
+            change.hunks = blobs.hunks();
+        }
+        return;
+    }
+    std::thread::scope(|scope| {
+        for part in batch.chunks_mut(batch.len().div_ceil(threads)) {
+            scope.spawn(move || {
+                for (change, blobs) in part {
+                    change.hunks = blobs.hunks();
+                }
+            });
+        }
+    });
 }
 
 /// One hunk replacing all `old_len` lines by all `new_len` lines; none when both are empty.

@@ -392,6 +392,45 @@ fn the_working_tree_against_head_finds_the_report_and_warns_when_it_is_stale() {
     );
 }
 
+/// Enough edited files that their lines are matched on several threads: the edits live only
+/// in the working tree, so the blobs must be read where the snapshot's objects are seen.
+#[test]
+fn many_files_edited_in_the_working_tree_compare_on_every_core() {
+    let repo = TestRepo::new();
+    let names: Vec<String> = (0..40).map(|i| format!("m{i}.py")).collect();
+    for n in &names {
+        repo.write(n, "a = 1\nb = 2\nc = 3\n");
+    }
+    repo.commit("forty files");
+    let hits: &[(u32, u64)] = &[(1, 1), (2, 0), (3, 1)];
+    let files: Vec<(&str, &[(u32, u64)])> = names.iter().map(|n| (n.as_str(), hits)).collect();
+    let report = write_report(&repo, "cov.info", &files);
+    repo.covgit(&["record", &report]).ok();
+    // Each file gains a first line; the same report, moved down by one, covers the edit.
+    for n in &names {
+        repo.write(n, "import os\na = 1\nb = 2\nc = 3\n");
+    }
+    let moved: &[(u32, u64)] = &[(1, 1), (2, 1), (3, 0), (4, 1)];
+    let files: Vec<(&str, &[(u32, u64)])> = names.iter().map(|n| (n.as_str(), moved)).collect();
+    let head = write_report(&repo, "head.info", &files);
+    let js = repo
+        .covgit(&[
+            "compare",
+            "--worktree",
+            "--head-report",
+            &head,
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    // Every old line is followed to its new place: nothing gained or lost, one line added.
+    let kinds: Vec<String> = runs(&js).into_iter().map(|r| r.1).collect();
+    assert_eq!(js["files"].as_array().unwrap().len(), 40);
+    assert!(kinds.iter().all(|k| *k == "added"), "{kinds:?}");
+    assert_eq!(kinds.len(), 40);
+}
+
 /// A repository with calc.py recorded and pushed to a bare remote, and a feature branch
 /// adding `mod` on top.
 fn pushed_repo() -> TestRepo {

@@ -108,11 +108,17 @@ fn six_clones_pushing_at_once_lose_no_record() {
             rep.to_str().unwrap(),
             "--push",
         ]);
+        cmd.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
         children.push((i, dir, cmd.spawn().expect("covgit starts")));
     }
     for (i, _, child) in children {
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "clone {i} failed");
+        assert!(
+            out.status.success(),
+            "clone {i} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     // A fresh clone receives all six.
