@@ -35,10 +35,9 @@ use quick_xml::events::BytesStart;
 
 use crate::model::{Branches, LineCoverage, LineNo};
 
-use super::cobertura::RawAttributes;
 use super::numbers::{self, BadNumber};
 use super::read::Warnings;
-use super::xml::{FileEntries, XmlDoc, attribute, drive};
+use super::xml::{FileEntries, RawAttributes, XmlDoc, attribute, drive};
 use super::{InputFormat, ParseError, Parsed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,16 +233,11 @@ impl Doc<'_> {
         if !matches!(self.file, FileState::Reading(_)) {
             return;
         }
-        let tag: &str = e;
-        let rest = tag
-            .as_bytes()
-            .get(e.name().into_inner().len()..)
-            .unwrap_or_default();
         let mut num = Err((BadNumber::Missing, Vec::new()));
         let mut kind = Ok(LineType::Stmt);
         // count, truecount, falsecount: `None` when absent, `Err` when unusable.
         let mut counts: [Count; 3] = [None, None, None];
-        for (key, v) in RawAttributes(rest) {
+        for (key, v) in RawAttributes::of(e) {
             let slot = match key {
                 b"num" => {
                     num = numbers::line_no(v).map_err(|why| (why, v.to_vec()));

@@ -42,7 +42,7 @@ use super::lines::newlines;
 use super::numbers::{self, BadNumber};
 use super::read::Warnings;
 use super::source::{Range, ReadAt, read_full};
-use super::xml::{FileEntries, XmlDoc, drive, drive_part};
+use super::xml::{FileEntries, RawAttributes, XmlDoc, drive, drive_part};
 use super::{InputFormat, ParseError, Parsed};
 
 /// The elements that matter; everything else is `Other`.
@@ -528,12 +528,7 @@ impl<'n> Doc<'n> {
         let mut hits = Err((BadNumber::Missing, Vec::new()));
         let mut branch_false = false;
         let mut condition = None;
-        let tag: &str = e;
-        let rest = tag
-            .as_bytes()
-            .get(e.name().into_inner().len()..)
-            .unwrap_or_default();
-        for (key, v) in RawAttributes(rest) {
+        for (key, v) in RawAttributes::of(e) {
             match key {
                 b"number" => number = numbers::line_no(v).map_err(|why| (why, v.to_vec())),
                 b"hits" => hits = numbers::count(v).map_err(|why| (why, v.to_vec())),
@@ -605,27 +600,6 @@ impl<'n> Doc<'n> {
             files,
             warnings: self.warnings.finish(),
         }
-    }
-}
-
-/// The attributes of a tag as raw `(key, value)` bytes, values without quotes and not
-/// unescaped: enough for `<line>`, whose values are numbers and percentages, and much
-/// cheaper than a general attribute reader. Stops at the first thing that is not
-/// `key="value"` or `key='value'`.
-pub(super) struct RawAttributes<'a>(pub(super) &'a [u8]);
-
-impl<'a> Iterator for RawAttributes<'a> {
-    type Item = (&'a [u8], &'a [u8]);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let b = self.0.trim_ascii_start();
-        let eq = b.iter().position(|&c| c == b'=')?;
-        let key = b[..eq].trim_ascii_end();
-        let after = b[eq + 1..].trim_ascii_start();
-        let quote = *after.first().filter(|q| matches!(q, b'"' | b'\''))?;
-        let len = after[1..].iter().position(|&c| c == quote)?;
-        self.0 = &after[len + 2..];
-        Some((key, &after[1..=len]))
     }
 }
 
@@ -743,22 +717,6 @@ mod tests {
         .unwrap();
         assert_eq!(p.files.len(), 1);
         assert!(p.files[0].1.is_empty());
-    }
-
-    #[test]
-    fn raw_attributes_split_key_and_value() {
-        let got: Vec<(&[u8], &[u8])> =
-            RawAttributes(b" number=\"3\"\n hits = '1.0' branch=\"\" bad").collect();
-        assert_eq!(
-            got,
-            [
-                (&b"number"[..], &b"3"[..]),
-                (b"hits", b"1.0"),
-                (b"branch", b""),
-            ]
-        );
-        assert_eq!(RawAttributes(b" a=\"unclosed").count(), 0);
-        assert_eq!(RawAttributes(b"").count(), 0);
     }
 
     #[test]

@@ -32,10 +32,9 @@ use quick_xml::events::BytesStart;
 
 use crate::model::{Branches, LineCoverage, LineNo};
 
-use super::cobertura::RawAttributes;
 use super::numbers::{self, BadNumber};
 use super::read::Warnings;
-use super::xml::{FileEntries, XmlDoc, attribute, drive};
+use super::xml::{FileEntries, RawAttributes, XmlDoc, attribute, drive};
 use super::{InputFormat, ParseError, Parsed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,13 +223,8 @@ impl Doc<'_> {
     }
 
     fn counter(&mut self, e: &BytesStart<'_>) {
-        let tag: &str = e;
-        let rest = tag
-            .as_bytes()
-            .get(e.name().into_inner().len()..)
-            .unwrap_or_default();
         let (mut is_line, mut missed, mut covered) = (false, None, None);
-        for (key, v) in RawAttributes(rest) {
+        for (key, v) in RawAttributes::of(e) {
             match key {
                 b"type" => is_line = v.trim_ascii() == b"LINE",
                 b"missed" => missed = numbers::count(v).ok(),
@@ -248,16 +242,11 @@ impl Doc<'_> {
         if self.file.path.is_none() {
             return;
         }
-        let tag: &str = e;
-        let rest = tag
-            .as_bytes()
-            .get(e.name().into_inner().len()..)
-            .unwrap_or_default();
         let mut nr = Err((BadNumber::Missing, Vec::new()));
         // mi, ci, mb, cb; `None` when absent.
         let mut counts: [Option<u64>; 4] = [None; 4];
         let mut bad = None;
-        for (key, v) in RawAttributes(rest) {
+        for (key, v) in RawAttributes::of(e) {
             let slot = match key {
                 b"nr" => {
                     nr = numbers::line_no(v).map_err(|why| (why, v.to_vec()));

@@ -246,19 +246,9 @@ fn is_binary(b: u8) -> bool {
 /// Takes up to [`DETECT_PREFIX_LEN`] bytes off `input`, however short its fills are.
 fn read_prefix(input: &mut dyn BufRead) -> std::io::Result<Vec<u8>> {
     let mut prefix = Vec::with_capacity(DETECT_PREFIX_LEN);
-    while prefix.len() < DETECT_PREFIX_LEN {
-        let buf = match input.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if buf.is_empty() {
-            break;
-        }
-        let n = buf.len().min(DETECT_PREFIX_LEN - prefix.len());
-        prefix.extend_from_slice(&buf[..n]);
-        input.consume(n);
-    }
+    input
+        .take(DETECT_PREFIX_LEN as u64)
+        .read_to_end(&mut prefix)?;
     Ok(prefix)
 }
 
