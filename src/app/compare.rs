@@ -313,56 +313,45 @@ fn add_unchanged(c: &mut Comparison, skipped: BTreeMap<String, Totals>) {
     c.files.sort_by(|a, b| a.path.cmp(&b.path));
 }
 
-/// Head, requested base and view from the command line (SPEC "Choosing what to compare").
+/// Head, requested base and view from the command line (SPEC "Choosing what to compare"):
+/// `--head`/`--base` name a side outright; otherwise the range's B and merge-base, the
+/// revision and its first parent, or HEAD and its merge-base with the default branch. Every
+/// revision given is resolved, so an unknown one is an error even where a flag overrides it.
 fn pick_sides(repo: &Repo, opts: &CompareOptions) -> Result<(CommitId, CommitId, View), Error> {
     let explicit_head = opts.head.as_deref().map(|h| repo.resolve(h)).transpose()?;
     let explicit_base = opts.base.as_deref().map(|b| repo.resolve(b)).transpose()?;
-    let (head, requested, view) = match opts.target.as_deref() {
+    let range = match opts.target.as_deref() {
         Some(t) if t.contains("..") => {
             let (a, b) = split_range(t)?;
-            let a = repo.resolve(a)?;
-            let b = match explicit_head.clone() {
-                Some(h) => h,
-                None => repo.resolve(b)?,
-            };
-            let mb = repo.merge_base(&a, &b)?;
-            (b, mb, View::Range)
+            Some((repo.resolve(a)?, repo.resolve(b)?))
         }
-        Some(rev) => {
-            let head = match explicit_head.clone() {
-                Some(h) => h,
-                None => repo.resolve(rev)?,
-            };
-            let parent = match &explicit_base {
-                Some(b) => b.clone(),
-                None => repo.first_parent(&head)?.ok_or_else(|| Error::NoParent {
-                    commit: head.clone(),
-                })?,
-            };
-            (head, parent, View::Commit)
-        }
-        None if explicit_base.is_some() => {
-            let head = match explicit_head.clone() {
-                Some(h) => h,
-                None => repo.resolve("HEAD")?,
-            };
-            let base = explicit_base.clone().unwrap_or_else(|| head.clone());
-            (head, base, View::Range)
-        }
-        None => {
-            let head = match explicit_head.clone() {
-                Some(h) => h,
-                None => repo.resolve("HEAD")?,
-            };
-            let default = repo.default_branch()?;
-            let target = repo.resolve(&default)?;
-            let mb = repo.merge_base(&target, &head)?;
-            (head, mb, View::Range)
-        }
+        _ => None,
     };
-    let requested = match (&opts.target, explicit_base) {
-        (Some(t), Some(b)) if t.contains("..") => b,
-        _ => requested,
+    let rev = match (&range, opts.target.as_deref()) {
+        (None, Some(rev)) => Some(repo.resolve(rev)?),
+        _ => None,
+    };
+    let head = match (explicit_head, &range, &rev) {
+        (Some(h), _, _) => h,
+        (None, Some((_, b)), _) => b.clone(),
+        (None, None, Some(rev)) => rev.clone(),
+        (None, None, None) => repo.resolve("HEAD")?,
+    };
+    let view = if rev.is_some() {
+        View::Commit
+    } else {
+        View::Range
+    };
+    let requested = match (explicit_base, &range, &rev) {
+        (Some(b), _, _) => b,
+        (None, Some((a, _)), _) => repo.merge_base(a, &head)?,
+        (None, None, Some(_)) => repo.first_parent(&head)?.ok_or_else(|| Error::NoParent {
+            commit: head.clone(),
+        })?,
+        (None, None, None) => {
+            let target = repo.resolve(&repo.default_branch()?)?;
+            repo.merge_base(&target, &head)?
+        }
     };
     Ok((head, requested, view))
 }

@@ -595,6 +595,73 @@ fn check_fails_naming_each_gate_and_passes_otherwise() {
         .ok()
         .stdout;
     assert!(gh.contains("::warning file=a.py,line=6"), "{gh}");
+    // An error is exit 2, not a failed gate's 1 (SPEC "Exit status").
+    let run = repo.covgit(&["check", "no-such-rev"]).code(2);
+    assert!(run.stderr.contains("no-such-rev"), "{}", run.stderr);
+}
+
+#[test]
+fn base_and_head_flags_name_the_commits_outright() {
+    // a - b - c on one line: A..B would take the merge-base, the flags override both sides.
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(10));
+    let a = repo.commit("a");
+    record(&repo, "HEAD", &[("a.py", &hits(10, 2))], &[]);
+    repo.write("README.md", "b\n");
+    let b = repo.commit("b");
+    record(&repo, "HEAD", &[("a.py", &hits(10, 5))], &[]);
+    repo.write("README.md", "c\n");
+    let c = repo.commit("c");
+    record(
+        &repo,
+        "HEAD",
+        &[("a.py", &hits(10, 8))],
+        &["--ci-status", "failed"],
+    );
+    let run = repo
+        .covgit(&["compare", "--base", &a, "--head", &b, "--format", "json"])
+        .ok();
+    let js = run.json();
+    assert_eq!(js["base"]["requested"], a.as_str());
+    assert_eq!(js["base"]["used"], a.as_str());
+    assert_eq!(js["head"]["commit"], b.as_str());
+    assert_eq!(js["totals"]["base"]["coverage"], 20.0);
+    assert_eq!(js["totals"]["head"]["coverage"], 50.0);
+    // --base beats the range's merge-base; the head whose CI failed is compared, with a
+    // warning that its coverage may be partial (SPEC "Choosing what to compare").
+    let run = repo
+        .covgit(&[
+            "compare",
+            &format!("{b}..{c}"),
+            "--base",
+            &a,
+            "--format",
+            "json",
+        ])
+        .ok();
+    let js = run.json();
+    assert_eq!(js["base"]["used"], a.as_str());
+    assert_eq!(js["head"]["commit"], c.as_str());
+    assert_eq!(js["totals"]["head"]["coverage"], 80.0);
+    assert!(
+        run.stderr.contains("CI failed for head commit") && run.stderr.contains("may be partial"),
+        "{}",
+        run.stderr
+    );
+    // A range whose sides share no history: with --base there is no merge-base to look for.
+    repo.git(&["checkout", "-q", "--orphan", "other"]);
+    let other = repo.commit("unrelated");
+    let run = repo
+        .covgit(&[
+            "compare",
+            &format!("{other}..{c}"),
+            "--base",
+            &b,
+            "--format",
+            "json",
+        ])
+        .ok();
+    assert_eq!(run.json()["base"]["used"], b.as_str());
 }
 
 #[test]
