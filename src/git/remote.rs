@@ -46,13 +46,12 @@ impl Repo {
         }
     }
 
-    /// Fetches `remote`'s data commit into [`Repo::tracking_ref`] and returns it (`None`
-    /// when the remote has no covgit data).
+    /// Fetches `remote`'s data commit into [`Repo::tracking_ref`] and returns it. Callers
+    /// know the remote has covgit data ([`Repo::remote_data`] said so, or a push was
+    /// refused as not a fast-forward), so the refs are not listed again; a data ref gone in
+    /// the meantime is a fetch error.
     pub fn fetch_data(&self, remote: &str) -> Result<Option<CommitId>, GitError> {
         let tracking = Self::tracking_ref(remote);
-        if self.remote_data(remote)?.is_none() {
-            return Ok(None);
-        }
         let spec = format!("+{DATA_REF}:{tracking}");
         self.git(
             remote,
