@@ -56,6 +56,24 @@ pub(super) struct UploadRow {
     pub recorded_at: i64,
 }
 
+/// The `uploads` columns [`UploadRow::at`] reads, in its order.
+const UPLOAD_COLUMNS: &str = "id, flag, format, ci_status, recorded_at";
+
+impl UploadRow {
+    /// The row's [`UPLOAD_COLUMNS`], starting at column `first`.
+    fn at(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<UploadRow> {
+        Ok(UploadRow {
+            id: r.get(first)?,
+            info: UploadInfo {
+                flag: r.get(first + 1)?,
+                format: r.get(first + 2)?,
+                ci_status: r.get(first + 3)?,
+            },
+            recorded_at: r.get(first + 4)?,
+        })
+    }
+}
+
 /// An internal failure before the public API adds the database path and what it was doing.
 pub(super) enum Fail {
     Sql(rusqlite::Error),
@@ -191,21 +209,16 @@ impl Store {
     pub fn commits(&self) -> Result<Vec<CommitInfo>, StoreError> {
         let run = || -> rusqlite::Result<Vec<CommitInfo>> {
             let mut by_commit: HashMap<i64, Vec<UploadRow>> = HashMap::new();
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT commit_id, id, flag, format, ci_status, recorded_at FROM uploads
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT commit_id, {UPLOAD_COLUMNS} FROM uploads
                  ORDER BY commit_id, flag IS NOT NULL, flag",
-            )?;
+            ))?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                by_commit.entry(r.get(0)?).or_default().push(UploadRow {
-                    id: r.get(1)?,
-                    info: UploadInfo {
-                        flag: r.get(2)?,
-                        format: r.get(3)?,
-                        ci_status: r.get(4)?,
-                    },
-                    recorded_at: r.get(5)?,
-                });
+                by_commit
+                    .entry(r.get(0)?)
+                    .or_default()
+                    .push(UploadRow::at(r, 1)?);
             }
             let mut stmt = self.conn.prepare_cached(&format!(
                 "SELECT id, sha, files, {TOTALS_COLUMNS} FROM commits"
@@ -397,22 +410,12 @@ pub(super) fn commit_row(
 }
 
 pub(super) fn upload_rows(conn: &Connection, commit_id: i64) -> rusqlite::Result<Vec<UploadRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, flag, format, ci_status, recorded_at FROM uploads WHERE commit_id = ?1
-         ORDER BY flag IS NOT NULL, flag",
-    )?;
-    stmt.query_map([commit_id], |r| {
-        Ok(UploadRow {
-            id: r.get(0)?,
-            info: UploadInfo {
-                flag: r.get(1)?,
-                format: r.get(2)?,
-                ci_status: r.get(3)?,
-            },
-            recorded_at: r.get(4)?,
-        })
-    })?
-    .collect()
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE commit_id = ?1
+         ORDER BY flag IS NOT NULL, flag"
+    ))?;
+    stmt.query_map([commit_id], |r| UploadRow::at(r, 0))?
+        .collect()
 }
 
 /// Decodes one upload's files and unresolved paths.
