@@ -20,6 +20,7 @@ mod text;
 #[cfg(test)]
 mod fixtures;
 
+pub use figures::{count, percent};
 pub use format::{CompareFormat, UnknownFormat, compare};
 pub use log::{LogEntry, log};
 pub use show::{ShowView, show};

@@ -77,7 +77,7 @@ pub fn run(g: &Global, a: &BaselineArgs) -> Result<u8, Error> {
                     s.name,
                     s.commit.short(),
                     s.changes,
-                    percent(s.totals.coverage()),
+                    covgit::render::percent(s.totals.coverage()),
                     s.report.display()
                 );
             }
@@ -90,10 +90,10 @@ pub fn run(g: &Global, a: &BaselineArgs) -> Result<u8, Error> {
                         .parent
                         .as_ref()
                         .map_or_else(|| "-".to_owned(), |p| p.short().to_owned());
-                    let coverage = b
-                        .totals
-                        .as_ref()
-                        .map_or_else(|| "not recorded".to_owned(), |t| percent(t.coverage()));
+                    let coverage = b.totals.as_ref().map_or_else(
+                        || "not recorded".to_owned(),
+                        |t| covgit::render::percent(t.coverage()),
+                    );
                     writeln!(
                         out,
                         "{}\t{}\ton {parent}\t{}\t{coverage}",
@@ -114,10 +114,6 @@ pub fn run(g: &Global, a: &BaselineArgs) -> Result<u8, Error> {
         }
     }
     Ok(exit::OK)
-}
-
-fn percent(c: Option<f64>) -> String {
-    c.map_or_else(|| "n/a".to_owned(), |c| format!("{c:.2}%"))
 }
 
 /// `YYYY-MM-DD HH:MM UTC` from seconds since the epoch (civil-from-days, no time crate).

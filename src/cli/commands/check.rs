@@ -82,7 +82,7 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<u8, Error> {
 /// `total 80.00% → 75.00%, patch 50.00% (1/2 lines)`.
 pub fn summary(outcome: &CompareOutcome) -> String {
     let c = &outcome.comparison;
-    let pct = |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.2}%"));
+    let pct = covgit::render::percent;
     format!(
         "total {} → {}, patch {} ({}/{} lines)",
         pct(c.base.coverage()),

@@ -71,13 +71,10 @@ pub fn run(g: &Global, a: &RecordArgs) -> Result<u8, Error> {
                 "read {} ({}, {})",
                 r.path.display(),
                 r.format.as_str(),
-                plural(r.files as u64, "file")
+                covgit::render::count(r.files as u64, "file", "files")
             );
         }
-        let cov = s
-            .totals
-            .coverage()
-            .map_or_else(|| "n/a".to_owned(), |c| format!("{c:.2}%"));
+        let cov = covgit::render::percent(s.totals.coverage());
         let flag = s
             .flag
             .as_ref()
@@ -88,8 +85,8 @@ pub fn run(g: &Global, a: &RecordArgs) -> Result<u8, Error> {
             "{verb} {}{flag} ({}): {}, {}, coverage {cov}{}",
             s.commit.short(),
             s.ci_status,
-            plural(s.totals.files, "file"),
-            plural(s.totals.lines, "line"),
+            covgit::render::count(s.totals.files, "file", "files"),
+            covgit::render::count(s.totals.lines, "line", "lines"),
             if s.unresolved.is_empty() {
                 String::new()
             } else {
@@ -107,14 +104,6 @@ pub fn run(g: &Global, a: &RecordArgs) -> Result<u8, Error> {
         }
     }
     Ok(exit::OK)
-}
-
-fn plural(n: u64, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 /// A progress bar over the bytes of the reports, drawn only on a terminal and only once
