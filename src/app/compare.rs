@@ -212,7 +212,7 @@ pub(super) fn compare_with(
 
     let mut offsets = false;
     let base_report = if choice.pseudo {
-        let remapped = info_span!("remap").in_scope(|| offset::remap(&used_report, &between));
+        let remapped = info_span!("remap").in_scope(|| offset::remap(used_report, &between));
         if !remapped.changed_files.is_empty() {
             let allow = opts
                 .allow_offsets

@@ -20,27 +20,31 @@ pub struct Remapped {
 /// files drop, lines the diff removes or replaces drop, lines in unchanged runs keep their
 /// coverage at their new number. Unresolved paths and files no change touches stay as they
 /// are. Two entries landing on one path (inconsistent input) are merged by summing.
-pub fn remap(report: &Report, changes: &[FileChange]) -> Remapped {
+pub fn remap(report: Report, changes: &[FileChange]) -> Remapped {
     let by_old: HashMap<&str, &FileChange> = changes
         .iter()
         .filter_map(|c| c.old_path.as_deref().map(|p| (p, c)))
         .collect();
+    let Report {
+        files: old_files,
+        unresolved,
+    } = report;
     let mut files: BTreeMap<String, FileCoverage> = BTreeMap::new();
     let mut changed_files = Vec::new();
-    for (path, cov) in &report.files {
-        let change = if report.unresolved.contains(path) {
+    for (path, cov) in old_files {
+        let change = if unresolved.contains(&path) {
             None
         } else {
             by_old.get(path.as_str())
         };
         let Some(change) = change else {
-            put(&mut files, path.clone(), cov.clone());
+            put(&mut files, path, cov);
             continue;
         };
         let new_path = match (&change.new_path, change.kind) {
             (Some(new), kind) if kind != ChangeKind::Deleted => new,
             _ => {
-                changed_files.push(path.clone());
+                changed_files.push(path);
                 continue;
             }
         };
@@ -50,23 +54,23 @@ pub fn remap(report: &Report, changes: &[FileChange]) -> Remapped {
             .iter()
             .filter_map(|(n, c)| map.old_to_new(*n).map(|m| (m, c.clone())))
             .collect();
-        let moved = new_path != path
+        let moved = *new_path != path
             || lines.len() != cov.len()
             || lines.iter().zip(cov.lines()).any(|(a, b)| a.0 != b.0);
         if moved {
-            changed_files.push(path.clone());
+            changed_files.push(path);
         }
-        // The map is monotone, so `lines` stays sorted; odd hunks fall back to a re-sort.
-        let moved_cov = FileCoverage::from_sorted(lines.clone())
-            .unwrap_or_else(|| FileCoverage::from_entries(lines, LineCoverage::merge_max));
-        put(&mut files, new_path.clone(), moved_cov);
+        // The map is monotone, so `lines` is sorted and from_entries only checks; odd hunks
+        // that land two lines on one are merged.
+        put(
+            &mut files,
+            new_path.clone(),
+            FileCoverage::from_entries(lines, LineCoverage::merge_max),
+        );
     }
     changed_files.sort();
     Remapped {
-        report: Report {
-            files,
-            unresolved: report.unresolved.clone(),
-        },
+        report: Report { files, unresolved },
         changed_files,
     }
 }
@@ -128,7 +132,7 @@ mod tests {
             change(Some("gone.py"), None, ChangeKind::Deleted, &[(1, 1, 1, 0)]),
             change(None, Some("fresh.py"), ChangeKind::Added, &[(1, 0, 1, 3)]),
         ];
-        let got = remap(&r, &changes);
+        let got = remap(r.clone(), &changes);
         let want = report(&[
             ("a.py", &[(1, 1), (5, 0), (11, 1)]),
             ("new.py", &[(2, 1)]),
@@ -155,7 +159,7 @@ mod tests {
                 &[(1, 1, 1, 1)],
             ),
         ];
-        let got = remap(&r, &changes);
+        let got = remap(r.clone(), &changes);
         assert!(got.changed_files.is_empty());
         assert_eq!(got.report, r);
     }
@@ -170,7 +174,7 @@ mod tests {
             ChangeKind::Deleted,
             &[(1, 5, 1, 0)],
         )];
-        let got = remap(&r, &changes);
+        let got = remap(r.clone(), &changes);
         assert_eq!(got.report, r);
         assert!(got.changed_files.is_empty());
     }
@@ -191,7 +195,7 @@ mod tests {
             let new = if rename { "g.py" } else { "f.py" };
             let kind = if rename { ChangeKind::Renamed } else { ChangeKind::Modified };
             let hunks: Vec<_> = a.hunks.iter().map(|h| (h.old_start, h.old_len, h.new_start, h.new_len)).collect();
-            let got = remap(&r, &[change(Some("f.py"), Some(new), kind, &hunks)]);
+            let got = remap(r.clone(), &[change(Some("f.py"), Some(new), kind, &hunks)]);
             let want: Vec<(u32, u64)> = lines
                 .iter()
                 .filter_map(|&(n, h)| a.old_to_new[n as usize - 1].map(|m| (m, h)))
