@@ -201,20 +201,7 @@ mod tests {
     }
 
     fn modified(path: &str, hunks: &[(u32, u32, u32, u32)]) -> FileChange {
-        FileChange {
-            old_path: Some(path.to_owned()),
-            new_path: Some(path.to_owned()),
-            kind: ChangeKind::Modified,
-            hunks: hunks
-                .iter()
-                .map(|&(old_start, old_len, new_start, new_len)| Hunk {
-                    old_start,
-                    old_len,
-                    new_start,
-                    new_len,
-                })
-                .collect(),
-        }
+        crate::offset::testgen::change(Some(path), Some(path), ChangeKind::Modified, hunks)
     }
 
     const ALL: Gates = Gates {
