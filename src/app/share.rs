@@ -42,6 +42,9 @@ pub struct PushSummary {
     pub retries: u32,
     /// The remote's data commit afterwards (`None` when nothing is recorded anywhere).
     pub tip: Option<CommitId>,
+    /// Uploads of commits only this clone has (baseline snapshots, or commits no longer
+    /// here), not sent: no other clone could use them.
+    pub kept_local: usize,
 }
 
 /// What [`pull`] received.
@@ -69,7 +72,10 @@ pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
         // A remote without covgit data holds nothing, whatever this store remembers.
         store.forget_remote(remote)?;
     }
-    let keys = store.unshared_keys(remote)?;
+    let (keys, local): (Vec<_>, Vec<_>) = store
+        .unshared_keys(remote)?
+        .into_iter()
+        .partition(|(_, commit)| repo.has_commit(commit) && !repo.is_snapshot(commit));
     let mut summary = PushSummary {
         remote: remote.to_owned(),
         uploads: 0,
@@ -77,6 +83,7 @@ pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
         superseded: 0,
         retries: 0,
         tip: tip.clone(),
+        kept_local: local.len(),
     };
     if keys.is_empty() {
         return Ok(summary);

@@ -65,6 +65,19 @@ const SIGNATURE_NAME: &str = "covgit";
 const SIGNATURE_EMAIL: &str = "covgit@localhost";
 
 impl Repo {
+    /// Whether `commit` is one of covgit's working-tree snapshots (a baseline's), known by
+    /// its author. Such commits exist in this clone alone.
+    pub fn is_snapshot(&self, commit: &CommitId) -> bool {
+        self.inner
+            .find_commit(object_id(commit))
+            .ok()
+            .and_then(|c| {
+                let author = c.author().ok()?;
+                Some(author.name == SIGNATURE_NAME && author.email == SIGNATURE_EMAIL)
+            })
+            .unwrap_or(false)
+    }
+
     /// A handle on the same repository whose object writes stay in memory: a snapshot taken
     /// through it is readable (trees, blobs, diffs) through it alone and leaves no object
     /// behind.

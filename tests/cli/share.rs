@@ -158,11 +158,21 @@ fn a_fresh_clone_compares_like_the_recorder_and_a_second_push_sends_nothing() {
         .ok();
     repo.covgit(&["record", "--commit", &shas[1], r2.to_str().unwrap()])
         .ok();
+    // A baseline's snapshot commit exists in this clone alone: its upload stays here.
+    repo.covgit(&["baseline", "save", "wip", r2.to_str().unwrap()])
+        .ok();
     let pushed = repo.covgit(&["push"]).ok();
     assert!(
         pushed
             .stderr
             .contains("pushed 2 uploads of 2 commits to origin"),
+        "{}",
+        pushed.stderr
+    );
+    assert!(
+        pushed
+            .stderr
+            .contains("1 upload of commits only this clone has (baseline snapshots) kept here"),
         "{}",
         pushed.stderr
     );

@@ -31,6 +31,19 @@ pub fn run(g: &Global, a: &PushArgs) -> Result<u8, Error> {
 
 /// One line saying what was sent (stderr).
 pub fn describe(s: &PushSummary) -> String {
+    let mut line = describe_sent(s);
+    if s.kept_local > 0 {
+        let _ = write!(
+            line,
+            "; {} upload{} of commits only this clone has (baseline snapshots) kept here",
+            s.kept_local,
+            plural(s.kept_local)
+        );
+    }
+    line
+}
+
+fn describe_sent(s: &PushSummary) -> String {
     if s.uploads == 0 {
         return match (&s.tip, s.superseded) {
             (None, _) => format!("nothing to push to {}: no coverage recorded", s.remote),
