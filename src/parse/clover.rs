@@ -37,7 +37,7 @@ use crate::model::{Branches, LineCoverage, LineNo};
 
 use super::numbers::{self, BadNumber};
 use super::read::Warnings;
-use super::xml::{FileEntries, RawAttributes, XmlDoc, attribute, drive};
+use super::xml::{FileEntries, RawAttributes, XmlDoc, attribute, drive, skip_line};
 use super::{InputFormat, ParseError, Parsed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -262,14 +262,7 @@ impl Doc<'_> {
         let w = &mut self.warnings;
         let num = match num {
             Ok(n) => n,
-            Err((why, raw)) => {
-                return w.push(Some(at()), || {
-                    format!(
-                        "<line> with num '{}' skipped: {why}",
-                        String::from_utf8_lossy(&raw)
-                    )
-                });
-            }
+            Err((why, raw)) => return skip_line(w, at(), None, "num", &raw, why),
         };
         let kind = match kind {
             Ok(LineType::Method) => return,
@@ -299,13 +292,7 @@ impl Doc<'_> {
                     });
                 }
                 Some(Err((why, raw))) => {
-                    return w.push(Some(at()), || {
-                        format!(
-                            "<line num=\"{num}\"> with {} '{}' skipped: {why}",
-                            names[i],
-                            String::from_utf8_lossy(&raw)
-                        )
-                    });
+                    return skip_line(w, at(), Some(("num", num)), names[i], &raw, why);
                 }
             }
         }

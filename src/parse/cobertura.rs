@@ -42,7 +42,7 @@ use super::lines::newlines;
 use super::numbers::{self, BadNumber};
 use super::read::Warnings;
 use super::source::{Range, ReadAt, read_full};
-use super::xml::{FileEntries, RawAttributes, XmlDoc, drive, drive_part};
+use super::xml::{FileEntries, RawAttributes, XmlDoc, drive, drive_part, skip_line};
 use super::{InputFormat, ParseError, Parsed};
 
 /// The elements that matter; everything else is `Other`.
@@ -540,24 +540,12 @@ impl<'n> Doc<'n> {
         let w = &mut self.warnings;
         let number = match number {
             Ok(n) => n,
-            Err((why, raw)) => {
-                return w.push(Some(at()), || {
-                    format!(
-                        "<line> with number '{}' skipped: {why}",
-                        String::from_utf8_lossy(&raw)
-                    )
-                });
-            }
+            Err((why, raw)) => return skip_line(w, at(), None, "number", &raw, why),
         };
         let hits = match hits {
             Ok(h) => h,
             Err((why, raw)) => {
-                return w.push(Some(at()), || {
-                    format!(
-                        "<line number=\"{number}\"> with hits '{}' skipped: {why}",
-                        String::from_utf8_lossy(&raw)
-                    )
-                });
+                return skip_line(w, at(), Some(("number", number)), "hits", &raw, why);
             }
         };
         let branches = match condition.filter(|_| !branch_false) {

@@ -34,7 +34,7 @@ use crate::model::{Branches, LineCoverage, LineNo};
 
 use super::numbers::{self, BadNumber};
 use super::read::Warnings;
-use super::xml::{FileEntries, RawAttributes, XmlDoc, attribute, drive};
+use super::xml::{FileEntries, RawAttributes, XmlDoc, attribute, drive, skip_line};
 use super::{InputFormat, ParseError, Parsed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,22 +268,10 @@ impl Doc<'_> {
         let w = &mut self.warnings;
         let nr = match nr {
             Ok(n) => n,
-            Err((why, raw)) => {
-                return w.push(Some(at()), || {
-                    format!(
-                        "<line> with nr '{}' skipped: {why}",
-                        String::from_utf8_lossy(&raw)
-                    )
-                });
-            }
+            Err((why, raw)) => return skip_line(w, at(), None, "nr", &raw, why),
         };
         if let Some((key, why, raw)) = bad {
-            return w.push(Some(at()), || {
-                format!(
-                    "<line nr=\"{nr}\"> with {key} '{}' skipped: {why}",
-                    String::from_utf8_lossy(&raw)
-                )
-            });
+            return skip_line(w, at(), Some(("nr", nr)), &key, &raw, why);
         }
         let [mi, ci, mb, cb] = counts;
         let (mb, cb) = (mb.unwrap_or(0), cb.unwrap_or(0));

@@ -12,6 +12,8 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::ParseError;
 use super::lines::{LineCounting, newlines};
+use super::numbers::BadNumber;
+use super::read::Warnings;
 use crate::model::{FileCoverage, LineCoverage, LineNo};
 
 /// A format's reader, fed the document's events in order.
@@ -178,6 +180,27 @@ impl<'a> Iterator for RawAttributes<'a> {
         self.0 = &after[len + 2..];
         Some((key, &after[1..=len]))
     }
+}
+
+/// Skips a `<line>` whose attribute `attr` holds `raw`, no usable number, with the warning
+/// every XML reader words the same way: `<line> with number 'x' skipped: why`, or, once the
+/// line's own number is known as `(its attribute, value)`, `<line number="7"> with hits 'x'
+/// skipped: why`.
+pub(super) fn skip_line(
+    w: &mut Warnings,
+    at: u64,
+    line: Option<(&str, LineNo)>,
+    attr: &str,
+    raw: &[u8],
+    why: BadNumber,
+) {
+    w.push(Some(at), || {
+        let raw = String::from_utf8_lossy(raw);
+        match line {
+            None => format!("<line> with {attr} '{raw}' skipped: {why}"),
+            Some((key, n)) => format!("<line {key}=\"{n}\"> with {attr} '{raw}' skipped: {why}"),
+        }
+    });
 }
 
 /// Line entries per raw path, in the order paths first appear; a path met again (a file
