@@ -104,8 +104,8 @@ impl Repo {
                 "covgit share",
             )
             .map(|_| ())
-            .map_err(|source| GitError::Read {
-                what: format!("update {name}"),
+            .map_err(|source| GitError::Write {
+                what: format!("reference {name}"),
                 source,
             })
     }

@@ -112,19 +112,15 @@ impl Repo {
         records: &[SharedRecord],
         keep_new: &dyn Fn(&[u8], &[u8]) -> bool,
     ) -> Result<SharedCommit, GitError> {
-        let fail = |what: &str| {
-            let what = what.to_owned();
-            move |source: gix::Error| GitError::Read {
-                what: what.clone(),
-                source,
-            }
-        };
         let repo = &self.inner;
         let base_tree = match base {
             Some(b) => Some(
                 self.commit(b)?
                     .tree_id()
-                    .map_err(fail("a covgit data commit"))?
+                    .map_err(|source| GitError::Read {
+                        what: format!("covgit data commit {b}"),
+                        source,
+                    })?
                     .detach(),
             ),
             None => None,
@@ -203,7 +199,10 @@ impl Repo {
         };
         let id = repo
             .write_object(&commit)
-            .map_err(fail("write a covgit data commit"))?
+            .map_err(|source| GitError::Write {
+                what: "a covgit data commit".into(),
+                source,
+            })?
             .detach();
         Ok(SharedCommit {
             id: commit_id(id),
@@ -448,8 +447,8 @@ fn write_tree(repo: &gix::Repository, mut tree: gix::objs::Tree) -> Result<Objec
     tree.entries.sort();
     repo.write_object(&tree)
         .map(gix::Id::detach)
-        .map_err(|source| GitError::Read {
-            what: "write a covgit data tree".into(),
+        .map_err(|source| GitError::Write {
+            what: "a covgit data tree".into(),
             source,
         })
 }
@@ -457,8 +456,8 @@ fn write_tree(repo: &gix::Repository, mut tree: gix::objs::Tree) -> Result<Objec
 fn write_blob(repo: &gix::Repository, bytes: &[u8]) -> Result<ObjectId, GitError> {
     repo.write_blob(bytes)
         .map(gix::Id::detach)
-        .map_err(|source| GitError::Read {
-            what: "write a covgit data blob".into(),
+        .map_err(|source| GitError::Write {
+            what: "a covgit data blob".into(),
             source,
         })
 }
