@@ -159,7 +159,7 @@ pub fn detect(prefix: &[u8]) -> Option<InputFormat> {
 pub(crate) fn sniff(prefix: &[u8]) -> Sniffed {
     let prefix = &prefix[..prefix.len().min(DETECT_PREFIX_LEN)];
     let body = prefix.strip_prefix(UTF8_BOM).unwrap_or(prefix);
-    let body = trim_start(body);
+    let body = body.trim_ascii_start();
     match body.first() {
         None => Sniffed::Unknown,
         Some(b'<') => sniff_xml(body),
@@ -174,15 +174,10 @@ pub(crate) fn sniff(prefix: &[u8]) -> Sniffed {
     }
 }
 
-fn trim_start(b: &[u8]) -> &[u8] {
-    let n = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
-    &b[n..]
-}
-
 /// Skips the prolog (declaration, comments, PIs, DOCTYPE) and judges by the root element.
 fn sniff_xml(mut b: &[u8]) -> Sniffed {
     loop {
-        b = trim_start(b);
+        b = b.trim_ascii_start();
         if b.starts_with(b"<?") {
             let Some(end) = find(b, b"?>") else {
                 return Sniffed::Xml;
@@ -257,7 +252,7 @@ fn sniff_root(b: &[u8]) -> Sniffed {
 fn first_child_is(after_root_tag: &[u8], name: &[u8]) -> bool {
     let mut b = after_root_tag.strip_prefix(b">").unwrap_or(after_root_tag);
     loop {
-        b = trim_start(b);
+        b = b.trim_ascii_start();
         if b.starts_with(b"<!--") {
             match find(&b[4..], b"-->") {
                 Some(end) => b = &b[4 + end + 3..],
@@ -280,7 +275,7 @@ const LCOV_KEYS: &[&[u8]] = &[
 
 fn sniff_lcov(body: &[u8]) -> Sniffed {
     for line in body.split(|&c| c == b'\n') {
-        let line = trim_start(line);
+        let line = line.trim_ascii_start();
         if line.is_empty() || line.starts_with(b"#") {
             continue;
         }

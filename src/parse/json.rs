@@ -67,10 +67,8 @@ impl<R: BufRead> Read for Tracked<R> {
         };
         let n = avail.len().min(out.len());
         out[..n].copy_from_slice(&avail[..n]);
-        let nl = out[..n]
-            .iter()
-            .fold(0_u64, |k, &c| k + u64::from(c == b'\n'));
-        self.newlines.set(self.newlines.get() + nl);
+        self.newlines
+            .set(self.newlines.get() + super::lines::newlines(&out[..n]));
         self.inner.consume(n);
         Ok(n)
     }
