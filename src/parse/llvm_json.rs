@@ -190,9 +190,9 @@ fn line_counts(
         }
         let here = &segs[start..i];
         let starts_region = |s: &&Segment| !s.gap && s.has_count && s.entry;
-        let region_starts = here.iter().filter(starts_region).count();
         let skipped = here.first().is_some_and(|s| !s.has_count && s.entry);
-        let mapped = (!skipped && (wrapped.is_some_and(|w| w.has_count) || region_starts > 0))
+        // A region starting here (entry with a count) maps the line whatever else holds.
+        let mapped = (!skipped && wrapped.is_some_and(|w| w.has_count))
             || here.iter().any(|s| s.entry && s.has_count);
         if mapped {
             let mut count = wrapped.map_or(0, |w| w.count);
@@ -213,7 +213,6 @@ fn branches(
     mut warn: impl FnMut(String),
 ) -> BTreeMap<LineNo, BTreeMap<String, u64>> {
     let mut out: BTreeMap<LineNo, BTreeMap<String, u64>> = BTreeMap::new();
-    let mut seen: BTreeMap<LineNo, usize> = BTreeMap::new();
     let mut checked = Vec::with_capacity(raw.len());
     for (i, b) in raw.iter().enumerate() {
         let field = |k: usize| b.get(k).unwrap_or(&Num::Null);
@@ -237,11 +236,11 @@ fn branches(
     // llvm-cov groups a file's branches by start line, keeping their order within a line.
     checked.sort_by_key(|(line, _, _)| *line);
     for (line, t, f) in checked {
-        let k = seen.entry(line).or_insert(0);
         let names = out.entry(line).or_default();
-        names.insert(format!("{k},{}", 2 * *k), t);
-        names.insert(format!("{k},{}", 2 * *k + 1), f);
-        *k += 1;
+        // Two names per branch so far on this line.
+        let k = names.len() / 2;
+        names.insert(format!("{k},{}", 2 * k), t);
+        names.insert(format!("{k},{}", 2 * k + 1), f);
     }
     out
 }
