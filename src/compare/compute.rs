@@ -340,7 +340,7 @@ fn classify(
     let mut next_base = |bi: &mut usize, base: &mut Totals, raw: &mut Vec<RawRun>| {
         while let Some((n, c)) = base_lines.get(*bi) {
             *bi += 1;
-            let state = tally(base, c);
+            let state = base.count(c);
             match align.old_to_new(*n) {
                 Some(m) => return Some((m, *n, state)),
                 None => on_base.push(raw, LineKind::Removed, Some(state), None, *n, None),
@@ -359,7 +359,7 @@ fn classify(
         };
         match step {
             Step::Both((at, base_at, from), (_, hc)) => {
-                let to = tally(&mut fig.head, hc);
+                let to = fig.head.count(hc);
                 let kind = match from.cmp(&to) {
                     Ordering::Less => Some(LineKind::Gained),
                     Ordering::Greater => Some(LineKind::Lost),
@@ -379,7 +379,7 @@ fn classify(
                 pending = next_base(&mut bi, &mut fig.base, raw);
             }
             Step::Head((at, hc)) => {
-                let to = tally(&mut fig.head, hc);
+                let to = fig.head.count(hc);
                 if let Some(base_at) = align.new_to_old(*at) {
                     fig.both_sided = true;
                     let kind = LineKind::NowTracked;
@@ -410,18 +410,6 @@ fn dense_ranks(paths: &[&str]) -> Vec<u32> {
         rank[*w as usize] = current;
     }
     rank
-}
-
-/// Counts one line into `t` (as [`Totals::count`]) and returns its state, computed once.
-fn tally(t: &mut Totals, c: &LineCoverage) -> LineState {
-    let state = c.state();
-    t.count_state(state);
-    if let Some(b) = &c.branches {
-        let (taken, total) = b.counts();
-        t.branches += u64::from(total);
-        t.branches_hit += u64::from(taken);
-    }
-    state
 }
 
 fn push_path<'a>(paths: &mut Vec<&'a str>, p: &'a str) -> u32 {

@@ -29,14 +29,16 @@ impl Totals {
         t
     }
 
-    /// Counts one line (does not touch `files`).
-    pub fn count(&mut self, c: &LineCoverage) {
-        self.count_state(c.state());
+    /// Counts one line (does not touch `files`) and returns its state.
+    pub fn count(&mut self, c: &LineCoverage) -> LineState {
+        let state = c.state();
+        self.count_state(state);
         if let Some(b) = &c.branches {
             let (taken, total) = b.counts();
             self.branches += u64::from(total);
             self.branches_hit += u64::from(taken);
         }
+        state
     }
 
     /// Counts one line by its state alone (no branch figures).
