@@ -305,19 +305,8 @@ impl Store {
                         row.id
                     }
                     _ => {
-                        record_in(&tx, &rec.commit, &rec.upload, rec.recorded_at)?;
                         out.imported += 1;
-                        tx.prepare_cached(
-                            "SELECT u.id FROM uploads u JOIN commits c ON c.id = u.commit_id
-                             WHERE c.sha = ?1 AND ifnull(u.flag, '') = ?2",
-                        )?
-                        .query_row(
-                            (
-                                &rec.commit,
-                                rec.upload.flag.as_ref().map_or("", |f| f.as_str()),
-                            ),
-                            |r| r.get::<_, i64>(0),
-                        )?
+                        record_in(&tx, &rec.commit, &rec.upload, rec.recorded_at)?.upload_id
                     }
                 };
                 tx.prepare_cached(

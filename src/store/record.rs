@@ -20,6 +20,8 @@ use crate::model::{CiStatus, CommitId, FileCoverage, Flag, Totals, Upload};
 pub struct RecordOutcome {
     /// An upload with the same commit and flag was there before and has been replaced.
     pub replaced: bool,
+    /// The new upload's row.
+    pub(super) upload_id: i64,
 }
 
 impl Store {
@@ -72,16 +74,14 @@ pub(super) fn record_in(
         .query_row([commit], |r| r.get(0))?;
 
     let flag_key = upload.flag.as_ref().map_or("", Flag::as_str);
-    let old: Option<i64> = tx
-        .prepare_cached("SELECT id FROM uploads WHERE commit_id = ?1 AND ifnull(flag, '') = ?2")?
-        .query_row((commit_id, flag_key), |r| r.get(0))
+    let old: Option<(i64, i64)> = tx
+        .prepare_cached(
+            "SELECT id, set_id FROM uploads WHERE commit_id = ?1 AND ifnull(flag, '') = ?2",
+        )?
+        .query_row((commit_id, flag_key), |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let mut old_set = None;
-    if let Some(old) = old {
-        old_set = Some(
-            tx.prepare_cached("SELECT set_id FROM uploads WHERE id = ?1")?
-                .query_row([old], |r| r.get::<_, i64>(0))?,
-        );
+    let old_set = old.map(|(_, set)| set);
+    if let Some((old, _)) = old {
         // Cascades to its upload_unresolved rows.
         tx.prepare_cached("DELETE FROM uploads WHERE id = ?1")?
             .execute([old])?;
@@ -144,6 +144,7 @@ pub(super) fn record_in(
     update_totals(tx, commit_id)?;
     Ok(RecordOutcome {
         replaced: old.is_some(),
+        upload_id,
     })
 }
 
