@@ -100,9 +100,14 @@ pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
         let mut written = 0;
         for batch in keys.chunks(PUSH_BATCH) {
             let records: Vec<SharedRecord> = store
-                .pending(batch)?
-                .iter()
-                .map(|p| to_record(&p.shared))
+                .pending_encoded(batch)?
+                .into_iter()
+                .map(|e| SharedRecord {
+                    commit: e.commit,
+                    flag: e.flag,
+                    meta: e.meta,
+                    files: e.files,
+                })
                 .collect();
             let made = repo.write_shared(head.as_ref(), &records, &keep_new)?;
             written += made.written;
@@ -233,6 +238,9 @@ fn mark_shared(
     Ok(store.mark_shared(remote, &keys)?)
 }
 
+/// A decoded upload in the shared encoding (push sends what the store holds, already
+/// encoded: [`store::Store::pending_encoded`]).
+#[cfg(test)]
 fn to_record(s: &SharedUpload) -> SharedRecord {
     SharedRecord {
         commit: s.commit.clone(),

@@ -445,12 +445,21 @@ pub(super) fn load_report(
             Err(source) => return Err(Fail::Corrupt { file, source }),
         }
     }
-    let mut stmt = conn.prepare_cached(
+    Ok(Report {
+        files,
+        unresolved: load_unresolved(conn, upload_id)?,
+    })
+}
+
+/// One upload's unresolved paths.
+pub(super) fn load_unresolved(
+    conn: &Connection,
+    upload_id: i64,
+) -> rusqlite::Result<BTreeSet<String>> {
+    conn.prepare_cached(
         "SELECT p.path FROM upload_unresolved u JOIN paths p ON p.id = u.path_id
          WHERE u.upload_id = ?1",
-    )?;
-    let unresolved = stmt
-        .query_map([upload_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<BTreeSet<String>>>()?;
-    Ok(Report { files, unresolved })
+    )?
+    .query_map([upload_id], |r| r.get(0))?
+    .collect()
 }

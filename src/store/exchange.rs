@@ -21,15 +21,15 @@
 //!
 //! Readers refuse a version they do not know rather than guess.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rusqlite::{OptionalExtension, TransactionBehavior};
 
 use super::StoreError;
 use super::codec::{self, CodecError, Reader, err, put};
-use super::database::{Fail, Store, commit_row, load_report, upload_rows};
+use super::database::{Fail, Store, commit_row, load_report, load_unresolved, upload_rows};
 use super::record::record_in;
-use crate::model::{CiStatus, CommitId, FileCoverage, Report, Upload};
+use crate::model::{CiStatus, CommitId, FileCoverage, Flag, Report, Upload};
 
 /// The meta encoding version written as the first byte.
 const META_VERSION: u8 = 1;
@@ -49,6 +49,21 @@ pub struct PendingUpload {
     /// Pass back to [`Store::mark_shared`] once the remote holds it.
     pub key: UploadKey,
     pub shared: SharedUpload,
+}
+
+/// An upload of this store that a remote does not hold yet, already in the shared
+/// encoding: the coverage bytes are the store's own ([`encode_file`] is its codec), so
+/// nothing is decoded to be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodedUpload {
+    /// Pass back to [`Store::mark_shared`] once the remote holds it.
+    pub key: UploadKey,
+    pub commit: CommitId,
+    pub flag: Option<Flag>,
+    /// [`encode_meta`] of the upload.
+    pub meta: Vec<u8>,
+    /// Each file's path and [`encode_file`] bytes, sorted by path.
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 /// Names one stored upload for [`Store::mark_shared`].
@@ -220,6 +235,58 @@ impl Store {
             out.push(
                 one().map_err(|f| self.failed(f, commit, "read the upload to share of commit"))?,
             );
+        }
+        Ok(out)
+    }
+
+    /// [`Store::pending`] in the shared encoding, read as stored.
+    pub fn pending_encoded(
+        &self,
+        keys: &[(UploadKey, CommitId)],
+    ) -> Result<Vec<EncodedUpload>, StoreError> {
+        let mut out = Vec::with_capacity(keys.len());
+        for (key, commit) in keys {
+            let one = || -> rusqlite::Result<EncodedUpload> {
+                let (flag, format, ci_status, recorded_at): (Option<Flag>, String, CiStatus, i64) =
+                    self.conn
+                        .prepare_cached(
+                            "SELECT flag, format, ci_status, recorded_at FROM uploads WHERE id = ?1",
+                        )?
+                        .query_row([key.0], |r| {
+                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                        })?;
+                let mut files: Vec<(String, Vec<u8>)> = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT p.path, b.data FROM uploads u
+                         JOIN file_set_files f ON f.set_id = u.set_id
+                         JOIN paths p ON p.id = f.path_id JOIN blobs b ON b.id = f.blob_id
+                         WHERE u.id = ?1",
+                    )?
+                    .query_map([key.0], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                // The meta reads the upload's description and unresolved paths only.
+                let described = Upload {
+                    flag: flag.clone(),
+                    format,
+                    ci_status,
+                    report: Report {
+                        files: BTreeMap::new(),
+                        unresolved: load_unresolved(&self.conn, key.0)?,
+                    },
+                };
+                Ok(EncodedUpload {
+                    key: *key,
+                    commit: commit.clone(),
+                    flag,
+                    meta: encode_meta(&described, recorded_at),
+                    files,
+                })
+            };
+            out.push(one().map_err(|e| {
+                self.fail(&format!("read the upload to share of commit {commit}"), e)
+            })?);
         }
         Ok(out)
     }
@@ -410,6 +477,37 @@ mod tests {
         let c = encode_meta(&c, 10);
         assert_ne!(newer(&a, &c), newer(&c, &a));
         assert!(!newer(&a, &a));
+    }
+
+    #[test]
+    fn uploads_to_share_are_read_in_the_shared_encoding_as_stored() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut two_files = upload(Some("unit"), 3);
+        let cov = FileCoverage::from_sorted(vec![(4, LineCoverage::new(0))]).unwrap();
+        two_files.report.files.insert("lib/z.rs".to_owned(), cov);
+        two_files.report.unresolved.insert("gone.rs".to_owned());
+        s.record(&commit(1), &upload(None, 1)).unwrap();
+        s.record(&commit(1), &two_files).unwrap();
+        let keys = s.unshared_keys("origin").unwrap();
+        let decoded = s.pending(&keys).unwrap();
+        let encoded = s.pending_encoded(&keys).unwrap();
+        assert_eq!(encoded.len(), 2);
+        for (d, e) in decoded.iter().zip(&encoded) {
+            let up = &d.shared.upload;
+            assert_eq!(
+                (e.key, &e.commit, &e.flag),
+                (d.key, &d.shared.commit, &up.flag)
+            );
+            assert_eq!(e.meta, encode_meta(up, d.shared.recorded_at));
+            let files: Vec<(String, Vec<u8>)> = up
+                .report
+                .files
+                .iter()
+                .map(|(p, c)| (p.clone(), encode_file(c)))
+                .collect();
+            assert_eq!(e.files, files);
+        }
+        assert_eq!(encoded[1].files.len(), 2);
     }
 
     #[test]

@@ -22,8 +22,8 @@ pub use codec::CodecError;
 pub use database::{CommitInfo, FileRef, Snapshot, Store, UploadInfo};
 pub use error::StoreError;
 pub use exchange::{
-    ImportOutcome, PendingUpload, SharedUpload, UploadKey, UploadMeta, decode_file, decode_meta,
-    encode_file, encode_meta, newer,
+    EncodedUpload, ImportOutcome, PendingUpload, SharedUpload, UploadKey, UploadMeta, decode_file,
+    decode_meta, encode_file, encode_meta, newer,
 };
 pub use gc::GcOutcome;
 pub use record::RecordOutcome;
