@@ -126,6 +126,19 @@ fn commit_view_skips_failed_commits_back_to_the_last_passing_one() {
     let text = repo.covgit(&["compare", &d]).ok().stdout;
     assert!(text.contains("+2.00"), "{text}");
     assert!(text.contains(&c[..7]) && text.contains(&b[..7]), "{text}");
+    // Not a terminal: no color codes in text.
+    assert!(!text.contains('\u{1b}'), "{text}");
+
+    // A commit whose CI is still running is passed over too, with its own reason.
+    repo.covgit(&["mark", &c, "--ci-status", "pending"]).ok();
+    let js = repo
+        .covgit(&["compare", &d, "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(
+        js["base"]["skipped"],
+        json!([{"commit": c, "reason": "ci-pending"}, {"commit": b, "reason": "ci-failed"}])
+    );
 }
 
 /// main: c1 recorded; c2 `[ci skip]` shifts tracked lines, no report; a PR branch off c2.

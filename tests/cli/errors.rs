@@ -141,3 +141,22 @@ fn a_report_over_the_size_limit_is_refused_before_it_is_read() {
     );
     assert_eq!(std::fs::read(repo.db()).unwrap(), before);
 }
+
+#[test]
+fn a_store_that_is_not_a_database_is_named_with_exit_2() {
+    let (repo, _) = recorded();
+    // Checkpoint the WAL away, then overwrite the database with garbage of the same size.
+    let db = repo.db();
+    let _ = std::fs::remove_file(db.with_extension("db-wal"));
+    let _ = std::fs::remove_file(db.with_extension("db-shm"));
+    let size = std::fs::metadata(&db).unwrap().len();
+    std::fs::write(&db, vec![0x5a_u8; usize::try_from(size).unwrap()]).unwrap();
+    let db_name = db.display().to_string();
+    for args in [
+        &["show"][..],
+        &["log"],
+        &["compare", "--base", "HEAD", "--head", "HEAD"],
+    ] {
+        refused(&repo, args, &db_name);
+    }
+}
