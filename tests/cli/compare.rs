@@ -608,6 +608,23 @@ fn check_fails_naming_each_gate_and_passes_otherwise() {
         .ok()
         .stdout;
     assert!(gh.contains("::warning file=a.py,line=6"), "{gh}");
+    // The same gates from .covgit.toml; a flag beats its key (SPEC "Configuration").
+    repo.write(
+        ".covgit.toml",
+        "[check]\npatch_target = 50\nproject_threshold = 40\nfail_on_lost = false\n",
+    );
+    repo.covgit(&["check", "HEAD"]).ok();
+    let run = repo
+        .covgit(&["check", "HEAD", "--patch-target", "80"])
+        .code(1);
+    assert!(run.stderr.contains("patch"), "{}", run.stderr);
+    repo.write(
+        ".covgit.toml",
+        "[check]\npatch_target = 50\nproject_threshold = 40\nfail_on_lost = true\n",
+    );
+    let run = repo.covgit(&["check", "HEAD"]).code(1);
+    assert!(run.stderr.contains("lost"), "{}", run.stderr);
+    repo.rm(".covgit.toml");
     // An error is exit 2, not a failed gate's 1 (SPEC "Exit status").
     let run = repo.covgit(&["check", "no-such-rev"]).code(2);
     assert!(run.stderr.contains("no-such-rev"), "{}", run.stderr);
