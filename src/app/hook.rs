@@ -13,11 +13,12 @@ use crate::model::CommitId;
 use super::compare::CompareOptions;
 use super::{CheckOptions, CheckOutcome, Error, Workspace, check};
 
-/// Writes covgit's block into the pre-push hook; `exe` is the covgit binary the hook runs
-/// (an absolute path, so the hook works whatever git's `PATH` is).
+/// Writes covgit's block into the pre-push hook. The hook runs `covgit` from git's `PATH`,
+/// else `exe` (the installing binary's absolute path, for a `PATH` without covgit).
 pub fn hook_install(ws: &Workspace, exe: &Path) -> Result<HookInstalled, Error> {
-    let command = format!("{} hook pre-push", shell_quote(&exe.to_string_lossy()));
-    Ok(ws.repo.install_pre_push(&command)?)
+    Ok(ws
+        .repo
+        .install_pre_push(&shell_quote(&exe.to_string_lossy()))?)
 }
 
 pub fn hook_uninstall(ws: &Workspace) -> Result<HookRemoved, Error> {
