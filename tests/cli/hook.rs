@@ -256,3 +256,61 @@ pub fn path_without_covgit() -> Vec<PathBuf> {
         .filter(|d| !d.join("covgit").exists())
         .collect()
 }
+
+/// `git push origin feature` with the test's `PATH` minus any covgit: (succeeded, stderr).
+fn push_feature(repo: &TestRepo) -> (bool, String) {
+    let dirs = path_without_covgit();
+    let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
+    push(repo, &dirs)
+}
+
+#[test]
+fn a_report_older_than_a_commit_since_the_base_is_stale() {
+    let repo = pushed_repo();
+    // A second covered file, changed in a commit after the tests ran.
+    repo.write("util.py", "X = 1\n");
+    let util = repo.commit("util");
+    let mut hits = CALC_HITS.to_vec();
+    hits.extend([(7, 1), (8, 1)]);
+    repo.write(
+        "lcov.info",
+        &lcov(&[("calc.py", &hits), ("util.py", &[(1, 1)])]),
+    );
+    let fresh = repo.covgit(&["check", "--worktree", "--base", "main"]).ok();
+    assert!(!fresh.stderr.contains("older than"), "{}", fresh.stderr);
+
+    // The tests ran before both commits of the branch: nothing in the working tree is newer,
+    // but the committed edits are.
+    let touch = Command::new("touch")
+        .args(["-d", "@1767225000"])
+        .arg(repo.path().join("lcov.info"))
+        .status()
+        .unwrap();
+    assert!(touch.success());
+    let stale = repo.covgit(&["check", "--worktree", "--base", "main"]).ok();
+    let warned: Vec<&str> = stale
+        .stderr
+        .lines()
+        .filter(|l| l.contains("older than"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{}", stale.stderr);
+    assert!(
+        warned[0].contains(&format!(
+            "is older than the change to util.py (committed in {}, ",
+            &util[..7]
+        )),
+        "{}",
+        warned[0]
+    );
+    assert!(warned[0].contains("and 1 more file:"), "{}", warned[0]);
+
+    // Against HEAD (the default base) the branch's commits lie before the base: no warning.
+    let head = repo.covgit(&["compare", "--worktree"]).ok();
+    assert!(!head.stderr.contains("older than"), "{}", head.stderr);
+
+    // The hook says so too.
+    repo.covgit(&["hook", "install"]).ok();
+    let (ok, err) = push_feature(&repo);
+    assert!(ok, "{err}");
+    assert!(err.contains("is older than the change to util.py"), "{err}");
+}
