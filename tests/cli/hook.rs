@@ -314,3 +314,105 @@ fn a_report_older_than_a_commit_since_the_base_is_stale() {
     assert!(ok, "{err}");
     assert!(err.contains("is older than the change to util.py"), "{err}");
 }
+
+#[test]
+fn a_teammate_without_the_shared_coverage_is_told_to_pull() {
+    let shared = pushed_repo();
+    shared.covgit(&["push", "origin"]).ok();
+    // A fresh clone of the same remote: no store, the coverage only on the remote.
+    let mate = TestRepo::new();
+    let remote = shared.home().join("remote.git");
+    mate.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    mate.git(&["fetch", "-q", "origin"]);
+    mate.git(&["checkout", "-q", "-b", "feature", "origin/main"]);
+    mate.write(".gitignore", "lcov.info\n");
+    mate.commit("ignore the report");
+    mate.write("lcov.info", &lcov(&[("calc.py", CALC_HITS)]));
+    mate.covgit(&["hook", "install"]).ok();
+    let (ok, err) = push_feature(&mate);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("refs/heads/feature not checked: no coverage for the base ")
+            && err.contains(
+                "(the merge-base with origin/main) here, and 'origin' shares coverage that is not pulled yet; run `covgit pull origin` and push again"
+            ),
+        "{err}"
+    );
+    mate.covgit(&["pull", "origin"]).ok();
+    mate.write("NOTES", "pulled\n");
+    mate.commit("notes");
+    mate.write("lcov.info", &lcov(&[("calc.py", CALC_HITS)]));
+    let (ok, err) = push_feature(&mate);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("covgit: check passed for refs/heads/feature"),
+        "{err}"
+    );
+}
+
+/// main: a recorded commit (with `ci`; `None`: recorded only on a side branch), then `more`
+/// commits without coverage, pushed; a feature branch on top with its report.
+fn history(ci: Option<&str>, more: usize, toml: &str) -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write(".gitignore", "lcov.info\n");
+    repo.write(".covgit.toml", toml);
+    repo.write("calc.py", CALC);
+    repo.commit("calc");
+    let base = repo.write_outside("base.info", &lcov(&[("calc.py", CALC_HITS)]));
+    if let Some(ci) = ci {
+        repo.covgit(&["record", base.to_str().unwrap(), "--ci-status", ci])
+            .ok();
+    } else {
+        repo.git(&["checkout", "-q", "-b", "side"]);
+        repo.write("side.txt", "side\n");
+        repo.commit("side");
+        repo.covgit(&["record", base.to_str().unwrap()]).ok();
+        repo.git(&["checkout", "-q", "main"]);
+    }
+    for i in 0..more {
+        repo.write("notes.txt", &format!("{i}\n"));
+        repo.commit(&format!("notes {i}"));
+    }
+    share_main(&repo);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("calc.py", &format!("{CALC}# end\n"));
+    repo.commit("comment");
+    repo.write("lcov.info", &lcov(&[("calc.py", CALC_HITS)]));
+    repo.covgit(&["hook", "install"]).ok();
+    repo
+}
+
+#[test]
+fn the_hook_hint_fits_why_the_base_has_no_coverage() {
+    // Coverage further back than max_depth: raise it, by how much.
+    let deep = history(Some("passed"), 2, "[compare]\nmax_depth = 1\n");
+    let (ok, err) = push_feature(&deep);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("the nearest usable coverage is 2 commits back, beyond max_depth (1); set max_depth = 2 in [compare] of .covgit.toml"),
+        "{err}"
+    );
+
+    // CI failed on the only recorded commit: no word of max_depth.
+    let failed = history(Some("failed"), 0, "");
+    let (ok, err) = push_feature(&failed);
+    assert!(ok, "{err}");
+    assert!(err.contains(": CI failed on "), "{err}");
+    assert!(
+        !err.contains("max-depth") && !err.contains("max_depth"),
+        "{err}"
+    );
+
+    // Nothing recorded in the base's history at all: record (or pull), not --max-depth.
+    let none = history(None, 3, "");
+    let (ok, err) = push_feature(&none);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("nothing near it was recorded here; record coverage on origin/main"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("max-depth") && !err.contains("max_depth"),
+        "{err}"
+    );
+}
