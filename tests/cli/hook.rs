@@ -416,3 +416,99 @@ fn the_hook_hint_fits_why_the_base_has_no_coverage() {
         "{err}"
     );
 }
+
+/// The `pre-commit` program: `COVGIT_TEST_PRE_COMMIT`, else the one on `PATH`.
+fn pre_commit() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("COVGIT_TEST_PRE_COMMIT") {
+        return Some(PathBuf::from(p));
+    }
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|d| d.join("pre-commit"))
+        .find(|p| p.is_file())
+}
+
+/// The README's `.pre-commit-config.yaml`, run as written in a teammate's fresh clone: with
+/// the real pre-commit framework when it is installed, else as pre-commit runs a hook (the
+/// entry through the shell, what is pushed in `PRE_COMMIT_*`, stdin not the refs).
+#[test]
+fn the_readme_pre_commit_snippet_shows_a_skipped_check() {
+    let readme = include_str!("../../README.md");
+    assert!(!readme.contains("rev: v0.1.0"), "a rev that does not exist");
+    let start = readme
+        .find("```yaml\nrepos:\n  - repo: local\n")
+        .expect("the README's pre-commit snippet");
+    let body = &readme[start + "```yaml\n".len()..];
+    let snippet = &body[..body.find("```").unwrap()];
+
+    let shared = pushed_repo();
+    shared.covgit(&["push", "origin"]).ok();
+    let mate = TestRepo::new();
+    let remote = shared.home().join("remote.git");
+    mate.git(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    mate.git(&["fetch", "-q", "origin"]);
+    mate.git(&["checkout", "-q", "-b", "feature", "origin/main"]);
+    mate.write(".gitignore", "lcov.info\n");
+    mate.write(".pre-commit-config.yaml", snippet);
+    mate.commit("pre-commit");
+    mate.write("lcov.info", &lcov(&[("calc.py", CALC_HITS)]));
+    // covgit on PATH, as the README asks.
+    let bin = mate.home().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_covgit"), bin.join("covgit")).unwrap();
+    let mut path = vec![bin];
+    path.extend(path_without_covgit());
+    let path = std::env::join_paths(path).unwrap();
+    let pull = "shares coverage that is not pulled yet; run `covgit pull origin` and push again";
+
+    if let Some(pre_commit) = pre_commit() {
+        let mut cmd = Command::new(pre_commit);
+        hermetic(&mut cmd, &mate.home());
+        let out = cmd
+            .env("PATH", &path)
+            .current_dir(mate.path())
+            .args(["install", "--hook-type", "pre-push"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let mut cmd = Command::new("git");
+        hermetic(&mut cmd, &mate.home());
+        let out = cmd
+            .env("PATH", &path)
+            .current_dir(mate.path())
+            .args(["push", "origin", "feature"])
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "{all}");
+        assert!(all.contains("covgit check....."), "{all}");
+        assert!(all.contains(pull), "{all}");
+    } else {
+        let entry = snippet
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("entry: "))
+            .expect("an entry");
+        let head = mate.git(&["rev-parse", "HEAD"]);
+        let mut cmd = Command::new("sh");
+        hermetic(&mut cmd, &mate.home());
+        let out = cmd
+            .env("PATH", &path)
+            .env("PRE_COMMIT_REMOTE_NAME", "origin")
+            .env("PRE_COMMIT_REMOTE_URL", &remote)
+            .env("PRE_COMMIT_TO_REF", &head)
+            .env("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/feature")
+            .env("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/feature")
+            .current_dir(mate.path())
+            .stdin(std::process::Stdio::null())
+            .args(["-c", entry])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
+        assert!(err.contains(pull), "{err}");
+    }
+    assert!(snippet.contains("verbose: true"), "{snippet}");
+}
