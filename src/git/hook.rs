@@ -237,7 +237,8 @@ fn block(exe: &str, joined: bool) -> String {
     format!(
         "{BEGIN}\
 # Added by `covgit hook install`; `covgit hook uninstall` removes these lines.
-covgit_bin=$(command -v covgit 2>/dev/null) || covgit_bin={exe}
+covgit_bin=$(command -v covgit 2>/dev/null)
+[ -x \"$covgit_bin\" ] || covgit_bin={exe}
 if [ -x \"$covgit_bin\" ]; then
   covgit_refs=$(mktemp) && cat >\"$covgit_refs\" && {{
     \"$covgit_bin\" hook pre-push -- \"$@\" <\"$covgit_refs\"

@@ -403,6 +403,12 @@ fn the_hook_hint_fits_why_the_base_has_no_coverage() {
         "{err}"
     );
 
+    // CI still running on the base.
+    let pending = history(Some("pending"), 0, "");
+    let (ok, err) = push_feature(&pending);
+    assert!(ok, "{err}");
+    assert!(err.contains(": CI has not finished on "), "{err}");
+
     // Nothing recorded in the base's history at all: record (or pull), not --max-depth.
     let none = history(None, 3, "");
     let (ok, err) = push_feature(&none);
