@@ -356,7 +356,7 @@ fn pick_sides(repo: &Repo, opts: &CompareOptions) -> Result<(CommitId, CommitId,
     Ok((head, requested, view))
 }
 
-fn usability(store: &Store, c: &CommitId, flag: Option<&Flag>) -> Option<SkipReason> {
+pub(super) fn usability(store: &Store, c: &CommitId, flag: Option<&Flag>) -> Option<SkipReason> {
     let info = match store.commit_info(c) {
         Ok(Some(info)) => info,
         Ok(None) => return Some(SkipReason::NoReport),

@@ -8,16 +8,18 @@ use tracing::{info, instrument};
 
 use crate::config::Config;
 use crate::git::{HookInstalled, HookRemoved};
-use crate::model::CommitId;
+use crate::model::{CommitId, SkipReason, Skipped};
+use crate::select::SelectError;
 
-use super::compare::CompareOptions;
+use super::compare::{CompareOptions, usability};
 use super::{CheckOptions, CheckOutcome, Error, Workspace, check};
 
-/// Writes covgit's block into the pre-push hook; `exe` is the covgit binary the hook runs
-/// (an absolute path, so the hook works whatever git's `PATH` is).
+/// Writes covgit's block into the pre-push hook. The hook runs `covgit` from git's `PATH`,
+/// else `exe` (the installing binary's absolute path, for a `PATH` without covgit).
 pub fn hook_install(ws: &Workspace, exe: &Path) -> Result<HookInstalled, Error> {
-    let command = format!("{} hook pre-push", shell_quote(&exe.to_string_lossy()));
-    Ok(ws.repo.install_pre_push(&command)?)
+    Ok(ws
+        .repo
+        .install_pre_push(&shell_quote(&exe.to_string_lossy()))?)
 }
 
 pub fn hook_uninstall(ws: &Workspace) -> Result<HookRemoved, Error> {
@@ -135,7 +137,7 @@ pub fn pre_push(
         }
         done.push(merge_base.clone());
         info!(%merge_base, against = %against, "checking the push");
-        let outcome = check(
+        let checked = check(
             ws,
             config,
             &CheckOptions {
@@ -149,7 +151,28 @@ pub fn pre_push(
                 project_threshold: None,
                 fail_on_lost: false,
             },
-        )?;
+        );
+        let skipped = match &checked {
+            Err(Error::NoDatabase { .. }) => Some(Vec::new()),
+            Err(Error::Select(SelectError::NoUsableBase { skipped, .. })) => Some(skipped.clone()),
+            _ => None,
+        };
+        if let Some(skipped) = skipped {
+            let reason = no_base_reason(
+                ws,
+                config,
+                opts.remote.as_deref(),
+                &against,
+                &merge_base,
+                &skipped,
+            );
+            out.push(PrePushResult::Skipped {
+                local_ref: r.local_ref,
+                reason,
+            });
+            continue;
+        }
+        let outcome = checked?;
         out.push(PrePushResult::Checked {
             local_ref: r.local_ref,
             against: against.clone(),
@@ -158,6 +181,109 @@ pub fn pre_push(
         });
     }
     Ok(out)
+}
+
+/// How far past `max_depth` the hook looks for coverage, only to say how deep it lies.
+const HINT_WALK: usize = 1000;
+
+/// Why the push's base has no usable coverage, with the hint that fits (SPEC "Parent
+/// selection" reasons): coverage shared on the remote but not pulled here → `covgit pull`;
+/// coverage further back than `max_depth` → raise it; CI failed or still running → say so;
+/// nothing anywhere near → record it, or pull what CI shares. `skipped` is the walk that
+/// found nothing (empty when there is no store at all).
+fn no_base_reason(
+    ws: &Workspace,
+    config: &Config,
+    remote: Option<&str>,
+    against: &str,
+    base: &CommitId,
+    skipped: &[Skipped],
+) -> String {
+    let what = format!(
+        "no coverage for the base {} (the merge-base with {against})",
+        base.short()
+    );
+    if let Some(remote) = remote
+        && unpulled_coverage(ws, remote)
+    {
+        return format!(
+            "{what} here, and '{remote}' shares coverage that is not pulled yet; run `covgit pull {remote}` and push again"
+        );
+    }
+    let walked = match skipped.len() {
+        0 | 1 => String::new(),
+        n => format!(" or its {}", count(n - 1, "nearest ancestor")),
+    };
+    if let Some(last) = skipped.last()
+        && let Some(depth) = nearest_beyond(ws, &last.commit)
+    {
+        let depth = depth + skipped.len() - 1;
+        return format!(
+            "{what}{walked}: the nearest usable coverage is {depth} commits back, beyond max_depth ({}); set max_depth = {depth} in [compare] of .covgit.toml",
+            config.compare.max_depth
+        );
+    }
+    let failed: Vec<&Skipped> = skipped
+        .iter()
+        .filter(|s| s.reason == SkipReason::CiFailed)
+        .collect();
+    if let Some(first) = failed.first() {
+        let more = match failed.len() - 1 {
+            0 => String::new(),
+            n => format!(" and {}", count(n, "more commit")),
+        };
+        return format!(
+            "{what}{walked}: CI failed on {}{more}, and a failed run's coverage is not used; fix CI on {against}, or `covgit mark {} --ci-status passed` if the failure did not touch coverage",
+            first.commit.short(),
+            first.commit.short()
+        );
+    }
+    if let Some(first) = skipped.iter().find(|s| s.reason == SkipReason::CiPending) {
+        return format!(
+            "{what}{walked}: CI has not finished on {}; push again once it has passed and its coverage is recorded",
+            first.commit.short()
+        );
+    }
+    format!(
+        "{what}{walked}: nothing near it was recorded here; record coverage on {against} (`covgit record` after the tests), or `covgit pull` it if CI shares coverage"
+    )
+}
+
+/// "1 commit", "3 commits".
+fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
+/// Whether `remote` holds shared coverage (`refs/covgit/data`) that was never pulled here,
+/// or changed since the last pull. A remote that cannot be reached counts as no.
+fn unpulled_coverage(ws: &Workspace, remote: &str) -> bool {
+    let Ok(Some(tip)) = ws.repo.remote_data(remote) else {
+        return false;
+    };
+    let pulled = ws
+        .repo
+        .local_ref(&crate::git::Repo::tracking_ref(remote))
+        .ok()
+        .flatten();
+    pulled.as_ref() != Some(&tip)
+}
+
+/// How many first-parent steps after `from` the nearest usable commit lies, looking at most
+/// [`HINT_WALK`] commits further; `None` when there is none that near.
+fn nearest_beyond(ws: &Workspace, from: &CommitId) -> Option<usize> {
+    let store = ws.store_for_read().ok()?;
+    let mut current = from.clone();
+    for depth in 1..=HINT_WALK {
+        current = ws.repo.first_parent(&current).ok()??;
+        if usability(&store, &current, None).is_none() {
+            return Some(depth);
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -1,15 +1,16 @@
 //! `covgit compare --worktree` (and `check --worktree`): the head is a snapshot commit of
 //! the working tree, kept in memory, with the coverage report just produced.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use tracing::{instrument, warn};
 
 use crate::compare::WorktreeChanges;
 use crate::config::Config;
-use crate::git::{ChangeSource, WorktreeSnapshot};
-use crate::model::Report;
+use crate::git::{ChangeSource, Repo, WorktreeSnapshot};
+use crate::model::{CommitId, Report};
 use crate::select::View;
 
 use super::compare::{
@@ -40,8 +41,6 @@ pub(super) fn compare_worktree(
         &report_path,
         opts.input_format,
     )?;
-    warn_if_stale(&report_path, &snapshot, &report);
-
     let base = match &opts.baseline {
         Some(name) => BaseRequest::Fixed(
             repo.baseline(name)?
@@ -58,6 +57,10 @@ pub(super) fn compare_worktree(
             }
         }
     };
+    let since = match &base {
+        BaseRequest::Fixed(c) | BaseRequest::Select { requested: c, .. } => c.clone(),
+    };
+    warn_if_stale(&repo, &report_path, &snapshot, &since, &report);
     let mut outcome = compare_with(
         &repo,
         &store,
@@ -131,25 +134,107 @@ pub(super) fn discover_newest(dirs: &[PathBuf]) -> Result<PathBuf, Error> {
     })
 }
 
-/// Warns when a file the report covers changed on disk after the report was written: its
-/// coverage then describes older code.
-fn warn_if_stale(report_path: &Path, snapshot: &WorktreeSnapshot, report: &Report) {
+/// How many first-parent commits the staleness check looks at, at most: it stops earlier at
+/// the base or at the first commit older than the report.
+const STALE_WALK: usize = 1000;
+
+/// Warns, in one line, when a file the report covers was edited after the report was
+/// written (SPEC "Does the report belong to this commit?"): on disk (the file's mtime) or in
+/// a commit since `base` (its committer time). Its coverage then describes older code.
+fn warn_if_stale(
+    repo: &Repo,
+    report_path: &Path,
+    snapshot: &WorktreeSnapshot,
+    base: &CommitId,
+    report: &Report,
+) {
     let Ok(written) = std::fs::metadata(report_path).and_then(|m| m.modified()) else {
         return;
     };
-    let newest = snapshot
-        .changes
-        .iter()
-        .filter(|c| report.files.contains_key(&c.path))
-        .filter_map(|c| Some((c.modified?, c.path.as_str())))
-        .max();
-    if let Some((changed, path)) = newest
-        && changed > written
-    {
-        let secs = changed.duration_since(written).map_or(0, |d| d.as_secs());
-        warn!(
-            "'{}' is older than the change to {path} ({secs}s newer): its coverage may describe code that has since changed; rerun the tests to refresh it",
-            report_path.display()
-        );
+    let covered = |path: &str| report.files.contains_key(path);
+    // path -> (when it last changed, the commit that changed it; None: the working tree)
+    let mut newest: BTreeMap<&str, (SystemTime, Option<CommitId>)> = BTreeMap::new();
+    for c in &snapshot.changes {
+        if let Some(t) = c.modified
+            && t > written
+            && covered(&c.path)
+        {
+            newest.entry(c.path.as_str()).or_insert((t, None));
+        }
     }
+    let committed = match &snapshot.parent {
+        Some(head) => committed_since(repo, head, base, written),
+        None => Vec::new(),
+    };
+    for (path, time, commit) in &committed {
+        if covered(path) {
+            let slot = newest
+                .entry(path.as_str())
+                .or_insert((*time, Some(commit.clone())));
+            if *time > slot.0 {
+                *slot = (*time, Some(commit.clone()));
+            }
+        }
+    }
+    // The change furthest after the report is named; ties by path.
+    let Some((path, (changed, commit))) = newest
+        .iter()
+        .max_by(|a, b| a.1.0.cmp(&b.1.0).then_with(|| b.0.cmp(a.0)))
+    else {
+        return;
+    };
+    let secs = changed.duration_since(written).map_or(0, |d| d.as_secs());
+    let place = match commit {
+        Some(c) => format!("committed in {}, ", c.short()),
+        None => String::new(),
+    };
+    let more = match newest.len() - 1 {
+        0 => String::new(),
+        1 => " and 1 more file".to_owned(),
+        n => format!(" and {n} more files"),
+    };
+    warn!(
+        "'{}' is older than the change to {path} ({place}{secs}s newer){more}: its coverage may describe code that has since changed; rerun the tests to refresh it",
+        report_path.display()
+    );
+}
+
+/// The files changed by first-parent commits from `head` back to `base` (not included) that
+/// were committed after `after`, with each commit's time: (path, committer time, commit).
+/// The walk stops at the first commit committed before `after` (what came before cannot be
+/// newer than the report) and after [`STALE_WALK`] commits. Read errors end it quietly: this
+/// only feeds a warning.
+fn committed_since(
+    repo: &Repo,
+    head: &CommitId,
+    base: &CommitId,
+    after: SystemTime,
+) -> Vec<(String, SystemTime, CommitId)> {
+    let mut out = Vec::new();
+    let mut current = head.clone();
+    for _ in 0..STALE_WALK {
+        if current == *base {
+            break;
+        }
+        let Ok(secs) = repo.commit_time(&current) else {
+            break;
+        };
+        let time = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(secs).unwrap_or(0));
+        if time <= after {
+            break;
+        }
+        let Ok(Some(parent)) = repo.first_parent(&current) else {
+            break;
+        };
+        let Ok(changes) = repo.diff(&parent, &current) else {
+            break;
+        };
+        for change in changes {
+            if let Some(path) = change.new_path {
+                out.push((path, time, current.clone()));
+            }
+        }
+        current = parent;
+    }
+    out
 }

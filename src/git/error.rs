@@ -52,6 +52,12 @@ pub enum GitError {
         path.display()
     )]
     ForeignHook { path: PathBuf, interpreter: String },
+    #[error(
+        "the hook '{}' is a symlink to '{}', which covgit does not write through; replace the link with a file, or point core.hooksPath at the folder it belongs in",
+        path.display(),
+        target.display()
+    )]
+    HookSymlink { path: PathBuf, target: PathBuf },
     #[error("could not read {what}")]
     Read {
         what: String,

@@ -7,6 +7,11 @@
 //! so the hook is byte-for-byte what it was. A hook file covgit created holds nothing but
 //! its `#!/bin/sh` line, a comment saying covgit made it, and the block; it is deleted whole. A hook in another language than the
 //! shell is never edited.
+//!
+//! A hook path that is a symlink is refused, never written through (a tracked
+//! `.githooks/pre-push` could point anywhere). The file is replaced by writing a temporary
+//! file beside it and renaming it over, with the hook's mode kept: a reader never sees half a
+//! hook, and an interrupted install leaves the old one.
 
 use std::path::{Path, PathBuf};
 
@@ -26,10 +31,11 @@ const SHELLS: &[&str] = &["sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"];
 pub enum HookInstalled {
     /// There was no hook: covgit wrote one.
     Created(PathBuf),
-    /// covgit's block was added to the existing hook.
-    Added(PathBuf),
+    /// covgit's block was added to the existing hook. `executable` is false when the file
+    /// is not executable: git ignores it, and covgit does not change its mode.
+    Added { path: PathBuf, executable: bool },
     /// covgit's block was already there and was rewritten (the binary's path may differ).
-    Updated(PathBuf),
+    Updated { path: PathBuf, executable: bool },
 }
 
 /// What `uninstall` did.
@@ -95,45 +101,56 @@ impl Repo {
         Ok(None)
     }
 
-    /// Adds covgit's block running `command` (one shell line that reads the pushed refs on
-    /// stdin) to the pre-push hook, creating the hook when there is none.
-    pub fn install_pre_push(&self, command: &str) -> Result<HookInstalled, GitError> {
+    /// Adds covgit's block to the pre-push hook, creating the hook when there is none. The
+    /// block runs `covgit` from git's `PATH`, else `exe` (the installing binary's path,
+    /// already quoted for the shell); when neither exists it says so in one line and lets
+    /// the push go.
+    pub fn install_pre_push(&self, exe: &str) -> Result<HookInstalled, GitError> {
         let path = self.hooks_dir()?.join("pre-push");
         let io = |source| GitError::Hook {
             path: path.clone(),
             source,
         };
-        let existing = match std::fs::read(&path) {
-            Ok(bytes) => Some(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(io(e)),
-        };
-        let Some(existing) = existing else {
+        let Some((existing, mode)) = read_hook(&path)? else {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(io)?;
             }
-            std::fs::write(&path, format!("{CREATED}{}", block(command, false))).map_err(io)?;
-            make_executable(&path).map_err(io)?;
+            replace(
+                &path,
+                format!("{CREATED}{}", block(exe, false)).as_bytes(),
+                None,
+            )
+            .map_err(io)?;
             return Ok(HookInstalled::Created(path));
         };
         if let Some(interpreter) = foreign_interpreter(&existing) {
             return Err(GitError::ForeignHook { path, interpreter });
         }
+        let executable = is_executable(mode);
         let (text, outcome) = match remove_block(&existing) {
             Some(without) if without == CREATED.as_bytes() => (
-                format!("{CREATED}{}", block(command, false)).into_bytes(),
-                HookInstalled::Updated(path.clone()),
+                format!("{CREATED}{}", block(exe, false)).into_bytes(),
+                HookInstalled::Updated {
+                    path: path.clone(),
+                    executable,
+                },
             ),
             Some(without) => (
-                insert_block(&without, command),
-                HookInstalled::Updated(path.clone()),
+                insert_block(&without, exe),
+                HookInstalled::Updated {
+                    path: path.clone(),
+                    executable,
+                },
             ),
             None => (
-                insert_block(&existing, command),
-                HookInstalled::Added(path.clone()),
+                insert_block(&existing, exe),
+                HookInstalled::Added {
+                    path: path.clone(),
+                    executable,
+                },
             ),
         };
-        std::fs::write(&path, text).map_err(io)?;
+        replace(&path, &text, Some(mode)).map_err(io)?;
         Ok(outcome)
     }
 
@@ -144,12 +161,8 @@ impl Repo {
             path: path.clone(),
             source,
         };
-        let existing = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(HookRemoved::NotInstalled(path));
-            }
-            Err(e) => return Err(io(e)),
+        let Some((existing, mode)) = read_hook(&path)? else {
+            return Ok(HookRemoved::NotInstalled(path));
         };
         let Some(without) = remove_block(&existing) else {
             return Ok(HookRemoved::NotInstalled(path));
@@ -158,48 +171,107 @@ impl Repo {
             std::fs::remove_file(&path).map_err(io)?;
             return Ok(HookRemoved::Deleted(path));
         }
-        std::fs::write(&path, without).map_err(io)?;
+        replace(&path, &without, Some(mode)).map_err(io)?;
         Ok(HookRemoved::Removed(path))
     }
 }
 
-/// covgit's lines. `command` reads the pushed refs on stdin; they are kept in a temporary
-/// file and handed back to the rest of the hook afterwards. Only a failed gate (exit 1)
-/// stops the push; a missing binary or an error lets it go on.
-fn block(command: &str, joined: bool) -> String {
+/// The hook's bytes and mode, `None` when there is no hook. A symlink is refused, dangling
+/// or not, without reading what it points to.
+fn read_hook(path: &Path) -> Result<Option<(Vec<u8>, u32)>, GitError> {
+    let io = |source| GitError::Hook {
+        path: path.to_owned(),
+        source,
+    };
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(e)),
+    };
+    if meta.file_type().is_symlink() {
+        return Err(GitError::HookSymlink {
+            path: path.to_owned(),
+            target: std::fs::read_link(path).unwrap_or_default(),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    Ok(Some((bytes, mode_of(&meta))))
+}
+
+/// Writes `bytes` to a new file beside `path` and renames it over `path`: the hook is either
+/// the old one or the new one, never a mix, and the rename replaces a link put there since it
+/// was read instead of writing through it. `mode` is the old hook's; a new hook is 0755.
+fn replace(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let name = path
+        .file_name()
+        .map_or_else(|| "pre-push".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.covgit-{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        set_mode(&tmp, mode.unwrap_or(0o755))?;
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// covgit's lines. They run `covgit` from `PATH` first, then `exe` (the binary that
+/// installed them, quoted for the shell), so an upgrade elsewhere or a cleaned build folder
+/// does not break the hook; when neither exists they print one line saying the check was
+/// skipped and let the push go. covgit reads the pushed refs on stdin; they are kept in a
+/// temporary file and handed back to the rest of the hook afterwards. git's arguments
+/// follow `--`, so a remote named like an option stays an argument. Only a failed gate
+/// (exit 1) stops the push; an error lets it go on.
+fn block(exe: &str, joined: bool) -> String {
     let end = if joined { END_JOINED } else { END };
     format!(
         "{BEGIN}\
 # Added by `covgit hook install`; `covgit hook uninstall` removes these lines.
-covgit_refs=$(mktemp) && cat >\"$covgit_refs\" && {{
-  {command} \"$@\" <\"$covgit_refs\"
-  covgit_status=$?
-  exec <\"$covgit_refs\"
-  rm -f \"$covgit_refs\"
-  [ \"$covgit_status\" -ne 1 ] || exit 1
-}}
+covgit_bin=$(command -v covgit 2>/dev/null)
+[ -x \"$covgit_bin\" ] || covgit_bin={exe}
+if [ -x \"$covgit_bin\" ]; then
+  covgit_refs=$(mktemp) && cat >\"$covgit_refs\" && {{
+    \"$covgit_bin\" hook pre-push -- \"$@\" <\"$covgit_refs\"
+    covgit_status=$?
+    exec <\"$covgit_refs\"
+    rm -f \"$covgit_refs\"
+    [ \"$covgit_status\" -ne 1 ] || exit 1
+  }}
+else
+  printf 'covgit: coverage not checked: covgit is not on PATH and '\\''%s'\\'' does not exist; install covgit, or run `covgit hook install` again\\n' {exe} >&2
+fi
 {end}"
     )
 }
 
 /// The hook with covgit's block after its `#!` line (at the top when it has none).
-fn insert_block(hook: &[u8], command: &str) -> Vec<u8> {
+fn insert_block(hook: &[u8], exe: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(hook.len() + 512);
     if hook.starts_with(b"#!") {
         match hook.iter().position(|&b| b == b'\n') {
             Some(nl) => {
                 out.extend_from_slice(&hook[..=nl]);
-                out.extend_from_slice(block(command, false).as_bytes());
+                out.extend_from_slice(block(exe, false).as_bytes());
                 out.extend_from_slice(&hook[nl + 1..]);
             }
             None => {
                 out.extend_from_slice(hook);
                 out.push(b'\n');
-                out.extend_from_slice(block(command, true).as_bytes());
+                out.extend_from_slice(block(exe, true).as_bytes());
             }
         }
     } else {
-        out.extend_from_slice(block(command, false).as_bytes());
+        out.extend_from_slice(block(exe, false).as_bytes());
         out.extend_from_slice(hook);
     }
     out
@@ -254,13 +326,29 @@ fn foreign_interpreter(hook: &[u8]) -> Option<String> {
 }
 
 #[cfg(unix)]
-fn make_executable(path: &Path) -> std::io::Result<()> {
+fn mode_of(meta: &std::fs::Metadata) -> u32 {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+    meta.permissions().mode() & 0o7777
 }
 
 #[cfg(not(unix))]
-fn make_executable(_: &Path) -> std::io::Result<()> {
+fn mode_of(_: &std::fs::Metadata) -> u32 {
+    0o755
+}
+
+/// Whether git would run a hook with this mode (it needs the owner's execute bit).
+fn is_executable(mode: u32) -> bool {
+    mode & 0o100 != 0
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &Path, _: u32) -> std::io::Result<()> {
     Ok(())
 }
 
@@ -268,7 +356,7 @@ fn make_executable(_: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
-    const CMD: &str = "'/opt/covgit' hook pre-push";
+    const CMD: &str = "'/opt/covgit'";
 
     #[test]
     fn insert_then_remove_gives_back_every_byte() {
@@ -361,7 +449,10 @@ mod repo_tests {
         assert_eq!(made, HookInstalled::Created(path.clone()));
         assert_eq!(
             repo.install_pre_push("true").unwrap(),
-            HookInstalled::Updated(path.clone())
+            HookInstalled::Updated {
+                path: path.clone(),
+                executable: true
+            }
         );
         #[cfg(unix)]
         {
@@ -409,4 +500,108 @@ mod repo_tests {
         assert_eq!(repo.remote_default_branch("none").unwrap(), None);
         assert_eq!(repo.remote_default_branch("../remote.git").unwrap(), None);
     }
+}
+
+#[cfg(all(test, unix))]
+mod unix_tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+    use crate::git::fixture::{build, git};
+
+    fn repo_with_hooks_path() -> (tempfile::TempDir, Repo, PathBuf) {
+        let dir = build("git init -q -b main repo", &[]);
+        git(
+            &dir.path().join("repo"),
+            &["config", "core.hooksPath", ".githooks"],
+        );
+        let repo = Repo::discover(&dir.path().join("repo")).unwrap();
+        let hook = repo.workdir().unwrap().join(".githooks/pre-push");
+        std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
+        (dir, repo, hook)
+    }
+
+    #[test]
+    fn a_hook_that_is_a_symlink_is_refused_and_its_target_left_alone() {
+        let (dir, repo, hook) = repo_with_hooks_path();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "#!/bin/sh\necho mine\n").unwrap();
+        std::os::unix::fs::symlink("../../victim", &hook).unwrap();
+        for result in [
+            repo.install_pre_push(CMD).map(|_| ()),
+            repo.uninstall_pre_push().map(|_| ()),
+        ] {
+            match result {
+                Err(e @ GitError::HookSymlink { .. }) => {
+                    let text = e.to_string();
+                    assert!(text.contains("is a symlink to '../../victim'"), "{text}");
+                }
+                other => panic!("expected HookSymlink, got {other:?}"),
+            }
+        }
+        assert_eq!(std::fs::read(&victim).unwrap(), b"#!/bin/sh\necho mine\n");
+
+        // A dangling link creates nothing where it points.
+        std::fs::remove_file(&hook).unwrap();
+        std::os::unix::fs::symlink("../../nowhere", &hook).unwrap();
+        assert!(matches!(
+            repo.install_pre_push(CMD),
+            Err(GitError::HookSymlink { .. })
+        ));
+        assert!(!dir.path().join("nowhere").exists());
+    }
+
+    #[test]
+    fn a_rewritten_hook_keeps_its_mode_and_leaves_no_temporary_file() {
+        let (_dir, repo, hook) = repo_with_hooks_path();
+        std::fs::write(&hook, "#!/bin/sh\nexit 0\n").unwrap();
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o750)).unwrap();
+        let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+        let before = inode(&hook);
+        assert_eq!(
+            repo.install_pre_push(CMD).unwrap(),
+            HookInstalled::Added {
+                path: hook.clone(),
+                executable: true
+            }
+        );
+        // Replaced by rename, not rewritten in place.
+        assert_ne!(inode(&hook), before);
+        assert_eq!(
+            std::fs::metadata(&hook).unwrap().permissions().mode() & 0o7777,
+            0o750
+        );
+        repo.uninstall_pre_push().unwrap();
+        assert_eq!(std::fs::read(&hook).unwrap(), b"#!/bin/sh\nexit 0\n");
+        assert_eq!(
+            std::fs::metadata(&hook).unwrap().permissions().mode() & 0o7777,
+            0o750
+        );
+        let names: Vec<_> = std::fs::read_dir(hook.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["pre-push"]);
+    }
+
+    #[test]
+    fn a_hook_git_does_not_run_is_said_to_be_not_executable() {
+        let (_dir, repo, hook) = repo_with_hooks_path();
+        std::fs::write(&hook, "#!/bin/sh\nexit 0\n").unwrap();
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(
+            repo.install_pre_push(CMD).unwrap(),
+            HookInstalled::Added {
+                path: hook.clone(),
+                executable: false
+            }
+        );
+        // covgit does not decide for the user: the mode stays as it was.
+        assert_eq!(
+            std::fs::metadata(&hook).unwrap().permissions().mode() & 0o7777,
+            0o644
+        );
+    }
+
+    const CMD: &str = "'/opt/covgit'";
 }

@@ -64,7 +64,14 @@ fn write_report(repo: &TestRepo, name: &str, files: &[(&str, &[(u32, u64)])]) ->
 fn git_try(repo: &TestRepo, dir: &Path, args: &[&str]) -> (bool, String) {
     let mut cmd = Command::new("git");
     hermetic(&mut cmd, &repo.home());
-    let out = cmd.current_dir(dir).args(args).output().unwrap();
+    // The hook runs `covgit` from PATH first: keep an installed one out of the way.
+    let path = std::env::join_paths(crate::hook::path_without_covgit()).unwrap();
+    let out = cmd
+        .env("PATH", path)
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stderr).into_owned(),

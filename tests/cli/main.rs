@@ -7,6 +7,7 @@ mod compare;
 mod devloop;
 mod errors;
 mod formats;
+mod hook;
 mod readme;
 mod record;
 mod reliability;

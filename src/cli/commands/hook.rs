@@ -44,24 +44,38 @@ pub fn run(g: &Global, a: &HookArgs) -> Result<u8, Error> {
             let (ws, _) = super::open(g)?;
             let exe = std::env::current_exe().map_err(Error::CurrentExe)?;
             let done = app::hook_install(&ws, &exe)?;
+            let (path, executable) = match &done {
+                HookInstalled::Created(path) => (path, true),
+                HookInstalled::Added { path, executable }
+                | HookInstalled::Updated { path, executable } => (path, *executable),
+            };
             if !g.quiet {
-                match done {
-                    HookInstalled::Created(p) => {
-                        eprintln!("created the pre-push hook '{}'", p.display());
+                match &done {
+                    HookInstalled::Created(_) => {
+                        eprintln!("created the pre-push hook '{}'", path.display());
                     }
-                    HookInstalled::Added(p) => {
+                    HookInstalled::Added { .. } => {
                         eprintln!(
                             "added covgit to the existing pre-push hook '{}'",
-                            p.display()
+                            path.display()
                         );
                     }
-                    HookInstalled::Updated(p) => {
+                    HookInstalled::Updated { .. } => {
                         eprintln!(
                             "updated covgit's lines in the pre-push hook '{}'",
-                            p.display()
+                            path.display()
                         );
                     }
                 }
+            }
+            // git runs a hook only when it is executable; covgit leaves the mode to the user,
+            // who may have switched the hook off on purpose.
+            if !executable {
+                eprintln!(
+                    "warning: '{}' is not executable, so git does not run it (nor the check); `chmod +x '{}'` turns it on",
+                    path.display(),
+                    path.display()
+                );
             }
             Ok(exit::OK)
         }
