@@ -780,3 +780,66 @@ fn no_argument_compares_the_default_branch_with_head() {
     assert_eq!(js["head"]["commit"], head);
     assert_eq!(js["patch"]["lines"], 1);
 }
+
+#[test]
+fn the_project_gate_judges_the_totals_it_prints() {
+    // Issue 12.11: a PR that rewrites a covered line and four missed ones (one now
+    // covered). The totals rise 60.00% → 70.00%; the gate once said the project dropped 6.67
+    // points, counting the replaced lines back into the head beside their new versions.
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(10));
+    repo.commit("base");
+    record(&repo, "HEAD", &[("a.py", &hits(10, 6))], &[]);
+    let edited = numbered(10)
+        .lines()
+        .enumerate()
+        .fold(String::new(), |mut s, (i, l)| {
+            let edit = if i == 0 || i >= 6 { " edited" } else { "" };
+            let _ = writeln!(s, "{l}{edit}");
+            s
+        });
+    repo.write("a.py", &edited);
+    repo.commit("edit covered and uncovered lines");
+    record(&repo, "HEAD", &[("a.py", &hits(10, 7))], &[]);
+    let run = repo.covgit(&["check", "HEAD", "--patch-target", "0"]).ok();
+    assert!(
+        run.stderr.contains("total 60.00% → 70.00%"),
+        "{}",
+        run.stderr
+    );
+    // The reverse PR drops 10 points: the gate names exactly the totals printed.
+    let run = repo
+        .covgit(&[
+            "check",
+            "--base",
+            "HEAD",
+            "--head",
+            "HEAD~1",
+            "--patch-target",
+            "0",
+        ])
+        .code(1);
+    assert!(
+        run.stderr.contains("total 70.00% → 60.00%"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("project coverage dropped 10.00 points, from 70.00% to 60.00%, more than the 0.00 allowed"),
+        "{}",
+        run.stderr
+    );
+    repo.covgit(&[
+        "check",
+        "--base",
+        "HEAD",
+        "--head",
+        "HEAD~1",
+        "--patch-target",
+        "0",
+        "--project-threshold",
+        "10",
+    ])
+    .ok();
+}
