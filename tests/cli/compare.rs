@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::common::{TestRepo, lcov};
+use crate::common::{TestRepo, cobertura, lcov};
 
 /// Records an LCOV report for `rev`.
 fn record(repo: &TestRepo, rev: &str, files: &[(&str, &[(u32, u64)])], extra: &[&str]) {
@@ -842,4 +842,72 @@ fn the_project_gate_judges_the_totals_it_prints() {
         "10",
     ])
     .ok();
+}
+
+#[test]
+fn a_pure_rename_is_never_indirect_and_files_without_lines_do_not_count() {
+    // Issue 12.3, SPEC "compare/2": `indirect` only for `unchanged` files; TOTALS.files
+    // counts files with at least one tracked line (coverage.py lists an empty `__init__.py`
+    // with `<lines/>`), while `show` may still list such files.
+    let repo = TestRepo::new();
+    repo.write("pkg/__init__.py", "");
+    repo.write("pkg/old.py", &numbered(4));
+    let base = repo.commit("base");
+    let report = |name: &str, path: &str, hits: &[(u32, u64)]| {
+        repo.write_outside(
+            name,
+            &cobertura("/ci/src", &[("pkg/__init__.py", &[]), (path, hits)]),
+        )
+    };
+    let r = report("base.xml", "pkg/old.py", &[(1, 1), (2, 0), (3, 1), (4, 1)]);
+    repo.covgit(&["record", r.to_str().unwrap()]).ok();
+    repo.git(&["mv", "pkg/old.py", "pkg/new.py"]);
+    let head = repo.commit("pure rename");
+    let r = report("head.xml", "pkg/new.py", &[(1, 1), (2, 1), (3, 1), (4, 1)]);
+    repo.covgit(&["record", r.to_str().unwrap()]).ok();
+
+    let js = repo
+        .covgit(&["compare", &format!("{base}..{head}"), "--format", "json"])
+        .ok()
+        .json();
+    let renamed = js["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "pkg/new.py")
+        .unwrap();
+    assert_eq!(renamed["change"], "renamed");
+    assert_eq!(renamed["indirect"], false, "{renamed}");
+    assert_eq!(
+        js["lines"],
+        json!([{"path": "pkg/new.py", "kind": "gained", "from": "miss", "to": "hit", "start": 2, "end": 2, "base_start": 2}])
+    );
+    assert_eq!(js["totals"]["base"]["files"], 1, "{}", js["totals"]);
+    assert_eq!(js["totals"]["head"]["files"], 1, "{}", js["totals"]);
+    let text = repo
+        .covgit(&["compare", &format!("{base}..{head}")])
+        .ok()
+        .stdout;
+    assert!(!text.contains("(indirect)"), "{text}");
+
+    let show = repo.covgit(&["show", "--format", "json"]).ok().json();
+    assert_eq!(show["totals"]["files"], 1);
+    let listed: Vec<&str> = show["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, ["pkg/__init__.py", "pkg/new.py"]);
+    let text = repo.covgit(&["show"]).ok().stdout;
+    assert!(text.contains("(1 file, 4 lines"), "{text}");
+
+    let log = repo.covgit(&["log", "--format", "json"]).ok().json();
+    let files: Vec<&Value> = log["commits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["totals"]["files"])
+        .collect();
+    assert_eq!(files, [&json!(1), &json!(1)]);
 }
