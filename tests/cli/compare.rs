@@ -911,3 +911,82 @@ fn a_pure_rename_is_never_indirect_and_files_without_lines_do_not_count() {
         .collect();
     assert_eq!(files, [&json!(1), &json!(1)]);
 }
+
+/// `git` with the harness's hermetic environment, in `dir`.
+fn git_in(repo: &TestRepo, dir: &std::path::Path, args: &[&str]) -> String {
+    let mut cmd = std::process::Command::new("git");
+    crate::common::hermetic(&mut cmd, &repo.home());
+    let out = cmd.current_dir(dir).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+#[test]
+fn unknown_revisions_say_what_was_typed_and_what_to_do() {
+    // Issue 12.15: no gix internals, the revision as typed, and the likely fix.
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(2));
+    repo.commit("root");
+    record(&repo, "HEAD", &[("a.py", &hits(2, 1))], &[]);
+    let run = repo.covgit(&["compare", "nosuch"]).code(2);
+    assert_eq!(
+        run.stderr.trim(),
+        "error: unknown revision 'nosuch': no branch, tag or commit of that name in this repository; check the spelling, or fetch it (`git fetch origin nosuch`; a CI checkout may need fetch-depth: 0)"
+    );
+    let run = repo.covgit(&["compare", "--base", "HEAD~1"]).code(2);
+    assert_eq!(
+        run.stderr.trim(),
+        "error: revision 'HEAD~1' goes back past the first commit of the history; name an existing commit, or pass --base REV"
+    );
+    for args in [
+        &["log", "nosuch..HEAD"][..],
+        &["show", "nosuch"],
+        &["check", "HEAD..nosuch"],
+    ] {
+        let run = repo.covgit(args).code(2);
+        assert!(
+            run.stderr.contains("unknown revision 'nosuch'") && !run.stderr.contains("NotFound"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    // A shallow clone: the parent is not there, and the way out is fetching more.
+    repo.write("a.py", &numbered(3));
+    repo.commit("second");
+    let shallow = repo.home().join("shallow");
+    let url = format!("file://{}", repo.path().display());
+    git_in(
+        &repo,
+        &repo.home(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            &url,
+            shallow.to_str().unwrap(),
+        ],
+    );
+    let run = repo
+        .covgit_in(&shallow, &["compare", "--base", "HEAD~1"])
+        .code(2);
+    assert_eq!(
+        run.stderr.trim(),
+        "error: revision 'HEAD~1' goes back further than this shallow clone's history; fetch more (`git fetch --unshallow`, or fetch-depth: 0 in CI), or pass --base REV"
+    );
+    // Unrelated histories: no common ancestor, and what to do.
+    repo.git(&["checkout", "-q", "--orphan", "lonely"]);
+    repo.commit("lonely");
+    record(&repo, "HEAD", &[("a.py", &hits(3, 1))], &[]);
+    let run = repo.covgit(&["compare", "main..lonely"]).code(2);
+    assert!(
+        run.stderr
+            .contains("have no common ancestor (unrelated histories); pass --base REV"),
+        "{}",
+        run.stderr
+    );
+}
