@@ -83,7 +83,7 @@ pub enum Error {
     UnbornHead,
     #[error("cannot find the path of the running covgit binary for the hook: {0}")]
     CurrentExe(#[source] std::io::Error),
-    #[error("'{0}' is not a revision range: expected A..B")]
+    #[error("'{0}' is not a revision range: expected A..B or A...B")]
     BadRange(String),
     #[error(
         "remote '{remote}' has no shared coverage (no refs/covgit/data there); record on the default branch and run `covgit push {remote}` first"

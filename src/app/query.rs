@@ -140,13 +140,41 @@ pub(crate) fn flag_note(flag: Option<&Flag>) -> String {
     flag.map(|f| format!(" for flag '{f}'")).unwrap_or_default()
 }
 
+/// `A..B` or `A...B` (SPEC: the same range, the base being the merge-base either way) as
+/// `(A, B)`, an empty side being HEAD, as git reads it.
 pub(crate) fn split_range(r: &str) -> Result<(&str, &str), Error> {
-    match r.split_once("..") {
-        Some((a, b)) if !b.starts_with('.') => {
+    let split = r.split_once("...").or_else(|| r.split_once(".."));
+    match split {
+        Some((a, b)) if !b.starts_with('.') && !b.contains("..") => {
             let a = if a.is_empty() { "HEAD" } else { a };
             let b = if b.is_empty() { "HEAD" } else { b };
             Ok((a, b))
         }
         _ => Err(Error::BadRange(r.to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_range;
+
+    #[test]
+    fn three_dots_mean_the_same_range_as_two() {
+        // Issue 12.17: `compare main...HEAD` was refused.
+        for (r, want) in [
+            ("main..HEAD", ("main", "HEAD")),
+            ("main...HEAD", ("main", "HEAD")),
+            ("main...", ("main", "HEAD")),
+            ("...topic", ("HEAD", "topic")),
+            ("..topic", ("HEAD", "topic")),
+        ] {
+            assert_eq!(split_range(r).unwrap(), want, "{r}");
+        }
+        for bad in ["a....b", "a..b..c", "a...b...c"] {
+            assert_eq!(
+                split_range(bad).unwrap_err().to_string(),
+                format!("'{bad}' is not a revision range: expected A..B or A...B"),
+            );
+        }
     }
 }

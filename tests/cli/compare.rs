@@ -990,3 +990,42 @@ fn unknown_revisions_say_what_was_typed_and_what_to_do() {
         run.stderr
     );
 }
+
+#[test]
+fn three_dot_ranges_mean_the_same_as_two() {
+    // Issue 12.17, SPEC "Choosing what to compare": `A...B` is `A..B`.
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(4));
+    repo.commit("fork");
+    record(&repo, "HEAD", &[("a.py", &hits(4, 2))], &[]);
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    repo.write("a.py", &numbered(5));
+    repo.commit("topic");
+    record(&repo, "HEAD", &[("a.py", &hits(5, 5))], &[]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("b.md", "later\n");
+    repo.commit("main moves on");
+    repo.git(&["checkout", "-q", "topic"]);
+    let two = repo
+        .covgit(&["compare", "main..HEAD", "--format", "json"])
+        .ok()
+        .stdout;
+    let three = repo
+        .covgit(&["compare", "main...HEAD", "--format", "json"])
+        .ok()
+        .stdout;
+    assert_eq!(two, three);
+    repo.covgit(&["check", "main...topic", "--patch-target", "50"])
+        .ok();
+    assert_eq!(
+        repo.covgit(&["log", "main...HEAD"]).ok().stdout,
+        repo.covgit(&["log", "main..HEAD"]).ok().stdout
+    );
+    let run = repo.covgit(&["compare", "main....HEAD"]).code(2);
+    assert!(
+        run.stderr
+            .contains("'main....HEAD' is not a revision range: expected A..B or A...B"),
+        "{}",
+        run.stderr
+    );
+}

@@ -8,7 +8,7 @@ use super::super::{exit, output};
 /// and its change.
 #[derive(Args)]
 pub struct LogArgs {
-    /// `A..B`, or a revision to walk back from [default: HEAD].
+    /// `A..B` (or `A...B`, the same), or a revision to walk back from [default: HEAD].
     pub range: Option<String>,
     /// Walk at most this many commits.
     #[arg(long, short = 'n', default_value_t = 1000)]
