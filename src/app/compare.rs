@@ -69,7 +69,7 @@ pub fn compare(
     }
     let repo = &ws.repo;
     let (head, requested, view) = pick_sides(repo, opts)?;
-    let store = ws.store_for_read()?;
+    let store = super::query::store_for_read(ws)?;
     // Every read below sees one state of the store, whatever CI jobs record meanwhile.
     let _snapshot = store.read_snapshot()?;
 
@@ -349,8 +349,18 @@ fn pick_sides(repo: &Repo, opts: &CompareOptions) -> Result<(CommitId, CommitId,
             commit: head.clone(),
         })?,
         (None, None, None) => {
-            let target = repo.resolve(&repo.default_branch()?)?;
-            repo.merge_base(&target, &head)?
+            let branch = repo.default_branch()?;
+            let target = repo.resolve(&branch)?;
+            let base = repo.merge_base(&target, &head)?;
+            if base == head && opts.head.is_none() {
+                // Issue 12.16: on the default branch this compares HEAD with itself, which
+                // shows nothing; say so rather than print an empty comparison silently.
+                warn!(
+                    "HEAD ({}) is on the default branch {branch}, so `{branch}..HEAD` compares it with itself; run `covgit compare HEAD` to compare the last commit with its parent",
+                    head.short()
+                );
+            }
+            base
         }
     };
     Ok((head, requested, view))

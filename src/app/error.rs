@@ -100,4 +100,9 @@ pub enum Error {
         #[source]
         source: crate::store::CodecError,
     },
+    #[error(
+        "no coverage has been recorded in this clone yet (no database at '{}'), but remote '{remote}' shares coverage; import it with `covgit pull {remote}`",
+        path.display()
+    )]
+    NotPulled { path: PathBuf, remote: String },
 }

@@ -1029,3 +1029,168 @@ fn three_dot_ranges_mean_the_same_as_two() {
         run.stderr
     );
 }
+
+#[test]
+fn log_n_lists_the_n_newest_recorded_commits() {
+    // Issue 12.2: `-n 3` walked 3 commits and printed the one recorded among them.
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(10));
+    let mut recorded = Vec::new();
+    for i in 0..10u32 {
+        repo.write("notes.md", &format!("{i}\n"));
+        let c = repo.commit(&format!("c{i}"));
+        if i % 3 == 0 {
+            record(&repo, "HEAD", &[("a.py", &hits(10, i))], &[]);
+            recorded.push(c);
+        }
+    }
+    recorded.reverse();
+    let run = repo.covgit(&["log", "-n", "3"]).ok();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    for (line, c) in lines.iter().zip(&recorded) {
+        assert!(line.starts_with(&c[..7]), "{line}");
+    }
+    // The last one listed still shows its change against the next older recorded one.
+    assert!(lines[2].contains("+30.00"), "{}", lines[2]);
+    assert_eq!(run.stderr, "");
+    let js = repo
+        .covgit(&["log", "-n", "2", "--format", "json"])
+        .ok()
+        .json();
+    let commits: Vec<&Value> = js["commits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["commit"])
+        .collect();
+    assert_eq!(commits, [&json!(recorded[0]), &json!(recorded[1])]);
+    // Asking for more than there are lists them all; the history simply ended.
+    let run = repo.covgit(&["log", "-n", "12"]).ok();
+    assert_eq!(run.stdout.lines().count(), 4, "{}", run.stdout);
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn log_says_when_its_walk_stopped_before_finding_n() {
+    // 10,005 commits; only the root is recorded, beyond the 10,000 commits log walks.
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(2));
+    let root = repo.commit("root");
+    record(&repo, "HEAD", &[("a.py", &hits(2, 1))], &[]);
+    let mut script = String::new();
+    for i in 1..=10_005u32 {
+        let _ = writeln!(
+            script,
+            "commit refs/heads/main\ncommitter C <c@example.com> {} +0000\ndata 2\nc\n{}",
+            1_800_000_000 + i,
+            if i == 1 {
+                format!("from {root}\n")
+            } else {
+                String::new()
+            }
+        );
+    }
+    let path = repo.write_outside("history.fi", &script);
+    let mut cmd = std::process::Command::new("git");
+    crate::common::hermetic(&mut cmd, &repo.home());
+    let out = cmd
+        .current_dir(repo.path())
+        .args(["fast-import", "--quiet", "--force"])
+        .stdin(std::fs::File::open(&path).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    repo.git(&["reset", "-q", "--hard", "main"]);
+
+    let run = repo.covgit(&["log", "-n", "2"]).ok();
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr.lines().collect::<Vec<_>>(),
+        [
+            "note: found 0 of the 2 recorded commits asked for in the 10000 commits walked (the most log walks); pass REV or A..B to start further back",
+            "note: no recorded commit in the 10000 commits walked; record one with `covgit record` after running the tests",
+        ]
+    );
+    // Starting further back finds it.
+    let run = repo.covgit(&["log", "-n", "2", "main~10000"]).ok();
+    assert!(run.stdout.starts_with(&root[..7]), "{}", run.stdout);
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn hints_say_pull_where_the_remote_shares_coverage() {
+    // Issue 12.16: a fresh clone of a repository whose remote has shared coverage.
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(2));
+    repo.commit("root");
+    repo.write("a.py", &numbered(3));
+    repo.commit("second");
+    let clone = repo.home().join("clone");
+    git_in(
+        &repo,
+        &repo.home(),
+        &[
+            "clone",
+            "-q",
+            repo.path().to_str().unwrap(),
+            clone.to_str().unwrap(),
+        ],
+    );
+    // Nothing shared yet: record is the advice.
+    let run = repo.covgit_in(&clone, &["log"]).code(2);
+    assert!(
+        run.stderr.contains("run `covgit record` first"),
+        "{}",
+        run.stderr
+    );
+    // The remote now has refs/covgit/data (what `covgit push` makes there).
+    record(&repo, "HEAD", &[("a.py", &hits(2, 1))], &[]);
+    repo.git(&["update-ref", "refs/covgit/data", "HEAD"]);
+    for args in [&["log"][..], &["show"], &["compare", "HEAD"]] {
+        let run = repo.covgit_in(&clone, args).code(2);
+        assert!(
+            run.stderr
+                .contains("remote 'origin' shares coverage; import it with `covgit pull origin`"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    // With a database but nothing recorded on this history: a note on stderr, stdout empty.
+    git_in(&repo, &clone, &["checkout", "-q", "--orphan", "side"]);
+    git_in(&repo, &clone, &["commit", "-q", "-m", "side"]);
+    let report = repo.write_outside("side.info", &lcov(&[("a.py", &[(1, 1)])]));
+    repo.covgit_in(&clone, &["record", report.to_str().unwrap()])
+        .ok();
+    git_in(&repo, &clone, &["checkout", "-q", "main"]);
+    let run = repo.covgit_in(&clone, &["log"]).ok();
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.contains("no recorded commit in the 2 commits walked; remote 'origin' shares coverage: import it with `covgit pull origin`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn compare_on_the_default_branch_says_it_compares_head_with_itself() {
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(2));
+    repo.commit("one");
+    record(&repo, "HEAD", &[("a.py", &hits(2, 1))], &[]);
+    repo.write("a.py", &numbered(3));
+    repo.commit("two");
+    record(&repo, "HEAD", &[("a.py", &hits(3, 3))], &[]);
+    let run = repo.covgit(&["compare"]).ok();
+    assert!(
+        run.stderr.contains("is on the default branch main, so `main..HEAD` compares it with itself; run `covgit compare HEAD`"),
+        "{}",
+        run.stderr
+    );
+    let run = repo.covgit(&["compare", "HEAD"]).ok();
+    assert!(!run.stderr.contains("itself"), "{}", run.stderr);
+}
