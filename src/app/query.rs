@@ -104,9 +104,10 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
     let (from, stop) = match opts.range.as_deref() {
         Some(r) if r.contains("..") => {
             let (a, b) = split_range(r)?;
+            let (a_typed, b_typed) = (a, b);
             let a = ws.repo.resolve(a)?;
             let b = ws.repo.resolve(b)?;
-            let stop = ws.repo.merge_base(&a, &b)?;
+            let stop = merge_base_named(&ws.repo, (a_typed, &a), (b_typed, &b))?;
             (b, Some(stop))
         }
         Some(r) => (ws.repo.resolve(r)?, None),
@@ -172,6 +173,24 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
         walked,
         stopped,
         shared_on,
+    })
+}
+
+/// The merge-base of two revisions; with none, the error names them as the user typed them,
+/// beside their short SHAs (issue 12.15).
+pub(crate) fn merge_base_named(
+    repo: &crate::git::Repo,
+    (a_typed, a): (&str, &CommitId),
+    (b_typed, b): (&str, &CommitId),
+) -> Result<CommitId, Error> {
+    repo.merge_base(a, b).map_err(|e| match e {
+        crate::git::GitError::NoMergeBase { shallow, .. } => crate::git::GitError::NoMergeBase {
+            a: format!("'{a_typed}' ({})", a.short()),
+            b: format!("'{b_typed}' ({})", b.short()),
+            shallow,
+        }
+        .into(),
+        other => other.into(),
     })
 }
 

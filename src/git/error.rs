@@ -14,7 +14,7 @@ pub enum GitError {
     /// gix's own words ("couldn't parse revision, input=...: `NotFound`") stay out of the
     /// sentence; they are logged at debug level (`-vv`).
     #[error(
-        "unknown revision '{rev}': no branch, tag or commit of that name in this repository; check the spelling, or fetch it (`git fetch origin {rev}`; a CI checkout may need fetch-depth: 0)"
+        "unknown revision '{rev}': no branch, tag or commit of that name in this repository; check the spelling, or `git fetch` it from the remote (a CI checkout may need fetch-depth: 0)"
     )]
     UnknownRevision { rev: String },
     #[error(

@@ -230,7 +230,7 @@ mod tests {
         let err = repo.resolve("no-such-branch").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown revision 'no-such-branch': no branch, tag or commit of that name in this repository; check the spelling, or fetch it (`git fetch origin no-such-branch`; a CI checkout may need fetch-depth: 0)"
+            "unknown revision 'no-such-branch': no branch, tag or commit of that name in this repository; check the spelling, or `git fetch` it from the remote (a CI checkout may need fetch-depth: 0)"
         );
         // Issue 12.15: walking out of the history says so, not gix's `NthAncestor(1)`.
         let err = repo.resolve("v1~1").unwrap_err();

@@ -935,7 +935,7 @@ fn unknown_revisions_say_what_was_typed_and_what_to_do() {
     let run = repo.covgit(&["compare", "nosuch"]).code(2);
     assert_eq!(
         run.stderr.trim(),
-        "error: unknown revision 'nosuch': no branch, tag or commit of that name in this repository; check the spelling, or fetch it (`git fetch origin nosuch`; a CI checkout may need fetch-depth: 0)"
+        "error: unknown revision 'nosuch': no branch, tag or commit of that name in this repository; check the spelling, or `git fetch` it from the remote (a CI checkout may need fetch-depth: 0)"
     );
     let run = repo.covgit(&["compare", "--base", "HEAD~1"]).code(2);
     assert_eq!(
@@ -957,6 +957,10 @@ fn unknown_revisions_say_what_was_typed_and_what_to_do() {
     // A shallow clone: the parent is not there, and the way out is fetching more.
     repo.write("a.py", &numbered(3));
     repo.commit("second");
+    repo.git(&["checkout", "-q", "-b", "topic", "HEAD~1"]);
+    repo.write("t.py", "t\n");
+    repo.commit("topic");
+    repo.git(&["checkout", "-q", "main"]);
     let shallow = repo.home().join("shallow");
     let url = format!("file://{}", repo.path().display());
     git_in(
@@ -967,6 +971,7 @@ fn unknown_revisions_say_what_was_typed_and_what_to_do() {
             "-q",
             "--depth",
             "1",
+            "--no-single-branch",
             &url,
             shallow.to_str().unwrap(),
         ],
@@ -978,14 +983,27 @@ fn unknown_revisions_say_what_was_typed_and_what_to_do() {
         run.stderr.trim(),
         "error: revision 'HEAD~1' goes back further than this shallow clone's history; fetch more (`git fetch --unshallow`, or fetch-depth: 0 in CI), or pass --base REV"
     );
+    // Two branches cut at depth 1 share no commit here: fetching more is the way out.
+    let run = repo
+        .covgit_in(&shallow, &["compare", "origin/topic..HEAD"])
+        .code(2);
+    assert!(
+        run.stderr.contains("error: commits 'origin/topic' (")
+            && run.stderr.contains(") have no common ancestor in this shallow clone; fetch the full history (`git fetch --unshallow`, or fetch-depth: 0 in CI), or pass --base REV"),
+        "{}",
+        run.stderr
+    );
     // Unrelated histories: no common ancestor, and what to do.
     repo.git(&["checkout", "-q", "--orphan", "lonely"]);
     repo.commit("lonely");
     record(&repo, "HEAD", &[("a.py", &hits(3, 1))], &[]);
     let run = repo.covgit(&["compare", "main..lonely"]).code(2);
     assert!(
-        run.stderr
-            .contains("have no common ancestor (unrelated histories); pass --base REV"),
+        run.stderr.contains(&format!(
+            "error: commits 'main' ({}) and 'lonely' ({}) have no common ancestor (unrelated histories); pass --base REV",
+            &repo.git(&["rev-parse", "main"])[..7],
+            &repo.git(&["rev-parse", "lonely"])[..7],
+        )),
         "{}",
         run.stderr
     );
