@@ -1083,6 +1083,8 @@ fn log_n_lists_the_n_newest_recorded_commits() {
         .map(|c| &c["commit"])
         .collect();
     assert_eq!(commits, [&json!(recorded[0]), &json!(recorded[1])]);
+    let run = repo.covgit(&["log", "-n", "0"]).ok();
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
     // Asking for more than there are lists them all; the history simply ended.
     let run = repo.covgit(&["log", "-n", "12"]).ok();
     assert_eq!(run.stdout.lines().count(), 4, "{}", run.stdout);

@@ -66,7 +66,7 @@ fn notes(o: &LogOutcome, asked: Option<usize>) -> Vec<String> {
         )),
         _ => {}
     }
-    if found == 0 {
+    if found == 0 && asked != Some(0) {
         let hint = match &o.shared_on {
             Some(remote) => {
                 format!("remote '{remote}' shares coverage: import it with `covgit pull {remote}`")
