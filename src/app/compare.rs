@@ -18,7 +18,7 @@ use crate::resolve::Resolver;
 use crate::select::{self, BaseChoice, History, View};
 use crate::store::Store;
 
-use super::query::{flag_note, split_range};
+use super::query::{flag_note, merge_base_named, split_range};
 use super::record::{go_modules, read_one};
 use super::{Error, Workspace};
 
@@ -69,7 +69,7 @@ pub fn compare(
     }
     let repo = &ws.repo;
     let (head, requested, view) = pick_sides(repo, opts)?;
-    let store = ws.store_for_read()?;
+    let store = super::query::store_for_read(ws)?;
     // Every read below sees one state of the store, whatever CI jobs record meanwhile.
     let _snapshot = store.read_snapshot()?;
 
@@ -320,13 +320,17 @@ fn add_unchanged(c: &mut Comparison, skipped: BTreeMap<String, Totals>) {
 fn pick_sides(repo: &Repo, opts: &CompareOptions) -> Result<(CommitId, CommitId, View), Error> {
     let explicit_head = opts.head.as_deref().map(|h| repo.resolve(h)).transpose()?;
     let explicit_base = opts.base.as_deref().map(|b| repo.resolve(b)).transpose()?;
+    // The range's sides as typed, kept to name them if they share no history.
+    let mut typed = ("", "HEAD");
     let range = match opts.target.as_deref() {
         Some(t) if t.contains("..") => {
             let (a, b) = split_range(t)?;
+            typed = (a, b);
             Some((repo.resolve(a)?, repo.resolve(b)?))
         }
         _ => None,
     };
+    let head_typed = opts.head.as_deref().unwrap_or(typed.1);
     let rev = match (&range, opts.target.as_deref()) {
         (None, Some(rev)) => Some(repo.resolve(rev)?),
         _ => None,
@@ -344,13 +348,23 @@ fn pick_sides(repo: &Repo, opts: &CompareOptions) -> Result<(CommitId, CommitId,
     };
     let requested = match (explicit_base, &range, &rev) {
         (Some(b), _, _) => b,
-        (None, Some((a, _)), _) => repo.merge_base(a, &head)?,
+        (None, Some((a, _)), _) => merge_base_named(repo, (typed.0, a), (head_typed, &head))?,
         (None, None, Some(_)) => repo.first_parent(&head)?.ok_or_else(|| Error::NoParent {
             commit: head.clone(),
         })?,
         (None, None, None) => {
-            let target = repo.resolve(&repo.default_branch()?)?;
-            repo.merge_base(&target, &head)?
+            let branch = repo.default_branch()?;
+            let target = repo.resolve(&branch)?;
+            let base = merge_base_named(repo, (&branch, &target), (head_typed, &head))?;
+            if base == head && opts.head.is_none() {
+                // Issue 12.16: on the default branch this compares HEAD with itself, which
+                // shows nothing; say so rather than print an empty comparison silently.
+                warn!(
+                    "HEAD ({}) is on the default branch {branch}, so `{branch}..HEAD` compares it with itself; run `covgit compare HEAD` to compare the last commit with its parent",
+                    head.short()
+                );
+            }
+            base
         }
     };
     Ok((head, requested, view))

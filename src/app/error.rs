@@ -83,7 +83,7 @@ pub enum Error {
     UnbornHead,
     #[error("cannot find the path of the running covgit binary for the hook: {0}")]
     CurrentExe(#[source] std::io::Error),
-    #[error("'{0}' is not a revision range: expected A..B")]
+    #[error("'{0}' is not a revision range: expected A..B or A...B")]
     BadRange(String),
     #[error(
         "remote '{remote}' has no shared coverage (no refs/covgit/data there); record on the default branch and run `covgit push {remote}` first"
@@ -100,4 +100,9 @@ pub enum Error {
         #[source]
         source: crate::store::CodecError,
     },
+    #[error(
+        "no coverage has been recorded in this clone yet (no database at '{}'), but remote '{remote}' shares coverage; import it with `covgit pull {remote}`",
+        path.display()
+    )]
+    NotPulled { path: PathBuf, remote: String },
 }

@@ -21,7 +21,7 @@ pub use compare::{CheckOptions, CheckOutcome, CompareOptions, CompareOutcome, ch
 pub use error::Error;
 pub use hook::{PrePushOptions, PrePushResult, PushedRef, hook_install, hook_uninstall, pre_push};
 pub use maintain::gc;
-pub use query::{LogOptions, ShowOptions, log, mark, show};
+pub use query::{DEFAULT_LOG_WALK, LogOptions, LogOutcome, LogStop, ShowOptions, log, mark, show};
 pub use record::{Progress, RecordOptions, RecordSummary, ReportSummary, record};
 pub use share::{PullSummary, PushSummary, pull, push};
 pub use workspace::Workspace;

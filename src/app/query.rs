@@ -18,7 +18,7 @@ pub struct ShowOptions {
 #[instrument(skip_all)]
 pub fn show(ws: &Workspace, opts: &ShowOptions) -> Result<ShowView, Error> {
     let commit = ws.repo.resolve(opts.rev.as_deref().unwrap_or("HEAD"))?;
-    let store = ws.store_for_read()?;
+    let store = store_for_read(ws)?;
     let _snapshot = store.read_snapshot()?;
     let not_recorded = || Error::NotRecorded {
         commit: commit.clone(),
@@ -62,32 +62,71 @@ pub fn show(ws: &Workspace, opts: &ShowOptions) -> Result<ShowView, Error> {
 pub struct LogOptions {
     /// `A..B` or a single revision to walk from; `None` walks from HEAD.
     pub range: Option<String>,
-    /// How many first-parent commits to walk at most.
+    /// How many recorded commits to list at most, newest first.
     pub limit: usize,
+    /// How many first-parent commits to walk at most looking for them
+    /// ([`DEFAULT_LOG_WALK`] unless a caller knows better).
+    pub max_walk: usize,
+}
+
+/// The walk bound of `covgit log`: generous enough for any history a user means to list,
+/// small enough that a store whose commits are all off HEAD's history answers in moments.
+pub const DEFAULT_LOG_WALK: usize = 10_000;
+
+/// The recorded commits found and how the walk went.
+#[derive(Debug)]
+pub struct LogOutcome {
+    /// Newest first, at most `limit`.
+    pub entries: Vec<LogEntry>,
+    /// First-parent commits walked.
+    pub walked: usize,
+    /// Set when the walk was cut short before `limit` entries were found.
+    pub stopped: Option<LogStop>,
+    /// With no entry: the remote that shares coverage this clone could pull.
+    pub shared_on: Option<String>,
+}
+
+/// Why `log` stopped walking before it found as many recorded commits as asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogStop {
+    /// `max_walk` commits were walked.
+    WalkLimit,
+    /// The history is shallow there.
+    Shallow,
 }
 
 /// Recorded commits along HEAD's (or the range's) first-parent history, newest first, each
-/// with its change against the next older recorded one.
+/// with its change against the next older recorded one. SPEC `log -n N`: the N newest
+/// *recorded* commits, however many unrecorded ones lie between, the walk bounded by
+/// `max_walk` commits.
 #[instrument(skip_all)]
-pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<Vec<LogEntry>, Error> {
+pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
     let (from, stop) = match opts.range.as_deref() {
         Some(r) if r.contains("..") => {
             let (a, b) = split_range(r)?;
+            let (a_typed, b_typed) = (a, b);
             let a = ws.repo.resolve(a)?;
             let b = ws.repo.resolve(b)?;
-            let stop = ws.repo.merge_base(&a, &b)?;
+            let stop = merge_base_named(&ws.repo, (a_typed, &a), (b_typed, &b))?;
             (b, Some(stop))
         }
         Some(r) => (ws.repo.resolve(r)?, None),
         None => (ws.repo.resolve("HEAD")?, None),
     };
-    let store = ws.store_for_read()?;
+    let store = store_for_read(ws)?;
     let _snapshot = store.read_snapshot()?;
+    // One entry more than asked for, when the walk finds it, gives the last one its change.
+    let wanted = opts.limit.saturating_add(1);
     let mut entries: Vec<LogEntry> = Vec::new();
     let mut cur = Some(from);
     let mut walked = 0;
+    let mut stopped = None;
     while let Some(c) = cur {
-        if stop.as_ref() == Some(&c) || walked >= opts.limit {
+        if stop.as_ref() == Some(&c) || entries.len() >= wanted {
+            break;
+        }
+        if walked >= opts.max_walk {
+            stopped = Some(LogStop::WalkLimit);
             break;
         }
         walked += 1;
@@ -106,6 +145,7 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<Vec<LogEntry>, Error> {
             // A shallow history ends the walk; what was seen is still worth showing.
             Err(e) if ws.repo.is_shallow() => {
                 tracing::warn!("{e}");
+                stopped = Some(LogStop::Shallow);
                 None
             }
             Err(e) => return Err(e.into()),
@@ -119,7 +159,69 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<Vec<LogEntry>, Error> {
             .zip(older)
             .map(|(now, before)| now - before);
     }
-    Ok(entries)
+    entries.truncate(opts.limit);
+    if entries.len() >= opts.limit {
+        stopped = None;
+    }
+    let shared_on = if entries.is_empty() {
+        unpulled_remote(ws)
+    } else {
+        None
+    };
+    Ok(LogOutcome {
+        entries,
+        walked,
+        stopped,
+        shared_on,
+    })
+}
+
+/// The merge-base of two revisions; with none, the error names them as the user typed them,
+/// beside their short SHAs (issue 12.15).
+pub(crate) fn merge_base_named(
+    repo: &crate::git::Repo,
+    (a_typed, a): (&str, &CommitId),
+    (b_typed, b): (&str, &CommitId),
+) -> Result<CommitId, Error> {
+    repo.merge_base(a, b).map_err(|e| match e {
+        crate::git::GitError::NoMergeBase { shallow, .. } => crate::git::GitError::NoMergeBase {
+            a: format!("'{a_typed}' ({})", a.short()),
+            b: format!("'{b_typed}' ({})", b.short()),
+            shallow,
+        }
+        .into(),
+        other => other.into(),
+    })
+}
+
+/// The remote that shares coverage, for hints that would otherwise say `covgit record` in a
+/// clone where nothing is recorded (issue 12.16): `origin` when its fetched tracking ref
+/// exists, or when `origin` lists `refs/covgit/data` (asked only on this path, never
+/// prompting). `None` when there is no such remote or it cannot be asked.
+pub(crate) fn unpulled_remote(ws: &Workspace) -> Option<String> {
+    const REMOTE: &str = "origin";
+    if !ws.repo.has_remote(REMOTE) {
+        return None;
+    }
+    let tracked = ws
+        .repo
+        .local_ref(&crate::git::Repo::tracking_ref(REMOTE))
+        .ok()
+        .flatten();
+    let shared = tracked.is_some() || matches!(ws.repo.remote_data(REMOTE), Ok(Some(_)));
+    shared.then(|| REMOTE.to_owned())
+}
+
+/// The store to read; with no database yet, an error that says `covgit pull` where a remote
+/// shares coverage, and `covgit record` otherwise.
+pub(crate) fn store_for_read(ws: &Workspace) -> Result<crate::store::Store, Error> {
+    match ws.store_for_read() {
+        Err(Error::NoDatabase { path }) => Err(match unpulled_remote(ws) {
+            Some(remote) => Error::NotPulled { path, remote },
+            None => Error::NoDatabase { path },
+        }),
+        other => other,
+    }
 }
 
 /// Sets the CI status of a recorded commit; returns the commit.
@@ -140,13 +242,41 @@ pub(crate) fn flag_note(flag: Option<&Flag>) -> String {
     flag.map(|f| format!(" for flag '{f}'")).unwrap_or_default()
 }
 
+/// `A..B` or `A...B` (SPEC: the same range, the base being the merge-base either way) as
+/// `(A, B)`, an empty side being HEAD, as git reads it.
 pub(crate) fn split_range(r: &str) -> Result<(&str, &str), Error> {
-    match r.split_once("..") {
-        Some((a, b)) if !b.starts_with('.') => {
+    let split = r.split_once("...").or_else(|| r.split_once(".."));
+    match split {
+        Some((a, b)) if !b.starts_with('.') && !b.contains("..") => {
             let a = if a.is_empty() { "HEAD" } else { a };
             let b = if b.is_empty() { "HEAD" } else { b };
             Ok((a, b))
         }
         _ => Err(Error::BadRange(r.to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_range;
+
+    #[test]
+    fn three_dots_mean_the_same_range_as_two() {
+        // Issue 12.17: `compare main...HEAD` was refused.
+        for (r, want) in [
+            ("main..HEAD", ("main", "HEAD")),
+            ("main...HEAD", ("main", "HEAD")),
+            ("main...", ("main", "HEAD")),
+            ("...topic", ("HEAD", "topic")),
+            ("..topic", ("HEAD", "topic")),
+        ] {
+            assert_eq!(split_range(r).unwrap(), want, "{r}");
+        }
+        for bad in ["a....b", "a..b..c", "a...b...c"] {
+            assert_eq!(
+                split_range(bad).unwrap_err().to_string(),
+                format!("'{bad}' is not a revision range: expected A..B or A...B"),
+            );
+        }
     }
 }

@@ -257,7 +257,9 @@ fn compare_file<'a>(
         base: pair.base.map(|_| fig.base),
         head: pair.head.map(|_| fig.head),
         patch: fig.patch,
-        indirect: fig.both_sided && side.content_same,
+        // SPEC: only a file the diff leaves alone is indirect; a rename, pure or not, is part
+        // of the diff (issue 12.3).
+        indirect: fig.both_sided && side.status == FileStatus::Unchanged,
     })
 }
 
@@ -268,8 +270,6 @@ struct FileSides<'a> {
     base_path: &'a str,
     status: FileStatus,
     align: Align,
-    /// Unchanged, or renamed without hunks.
-    content_same: bool,
 }
 
 fn describe<'a>(pair: &Pair<'a>) -> Option<FileSides<'a>> {
@@ -280,7 +280,6 @@ fn describe<'a>(pair: &Pair<'a>) -> Option<FileSides<'a>> {
             base_path: p,
             status: FileStatus::Unchanged,
             align: Align::Identity,
-            content_same: true,
         });
     };
     if pair.base.is_none() && pair.head.is_none() {
@@ -304,7 +303,6 @@ fn describe<'a>(pair: &Pair<'a>) -> Option<FileSides<'a>> {
         } else {
             Align::Disjoint
         },
-        content_same: c.kind == ChangeKind::Renamed && c.hunks.is_empty(),
     })
 }
 
@@ -329,8 +327,8 @@ fn classify(
     raw: &mut Vec<RawRun>,
 ) -> Figures {
     let mut fig = Figures {
-        base: Totals::of_lines([]),
-        head: Totals::of_lines([]),
+        base: Totals::default(),
+        head: Totals::default(),
         patch: PatchTotals::default(),
         both_sided: false,
     };
@@ -394,6 +392,8 @@ fn classify(
     }
     on_head.finish(raw);
     on_base.finish(raw);
+    fig.base = fig.base.as_one_file();
+    fig.head = fig.head.as_one_file();
     fig
 }
 

@@ -1,12 +1,12 @@
 //! `covgit check`: the comparison as a gate (SPEC `[check]` configuration and flags).
 //!
 //! Pure: takes a [`Comparison`] and resolved targets, returns every failed gate with its
-//! figures. Deleting covered code alone never fails a gate: `removed` lines are never `lost`,
-//! and the project gate counts deleted lines back into the head's figure (see [`evaluate`]).
+//! figures. The project gate judges exactly the totals a comparison prints, base → head
+//! (SPEC `project_threshold`: "points the total may drop"); `removed` lines are never `lost`.
 
 use std::fmt;
 
-use crate::model::{LineNo, LineState};
+use crate::model::LineNo;
 
 use super::{Comparison, LineKind};
 
@@ -44,9 +44,8 @@ pub enum GateFailure {
         lines: u64,
         covered: u64,
     },
-    /// Project coverage fell by more than the threshold. `base` is the base's total; `head`
-    /// is the head's total with the `removed` lines counted back in as they were in the base
-    /// (see [`evaluate`]); `drop = base - head`.
+    /// Project coverage fell by more than the threshold: `base` and `head` are the totals'
+    /// coverage, as the comparison prints them; `drop = base - head`.
     Project {
         base: f64,
         head: f64,
@@ -90,7 +89,7 @@ impl fmt::Display for GateFailure {
                 threshold,
             } => write!(
                 f,
-                "project coverage dropped {drop:.2} points, from {base:.2}% to {head:.2}% (deleted lines counted as they were), more than the {threshold:.2} allowed"
+                "project coverage dropped {drop:.2} points, from {base:.2}% to {head:.2}%, more than the {threshold:.2} allowed"
             ),
             Self::Lost { lines, first } => {
                 write!(f, "{lines} line(s) lost coverage")?;
@@ -110,14 +109,10 @@ const EPSILON: f64 = 1e-9;
 /// Checks `c` against `gates`.
 ///
 /// - Patch: passes when no added line is tracked (nothing to measure).
-/// - Project: the drop is `base - head'`, where `head'` is the head's coverage with the
-///   `removed` lines counted back in with their base state. The plain head total would fail
-///   a change that only deletes well-covered code: the code left is exactly as covered as
-///   before, yet the total falls. With `head'` a pure deletion gives `head' = base`, a drop
-///   of 0, while anything else still shows: uncovered added lines dilute `head'`, and lines
-///   that lose coverage or stop being tracked lower it. (Measuring against the base without
-///   its removed lines instead would let "replace covered code by uncovered code" pass.)
-///   Nothing tracked on either side: the gate passes.
+/// - Project: the drop is the base's total coverage minus the head's, the very figures the
+///   comparison prints (issue 12.11: counting `removed` lines back into the head counted an
+///   edited line twice, its old line and its new one, so the gate reported a drop the
+///   printed totals contradicted). Nothing tracked on either side: the gate passes.
 /// - Lost: counts `lost` lines only; `removed` lines are never lost.
 pub fn evaluate(c: &Comparison, gates: &Gates) -> Verdict {
     let mut failures = Vec::new();
@@ -134,7 +129,7 @@ pub fn evaluate(c: &Comparison, gates: &Gates) -> Verdict {
     if let (Some(threshold), Some(base), Some(head)) = (
         gates.project_threshold,
         c.base.coverage(),
-        head_with_removed_lines(c),
+        c.head.coverage(),
     ) && base - head > threshold + EPSILON
     {
         failures.push(GateFailure::Project {
@@ -158,20 +153,6 @@ pub fn evaluate(c: &Comparison, gates: &Gates) -> Verdict {
         }
     }
     Verdict { failures }
-}
-
-/// Coverage of the head's lines plus the `removed` lines in their base state; `None` when
-/// there is no line at all.
-fn head_with_removed_lines(c: &Comparison) -> Option<f64> {
-    let (mut lines, mut covered) = (c.head.lines, c.head.hit + c.head.partial);
-    for r in c.lines.iter().filter(|r| r.kind == LineKind::Removed) {
-        let n = u64::from(r.end - r.start) + 1;
-        lines += n;
-        if matches!(r.from, Some(LineState::Hit | LineState::Partial)) {
-            covered += n;
-        }
-    }
-    (lines > 0).then(|| covered as f64 / lines as f64 * 100.0)
 }
 
 #[cfg(test)]
@@ -255,8 +236,10 @@ mod tests {
     }
 
     #[test]
-    fn deleting_covered_code_alone_fails_no_gate() {
-        // 2 of 4 lines covered (50%); the covered two are deleted: the total falls to 0%.
+    fn deleting_covered_code_fails_only_the_project_gate_with_the_printed_totals() {
+        // 4 of 6 lines covered; the covered ones are deleted: the total falls to 0%. No line
+        // is lost and none is added, so only the project gate can fail, on the very totals
+        // the comparison prints.
         let base = report(&[("a.py", &[3, 3, 0, 0]), ("b.py", &[1, 1])]);
         let head = report(&[("a.py", &[0, 0])]);
         let changes = [
@@ -274,9 +257,48 @@ mod tests {
             },
         ];
         let c = compare(&base, &head, &changes);
-        assert!(c.delta().unwrap() < -60.0, "the plain totals do drop");
         let v = evaluate(&c, &ALL);
-        assert!(v.passed(), "{v:?}");
+        let [GateFailure::Project { base, head, .. }] = v.failures.as_slice() else {
+            panic!("{v:?}");
+        };
+        assert_eq!(
+            (Some(*base), Some(*head)),
+            (c.base.coverage(), c.head.coverage())
+        );
+        assert_eq!(
+            v.failures[0].to_string(),
+            "project coverage dropped 66.67 points, from 66.67% to 0.00%, more than the 0.00 allowed"
+        );
+    }
+
+    #[test]
+    fn editing_covered_and_uncovered_lines_is_judged_on_the_totals_shown() {
+        // Issue 12.11: 60% → 80% printed, yet the gate said the project dropped, because it
+        // counted the two replaced (missed) lines back into the head beside their new lines.
+        let base = report(&[("a.py", &[1, 1, 1, 0, 0])]);
+        let head = report(&[("a.py", &[1, 1, 1, 1, 0])]);
+        let c = compare(&base, &head, &[modified("a.py", &[(4, 2, 4, 2)])]);
+        assert_eq!(
+            (c.base.coverage(), c.head.coverage()),
+            (Some(60.0), Some(80.0))
+        );
+        let project = Gates {
+            project_threshold: Some(0.0),
+            ..Gates::default()
+        };
+        assert!(evaluate(&c, &project).passed());
+        // The other way round (80% → 60%) fails with those figures.
+        let c = compare(&head, &base, &[modified("a.py", &[(4, 2, 4, 2)])]);
+        let v = evaluate(&c, &project);
+        assert_eq!(
+            v.failures,
+            [GateFailure::Project {
+                base: 80.0,
+                head: 60.0,
+                drop: 20.0,
+                threshold: 0.0
+            }]
+        );
     }
 
     #[test]
@@ -289,7 +311,6 @@ mod tests {
             ..Gates::default()
         };
         let v = evaluate(&c, &gates);
-        // head' = added 0, 0 + removed hit, hit + 0, 0 = 33.3% against 50%.
         let [
             GateFailure::Project {
                 base, head, drop, ..
@@ -298,9 +319,8 @@ mod tests {
         else {
             panic!("{v:?}");
         };
-        assert!((base - 50.0).abs() < 1e-9);
-        assert!((head - 100.0 / 3.0).abs() < 1e-9 && (drop - 50.0 / 3.0).abs() < 1e-9);
-        assert!(v.failures[0].to_string().contains("from 50.00% to 33.33%"));
+        assert_eq!((*base, *head, *drop), (50.0, 0.0, 50.0));
+        assert!(v.failures[0].to_string().contains("from 50.00% to 0.00%"));
     }
 
     #[test]

@@ -134,7 +134,6 @@ fn build(cases: &[FileCase]) -> Built {
         } else {
             old_path.clone()
         };
-        let identity = matches!(case.scenario, S::Unchanged | S::Unresolved);
         let ops = match case.scenario {
             S::Unchanged | S::Unresolved => Ops(vec![Op::Equal(case.ops.old_len())]),
             S::Added => Ops(vec![Op::Change(0, case.ops.new_len())]),
@@ -245,17 +244,16 @@ fn build(cases: &[FileCase]) -> Built {
                 S::Added => FileStatus::Added,
                 S::Deleted => FileStatus::Deleted,
             };
-            let content_same = identity || (case.scenario == S::Renamed && a.hunks.is_empty());
+            // SPEC: indirect only where the diff leaves the file alone (a rename never is).
+            let indirect = status == FileStatus::Unchanged && both_sided;
             let path = if case.scenario == S::Deleted {
                 &old_path
             } else {
                 &new_path
             };
             let base_path = (old_path != *path).then(|| old_path.clone());
-            b.files.insert(
-                path.clone(),
-                (base_path, status, content_same && both_sided, patch),
-            );
+            b.files
+                .insert(path.clone(), (base_path, status, indirect, patch));
         }
     }
     b

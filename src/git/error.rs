@@ -11,12 +11,20 @@ pub enum GitError {
         #[source]
         source: gix::Error,
     },
-    #[error("unknown revision '{rev}'")]
-    UnknownRevision {
-        rev: String,
-        #[source]
-        source: gix::Error,
-    },
+    /// gix's own words ("couldn't parse revision, input=...: `NotFound`") stay out of the
+    /// sentence; they are logged at debug level (`-vv`).
+    #[error(
+        "unknown revision '{rev}': no branch, tag or commit of that name in this repository; check the spelling, or `git fetch` it from the remote (a CI checkout may need fetch-depth: 0)"
+    )]
+    UnknownRevision { rev: String },
+    #[error(
+        "revision '{rev}' goes back further than this shallow clone's history; fetch more (`git fetch --unshallow`, or fetch-depth: 0 in CI), or pass --base REV"
+    )]
+    PastShallowHistory { rev: String },
+    #[error(
+        "revision '{rev}' goes back past the first commit of the history; name an existing commit, or pass --base REV"
+    )]
+    PastRootCommit { rev: String },
     #[error("revision '{rev}' does not name a commit")]
     NotACommit {
         rev: String,
@@ -25,8 +33,15 @@ pub enum GitError {
     },
     #[error("history is shallow at {commit}; fetch more with git fetch --unshallow")]
     Shallow { commit: String },
-    #[error("commits {a} and {b} have no common ancestor")]
-    NoMergeBase { a: String, b: String },
+    #[error(
+        "commits {a} and {b} have no common ancestor{}",
+        if *shallow {
+            " in this shallow clone; fetch the full history (`git fetch --unshallow`, or fetch-depth: 0 in CI), or pass --base REV"
+        } else {
+            " (unrelated histories); pass --base REV to name the base"
+        }
+    )]
+    NoMergeBase { a: String, b: String, shallow: bool },
     #[error(
         "no default branch: refs/remotes/origin/HEAD, refs/heads/main and refs/heads/master are all missing"
     )]

@@ -52,6 +52,7 @@ impl Repo {
         best.map(|(_, id)| id).ok_or_else(|| GitError::NoMergeBase {
             a: a.to_string(),
             b: b.to_string(),
+            shallow: self.is_shallow(),
         })
     }
 }
@@ -130,7 +131,9 @@ mod tests {
         let err = repo.merge_base(&a, &b).unwrap_err();
         assert_eq!(
             err.to_string(),
-            format!("commits {a} and {b} have no common ancestor")
+            format!(
+                "commits {a} and {b} have no common ancestor (unrelated histories); pass --base REV to name the base"
+            )
         );
     }
 }

@@ -37,13 +37,10 @@ impl Repo {
 
     /// `git rev-parse REV^{commit}`.
     pub fn resolve(&self, rev: &str) -> Result<CommitId, GitError> {
-        let id = self
-            .inner
-            .rev_parse_single(rev)
-            .map_err(|source| GitError::UnknownRevision {
-                rev: rev.to_owned(),
-                source,
-            })?;
+        let id = self.inner.rev_parse_single(rev).map_err(|e| {
+            tracing::debug!("cannot resolve '{rev}': {e}");
+            self.why_unknown(rev)
+        })?;
         let commit = id
             .object()
             .and_then(gix::Object::peel_to_commit)
@@ -52,6 +49,33 @@ impl Repo {
                 source,
             })?;
         Ok(commit_id(commit.id))
+    }
+
+    /// Why `rev` did not resolve, in the user's words: a navigation (`X~3`, `X^2`) from a
+    /// known `X` that walks out of the history (past the root, or past a shallow clone's
+    /// boundary), else a name this repository does not know.
+    fn why_unknown(&self, rev: &str) -> GitError {
+        let rev_owned = rev.to_owned();
+        let start = rev.find(['~', '^']).filter(|&i| i > 0);
+        let navigates = start.is_some_and(|i| !rev[i..].starts_with("^{"));
+        if let Some(i) = start.filter(|_| navigates)
+            && self.inner.rev_parse_single(&rev[..i]).is_ok()
+        {
+            return if self.is_shallow() {
+                GitError::PastShallowHistory { rev: rev_owned }
+            } else {
+                GitError::PastRootCommit { rev: rev_owned }
+            };
+        }
+        GitError::UnknownRevision { rev: rev_owned }
+    }
+
+    /// Whether git's configuration names a remote `name`.
+    pub fn has_remote(&self, name: &str) -> bool {
+        self.inner
+            .remote_names()
+            .iter()
+            .any(|n| AsRef::<[u8]>::as_ref(n) == name.as_bytes())
     }
 
     /// Whether the repository is a shallow clone.
@@ -204,7 +228,30 @@ mod tests {
         let head = git(&src, &["rev-parse", "HEAD"]);
         assert_eq!(repo.resolve(&head[..9]).unwrap().as_str(), head);
         let err = repo.resolve("no-such-branch").unwrap_err();
-        assert_eq!(err.to_string(), "unknown revision 'no-such-branch'");
+        assert_eq!(
+            err.to_string(),
+            "unknown revision 'no-such-branch': no branch, tag or commit of that name in this repository; check the spelling, or `git fetch` it from the remote (a CI checkout may need fetch-depth: 0)"
+        );
+        // Issue 12.15: walking out of the history says so, not gix's `NthAncestor(1)`.
+        let err = repo.resolve("v1~1").unwrap_err();
+        assert!(matches!(err, GitError::PastRootCommit { .. }), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "revision 'v1~1' goes back past the first commit of the history; name an existing commit, or pass --base REV"
+        );
+        assert!(matches!(
+            repo.resolve("v1^2"),
+            Err(GitError::PastRootCommit { .. })
+        ));
+        assert!(matches!(
+            repo.resolve("nosuch~1"),
+            Err(GitError::UnknownRevision { .. })
+        ));
+        let shallow = Repo::discover(&dir.path().join("shallow")).unwrap();
+        assert!(matches!(
+            shallow.resolve("HEAD~1"),
+            Err(GitError::PastShallowHistory { .. })
+        ));
         let tree = git(&src, &["rev-parse", "HEAD^{tree}"]);
         assert!(matches!(
             repo.resolve(&tree),

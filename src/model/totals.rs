@@ -7,6 +7,8 @@ use super::{LineCoverage, LineState};
 /// Counts of a set of tracked lines. `coverage()` is `(hit + partial) / lines × 100`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
+    /// Files with at least one tracked line (SPEC TOTALS, counted as Codecov counts them): a
+    /// file a report lists with no line, such as an empty `__init__.py`, is not one.
     pub files: u64,
     pub lines: u64,
     pub hit: u64,
@@ -17,16 +19,20 @@ pub struct Totals {
 }
 
 impl Totals {
-    /// The totals of one file's lines (`files` is 1).
+    /// The totals of one file's lines: `files` is 1, or 0 when no line is tracked.
     pub fn of_lines<'a>(lines: impl IntoIterator<Item = &'a LineCoverage>) -> Totals {
-        let mut t = Totals {
-            files: 1,
-            ..Totals::default()
-        };
+        let mut t = Totals::default();
         for c in lines {
             t.count(c);
         }
-        t
+        t.as_one_file()
+    }
+
+    /// These counts as one file's: `files` is 1 when a line is tracked, else 0.
+    #[must_use]
+    pub fn as_one_file(mut self) -> Totals {
+        self.files = u64::from(self.lines > 0);
+        self
     }
 
     /// Counts one line (does not touch `files`) and returns its state.
@@ -82,5 +88,16 @@ mod tests {
         };
         assert_eq!(t.coverage(), Some(50.0));
         assert_eq!(Totals::default().coverage(), None);
+    }
+
+    #[test]
+    fn a_file_with_no_tracked_line_is_not_counted_as_a_file() {
+        // Issue 12.3: coverage.py lists an empty `__init__.py` with `<lines/>`.
+        assert_eq!(Totals::of_lines([]).files, 0);
+        let one = [LineCoverage::new(0)];
+        assert_eq!(Totals::of_lines(&one).files, 1);
+        let mut sum = Totals::of_lines(&one);
+        sum.add(&Totals::of_lines([]));
+        assert_eq!((sum.files, sum.lines), (1, 1));
     }
 }

@@ -39,8 +39,10 @@ pub fn log(
 }
 
 fn text(out: &mut dyn Write, entries: &[LogEntry], p: &Palette) -> io::Result<()> {
+    // SPEC: text `log` is one line per recorded commit and nothing else; the caller says
+    // on stderr that none was found.
     if entries.is_empty() {
-        return writeln!(out, "No recorded commits.");
+        return Ok(());
     }
     let rows: Vec<Vec<Cell>> = entries
         .iter()
@@ -126,10 +128,7 @@ mod tests {
         let colored = render(&entries(), false, &Palette::colorized());
         assert!(colored.contains("\x1b[31mfailed\x1b[0m "));
         assert!(colored.contains("\x1b[1;31m-25.00\x1b[0m"));
-        assert_eq!(
-            render(&[], false, &Palette::default()),
-            "No recorded commits.\n"
-        );
+        assert_eq!(render(&[], false, &Palette::default()), "");
     }
 
     #[test]

@@ -311,8 +311,7 @@ impl Store {
                 }
                 any = true;
                 let blob: i64 = r.get(1)?;
-                let mut totals = totals_at(r, 3)?;
-                totals.files = 1;
+                let totals = totals_at(r, 3)?.as_one_file();
                 let entry = out.entry(r.get(0)?).or_insert_with(|| FileRef {
                     blobs: Vec::new(),
                     totals: Some(totals),

@@ -21,6 +21,10 @@ pub(super) const MIGRATIONS: &[(&str, &str)] = &[
         "0002_share.sql",
         include_str!("../../migrations/0002_share.sql"),
     ),
+    (
+        "0003_files_count.sql",
+        include_str!("../../migrations/0003_files_count.sql"),
+    ),
 ];
 
 /// The schema version this covgit writes.

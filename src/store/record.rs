@@ -240,8 +240,7 @@ fn update_totals(tx: &Transaction<'_>, commit_id: i64) -> Result<(), Fail> {
         if group.iter().all(|(_, blob, _)| blob == first_blob) {
             // One upload, or several with identical coverage (matrix jobs): merging equal
             // lines keeps every line's state and branch counts, so the totals are the blob's.
-            total.add(t);
-            total.files += 1;
+            total.add(&t.as_one_file());
         } else {
             let mut merged = FileCoverage::default();
             for (path_id, blob_id, _) in group {

@@ -618,3 +618,37 @@ fn opening_a_current_store_to_read_does_not_wait_for_a_writer() {
     );
     writer.execute_batch("ROLLBACK").unwrap();
 }
+
+#[test]
+fn files_with_no_tracked_line_are_not_counted_and_older_stores_are_recounted() {
+    // Issue 12.3: SPEC TOTALS.files counts files with at least one tracked line; coverage.py
+    // lists an empty `__init__.py` with `<lines/>`.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("covgit.db");
+    let c = sha(7);
+    {
+        let mut store = Store::open(&path).unwrap();
+        let mut unit = Report::default();
+        unit.files.insert("pkg/__init__.py".into(), file(&[]));
+        unit.files
+            .insert("pkg/a.py".into(), file(&[(1, 1), (2, 0)]));
+        let mut it = unit.clone();
+        it.files.insert("pkg/a.py".into(), file(&[(1, 0), (2, 3)]));
+        for (flag, r) in [("unit", unit), ("it", it)] {
+            store
+                .record(&c, &upload(Some(flag), CiStatus::Passed, r))
+                .unwrap();
+        }
+        let info = store.commit_info(&c).unwrap().unwrap();
+        assert_eq!((info.totals.files, info.totals.lines), (1, 2));
+        let refs = store.file_refs(&c, None).unwrap().unwrap();
+        assert_eq!(refs["pkg/__init__.py"].totals.unwrap().files, 0);
+    }
+    // A store of schema 2 counted every file listed: opening it recounts.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("UPDATE commits SET files = 2; PRAGMA user_version = 2;")
+        .unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.commit_info(&c).unwrap().unwrap().totals.files, 1);
+}

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::common::{TestRepo, lcov};
+use crate::common::{TestRepo, cobertura, lcov};
 
 /// Records an LCOV report for `rev`.
 fn record(repo: &TestRepo, rev: &str, files: &[(&str, &[(u32, u64)])], extra: &[&str]) {
@@ -779,4 +779,438 @@ fn no_argument_compares_the_default_branch_with_head() {
     assert_eq!(js["base"]["requested"], fork);
     assert_eq!(js["head"]["commit"], head);
     assert_eq!(js["patch"]["lines"], 1);
+}
+
+#[test]
+fn the_project_gate_judges_the_totals_it_prints() {
+    // Issue 12.11: a PR that rewrites a covered line and four missed ones (one now
+    // covered). The totals rise 60.00% → 70.00%; the gate once said the project dropped 6.67
+    // points, counting the replaced lines back into the head beside their new versions.
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(10));
+    repo.commit("base");
+    record(&repo, "HEAD", &[("a.py", &hits(10, 6))], &[]);
+    let edited = numbered(10)
+        .lines()
+        .enumerate()
+        .fold(String::new(), |mut s, (i, l)| {
+            let edit = if i == 0 || i >= 6 { " edited" } else { "" };
+            let _ = writeln!(s, "{l}{edit}");
+            s
+        });
+    repo.write("a.py", &edited);
+    repo.commit("edit covered and uncovered lines");
+    record(&repo, "HEAD", &[("a.py", &hits(10, 7))], &[]);
+    let run = repo.covgit(&["check", "HEAD", "--patch-target", "0"]).ok();
+    assert!(
+        run.stderr.contains("total 60.00% → 70.00%"),
+        "{}",
+        run.stderr
+    );
+    // The reverse PR drops 10 points: the gate names exactly the totals printed.
+    let run = repo
+        .covgit(&[
+            "check",
+            "--base",
+            "HEAD",
+            "--head",
+            "HEAD~1",
+            "--patch-target",
+            "0",
+        ])
+        .code(1);
+    assert!(
+        run.stderr.contains("total 70.00% → 60.00%"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("project coverage dropped 10.00 points, from 70.00% to 60.00%, more than the 0.00 allowed"),
+        "{}",
+        run.stderr
+    );
+    repo.covgit(&[
+        "check",
+        "--base",
+        "HEAD",
+        "--head",
+        "HEAD~1",
+        "--patch-target",
+        "0",
+        "--project-threshold",
+        "10",
+    ])
+    .ok();
+}
+
+#[test]
+fn a_pure_rename_is_never_indirect_and_files_without_lines_do_not_count() {
+    // Issue 12.3, SPEC "compare/2": `indirect` only for `unchanged` files; TOTALS.files
+    // counts files with at least one tracked line (coverage.py lists an empty `__init__.py`
+    // with `<lines/>`), while `show` may still list such files.
+    let repo = TestRepo::new();
+    repo.write("pkg/__init__.py", "");
+    repo.write("pkg/old.py", &numbered(4));
+    let base = repo.commit("base");
+    let report = |name: &str, path: &str, hits: &[(u32, u64)]| {
+        repo.write_outside(
+            name,
+            &cobertura("/ci/src", &[("pkg/__init__.py", &[]), (path, hits)]),
+        )
+    };
+    let r = report("base.xml", "pkg/old.py", &[(1, 1), (2, 0), (3, 1), (4, 1)]);
+    repo.covgit(&["record", r.to_str().unwrap()]).ok();
+    repo.git(&["mv", "pkg/old.py", "pkg/new.py"]);
+    let head = repo.commit("pure rename");
+    let r = report("head.xml", "pkg/new.py", &[(1, 1), (2, 1), (3, 1), (4, 1)]);
+    repo.covgit(&["record", r.to_str().unwrap()]).ok();
+
+    let js = repo
+        .covgit(&["compare", &format!("{base}..{head}"), "--format", "json"])
+        .ok()
+        .json();
+    let renamed = js["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "pkg/new.py")
+        .unwrap();
+    assert_eq!(renamed["change"], "renamed");
+    assert_eq!(renamed["indirect"], false, "{renamed}");
+    assert_eq!(
+        js["lines"],
+        json!([{"path": "pkg/new.py", "kind": "gained", "from": "miss", "to": "hit", "start": 2, "end": 2, "base_start": 2}])
+    );
+    assert_eq!(js["totals"]["base"]["files"], 1, "{}", js["totals"]);
+    assert_eq!(js["totals"]["head"]["files"], 1, "{}", js["totals"]);
+    let text = repo
+        .covgit(&["compare", &format!("{base}..{head}")])
+        .ok()
+        .stdout;
+    assert!(!text.contains("(indirect)"), "{text}");
+
+    let show = repo.covgit(&["show", "--format", "json"]).ok().json();
+    assert_eq!(show["totals"]["files"], 1);
+    let listed: Vec<&str> = show["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, ["pkg/__init__.py", "pkg/new.py"]);
+    let text = repo.covgit(&["show"]).ok().stdout;
+    assert!(text.contains("(1 file, 4 lines"), "{text}");
+
+    let log = repo.covgit(&["log", "--format", "json"]).ok().json();
+    let files: Vec<&Value> = log["commits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["totals"]["files"])
+        .collect();
+    assert_eq!(files, [&json!(1), &json!(1)]);
+}
+
+/// `git` with the harness's hermetic environment, in `dir`.
+fn git_in(repo: &TestRepo, dir: &std::path::Path, args: &[&str]) -> String {
+    let mut cmd = std::process::Command::new("git");
+    crate::common::hermetic(&mut cmd, &repo.home());
+    let out = cmd.current_dir(dir).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+#[test]
+fn unknown_revisions_say_what_was_typed_and_what_to_do() {
+    // Issue 12.15: no gix internals, the revision as typed, and the likely fix.
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(2));
+    repo.commit("root");
+    record(&repo, "HEAD", &[("a.py", &hits(2, 1))], &[]);
+    let run = repo.covgit(&["compare", "nosuch"]).code(2);
+    assert_eq!(
+        run.stderr.trim(),
+        "error: unknown revision 'nosuch': no branch, tag or commit of that name in this repository; check the spelling, or `git fetch` it from the remote (a CI checkout may need fetch-depth: 0)"
+    );
+    let run = repo.covgit(&["compare", "--base", "HEAD~1"]).code(2);
+    assert_eq!(
+        run.stderr.trim(),
+        "error: revision 'HEAD~1' goes back past the first commit of the history; name an existing commit, or pass --base REV"
+    );
+    for args in [
+        &["log", "nosuch..HEAD"][..],
+        &["show", "nosuch"],
+        &["check", "HEAD..nosuch"],
+    ] {
+        let run = repo.covgit(args).code(2);
+        assert!(
+            run.stderr.contains("unknown revision 'nosuch'") && !run.stderr.contains("NotFound"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    // A shallow clone: the parent is not there, and the way out is fetching more.
+    repo.write("a.py", &numbered(3));
+    repo.commit("second");
+    repo.git(&["checkout", "-q", "-b", "topic", "HEAD~1"]);
+    repo.write("t.py", "t\n");
+    repo.commit("topic");
+    repo.git(&["checkout", "-q", "main"]);
+    let shallow = repo.home().join("shallow");
+    let url = format!("file://{}", repo.path().display());
+    git_in(
+        &repo,
+        &repo.home(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--no-single-branch",
+            &url,
+            shallow.to_str().unwrap(),
+        ],
+    );
+    let run = repo
+        .covgit_in(&shallow, &["compare", "--base", "HEAD~1"])
+        .code(2);
+    assert_eq!(
+        run.stderr.trim(),
+        "error: revision 'HEAD~1' goes back further than this shallow clone's history; fetch more (`git fetch --unshallow`, or fetch-depth: 0 in CI), or pass --base REV"
+    );
+    // Two branches cut at depth 1 share no commit here: fetching more is the way out.
+    let run = repo
+        .covgit_in(&shallow, &["compare", "origin/topic..HEAD"])
+        .code(2);
+    assert!(
+        run.stderr.contains("error: commits 'origin/topic' (")
+            && run.stderr.contains(") have no common ancestor in this shallow clone; fetch the full history (`git fetch --unshallow`, or fetch-depth: 0 in CI), or pass --base REV"),
+        "{}",
+        run.stderr
+    );
+    // Unrelated histories: no common ancestor, and what to do.
+    repo.git(&["checkout", "-q", "--orphan", "lonely"]);
+    repo.commit("lonely");
+    record(&repo, "HEAD", &[("a.py", &hits(3, 1))], &[]);
+    let run = repo.covgit(&["compare", "main..lonely"]).code(2);
+    assert!(
+        run.stderr.contains(&format!(
+            "error: commits 'main' ({}) and 'lonely' ({}) have no common ancestor (unrelated histories); pass --base REV",
+            &repo.git(&["rev-parse", "main"])[..7],
+            &repo.git(&["rev-parse", "lonely"])[..7],
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn three_dot_ranges_mean_the_same_as_two() {
+    // Issue 12.17, SPEC "Choosing what to compare": `A...B` is `A..B`.
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(4));
+    repo.commit("fork");
+    record(&repo, "HEAD", &[("a.py", &hits(4, 2))], &[]);
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    repo.write("a.py", &numbered(5));
+    repo.commit("topic");
+    record(&repo, "HEAD", &[("a.py", &hits(5, 5))], &[]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("b.md", "later\n");
+    repo.commit("main moves on");
+    repo.git(&["checkout", "-q", "topic"]);
+    let two = repo
+        .covgit(&["compare", "main..HEAD", "--format", "json"])
+        .ok()
+        .stdout;
+    let three = repo
+        .covgit(&["compare", "main...HEAD", "--format", "json"])
+        .ok()
+        .stdout;
+    assert_eq!(two, three);
+    repo.covgit(&["check", "main...topic", "--patch-target", "50"])
+        .ok();
+    assert_eq!(
+        repo.covgit(&["log", "main...HEAD"]).ok().stdout,
+        repo.covgit(&["log", "main..HEAD"]).ok().stdout
+    );
+    let run = repo.covgit(&["compare", "main....HEAD"]).code(2);
+    assert!(
+        run.stderr
+            .contains("'main....HEAD' is not a revision range: expected A..B or A...B"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn log_n_lists_the_n_newest_recorded_commits() {
+    // Issue 12.2: `-n 3` walked 3 commits and printed the one recorded among them.
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(10));
+    let mut recorded = Vec::new();
+    for i in 0..10u32 {
+        repo.write("notes.md", &format!("{i}\n"));
+        let c = repo.commit(&format!("c{i}"));
+        if i % 3 == 0 {
+            record(&repo, "HEAD", &[("a.py", &hits(10, i))], &[]);
+            recorded.push(c);
+        }
+    }
+    recorded.reverse();
+    let run = repo.covgit(&["log", "-n", "3"]).ok();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    for (line, c) in lines.iter().zip(&recorded) {
+        assert!(line.starts_with(&c[..7]), "{line}");
+    }
+    // The last one listed still shows its change against the next older recorded one.
+    assert!(lines[2].contains("+30.00"), "{}", lines[2]);
+    assert_eq!(run.stderr, "");
+    let js = repo
+        .covgit(&["log", "-n", "2", "--format", "json"])
+        .ok()
+        .json();
+    let commits: Vec<&Value> = js["commits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["commit"])
+        .collect();
+    assert_eq!(commits, [&json!(recorded[0]), &json!(recorded[1])]);
+    let run = repo.covgit(&["log", "-n", "0"]).ok();
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
+    // Asking for more than there are lists them all; the history simply ended.
+    let run = repo.covgit(&["log", "-n", "12"]).ok();
+    assert_eq!(run.stdout.lines().count(), 4, "{}", run.stdout);
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn log_says_when_its_walk_stopped_before_finding_n() {
+    // 10,005 commits; only the root is recorded, beyond the 10,000 commits log walks.
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(2));
+    let root = repo.commit("root");
+    record(&repo, "HEAD", &[("a.py", &hits(2, 1))], &[]);
+    let mut script = String::new();
+    for i in 1..=10_005u32 {
+        let _ = writeln!(
+            script,
+            "commit refs/heads/main\ncommitter C <c@example.com> {} +0000\ndata 2\nc\n{}",
+            1_800_000_000 + i,
+            if i == 1 {
+                format!("from {root}\n")
+            } else {
+                String::new()
+            }
+        );
+    }
+    let path = repo.write_outside("history.fi", &script);
+    let mut cmd = std::process::Command::new("git");
+    crate::common::hermetic(&mut cmd, &repo.home());
+    let out = cmd
+        .current_dir(repo.path())
+        .args(["fast-import", "--quiet", "--force"])
+        .stdin(std::fs::File::open(&path).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    repo.git(&["reset", "-q", "--hard", "main"]);
+
+    let run = repo.covgit(&["log", "-n", "2"]).ok();
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr.lines().collect::<Vec<_>>(),
+        [
+            "note: found 0 of the 2 recorded commits asked for in the 10000 commits walked (the most log walks); pass REV or A..B to start further back",
+            "note: no recorded commit in the 10000 commits walked; record one with `covgit record` after running the tests",
+        ]
+    );
+    // Starting further back finds it.
+    let run = repo.covgit(&["log", "-n", "2", "main~10000"]).ok();
+    assert!(run.stdout.starts_with(&root[..7]), "{}", run.stdout);
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn hints_say_pull_where_the_remote_shares_coverage() {
+    // Issue 12.16: a fresh clone of a repository whose remote has shared coverage.
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(2));
+    repo.commit("root");
+    repo.write("a.py", &numbered(3));
+    repo.commit("second");
+    let clone = repo.home().join("clone");
+    git_in(
+        &repo,
+        &repo.home(),
+        &[
+            "clone",
+            "-q",
+            repo.path().to_str().unwrap(),
+            clone.to_str().unwrap(),
+        ],
+    );
+    // Nothing shared yet: record is the advice.
+    let run = repo.covgit_in(&clone, &["log"]).code(2);
+    assert!(
+        run.stderr.contains("run `covgit record` first"),
+        "{}",
+        run.stderr
+    );
+    // The remote now has refs/covgit/data (what `covgit push` makes there).
+    record(&repo, "HEAD", &[("a.py", &hits(2, 1))], &[]);
+    repo.git(&["update-ref", "refs/covgit/data", "HEAD"]);
+    for args in [&["log"][..], &["show"], &["compare", "HEAD"]] {
+        let run = repo.covgit_in(&clone, args).code(2);
+        assert!(
+            run.stderr
+                .contains("remote 'origin' shares coverage; import it with `covgit pull origin`"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    // With a database but nothing recorded on this history: a note on stderr, stdout empty.
+    git_in(&repo, &clone, &["checkout", "-q", "--orphan", "side"]);
+    git_in(&repo, &clone, &["commit", "-q", "-m", "side"]);
+    let report = repo.write_outside("side.info", &lcov(&[("a.py", &[(1, 1)])]));
+    repo.covgit_in(&clone, &["record", report.to_str().unwrap()])
+        .ok();
+    git_in(&repo, &clone, &["checkout", "-q", "main"]);
+    let run = repo.covgit_in(&clone, &["log"]).ok();
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.contains("no recorded commit in the 2 commits walked; remote 'origin' shares coverage: import it with `covgit pull origin`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn compare_on_the_default_branch_says_it_compares_head_with_itself() {
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(2));
+    repo.commit("one");
+    record(&repo, "HEAD", &[("a.py", &hits(2, 1))], &[]);
+    repo.write("a.py", &numbered(3));
+    repo.commit("two");
+    record(&repo, "HEAD", &[("a.py", &hits(3, 3))], &[]);
+    let run = repo.covgit(&["compare"]).ok();
+    assert!(
+        run.stderr.contains("is on the default branch main, so `main..HEAD` compares it with itself; run `covgit compare HEAD`"),
+        "{}",
+        run.stderr
+    );
+    let run = repo.covgit(&["compare", "HEAD"]).ok();
+    assert!(!run.stderr.contains("itself"), "{}", run.stderr);
 }

@@ -11,7 +11,7 @@ use super::super::{exit, output};
 
 /// Compare the coverage of two commits, line by line.
 ///
-/// `A..B` compares B with the merge-base of A and B; `REV` compares REV with its first
+/// `A..B` (or `A...B`, the same) compares B with the merge-base of A and B; `REV` compares REV with its first
 /// parent (or the nearest usable ancestor). With no argument: `<default branch>..HEAD`.
 /// `--worktree` compares the files on disk now, with the report just produced.
 #[derive(Args)]
@@ -29,7 +29,7 @@ pub struct CompareArgs {
 /// What to compare; shared by `compare` and `check`.
 #[derive(Args)]
 pub struct Selectors {
-    /// `A..B` or a single revision.
+    /// `A..B` (or `A...B`, the same: B against the merge-base) or a single revision.
     #[arg(value_name = "A..B|REV")]
     pub target: Option<String>,
     /// Use REV as the base outright.

@@ -1,5 +1,5 @@
 use clap::Args;
-use covgit::app::{self, Error, LogOptions};
+use covgit::app::{self, DEFAULT_LOG_WALK, Error, LogOptions, LogOutcome, LogStop};
 
 use super::super::args::Global;
 use super::super::{exit, output};
@@ -8,11 +8,12 @@ use super::super::{exit, output};
 /// and its change.
 #[derive(Args)]
 pub struct LogArgs {
-    /// `A..B`, or a revision to walk back from [default: HEAD].
+    /// `A..B` (or `A...B`, the same), or a revision to walk back from [default: HEAD].
     pub range: Option<String>,
-    /// Walk at most this many commits.
-    #[arg(long, short = 'n', default_value_t = 1000)]
-    pub max_count: usize,
+    /// Show the N newest recorded commits, however many unrecorded ones lie between
+    /// (the walk stops after 10,000 commits) [default: all found].
+    #[arg(long, short = 'n', value_name = "N")]
+    pub max_count: Option<usize>,
     /// text or json.
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub format: String,
@@ -20,11 +21,12 @@ pub struct LogArgs {
 
 pub fn run(g: &Global, a: &LogArgs) -> Result<u8, Error> {
     let (ws, _) = super::open(g)?;
-    let entries = app::log(
+    let outcome = app::log(
         &ws,
         &LogOptions {
             range: a.range.clone(),
-            limit: a.max_count,
+            limit: a.max_count.unwrap_or(usize::MAX),
+            max_walk: DEFAULT_LOG_WALK,
         },
     )?;
     let json = a.format == "json";
@@ -33,7 +35,45 @@ pub fn run(g: &Global, a: &LogArgs) -> Result<u8, Error> {
     } else {
         output::palette()
     };
-    output::with_stdout(|out| covgit::render::log(out, &entries, json, &palette))
+    output::with_stdout(|out| covgit::render::log(out, &outcome.entries, json, &palette))
         .map_err(Error::Output)?;
+    // SPEC: text `log` prints one line per recorded commit on stdout; notes go to stderr.
+    if !g.quiet {
+        for note in notes(&outcome, a.max_count) {
+            eprintln!("note: {note}");
+        }
+    }
     Ok(exit::OK)
+}
+
+/// Why fewer commits were listed than asked for, and what to do about it.
+fn notes(o: &LogOutcome, asked: Option<usize>) -> Vec<String> {
+    let mut notes = Vec::new();
+    let found = o.entries.len();
+    let walked = match o.walked {
+        1 => "1 commit".to_owned(),
+        n => format!("{n} commits"),
+    };
+    match (o.stopped, asked) {
+        (Some(LogStop::WalkLimit), Some(n)) => notes.push(format!(
+            "found {found} of the {n} recorded commits asked for in the {walked} walked (the most log walks); pass REV or A..B to start further back"
+        )),
+        (Some(LogStop::WalkLimit), None) => notes.push(format!(
+            "stopped after walking {walked} (the most log walks); pass REV or A..B to start further back"
+        )),
+        (Some(LogStop::Shallow), Some(n)) => notes.push(format!(
+            "found {found} of the {n} recorded commits asked for before the shallow history ended"
+        )),
+        _ => {}
+    }
+    if found == 0 && asked != Some(0) {
+        let hint = match &o.shared_on {
+            Some(remote) => {
+                format!("remote '{remote}' shares coverage: import it with `covgit pull {remote}`")
+            }
+            None => "record one with `covgit record` after running the tests".to_owned(),
+        };
+        notes.push(format!("no recorded commit in the {walked} walked; {hint}"));
+    }
+    notes
 }

@@ -172,7 +172,7 @@ fn removed_and_added_lines_form_runs_of_their_own() {
 }
 
 #[test]
-fn pure_rename_keeps_numbers_and_flags_indirect_changes() {
+fn pure_rename_keeps_numbers_and_is_never_indirect() {
     let base = report(&[("old/x.py", &[(1, 'm'), (2, 'h')])]);
     let head = report(&[("new/x.py", &[(1, 'h'), (2, 'h')])]);
     let changes = [change(
@@ -197,7 +197,8 @@ fn pure_rename_keeps_numbers_and_flags_indirect_changes() {
     assert_eq!(f.path, "new/x.py");
     assert_eq!(f.base_path.as_deref(), Some("old/x.py"));
     assert_eq!(f.change, FileStatus::Renamed);
-    assert!(f.indirect, "a pure rename leaves the content unchanged");
+    // Issue 12.3: a rename is part of the diff, so its changed lines are not indirect.
+    assert!(!f.indirect, "a pure rename is part of the diff");
     assert_eq!(f.base.unwrap().lines, 2);
 }
 
