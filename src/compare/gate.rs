@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::model::{LineNo, LineState};
+use crate::model::{LineNo, LineState, count};
 
 use super::{Comparison, LineKind};
 
@@ -81,7 +81,8 @@ impl fmt::Display for GateFailure {
                 covered,
             } => write!(
                 f,
-                "patch coverage is {coverage:.2}% ({covered} of {lines} added lines covered), below the target of {target:.2}%"
+                "patch coverage is {coverage:.2}% ({covered} of {} covered), below the target of {target:.2}%",
+                count(*lines, "added line", "added lines")
             ),
             Self::Project {
                 base,
@@ -93,7 +94,7 @@ impl fmt::Display for GateFailure {
                 "project coverage dropped {drop:.2} points, from {base:.2}% to {head:.2}% (deleted lines counted as they were), more than the {threshold:.2} allowed"
             ),
             Self::Lost { lines, first } => {
-                write!(f, "{lines} line(s) lost coverage")?;
+                write!(f, "{} lost coverage", count(*lines, "line", "lines"))?;
                 if let Some((path, line)) = first {
                     write!(f, ", first at {path}:{line}")?;
                 }
@@ -325,7 +326,7 @@ mod tests {
         );
         assert_eq!(
             v.failures[0].to_string(),
-            "3 line(s) lost coverage, first at a.py:2"
+            "3 lines lost coverage, first at a.py:2"
         );
         let v = evaluate(
             &c,

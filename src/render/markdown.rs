@@ -45,10 +45,10 @@ pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison) -> io::Result
         "no tracked lines added".to_owned()
     } else {
         format!(
-            "{} ({}/{} added lines covered)",
+            "{} ({}/{} covered)",
             figures::percent(c.patch.coverage()),
             c.patch.hit + c.patch.partial,
-            c.patch.lines
+            figures::count(c.patch.lines, "added line", "added lines")
         )
     };
     writeln!(out, "- **Patch:** {patch}")?;
@@ -193,8 +193,8 @@ fn runs(out: &mut dyn Write, c: &Comparison) -> io::Result<()> {
             let more = (of_kind.len() - MAX_RUNS_PER_KIND) as u64;
             writeln!(
                 out,
-                "- … and {more} more {} (`covgit compare` lists them all)",
-                if more == 1 { "run" } else { "runs" }
+                "- … and {} (`covgit compare` lists them all)",
+                figures::count(more, "more run", "more runs")
             )?;
         }
     }
