@@ -1,8 +1,17 @@
 //! tracing-subscriber on stderr: `COVGIT_LOG` filters; `-v` raises covgit's own targets,
 //! `-q` silences warnings. Default: warnings and errors.
+//!
+//! Every field of every event (the message included) is written escaped, as
+//! `render::escape::text` does: warnings quote paths, flags and what the remote sent, and a
+//! newline or ESC in one must neither start a line a CI runner obeys nor reach the terminal.
+//! The escaping happens per field, before the level's own color codes are added.
 
+use std::fmt;
+
+use tracing::field::Field;
 use tracing_subscriber::EnvFilter;
-use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::field::MakeExt;
+use tracing_subscriber::fmt::format::{FmtSpan, Writer};
 
 pub fn init(verbose: u8, quiet: bool) {
     let level = if quiet {
@@ -29,6 +38,7 @@ pub fn init(verbose: u8, quiet: bool) {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .fmt_fields(tracing_subscriber::fmt::format::debug_fn(field).delimited(" "))
         .with_span_events(spans)
         .with_writer(std::io::stderr)
         .with_target(false)
@@ -39,4 +49,15 @@ pub fn init(verbose: u8, quiet: bool) {
     } else {
         builder.without_time().try_init()
     };
+}
+
+/// One field as `name=value` (the message bare), its value escaped.
+fn field(w: &mut Writer<'_>, f: &Field, value: &dyn fmt::Debug) -> fmt::Result {
+    let value = format!("{value:?}");
+    let value = covgit::render::escape::text(&value);
+    if f.name() == "message" {
+        write!(w, "{value}")
+    } else {
+        write!(w, "{}={value}", f.name())
+    }
 }

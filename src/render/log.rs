@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::escape;
 use super::figures;
 use super::show::NO_FLAG;
 use super::style::{Palette, Style};
@@ -38,7 +39,12 @@ pub fn log(
     }
 }
 
+/// Subjects and flags escaped by the table; no line starts a CI workflow command.
 fn text(out: &mut dyn Write, entries: &[LogEntry], p: &Palette) -> io::Result<()> {
+    escape::guard_lines(out, |out| write(out, entries, p))
+}
+
+fn write(out: &mut dyn Write, entries: &[LogEntry], p: &Palette) -> io::Result<()> {
     if entries.is_empty() {
         return writeln!(out, "No recorded commits.");
     }

@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use super::escape;
 use super::figures;
 use super::style::Palette;
 use super::table::{self, Cell};
@@ -34,7 +35,12 @@ pub fn show(out: &mut dyn Write, v: &ShowView, json: bool, palette: &Palette) ->
 /// How an upload without a flag is named in text (a flag can hold no parenthesis).
 pub const NO_FLAG: &str = "(no flag)";
 
+/// Paths, flags and format names escaped; no line starts a CI workflow command.
 fn text(out: &mut dyn Write, v: &ShowView, p: &Palette) -> io::Result<()> {
+    escape::guard_lines(out, |out| write(out, v, p))
+}
+
+fn write(out: &mut dyn Write, v: &ShowView, p: &Palette) -> io::Result<()> {
     writeln!(
         out,
         "{} {} ({})",
@@ -53,8 +59,9 @@ fn text(out: &mut dyn Write, v: &ShowView, p: &Palette) -> io::Result<()> {
     );
     if t.branches > 0 {
         summary = format!(
-            "{summary}; {}/{} branches taken",
-            t.branches_hit, t.branches
+            "{summary}; {}/{} taken",
+            t.branches_hit,
+            figures::count(t.branches, "branch", "branches")
         );
     }
     writeln!(
@@ -120,7 +127,7 @@ fn text(out: &mut dyn Write, v: &ShowView, p: &Palette) -> io::Result<()> {
             v.commit.short()
         )?;
         for path in &v.unresolved {
-            writeln!(out, "  {}", p.miss.paint(path))?;
+            writeln!(out, "  {}", p.miss.paint(escape::text(path)))?;
         }
     }
     Ok(())
