@@ -218,3 +218,42 @@ fn errors_quoting_a_path_are_escaped() {
         run.stderr
     );
 }
+
+#[test]
+fn a_markdown_comment_mentions_no_one_and_stays_under_65000_characters() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "a\n");
+    repo.commit("base");
+    let base = repo.write_outside("base.info", &lcov(&[("a.py", &[(1, 1)])]));
+    repo.covgit(&["record", base.to_str().unwrap()]).ok();
+    let mut paths: Vec<String> = (0..1500)
+        .map(|i| format!("src/package_{i:04}/module.py"))
+        .collect();
+    paths.push("@org/team\u{202e}.py".to_owned());
+    for p in &paths {
+        repo.write(p, "a\nb\n");
+    }
+    repo.commit("head");
+    let mut files: Vec<(&str, &[(u32, u64)])> = paths
+        .iter()
+        .map(|p| (p.as_str(), &[(1, 1), (2, 0)][..]))
+        .collect();
+    files.push(("a.py", &[(1, 1)]));
+    let head = repo.write_outside("head.info", &lcov(&files));
+    repo.covgit(&["record", head.to_str().unwrap()]).ok();
+    let md = repo
+        .covgit(&["compare", "HEAD", "--format", "markdown"])
+        .ok()
+        .stdout;
+    assert!(md.chars().count() <= 65_000, "{}", md.chars().count());
+    assert!(
+        md.contains("| @&#8203;org/team\\u{202e}.py (added) | — | 50.00% |"),
+        "{md}"
+    );
+    assert!(!md.contains("@org") && !md.contains('\u{202e}'));
+    assert!(
+        md.contains("\n… and 1201 more files (`covgit compare --format json` lists them all)\n"),
+        "{md}"
+    );
+    no_workflow_command(&md);
+}
