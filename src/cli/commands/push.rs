@@ -67,11 +67,18 @@ fn describe_sent(s: &PushSummary) -> String {
         s.remote
     );
     if s.superseded > 0 {
-        let _ = write!(
-            line,
-            "; {} skipped, the remote has later records",
-            s.superseded
-        );
+        let _ = if s.superseded == 1 {
+            write!(
+                line,
+                "; 1 upload skipped, the remote has a later record of it"
+            )
+        } else {
+            write!(
+                line,
+                "; {} uploads skipped, the remote has later records of them",
+                s.superseded
+            )
+        };
     }
     if s.retries > 0 {
         let _ = write!(
