@@ -257,3 +257,24 @@ fn a_markdown_comment_mentions_no_one_and_stays_under_65000_characters() {
     );
     no_workflow_command(&md);
 }
+
+#[test]
+fn a_flag_or_format_name_in_a_usage_error_is_escaped() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "x\n");
+    repo.commit("a");
+    let run = repo
+        .covgit(&["record", "--flag", "unit\n::add-mask::x\x1b[2J"])
+        .code(2);
+    clean(&run);
+    assert!(run.stderr.contains("\n\\x3a:add-mask::x"), "{}", run.stderr);
+    let run = repo
+        .covgit(&["compare", "--format", "::error::md\x07"])
+        .code(2);
+    clean(&run);
+    assert!(
+        run.stderr.contains("invalid value '::error::md'"),
+        "{}",
+        run.stderr
+    );
+}
