@@ -139,6 +139,19 @@ mod tests {
     }
 
     #[test]
+    fn subjects_are_escaped_and_no_line_starts_a_workflow_command() {
+        let mut e = entries();
+        e[0].subject = Some("retitle \x1b]0;x\x07\n::error::y".into());
+        e.truncate(1);
+        let text = render(&e, false, &Palette::colorized());
+        assert!(
+            text.ends_with("  retitle \\x1b]0;x\\x07\\n::error::y\n"),
+            "{text:?}"
+        );
+        assert_eq!(text.lines().count(), 1);
+    }
+
+    #[test]
     fn json_follows_the_log_schema_newest_first() {
         let text = render(&entries(), true, &Palette::colorized());
         assert!(!text.contains('\x1b'));

@@ -192,6 +192,24 @@ add a [paths] fixes rule to .covgit.toml and record again:
     }
 
     #[test]
+    fn paths_are_escaped_and_no_line_starts_a_workflow_command() {
+        let mut v = view();
+        v.files = vec![("::add-mask::x.py".into(), totals(1, 1, 0, 0))];
+        v.unresolved = vec!["a\n::error::b\x1b[2J".into()];
+        let text = render(&v, false, &Palette::default());
+        assert!(
+            text.contains("\n\\x3a:add-mask::x.py      1    1        0     0   100.00%\n"),
+            "{text}"
+        );
+        assert!(text.ends_with("\n  a\\n::error::b\\x1b[2J\n"), "{text}");
+        let colored = render(&v, false, &Palette::colorized());
+        assert!(
+            colored.contains("\n\x1b[34m\\x3a:add-mask::x.py\x1b[0m"),
+            "{colored:?}"
+        );
+    }
+
+    #[test]
     fn an_empty_report_says_so() {
         let mut v = view();
         v.files.clear();
