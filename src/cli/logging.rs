@@ -8,9 +8,10 @@
 
 use std::fmt;
 
-use tracing::field::Field;
+use tracing::field::{Field, Visit};
 use tracing_subscriber::EnvFilter;
-use tracing_subscriber::field::MakeExt;
+use tracing_subscriber::field::RecordFields;
+use tracing_subscriber::fmt::FormatFields;
 use tracing_subscriber::fmt::format::{FmtSpan, Writer};
 
 pub fn init(verbose: u8, quiet: bool) {
@@ -38,7 +39,7 @@ pub fn init(verbose: u8, quiet: bool) {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .fmt_fields(tracing_subscriber::fmt::format::debug_fn(field).delimited(" "))
+        .fmt_fields(EscapedFields)
         .with_span_events(spans)
         .with_writer(std::io::stderr)
         .with_target(false)
@@ -51,13 +52,54 @@ pub fn init(verbose: u8, quiet: bool) {
     };
 }
 
-/// One field as `name=value` (the message bare), its value escaped.
-fn field(w: &mut Writer<'_>, f: &Field, value: &dyn fmt::Debug) -> fmt::Result {
-    let value = format!("{value:?}");
-    let value = covgit::render::escape::text(&value);
-    if f.name() == "message" {
-        write!(w, "{value}")
-    } else {
-        write!(w, "{}={value}", f.name())
+/// Fields as the default formatter writes them (the message bare, then `name=value`
+/// separated by spaces), every value escaped.
+struct EscapedFields;
+
+impl<'w> FormatFields<'w> for EscapedFields {
+    fn format_fields<R: RecordFields>(&self, writer: Writer<'w>, fields: R) -> fmt::Result {
+        let mut v = Visitor {
+            writer,
+            first: true,
+            result: Ok(()),
+        };
+        fields.record(&mut v);
+        v.result
+    }
+}
+
+struct Visitor<'w> {
+    writer: Writer<'w>,
+    first: bool,
+    result: fmt::Result,
+}
+
+impl Visitor<'_> {
+    fn write(&mut self, f: &Field, value: &str) {
+        if self.result.is_err() {
+            return;
+        }
+        let value = covgit::render::escape::text(value);
+        let sep = if self.first { "" } else { " " };
+        self.first = false;
+        self.result = if f.name() == "message" {
+            write!(self.writer, "{sep}{value}")
+        } else {
+            write!(self.writer, "{sep}{}={value}", f.name())
+        };
+    }
+}
+
+impl Visit for Visitor<'_> {
+    fn record_str(&mut self, f: &Field, value: &str) {
+        if f.name() == "message" {
+            self.write(f, value);
+        } else {
+            self.write(f, &format!("{value:?}"));
+        }
+    }
+
+    fn record_debug(&mut self, f: &Field, value: &dyn fmt::Debug) {
+        self.write(f, &format!("{value:?}"));
     }
 }
