@@ -278,3 +278,22 @@ fn a_flag_or_format_name_in_a_usage_error_is_escaped() {
         run.stderr
     );
 }
+
+#[test]
+fn a_remote_name_in_push_and_pull_errors_is_escaped() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "x\n");
+    repo.commit("a");
+    let report = repo.write_outside("lcov.info", &lcov(&[("a.py", &[(1, 1)])]));
+    repo.covgit(&["record", report.to_str().unwrap()]).ok();
+    for cmd in ["pull", "push"] {
+        let run = repo.covgit(&[cmd, "nowhere\n::error::x\x1b[2J"]).code(2);
+        clean(&run);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("nowhere\\n::error::x\\x1b[2J"),
+            "{}",
+            run.stderr
+        );
+    }
+}
