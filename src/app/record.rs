@@ -151,8 +151,12 @@ pub fn record(
     }
     if report.unresolved.len() > UNRESOLVED_NAMED {
         warn!(
-            "{} more paths match no file of commit {}; `covgit show` lists them all",
-            report.unresolved.len() - UNRESOLVED_NAMED,
+            "{} match no file of commit {}; `covgit show` lists them all",
+            crate::model::count(
+                (report.unresolved.len() - UNRESOLVED_NAMED) as u64,
+                "more path",
+                "more paths"
+            ),
             commit.short()
         );
     }

@@ -22,7 +22,11 @@ pub fn main() -> ExitCode {
             } else {
                 exit::OK
             };
-            let _ = e.print();
+            if e.use_stderr() {
+                usage_error(&e);
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(code);
         }
     };
@@ -33,5 +37,14 @@ pub fn main() -> ExitCode {
             error::report(&e);
             ExitCode::from(exit::ERROR)
         }
+    }
+}
+
+/// clap's usage error, which quotes the value typed (a flag or format name, possibly from a
+/// CI variable): printed plain (clap's rendering drops escape sequences), every line
+/// escaped, so no value can start a CI workflow command or reach the terminal raw.
+fn usage_error(e: &clap::Error) {
+    for l in e.render().to_string().lines() {
+        eprintln!("{}", covgit::render::escape::line(l));
     }
 }

@@ -1,4 +1,5 @@
-//! Where output goes and whether it is colored: decided once, here.
+//! Where output goes and whether it is colored: decided once, here; and `note!`, the one
+//! way a command writes a line on stderr.
 
 use std::io::{IsTerminal, Write};
 
@@ -22,4 +23,19 @@ pub fn with_stdout(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
+}
+
+/// Writes one line on stderr, escaped as `render::escape::line` does: what commands say on
+/// stderr quotes paths, flags, refs and remotes, which must never end the line early or
+/// start one a CI runner would obey. Takes `format!` arguments.
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::cli::output::note_line(&format!($($arg)*))
+    };
+}
+pub(crate) use note;
+
+/// The body of [`note!`].
+pub fn note_line(line: &str) {
+    eprintln!("{}", covgit::render::escape::line(line));
 }

@@ -1,6 +1,6 @@
 //! The result of a comparison as plain data, shaped after the `covgit/compare/1` JSON.
 
-use crate::model::{CommitId, LineNo, LineState, Skipped, Totals};
+use crate::model::{CommitId, LineNo, LineState, Skipped, Totals, count};
 
 /// The six line kinds of SPEC "The comparison".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -190,7 +190,7 @@ impl std::fmt::Display for WorktreeChanges {
         ]
         .into_iter()
         .filter(|&(_, n)| n > 0)
-        .map(|(kind, n)| format!("{kind} ({n} file{})", if n == 1 { "" } else { "s" }))
+        .map(|(kind, n)| format!("{kind} ({})", count(n as u64, "file", "files")))
         .collect();
         match parts.as_slice() {
             [] => f.write_str("no changes beyond HEAD"),

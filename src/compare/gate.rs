@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::model::LineNo;
+use crate::model::{LineNo, count};
 
 use super::{Comparison, LineKind};
 
@@ -80,7 +80,8 @@ impl fmt::Display for GateFailure {
                 covered,
             } => write!(
                 f,
-                "patch coverage is {coverage:.2}% ({covered} of {lines} added lines covered), below the target of {target:.2}%"
+                "patch coverage is {coverage:.2}% ({covered} of {} covered), below the target of {target:.2}%",
+                count(*lines, "added line", "added lines")
             ),
             Self::Project {
                 base,
@@ -92,7 +93,7 @@ impl fmt::Display for GateFailure {
                 "project coverage dropped {drop:.2} points, from {base:.2}% to {head:.2}%, more than the {threshold:.2} allowed"
             ),
             Self::Lost { lines, first } => {
-                write!(f, "{lines} line(s) lost coverage")?;
+                write!(f, "{} lost coverage", count(*lines, "line", "lines"))?;
                 if let Some((path, line)) = first {
                     write!(f, ", first at {path}:{line}")?;
                 }
@@ -345,7 +346,7 @@ mod tests {
         );
         assert_eq!(
             v.failures[0].to_string(),
-            "3 line(s) lost coverage, first at a.py:2"
+            "3 lines lost coverage, first at a.py:2"
         );
         let v = evaluate(
             &c,

@@ -11,6 +11,7 @@ mod line;
 mod path;
 mod report;
 mod totals;
+mod words;
 
 pub use base::{SkipReason, Skipped};
 pub use diff::{ChangeKind, FileChange, Hunk};
@@ -19,3 +20,4 @@ pub use line::{Branches, LineCoverage, LineNo, LineState};
 pub use path::{InvalidPath, RepoPath};
 pub use report::{FileCoverage, Report, Upload};
 pub use totals::Totals;
+pub use words::count;

@@ -29,14 +29,9 @@ fn rounds_to_zero(d: f64) -> bool {
     format!("{:.2}", d.abs()) == "0.00"
 }
 
-/// `1 line`, `2 lines`.
-pub fn count(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
+/// `1 line`, `2 lines`: the one plural helper, in `model` so that gate and base-selection
+/// messages use it too.
+pub use crate::model::count;
 
 /// How many lines a run spans.
 pub fn run_len(r: &LineRun) -> u64 {

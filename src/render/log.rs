@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::escape;
 use super::figures;
 use super::show::NO_FLAG;
 use super::style::{Palette, Style};
@@ -38,7 +39,12 @@ pub fn log(
     }
 }
 
+/// Subjects and flags escaped by the table; no line starts a CI workflow command.
 fn text(out: &mut dyn Write, entries: &[LogEntry], p: &Palette) -> io::Result<()> {
+    escape::guard_lines(out, |out| write(out, entries, p))
+}
+
+fn write(out: &mut dyn Write, entries: &[LogEntry], p: &Palette) -> io::Result<()> {
     // SPEC: text `log` is one line per recorded commit and nothing else; the caller says
     // on stderr that none was found.
     if entries.is_empty() {
@@ -129,6 +135,19 @@ mod tests {
         assert!(colored.contains("\x1b[31mfailed\x1b[0m "));
         assert!(colored.contains("\x1b[1;31m-25.00\x1b[0m"));
         assert_eq!(render(&[], false, &Palette::default()), "");
+    }
+
+    #[test]
+    fn subjects_are_escaped_and_no_line_starts_a_workflow_command() {
+        let mut e = entries();
+        e[0].subject = Some("retitle \x1b]0;x\x07\n::error::y".into());
+        e.truncate(1);
+        let text = render(&e, false, &Palette::colorized());
+        assert!(
+            text.ends_with("  retitle \\x1b]0;x\\x07\\n::error::y\n"),
+            "{text:?}"
+        );
+        assert_eq!(text.lines().count(), 1);
     }
 
     #[test]

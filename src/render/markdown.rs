@@ -3,20 +3,63 @@
 //! folded under a `<details>` tag so a long list does not bury the summary.
 //!
 //! Never styled: the palette does not reach here. Paths are escaped so that `|` cannot
-//! break the table and backticks, `*`, `_`, `<` … cannot start markup.
+//! break the table and backticks, `*`, `_`, `<` … cannot start markup, `@` cannot mention
+//! anyone, and control and bidi characters show as escapes.
+//!
+//! A comment never exceeds [`MAX_COMMENT`] bytes (so as many characters at most; GitHub
+//! refuses 65,536): the files table stops at [`MAX_FILES`] rows or its share of the size,
+//! the folded runs at [`MAX_RUNS_PER_KIND`] per kind or when the size is reached, each
+//! saying how many were left out and which command lists them all.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use super::escape;
 use super::figures::{self, KIND_ORDER};
 use crate::compare::{Comparison, FileComparison, FileStatus, LineKind, LineRun, Sides};
 use crate::model::Totals;
 
-/// Runs listed per kind. GitHub refuses comments over 65,536 characters, and a list this
-/// long is read by nobody; the text and JSON formats always list every run.
+/// The largest comment written, in bytes.
+pub const MAX_COMMENT: usize = 65_000;
+
+/// Rows of the files table; the JSON format lists every file.
+const MAX_FILES: usize = 300;
+
+/// The size the head and the files table may take together, leaving the rest to the runs.
+const FILES_BUDGET: usize = 40_000;
+
+/// What stays free for the lines that close the runs (`… and N more runs` per kind and
+/// `</details>`) once the budget cuts a list.
+const RESERVE: usize = 1_500;
+
+/// Runs listed per kind. A list this long is read by nobody; the text and JSON formats
+/// always list every run.
 const MAX_RUNS_PER_KIND: usize = 100;
 
-/// Writes the comparison as a PR comment.
+/// Writes the comparison as a PR comment of at most [`MAX_COMMENT`] bytes.
 pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison) -> io::Result<()> {
+    let mut doc = String::new();
+    document(&mut doc, sides, c);
+    out.write_all(capped(doc).as_bytes())
+}
+
+/// The last guard: a document still too long (only a huge header can make one) is cut at
+/// a character boundary with a line saying so.
+fn capped(mut doc: String) -> String {
+    if doc.len() <= MAX_COMMENT {
+        return doc;
+    }
+    let tail = "\n\n… cut to stay under 65,000 characters (`covgit compare` shows it all)\n";
+    let mut end = MAX_COMMENT - tail.len();
+    while !doc.is_char_boundary(end) {
+        end -= 1;
+    }
+    doc.truncate(end);
+    doc.push_str(tail);
+    doc
+}
+
+fn document(out: &mut String, sides: &Sides, c: &Comparison) {
     let head = sides.head.as_ref().map_or_else(
         || match &sides.worktree {
             Some(changes) => format!("the working tree ({changes})"),
@@ -24,37 +67,37 @@ pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison) -> io::Result
         },
         |h| format!("`{}`", h.short()),
     );
-    writeln!(
+    let _ = writeln!(
         out,
         "## Coverage of {head} against `{}`",
         sides.requested.short()
-    )?;
-    writeln!(out)?;
+    );
+    let _ = writeln!(out);
     if let Some(note) = base_note(sides) {
-        writeln!(out, "> {note}")?;
-        writeln!(out)?;
+        let _ = writeln!(out, "> {note}");
+        let _ = writeln!(out);
     }
-    writeln!(
+    let _ = writeln!(
         out,
         "- **Total:** {} → {} ({})",
         figures::percent(c.base.coverage()),
         figures::percent(c.head.coverage()),
         figures::delta(c.delta())
-    )?;
+    );
     let patch = if c.patch.lines == 0 {
         "no tracked lines added".to_owned()
     } else {
         format!(
-            "{} ({}/{} added lines covered)",
+            "{} ({}/{} covered)",
             figures::percent(c.patch.coverage()),
             c.patch.hit + c.patch.partial,
-            c.patch.lines
+            figures::count(c.patch.lines, "added line", "added lines")
         )
     };
-    writeln!(out, "- **Patch:** {patch}")?;
-    writeln!(out)?;
-    files(out, c)?;
-    runs(out, c)
+    let _ = writeln!(out, "- **Patch:** {patch}");
+    let _ = writeln!(out);
+    files(out, c);
+    runs(out, c);
 }
 
 /// Why the base used is not the one requested, if it is not.
@@ -91,52 +134,67 @@ fn base_note(sides: &Sides) -> Option<String> {
     Some(note)
 }
 
-fn files(out: &mut dyn Write, c: &Comparison) -> io::Result<()> {
+fn files(out: &mut String, c: &Comparison) {
     let changed: Vec<&FileComparison> = c
         .files
         .iter()
         .filter(|f| f.change != FileStatus::Unchanged || f.indirect || f.base != f.head)
         .collect();
     if changed.is_empty() {
-        return writeln!(out, "No file's coverage or content changed.");
+        let _ = writeln!(out, "No file's coverage or content changed.");
+        return;
     }
-    writeln!(out, "| File | Base | Head | Δ | Patch |")?;
-    writeln!(out, "| :--- | ---: | ---: | ---: | ---: |")?;
-    for f in changed {
-        let mut name = escape(&f.path);
-        match (f.change, &f.base_path) {
-            (FileStatus::Added, _) => name.push_str(" (added)"),
-            (FileStatus::Deleted, _) => name.push_str(" (deleted)"),
-            (FileStatus::Renamed, Some(from)) => {
-                name = format!("{name} (renamed from {})", escape(from));
-            }
-            _ if f.indirect => name.push_str(" (indirect)"),
-            _ => {}
+    let _ = writeln!(out, "| File | Base | Head | Δ | Patch |");
+    let _ = writeln!(out, "| :--- | ---: | ---: | ---: | ---: |");
+    let mut shown = 0;
+    for f in &changed {
+        let row = file_row(f);
+        if shown == MAX_FILES || out.len() + row.len() > FILES_BUDGET {
+            break;
         }
-        let delta = match (&f.base, &f.head) {
-            (Some(b), Some(h)) => {
-                figures::delta(h.coverage().zip(b.coverage()).map(|(h, b)| h - b))
-            }
-            _ => "—".to_owned(),
-        };
-        let patch = if f.patch.lines == 0 {
-            "—".to_owned()
-        } else {
-            format!(
-                "{} ({}/{})",
-                figures::percent(f.patch.coverage()),
-                f.patch.hit + f.patch.partial,
-                f.patch.lines
-            )
-        };
-        writeln!(
-            out,
-            "| {name} | {} | {} | {delta} | {patch} |",
-            side(f.base.as_ref()),
-            side(f.head.as_ref())
-        )?;
+        out.push_str(&row);
+        shown += 1;
     }
-    Ok(())
+    if shown < changed.len() {
+        let _ = writeln!(
+            out,
+            "\n… and {} (`covgit compare --format json` lists them all)",
+            figures::count((changed.len() - shown) as u64, "more file", "more files")
+        );
+    }
+}
+
+/// One row of the files table, its line break included.
+fn file_row(f: &FileComparison) -> String {
+    let mut name = escape(&f.path);
+    match (f.change, &f.base_path) {
+        (FileStatus::Added, _) => name.push_str(" (added)"),
+        (FileStatus::Deleted, _) => name.push_str(" (deleted)"),
+        (FileStatus::Renamed, Some(from)) => {
+            name = format!("{name} (renamed from {})", escape(from));
+        }
+        _ if f.indirect => name.push_str(" (indirect)"),
+        _ => {}
+    }
+    let delta = match (&f.base, &f.head) {
+        (Some(b), Some(h)) => figures::delta(h.coverage().zip(b.coverage()).map(|(h, b)| h - b)),
+        _ => "—".to_owned(),
+    };
+    let patch = if f.patch.lines == 0 {
+        "—".to_owned()
+    } else {
+        format!(
+            "{} ({}/{})",
+            figures::percent(f.patch.coverage()),
+            f.patch.hit + f.patch.partial,
+            f.patch.lines
+        )
+    };
+    format!(
+        "| {name} | {} | {} | {delta} | {patch} |\n",
+        side(f.base.as_ref()),
+        side(f.head.as_ref())
+    )
 }
 
 /// A file's coverage on one side; `—` when the file is not on that side.
@@ -144,9 +202,9 @@ fn side(t: Option<&Totals>) -> String {
     t.map_or_else(|| "—".to_owned(), |t| figures::percent(t.coverage()))
 }
 
-fn runs(out: &mut dyn Write, c: &Comparison) -> io::Result<()> {
+fn runs(out: &mut String, c: &Comparison) {
     if c.lines.is_empty() {
-        return Ok(());
+        return;
     }
     let indirect = |r: &LineRun| {
         r.kind.on_both_sides() && c.files.iter().any(|f| f.indirect && f.path == r.path)
@@ -164,46 +222,52 @@ fn runs(out: &mut dyn Write, c: &Comparison) -> io::Result<()> {
         .iter()
         .map(|(kind, _, lines)| format!("{lines} {}", name(*kind)))
         .collect();
-    writeln!(out)?;
-    writeln!(
+    let _ = writeln!(out);
+    let _ = writeln!(
         out,
         "<details><summary>Changed lines: {}</summary>",
         summary.join(", ")
-    )?;
+    );
     for (kind, of_kind, lines) in groups {
-        writeln!(out)?;
-        writeln!(
+        let _ = writeln!(out);
+        let _ = writeln!(
             out,
             "**{}**: {} in {}",
             name(kind),
             figures::count(lines, "line", "lines"),
             figures::count(of_kind.len() as u64, "run", "runs")
-        )?;
-        writeln!(out)?;
+        );
+        let _ = writeln!(out);
+        let mut shown = 0;
         for r in of_kind.iter().take(MAX_RUNS_PER_KIND) {
-            writeln!(
-                out,
-                "- {} {}{}",
+            let line = format!(
+                "- {} {}{}\n",
                 escape(&figures::location(r)),
                 figures::states(r),
                 if indirect(r) { " (indirect)" } else { "" }
-            )?;
+            );
+            if out.len() + line.len() + RESERVE > MAX_COMMENT {
+                break;
+            }
+            out.push_str(&line);
+            shown += 1;
         }
-        if of_kind.len() > MAX_RUNS_PER_KIND {
-            let more = (of_kind.len() - MAX_RUNS_PER_KIND) as u64;
-            writeln!(
+        if shown < of_kind.len() {
+            let _ = writeln!(
                 out,
-                "- … and {more} more {} (`covgit compare` lists them all)",
-                if more == 1 { "run" } else { "runs" }
-            )?;
+                "- … and {} (`covgit compare` lists them all)",
+                figures::count((of_kind.len() - shown) as u64, "more run", "more runs")
+            );
         }
     }
-    writeln!(out)?;
-    writeln!(out, "</details>")
+    let _ = writeln!(out);
+    let _ = writeln!(out, "</details>");
 }
 
-/// Makes a path inert in markdown: punctuation that starts markup is backslash-escaped
-/// (`|` included, so a table cell holds), line breaks become spaces.
+/// Makes a string from a report or tree inert in markdown: punctuation that starts markup
+/// is backslash-escaped (`|` included, so a table cell holds), `@` is followed by a
+/// zero-width space so it mentions no one, and control and bidi characters (Trojan source)
+/// show as escapes, as in text (`\n`, `\u{202e}`).
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
@@ -212,8 +276,11 @@ fn escape(s: &str) -> String {
                 out.push('\\');
                 out.push(ch);
             }
-            '\r' | '\n' => out.push(' '),
-            _ => out.push(ch),
+            '@' => out.push_str("@&#8203;"),
+            _ => match escape::visible(ch) {
+                Some(shown) => out.push_str(&shown),
+                None => out.push(ch),
+            },
         }
     }
     out
@@ -322,7 +389,109 @@ No file's coverage or content changed.
             "{md}"
         );
         assert!(md.contains("- a\\|b\\`c\\`.py:1 hit\n"), "{md}");
-        assert_eq!(escape("x\n<y>"), "x \\<y\\>");
+        assert_eq!(escape("x\n<y>"), "x\\n\\<y\\>");
+    }
+
+    #[test]
+    fn mentions_bidi_and_control_characters_are_neutralised() {
+        assert_eq!(
+            escape("node_modules/@types/x@octocat.ts"),
+            "node\\_modules/@&#8203;types/x@&#8203;octocat.ts"
+        );
+        assert_eq!(
+            escape("a\u{202e}b\u{2066}c\x1b[2J\r"),
+            "a\\u{202e}b\\u{2066}c\\x1b\\[2J\\r"
+        );
+        let mut c = fixtures::empty_comparison();
+        c.files.push(changed_file("@admins/\u{202e}x.py"));
+        c.lines.push(run(
+            "@admins/\u{202e}x.py",
+            LineKind::Added,
+            None,
+            Some(LineState::Miss),
+            (1, 1),
+            None,
+        ));
+        let md = render(&fixtures::sides(), &c);
+        assert!(
+            md.contains("| @&#8203;admins/\\u{202e}x.py (added) |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("- @&#8203;admins/\\u{202e}x.py:1 miss\n"),
+            "{md}"
+        );
+        assert!(!md.contains('\u{202e}') && !md.contains("@admins"));
+    }
+
+    fn changed_file(path: &str) -> FileComparison {
+        FileComparison {
+            path: path.into(),
+            base_path: None,
+            change: FileStatus::Added,
+            base: None,
+            head: Some(totals(1, 1, 0, 1)),
+            patch: crate::compare::PatchTotals::default(),
+            indirect: false,
+        }
+    }
+
+    #[test]
+    fn the_files_table_stops_at_its_cap_and_names_the_command_for_the_rest() {
+        // Issue 17.11: 1,500 changed files made an 89,935-character comment.
+        let mut c = fixtures::empty_comparison();
+        c.files = (0..1500)
+            .map(|i| changed_file(&format!("src/package_{i:04}/module.py")))
+            .collect();
+        let md = render(&fixtures::sides(), &c);
+        assert!(md.len() <= MAX_COMMENT, "{}", md.len());
+        assert_eq!(md.matches(" (added) |").count(), MAX_FILES);
+        assert!(md.contains("| src/package\\_0299/module.py (added) |"));
+        assert!(!md.contains("package\\_0300"));
+        assert!(md.ends_with(
+            "\n… and 1200 more files (`covgit compare --format json` lists them all)\n"
+        ));
+    }
+
+    #[test]
+    fn a_comment_never_exceeds_65000_characters() {
+        // Long paths everywhere: a full files table and 100 runs of every kind.
+        let long = |i: usize| format!("{}/{i}.py", "deep".repeat(900));
+        let mut c = fixtures::empty_comparison();
+        c.files = (0..1500).map(|i| changed_file(&long(i))).collect();
+        for kind in KIND_ORDER {
+            for i in 0..150u32 {
+                c.lines.push(run(
+                    &long(i as usize),
+                    kind,
+                    None,
+                    Some(LineState::Miss),
+                    (i, i),
+                    None,
+                ));
+            }
+        }
+        let md = render(&fixtures::sides(), &c);
+        assert!(md.len() <= MAX_COMMENT, "{}", md.len());
+        assert!(md.contains("more files (`covgit compare --format json` lists them all)"));
+        assert_eq!(
+            md.matches("more runs (`covgit compare` lists them all)")
+                .count(),
+            KIND_ORDER.len(),
+            "{md}"
+        );
+        assert!(md.ends_with("\n</details>\n"));
+
+        // Only a huge header is left to the last guard, which cuts and says so.
+        let mut sides = fixtures::pseudo_sides();
+        sides.skipped = (0..5000)
+            .map(|_| fixtures::pseudo_sides().skipped[0].clone())
+            .collect();
+        let md = render(&sides, &c);
+        assert!(md.len() <= MAX_COMMENT, "{}", md.len());
+        assert!(md.ends_with(
+            "\n\n… cut to stay under 65,000 characters (`covgit compare` shows it all)\n"
+        ));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! [`Palette`], plain by default. Text alone is styled; markdown, JSON and annotations never
 //! carry escape codes. JSON follows the SPEC's schemas key for key (see `json.rs`).
 
+pub mod escape;
 mod figures;
 mod format;
 mod github;

@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use super::escape;
 use super::figures;
 use super::style::Palette;
 use super::table::{self, Cell};
@@ -34,7 +35,12 @@ pub fn show(out: &mut dyn Write, v: &ShowView, json: bool, palette: &Palette) ->
 /// How an upload without a flag is named in text (a flag can hold no parenthesis).
 pub const NO_FLAG: &str = "(no flag)";
 
+/// Paths, flags and format names escaped; no line starts a CI workflow command.
 fn text(out: &mut dyn Write, v: &ShowView, p: &Palette) -> io::Result<()> {
+    escape::guard_lines(out, |out| write(out, v, p))
+}
+
+fn write(out: &mut dyn Write, v: &ShowView, p: &Palette) -> io::Result<()> {
     writeln!(
         out,
         "{} {} ({})",
@@ -53,8 +59,9 @@ fn text(out: &mut dyn Write, v: &ShowView, p: &Palette) -> io::Result<()> {
     );
     if t.branches > 0 {
         summary = format!(
-            "{summary}; {}/{} branches taken",
-            t.branches_hit, t.branches
+            "{summary}; {}/{} taken",
+            t.branches_hit,
+            figures::count(t.branches, "branch", "branches")
         );
     }
     writeln!(
@@ -120,7 +127,7 @@ fn text(out: &mut dyn Write, v: &ShowView, p: &Palette) -> io::Result<()> {
             v.commit.short()
         )?;
         for path in &v.unresolved {
-            writeln!(out, "  {}", p.miss.paint(path))?;
+            writeln!(out, "  {}", p.miss.paint(escape::text(path)))?;
         }
     }
     Ok(())
@@ -182,6 +189,24 @@ add a [paths] fixes rule to .covgit.toml and record again:
         );
         assert!(!text.contains('\x1b'));
         assert!(render(&view(), false, &Palette::colorized()).contains("\x1b[32mpassed\x1b[0m"));
+    }
+
+    #[test]
+    fn paths_are_escaped_and_no_line_starts_a_workflow_command() {
+        let mut v = view();
+        v.files = vec![("::add-mask::x.py".into(), totals(1, 1, 0, 0))];
+        v.unresolved = vec!["a\n::error::b\x1b[2J".into()];
+        let text = render(&v, false, &Palette::default());
+        assert!(
+            text.contains("\n\\x3a:add-mask::x.py      1    1        0     0   100.00%\n"),
+            "{text}"
+        );
+        assert!(text.ends_with("\n  a\\n::error::b\\x1b[2J\n"), "{text}");
+        let colored = render(&v, false, &Palette::colorized());
+        assert!(
+            colored.contains("\n\x1b[34m\\x3a:add-mask::x.py\x1b[0m"),
+            "{colored:?}"
+        );
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Aligned columns for the text tables of `show` and `log`: widths from the widest cell,
 //! two spaces between columns, no trailing blanks, padding outside the escape codes so
-//! colored and plain output line up the same.
+//! colored and plain output line up the same. Cell text is escaped (see `escape.rs`).
 
 use std::io::{self, Write};
 
+use super::escape;
 use super::style::Style;
 
 /// One cell: its text, style and alignment.
@@ -16,7 +17,7 @@ pub struct Cell {
 impl Cell {
     pub fn left(text: impl Into<String>, style: Style) -> Cell {
         Cell {
-            text: text.into(),
+            text: shown(text.into()),
             style,
             right: false,
         }
@@ -24,7 +25,7 @@ impl Cell {
 
     pub fn right(text: impl Into<String>, style: Style) -> Cell {
         Cell {
-            text: text.into(),
+            text: shown(text.into()),
             style,
             right: true,
         }
@@ -32,6 +33,15 @@ impl Cell {
 
     fn width(&self) -> usize {
         self.text.chars().count()
+    }
+}
+
+/// A cell's text as it may be printed: cells hold paths, flags and subjects written by
+/// others, so control characters show escaped (and the width counts the escapes).
+fn shown(text: String) -> String {
+    match escape::text(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(o) => o,
     }
 }
 

@@ -8,12 +8,17 @@
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
+use super::escape;
 use super::figures::{self, KIND_ORDER};
 use super::style::Palette;
 use crate::compare::{Comparison, HeadSource, LineKind, LineRun, Sides};
 
-/// Writes the comparison as text.
+/// Writes the comparison as text: paths escaped, and no line starting a CI workflow command.
 pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison, p: &Palette) -> io::Result<()> {
+    escape::guard_lines(out, |out| write(out, sides, c, p))
+}
+
+fn write(out: &mut dyn Write, sides: &Sides, c: &Comparison, p: &Palette) -> io::Result<()> {
     header(out, sides, p)?;
     let delta = c.delta();
     writeln!(
@@ -28,10 +33,10 @@ pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison, p: &Palette) 
         "no tracked lines added".to_owned()
     } else {
         format!(
-            "{} ({}/{} lines)",
+            "{} ({}/{})",
             figures::percent(c.patch.coverage()),
             c.patch.hit + c.patch.partial,
-            c.patch.lines
+            figures::count(c.patch.lines, "line", "lines")
         )
     };
     writeln!(out, "{} {patch}", p.header.paint("Patch:"))?;
@@ -121,7 +126,10 @@ fn section(
         figures::count(lines, "line", "lines"),
         figures::count(runs.len() as u64, "run", "runs"),
     )?;
-    let locations: Vec<String> = runs.iter().map(|r| figures::location(r)).collect();
+    let locations: Vec<String> = runs
+        .iter()
+        .map(|r| escape::text(&figures::location(r)).into_owned())
+        .collect();
     let width = locations
         .iter()
         .map(|l| l.chars().count())

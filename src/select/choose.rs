@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::model::{CommitId, SkipReason, Skipped};
+use crate::model::{CommitId, SkipReason, Skipped, count};
 
 /// First-parent history, as much of it as selection needs.
 pub trait History {
@@ -39,10 +39,10 @@ pub enum SelectError<E> {
     #[error("cannot read the first-parent history")]
     History(#[source] E),
     #[error(
-        "no usable base: {} ({}) and its first-parent ancestors up to {} commit(s) back have no report with passing CI ({}); record coverage for one of them or raise --max-depth",
+        "no usable base: {} ({}) and its first-parent ancestors up to {} back have no report with passing CI ({}); record coverage for one of them or raise --max-depth",
         .requested.short(),
         first_reason(.skipped),
-        .examined.saturating_sub(1),
+        count(.examined.saturating_sub(1) as u64, "commit", "commits"),
         ReasonSummary(.skipped)
     )]
     NoUsableBase {

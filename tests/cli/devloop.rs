@@ -262,7 +262,7 @@ fn check_names_each_failed_gate_and_passes_with_a_one_line_summary() {
     .code(1);
     assert!(
         lost.stderr
-            .contains("check failed: fail_on_lost: 2 line(s) lost coverage, first at calc.py:10"),
+            .contains("check failed: fail_on_lost: 2 lines lost coverage, first at calc.py:10"),
         "{}",
         lost.stderr
     );

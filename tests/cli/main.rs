@@ -6,6 +6,7 @@ mod common;
 mod compare;
 mod devloop;
 mod errors;
+mod escaping;
 mod formats;
 mod hook;
 mod readme;

@@ -5,6 +5,7 @@ use covgit::app::{self, BaselineSaveOptions, DEFAULT_BASELINE, Error};
 use covgit::parse::InputFormat;
 
 use super::super::args::Global;
+use super::super::output::note;
 use super::super::{exit, output};
 
 /// Named snapshots of the working tree with their coverage, to compare against later.
@@ -72,7 +73,7 @@ pub fn run(g: &Global, a: &BaselineArgs) -> Result<u8, Error> {
                 } else {
                     "saved"
                 };
-                eprintln!(
+                note!(
                     "{verb} baseline '{}': snapshot {} on {parent}, {}; coverage {} from '{}'",
                     s.name,
                     s.commit.short(),
@@ -97,7 +98,7 @@ pub fn run(g: &Global, a: &BaselineArgs) -> Result<u8, Error> {
                     writeln!(
                         out,
                         "{}\t{}\ton {parent}\t{}\t{coverage}",
-                        b.name,
+                        covgit::render::escape::line(&b.name),
                         b.commit.short(),
                         utc(b.time)
                     )?;
@@ -109,7 +110,7 @@ pub fn run(g: &Global, a: &BaselineArgs) -> Result<u8, Error> {
         BaselineAction::Drop { name } => {
             let commit = app::baseline_drop(&ws, name)?;
             if !g.quiet {
-                eprintln!("dropped baseline '{name}' (was {})", commit.short());
+                note!("dropped baseline '{name}' (was {})", commit.short());
             }
         }
     }

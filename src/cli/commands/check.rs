@@ -4,6 +4,7 @@ use covgit::config::PatchTarget;
 use covgit::render::CompareFormat;
 
 use super::super::args::Global;
+use super::super::output::note;
 use super::super::{exit, output};
 use super::compare::Selectors;
 
@@ -65,15 +66,15 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<u8, Error> {
     let summary = summary(c);
     if outcome.verdict.passed() {
         if !g.quiet {
-            eprintln!("check passed: {summary}");
+            note!("check passed: {summary}");
         }
         Ok(exit::OK)
     } else {
         for f in &outcome.verdict.failures {
-            eprintln!("check failed: {}: {f}", f.gate());
+            note!("check failed: {}: {f}", f.gate());
         }
         if !g.quiet {
-            eprintln!("({summary})");
+            note!("({summary})");
         }
         Ok(exit::GATE_FAILED)
     }
@@ -84,11 +85,11 @@ pub fn summary(outcome: &CompareOutcome) -> String {
     let c = &outcome.comparison;
     let pct = covgit::render::percent;
     format!(
-        "total {} → {}, patch {} ({}/{} lines)",
+        "total {} → {}, patch {} ({}/{})",
         pct(c.base.coverage()),
         pct(c.head.coverage()),
         pct(c.patch.coverage()),
         c.patch.hit + c.patch.partial,
-        c.patch.lines,
+        covgit::render::count(c.patch.lines, "line", "lines"),
     )
 }

@@ -7,6 +7,7 @@ use covgit::parse::InputFormat;
 use covgit::render::CompareFormat;
 
 use super::super::args::Global;
+use super::super::output::note;
 use super::super::{exit, output};
 
 /// Compare the coverage of two commits, line by line.
@@ -109,7 +110,7 @@ pub fn note_worktree(g: &Global, outcome: &CompareOutcome) {
             .as_ref()
             .map(|p| format!(", coverage from '{}'", p.display()))
             .unwrap_or_default();
-        eprintln!("working tree: {changes}{report}");
+        note!("working tree: {changes}{report}");
     }
 }
 
@@ -121,7 +122,7 @@ pub fn run(g: &Global, a: &CompareArgs) -> Result<u8, Error> {
     let (ws, config) = super::open(g)?;
     if let Some(remote) = &a.pull {
         match app::pull(&ws, remote) {
-            Ok(p) if !g.quiet => eprintln!("{}", super::pull::describe(&p)),
+            Ok(p) if !g.quiet => note!("{}", super::pull::describe(&p)),
             Ok(_) => {}
             // The first pull request opened before the default branch ever pushed: compare
             // with what is recorded here (an unrecorded base then says so itself).

@@ -1,8 +1,10 @@
 use clap::Args;
 use covgit::app::{self, Error};
+use covgit::render::count;
 
 use super::super::args::Global;
 use super::super::exit;
+use super::super::output::note;
 
 /// Forget recorded commits that no ref reaches any more (rebased or deleted branches), and
 /// the coverage only they used; then give the space back to the file system.
@@ -18,15 +20,19 @@ pub fn run(g: &Global, a: &GcArgs) -> Result<u8, Error> {
     let out = app::gc(&ws, a.dry_run)?;
     if !g.quiet {
         let verb = if a.dry_run { "would remove" } else { "removed" };
-        eprintln!(
-            "{verb} {} unreachable commit(s) with {} upload(s); database {} → {} bytes",
-            out.commits.len(),
-            out.uploads,
+        note!(
+            "{verb} {} with {}; database {} → {} bytes",
+            count(
+                out.commits.len() as u64,
+                "unreachable commit",
+                "unreachable commits"
+            ),
+            count(out.uploads as u64, "upload", "uploads"),
             out.bytes_before,
             out.bytes_after
         );
         for c in &out.commits {
-            eprintln!("  {c}");
+            note!("  {c}");
         }
     }
     Ok(exit::OK)

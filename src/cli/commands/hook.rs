@@ -7,6 +7,7 @@ use covgit::app::{
 
 use super::super::args::Global;
 use super::super::exit;
+use super::super::output::note;
 
 /// A git pre-push hook that runs `covgit check` before every push.
 ///
@@ -52,16 +53,16 @@ pub fn run(g: &Global, a: &HookArgs) -> Result<u8, Error> {
             if !g.quiet {
                 match &done {
                     HookInstalled::Created(_) => {
-                        eprintln!("created the pre-push hook '{}'", path.display());
+                        note!("created the pre-push hook '{}'", path.display());
                     }
                     HookInstalled::Added { .. } => {
-                        eprintln!(
+                        note!(
                             "added covgit to the existing pre-push hook '{}'",
                             path.display()
                         );
                     }
                     HookInstalled::Updated { .. } => {
-                        eprintln!(
+                        note!(
                             "updated covgit's lines in the pre-push hook '{}'",
                             path.display()
                         );
@@ -71,7 +72,7 @@ pub fn run(g: &Global, a: &HookArgs) -> Result<u8, Error> {
             // git runs a hook only when it is executable; covgit leaves the mode to the user,
             // who may have switched the hook off on purpose.
             if !executable {
-                eprintln!(
+                note!(
                     "warning: '{}' is not executable, so git does not run it (nor the check); `chmod +x '{}'` turns it on",
                     path.display(),
                     path.display()
@@ -85,16 +86,16 @@ pub fn run(g: &Global, a: &HookArgs) -> Result<u8, Error> {
             if !g.quiet {
                 match done {
                     HookRemoved::Deleted(p) => {
-                        eprintln!("deleted the pre-push hook '{}'", p.display());
+                        note!("deleted the pre-push hook '{}'", p.display());
                     }
                     HookRemoved::Removed(p) => {
-                        eprintln!(
+                        note!(
                             "removed covgit's lines from the pre-push hook '{}'",
                             p.display()
                         );
                     }
                     HookRemoved::NotInstalled(p) => {
-                        eprintln!(
+                        note!(
                             "covgit is not in the pre-push hook '{}'; nothing to do",
                             p.display()
                         );
@@ -140,7 +141,7 @@ fn pre_push(g: &Global, remote: Option<String>) -> u8 {
     let results = match result {
         Ok(r) => r,
         Err(e) => {
-            eprintln!(
+            note!(
                 "covgit: coverage not checked: {}",
                 super::super::error::sentence(&e)
             );
@@ -152,7 +153,7 @@ fn pre_push(g: &Global, remote: Option<String>) -> u8 {
         match r {
             PrePushResult::Skipped { local_ref, reason } => {
                 if !g.quiet {
-                    eprintln!("covgit: {local_ref} not checked: {reason}");
+                    note!("covgit: {local_ref} not checked: {reason}");
                 }
             }
             PrePushResult::Checked {
@@ -168,22 +169,20 @@ fn pre_push(g: &Global, remote: Option<String>) -> u8 {
                 );
                 if outcome.verdict.passed() {
                     if !g.quiet {
-                        eprintln!("covgit: check passed for {what}: {summary}");
+                        note!("covgit: check passed for {what}: {summary}");
                     }
                 } else {
                     failed = true;
-                    eprintln!("covgit: check failed for {what}: {summary}");
+                    note!("covgit: check failed for {what}: {summary}");
                     for f in &outcome.verdict.failures {
-                        eprintln!("covgit: check failed: {}: {f}", f.gate());
+                        note!("covgit: check failed: {}: {f}", f.gate());
                     }
                 }
             }
         }
     }
     if failed {
-        eprintln!(
-            "covgit: push stopped; fix the coverage, or push with --no-verify to skip the check"
-        );
+        note!("covgit: push stopped; fix the coverage, or push with --no-verify to skip the check");
         exit::GATE_FAILED
     } else {
         exit::OK

@@ -2,6 +2,7 @@ use clap::Args;
 use covgit::app::{self, DEFAULT_LOG_WALK, Error, LogOptions, LogOutcome, LogStop};
 
 use super::super::args::Global;
+use super::super::output::note;
 use super::super::{exit, output};
 
 /// Recorded commits along first-parent history, newest first: CI status, flags, coverage
@@ -40,7 +41,7 @@ pub fn run(g: &Global, a: &LogArgs) -> Result<u8, Error> {
     // SPEC: text `log` prints one line per recorded commit on stdout; notes go to stderr.
     if !g.quiet {
         for note in notes(&outcome, a.max_count) {
-            eprintln!("note: {note}");
+            note!("note: {note}");
         }
     }
     Ok(exit::OK)

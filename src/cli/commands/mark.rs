@@ -4,6 +4,7 @@ use covgit::model::CiStatus;
 
 use super::super::args::Global;
 use super::super::exit;
+use super::super::output::note;
 
 /// Change a recorded commit's CI status (every upload of it).
 #[derive(Args)]
@@ -19,7 +20,7 @@ pub fn run(g: &Global, a: &MarkArgs) -> Result<u8, Error> {
     let (ws, _) = super::open(g)?;
     let commit = app::mark(&ws, &a.rev, a.ci_status)?;
     if !g.quiet {
-        eprintln!("marked {} as {}", commit.short(), a.ci_status);
+        note!("marked {} as {}", commit.short(), a.ci_status);
     }
     Ok(exit::OK)
 }

@@ -4,10 +4,11 @@ use std::fmt::Write as _;
 
 use clap::Args;
 use covgit::app::{self, Error, PullSummary};
+use covgit::render::count;
 
 use super::super::args::Global;
 use super::super::exit;
-use super::push::plural;
+use super::super::output::note;
 
 /// Fetch coverage shared on a git remote (refs/covgit/data) into the local store.
 ///
@@ -24,7 +25,7 @@ pub fn run(g: &Global, a: &PullArgs) -> Result<u8, Error> {
     let (ws, _) = super::open(g)?;
     let s = app::pull(&ws, &a.remote)?;
     if !g.quiet {
-        eprintln!("{}", describe(&s));
+        note!("{}", describe(&s));
     }
     Ok(exit::OK)
 }
@@ -39,20 +40,17 @@ pub fn describe(s: &PullSummary) -> String {
         );
     }
     let mut line = format!(
-        "pulled {} upload{} of {} commit{} from {} (refs/covgit/data {})",
-        s.imported,
-        plural(s.imported),
-        s.commits,
-        plural(s.commits),
+        "pulled {} of {} from {} (refs/covgit/data {})",
+        count(s.imported as u64, "upload", "uploads"),
+        count(s.commits as u64, "commit", "commits"),
         s.remote,
         s.tip.short()
     );
     if s.kept_local > 0 {
         let _ = write!(
             line,
-            "; kept {} local record{} recorded later",
-            s.kept_local,
-            plural(s.kept_local)
+            "; kept {} recorded later",
+            count(s.kept_local as u64, "local record", "local records")
         );
     }
     line

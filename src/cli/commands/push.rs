@@ -4,9 +4,11 @@ use std::fmt::Write as _;
 
 use clap::Args;
 use covgit::app::{self, Error, PushSummary};
+use covgit::render::count;
 
 use super::super::args::Global;
 use super::super::exit;
+use super::super::output::note;
 
 /// Send recorded coverage to a git remote, under refs/covgit/data.
 ///
@@ -24,7 +26,7 @@ pub fn run(g: &Global, a: &PushArgs) -> Result<u8, Error> {
     let (ws, _) = super::open(g)?;
     let s = app::push(&ws, &a.remote)?;
     if !g.quiet {
-        eprintln!("{}", describe(&s));
+        note!("{}", describe(&s));
     }
     Ok(exit::OK)
 }
@@ -35,9 +37,8 @@ pub fn describe(s: &PushSummary) -> String {
     if s.kept_local > 0 {
         let _ = write!(
             line,
-            "; {} upload{} of commits only this clone has (baseline snapshots) kept here",
-            s.kept_local,
-            plural(s.kept_local)
+            "; {} of commits only this clone has (baseline snapshots) kept here",
+            count(s.kept_local as u64, "upload", "uploads")
         );
     }
     line
@@ -48,6 +49,10 @@ fn describe_sent(s: &PushSummary) -> String {
         return match (&s.tip, s.superseded) {
             (None, _) => format!("nothing to push to {}: no coverage recorded", s.remote),
             (Some(_), 0) => format!("nothing to push: {} has every recorded upload", s.remote),
+            (Some(_), 1) => format!(
+                "nothing to push: {} already has this upload or a later record of it",
+                s.remote
+            ),
             (Some(_), n) => format!(
                 "nothing to push: {} already has these {n} uploads or later records of them",
                 s.remote
@@ -56,31 +61,31 @@ fn describe_sent(s: &PushSummary) -> String {
     }
     let tip = s.tip.as_ref().map_or("", |t| t.short());
     let mut line = format!(
-        "pushed {} upload{} of {} commit{} to {} (refs/covgit/data {tip})",
-        s.uploads,
-        plural(s.uploads),
-        s.commits,
-        plural(s.commits),
+        "pushed {} of {} to {} (refs/covgit/data {tip})",
+        count(s.uploads as u64, "upload", "uploads"),
+        count(s.commits as u64, "commit", "commits"),
         s.remote
     );
     if s.superseded > 0 {
-        let _ = write!(
-            line,
-            "; {} skipped, the remote has later records",
-            s.superseded
-        );
+        let _ = if s.superseded == 1 {
+            write!(
+                line,
+                "; 1 upload skipped, the remote has a later record of it"
+            )
+        } else {
+            write!(
+                line,
+                "; {} uploads skipped, the remote has later records of them",
+                s.superseded
+            )
+        };
     }
     if s.retries > 0 {
         let _ = write!(
             line,
-            "; merged with concurrent pushes {} time{}",
-            s.retries,
-            plural(s.retries as usize)
+            "; merged with concurrent pushes {}",
+            count(u64::from(s.retries), "time", "times")
         );
     }
     line
-}
-
-pub fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::super::args::Global;
 use super::super::exit;
+use super::super::output::note;
 
 /// Parse coverage reports and store them as one upload of a commit.
 ///
@@ -67,7 +68,7 @@ pub fn run(g: &Global, a: &RecordArgs) -> Result<u8, Error> {
     let s = app::record(&ws, &config, &opts, &bar)?;
     if !g.quiet {
         for r in &s.reports {
-            eprintln!(
+            note!(
                 "read {} ({}, {})",
                 r.path.display(),
                 r.format.as_str(),
@@ -81,7 +82,7 @@ pub fn run(g: &Global, a: &RecordArgs) -> Result<u8, Error> {
             .map(|f| format!(" [{f}]"))
             .unwrap_or_default();
         let verb = if s.replaced { "replaced" } else { "recorded" };
-        eprintln!(
+        note!(
             "{verb} {}{flag} ({}): {}, {}, coverage {cov}{}",
             s.commit.short(),
             s.ci_status,
@@ -91,8 +92,12 @@ pub fn run(g: &Global, a: &RecordArgs) -> Result<u8, Error> {
                 String::new()
             } else {
                 format!(
-                    ", {} unresolved paths (see covgit show)",
-                    s.unresolved.len()
+                    ", {} (see covgit show)",
+                    covgit::render::count(
+                        s.unresolved.len() as u64,
+                        "unresolved path",
+                        "unresolved paths"
+                    )
                 )
             }
         );
@@ -100,7 +105,7 @@ pub fn run(g: &Global, a: &RecordArgs) -> Result<u8, Error> {
     if let Some(remote) = &a.push {
         let p = app::push(&ws, remote)?;
         if !g.quiet {
-            eprintln!("{}", super::push::describe(&p));
+            note!("{}", super::push::describe(&p));
         }
     }
     Ok(exit::OK)

@@ -1,0 +1,234 @@
+//! The one place that makes strings written by others safe to print: paths and flag and
+//! format names from reports and trees, commit subjects, what the remote sent.
+//!
+//! A terminal obeys control characters (ESC retitles a window or clears the screen, BEL
+//! rings) and a CI runner obeys lines: GitHub Actions runs any line whose first non-blank
+//! characters are `::` as a workflow command (`::error …`, `::add-mask::…`), and `##[` (and
+//! Azure's `##vso[`) anywhere in a line. So, for text, logs, warnings and errors alike:
+//!
+//! - [`text`] shows control characters (C0, DEL, C1), the Unicode line and paragraph
+//!   separators and the bidirectional controls of "Trojan source" as visible escapes (`\n`,
+//!   `\x1b`, `\u{202e}`), so a data string can never end a line or restyle one, and breaks
+//!   `##[` / `##vso[` as `#\x23[`;
+//! - [`line`] is [`text`] for a string that starts a line, which also shows a leading `::`
+//!   as `\x3a:`;
+//! - [`LineGuard`] applies that last rule to every line a renderer writes, as a safety net
+//!   under the tables and lists whose first column is data.
+//!
+//! Escaping happens before styling: the color codes covgit adds itself are not data.
+//! Markdown adds its own rules on top (see `markdown.rs`); JSON escapes by its grammar and
+//! `--format github` by GitHub's rules.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+/// `s` with every character a terminal or CI runner would act on shown as a visible escape;
+/// borrowed unchanged when there is none.
+pub fn text(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_escape) && !s.contains("##") {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s;
+    while let Some(ch) = rest.chars().next() {
+        let after = &rest[ch.len_utf8()..];
+        if let Some(shown) = visible(ch) {
+            out.push_str(&shown);
+        } else if ch == '#' && out.ends_with('#') && starts_command(after) {
+            // The second `#` of `##[` or `##vso[`: a runner finds those anywhere in a line.
+            out.push_str("\\x23");
+        } else {
+            out.push(ch);
+        }
+        rest = after;
+    }
+    Cow::Owned(out)
+}
+
+/// [`text`] for a string printed at the start of a line: a leading `::` (after blanks)
+/// cannot start a workflow command either.
+pub fn line(s: &str) -> Cow<'_, str> {
+    let t = text(s);
+    match guard_start(t.as_bytes()) {
+        Some(at) => Cow::Owned(guarded(&t, at)),
+        None => t,
+    }
+}
+
+/// The visible form of `ch` when it must not be printed as itself.
+pub fn visible(ch: char) -> Option<String> {
+    if !needs_escape(ch) {
+        return None;
+    }
+    Some(match ch {
+        '\n' => "\\n".to_owned(),
+        '\r' => "\\r".to_owned(),
+        '\t' => "\\t".to_owned(),
+        c if u32::from(c) < 0x80 => format!("\\x{:02x}", u32::from(c)),
+        c => {
+            let mut s = String::new();
+            let _ = write!(s, "\\u{{{:x}}}", u32::from(c));
+            s
+        }
+    })
+}
+
+/// Control characters, the line and paragraph separators, and the bidi controls
+/// (U+202A–U+202E, U+2066–U+2069, and the marks U+200E, U+200F, U+061C).
+fn needs_escape(ch: char) -> bool {
+    ch.is_control()
+        || matches!(
+            ch,
+            '\u{2028}'
+                | '\u{2029}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{061c}'
+        )
+}
+
+/// Whether what follows `##` would make a runner read a command.
+fn starts_command(after: &str) -> bool {
+    after.starts_with('[') || after.starts_with("vso[")
+}
+
+/// Where the `::` of a line starts, after blanks and the SGR color codes covgit adds.
+fn guard_start(line: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    loop {
+        match line.get(i..) {
+            Some([b' ' | b'\t', ..]) => i += 1,
+            Some([0x1b, b'[', rest @ ..]) => {
+                let end = rest.iter().position(|b| *b == b'm')?;
+                i += 2 + end + 1;
+            }
+            Some([b':', b':', ..]) => return Some(i),
+            _ => return None,
+        }
+    }
+}
+
+fn guarded(s: &str, at: usize) -> String {
+    format!("{}\\x3a{}", &s[..at], &s[at + 1..])
+}
+
+/// A writer that passes whole lines through, showing a `::` that would start one as
+/// `\x3a:`. Call [`LineGuard::finish`] to write a last line without a newline.
+pub struct LineGuard<'a> {
+    inner: &'a mut dyn Write,
+    pending: Vec<u8>,
+}
+
+impl<'a> LineGuard<'a> {
+    pub fn new(inner: &'a mut dyn Write) -> Self {
+        Self {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Writes what is left of the last line.
+    pub fn finish(mut self) -> io::Result<()> {
+        let rest = std::mem::take(&mut self.pending);
+        self.emit(&rest)
+    }
+
+    fn emit(&mut self, line: &[u8]) -> io::Result<()> {
+        match guard_start(line) {
+            Some(at) => {
+                self.inner.write_all(&line[..at])?;
+                self.inner.write_all(b"\\x3a")?;
+                self.inner.write_all(&line[at + 1..])
+            }
+            None => self.inner.write_all(line),
+        }
+    }
+}
+
+impl Write for LineGuard<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        while let Some(end) = self.pending.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = self.pending.drain(..=end).collect();
+            self.emit(&line)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Runs `f` with its output going through a [`LineGuard`] over `out`.
+pub fn guard_lines(
+    out: &mut dyn Write,
+    f: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut guard = LineGuard::new(out);
+    f(&mut guard)?;
+    guard.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_and_bidi_characters_become_visible_escapes() {
+        assert_eq!(text("src/a.py"), "src/a.py");
+        assert!(matches!(text("src/a.py"), Cow::Borrowed(_)));
+        assert_eq!(
+            text("a\n::error file=app.py,line=1::owned"),
+            "a\\n::error file=app.py,line=1::owned"
+        );
+        assert_eq!(
+            text("t\x1b]0;pwned\x07\r\t\x7f"),
+            "t\\x1b]0;pwned\\x07\\r\\t\\x7f"
+        );
+        assert_eq!(text("\u{9b}31m"), "\\u{9b}31m");
+        assert_eq!(
+            text("x\u{202e}y\u{2066}z\u{2028}"),
+            "x\\u{202e}y\\u{2066}z\\u{2028}"
+        );
+        // Printable non-ASCII stays as it is.
+        assert_eq!(text("café/данные.py → ok"), "café/данные.py → ok");
+    }
+
+    #[test]
+    fn runner_commands_anywhere_in_a_line_are_broken() {
+        assert_eq!(text("a##[add-mask]x"), "a#\\x23[add-mask]x");
+        assert_eq!(
+            text("##vso[task.setvariable]"),
+            "#\\x23vso[task.setvariable]"
+        );
+        assert_eq!(text("## heading #1"), "## heading #1");
+    }
+
+    #[test]
+    fn a_line_cannot_start_a_workflow_command() {
+        assert_eq!(line("::add-mask::x"), "\\x3a:add-mask::x");
+        assert_eq!(line("  ::error::x"), "  \\x3a:error::x");
+        assert_eq!(line("a ::error::x"), "a ::error::x");
+        assert_eq!(line(":x"), ":x");
+        assert_eq!(line("::\n"), "\\x3a:\\n");
+    }
+
+    #[test]
+    fn the_guard_checks_every_line_whole_even_when_written_in_pieces() {
+        let mut out = Vec::new();
+        guard_lines(&mut out, |w| {
+            w.write_all(b"ok\n  :")?;
+            w.write_all(b":error::x\n\x1b[34m::warning\x1b[0m\n")?;
+            w.write_all(b"a::b\n::last")
+        })
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "ok\n  \\x3a:error::x\n\x1b[34m\\x3a:warning\x1b[0m\na::b\n\\x3a:last"
+        );
+    }
+}
