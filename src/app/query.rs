@@ -125,7 +125,7 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<Vec<LogEntry>, Error> {
 /// Sets the CI status of a recorded commit; returns the commit.
 pub fn mark(ws: &Workspace, rev: &str, status: CiStatus) -> Result<CommitId, Error> {
     let commit = ws.repo.resolve(rev)?;
-    let mut store = ws.store_for_read()?;
+    let mut store = ws.store_to_change()?;
     if store.mark(&commit, status)? {
         Ok(commit)
     } else {

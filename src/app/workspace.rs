@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::git::Repo;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 use super::Error;
 
@@ -39,13 +39,34 @@ impl Workspace {
         Ok(Store::open(&self.db_path)?)
     }
 
-    /// Opens the store for reading; a missing database is an error that says to record first.
+    /// Opens the store for reading only (so a read-only store works); a missing database is
+    /// an error that says to record first. An older schema is upgraded first when it can be.
     pub fn store_for_read(&self) -> Result<Store, Error> {
-        if !self.db_path.exists() {
-            return Err(Error::NoDatabase {
-                path: self.db_path.clone(),
-            });
+        self.must_exist()?;
+        match Store::open_read_only(&self.db_path) {
+            Err(outdated @ StoreError::Outdated { .. }) => match Store::open(&self.db_path) {
+                Ok(upgraded) => Ok(upgraded),
+                Err(StoreError::ReadOnly { .. }) => Err(outdated.into()),
+                Err(e) => Err(e.into()),
+            },
+            other => Ok(other?),
         }
+    }
+
+    /// Opens an existing store to change what it holds (`mark`, `gc`); a missing database is
+    /// an error that says to record first, a read-only one an error naming it.
+    pub fn store_to_change(&self) -> Result<Store, Error> {
+        self.must_exist()?;
         Ok(Store::open(&self.db_path)?)
+    }
+
+    fn must_exist(&self) -> Result<(), Error> {
+        if self.db_path.exists() {
+            Ok(())
+        } else {
+            Err(Error::NoDatabase {
+                path: self.db_path.clone(),
+            })
+        }
     }
 }

@@ -1,10 +1,10 @@
 //! The command line's edges: `-C DIR`, read-only stores, the config file's link rule,
 //! numbers in range, and `gc` keeping what is live.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{TestRepo, lcov};
+use crate::common::{Run, TestRepo, hermetic, lcov};
 
 /// A repository whose reports and databases are ignored (so they may sit in the work tree),
 /// with one file `a.py` in `sub/`, and a folder `elsewhere` beside it to start covgit from.
@@ -65,4 +65,104 @@ fn gc_keeps_records_of_commits_the_repository_lacks_until_told() {
     let run = repo.covgit(&["gc", "--missing", "--dry-run"]).ok();
     assert!(run.stderr.contains("would remove 0 "), "{}", run.stderr);
     repo.covgit(&["show", "HEAD"]).ok();
+}
+
+/// Runs covgit in the repository with the folder `ro` mounted read-only over itself (as a CI
+/// cache mount is), in a private mount namespace. `None`, with the reason printed, where this
+/// machine cannot make one (no `unshare`, or mounts not permitted).
+fn covgit_read_only(repo: &TestRepo, ro: &Path, args: &[&str]) -> Option<Run> {
+    // 97: the mount failed; 98: the mount did not make the folder read-only.
+    let script = r#"mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1" || exit 97
+(: > "$1/.probe") 2>/dev/null && exit 98
+shift
+exec "$@""#;
+    let mut cmd = Command::new("unshare");
+    hermetic(&mut cmd, &repo.home());
+    cmd.current_dir(repo.path())
+        .args(["-rm", "--", "sh", "-c", script, "sh"])
+        .arg(ro)
+        .arg(env!("CARGO_BIN_EXE_covgit"))
+        .args(args);
+    let out = match cmd.output() {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("skipped: cannot run unshare for a read-only mount: {e}");
+            return None;
+        }
+    };
+    match out.status.code() {
+        Some(97) => {
+            eprintln!(
+                "skipped: this machine does not allow a read-only bind mount in a private namespace: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+            None
+        }
+        Some(98) => {
+            eprintln!("skipped: a read-only bind mount here is still writable");
+            None
+        }
+        code => Some(Run {
+            code: code.unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }),
+    }
+}
+
+#[test]
+fn a_read_only_store_is_read_and_never_written() {
+    let (repo, _) = beside();
+    let ro = repo.home().join("cache");
+    std::fs::create_dir_all(&ro).unwrap();
+    let db = ro.join("covgit.db");
+    let db_arg = db.to_str().unwrap();
+    repo.write("sub/one.info", &lcov(&[("sub/a.py", &[(1, 1), (2, 0)])]));
+    repo.covgit(&["--db", db_arg, "record", "sub/one.info"])
+        .ok();
+    repo.write("sub/a.py", "x = 1\ny = 2\nz = 3\n");
+    repo.commit("b");
+    repo.write(
+        "sub/two.info",
+        &lcov(&[("sub/a.py", &[(1, 1), (2, 1), (3, 1)])]),
+    );
+    repo.covgit(&["--db", db_arg, "record", "sub/two.info"])
+        .ok();
+    let before = std::fs::read(&db).unwrap();
+    let files_before = std::fs::read_dir(&ro).unwrap().count();
+
+    let Some(log) = covgit_read_only(&repo, &ro, &["--db", db_arg, "log"]) else {
+        return;
+    };
+    let log = log.ok();
+    assert_eq!(log.stdout.lines().count(), 2, "{}", log.stdout);
+    let show = covgit_read_only(&repo, &ro, &["--db", db_arg, "show", "--format", "json"])
+        .unwrap()
+        .ok();
+    assert!(show.stdout.contains("sub/a.py"), "{}", show.stdout);
+    let cmp = covgit_read_only(&repo, &ro, &["--db", db_arg, "compare", "HEAD~1..HEAD"])
+        .unwrap()
+        .ok();
+    assert!(cmp.stdout.contains("100.00%"), "{}", cmp.stdout);
+    covgit_read_only(&repo, &ro, &["--db", db_arg, "check", "HEAD~1..HEAD"])
+        .unwrap()
+        .ok();
+
+    for args in [
+        vec!["record", "sub/two.info"],
+        vec!["mark", "HEAD", "--ci-status", "failed"],
+        vec!["gc"],
+    ] {
+        let mut all = vec!["--db", db_arg];
+        all.extend(&args);
+        let run = covgit_read_only(&repo, &ro, &all).unwrap().code(2);
+        let err = run.stderr.trim();
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(
+            err.starts_with("error: ") && err.contains("read-only") && err.contains(db_arg),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the store changed");
+    assert_eq!(std::fs::read_dir(&ro).unwrap().count(), files_before);
 }
