@@ -100,4 +100,10 @@ pub enum Error {
         #[source]
         source: crate::store::CodecError,
     },
+    #[error("cannot change to '{}' (-C): {source}", dir.display())]
+    ChangeDir {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }

@@ -166,3 +166,163 @@ fn a_read_only_store_is_read_and_never_written() {
     assert_eq!(std::fs::read(&db).unwrap(), before, "the store changed");
     assert_eq!(std::fs::read_dir(&ro).unwrap().count(), files_before);
 }
+
+fn from(repo: &TestRepo, dir: &Path, args: &[&str]) -> Run {
+    repo.covgit_in(dir, args)
+}
+
+#[test]
+fn dash_c_takes_reports_and_the_database_from_dir() {
+    let (repo, elsewhere) = beside();
+    repo.write("sub/one.info", &lcov(&[("sub/a.py", &[(1, 1), (2, 0)])]));
+    let run = from(
+        &repo,
+        &elsewhere,
+        &["-C", "../repo/sub", "--db", "rel.db", "record", "one.info"],
+    )
+    .ok();
+    assert!(run.stderr.contains("one.info"), "{}", run.stderr);
+    assert!(
+        repo.path().join("sub/rel.db").is_file(),
+        "--db not taken from DIR"
+    );
+    assert!(
+        !elsewhere.join("rel.db").exists(),
+        "--db taken from the shell's folder"
+    );
+    // The readers find the same store through the same relative --db.
+    let shown = from(
+        &repo,
+        &elsewhere,
+        &[
+            "-C",
+            "../repo/sub",
+            "--db",
+            "rel.db",
+            "show",
+            "--format",
+            "json",
+        ],
+    )
+    .ok();
+    assert!(shown.stdout.contains("sub/a.py"), "{}", shown.stdout);
+    from(
+        &repo,
+        &elsewhere,
+        &["-C", "../repo/sub", "--db", "rel.db", "log"],
+    )
+    .ok();
+}
+
+#[test]
+fn dash_c_takes_covgit_db_from_dir() {
+    let (repo, elsewhere) = beside();
+    repo.write("sub/one.info", &lcov(&[("sub/a.py", &[(1, 1)])]));
+    repo.covgit_env(
+        &elsewhere,
+        &[("COVGIT_DB", "env.db")],
+        &["-C", "../repo/sub", "record", "one.info"],
+    )
+    .ok();
+    assert!(
+        repo.path().join("sub/env.db").is_file(),
+        "COVGIT_DB not taken from DIR"
+    );
+    assert!(!elsewhere.join("env.db").exists());
+}
+
+#[test]
+fn dash_c_discovers_the_usual_reports_in_dir() {
+    let (repo, elsewhere) = beside();
+    repo.write("sub/lcov.info", &lcov(&[("sub/a.py", &[(1, 1)])]));
+    let run = from(&repo, &elsewhere, &["-C", "../repo/sub", "record"]).ok();
+    assert!(run.stderr.contains("lcov.info"), "{}", run.stderr);
+    assert!(repo.db().is_file());
+}
+
+#[test]
+fn dash_c_takes_head_report_from_dir() {
+    let (repo, elsewhere) = beside();
+    repo.write("sub/one.info", &lcov(&[("sub/a.py", &[(1, 1), (2, 0)])]));
+    from(
+        &repo,
+        &elsewhere,
+        &["-C", "../repo", "record", "sub/one.info"],
+    )
+    .ok();
+    repo.write("sub/a.py", "x = 1\ny = 2\nz = 3\n");
+    repo.commit("b");
+    repo.write(
+        "sub/two.info",
+        &lcov(&[("sub/a.py", &[(1, 1), (2, 1), (3, 1)])]),
+    );
+    let cmp = from(
+        &repo,
+        &elsewhere,
+        &[
+            "-C",
+            "../repo/sub",
+            "compare",
+            "HEAD",
+            "--head-report",
+            "two.info",
+            "--format",
+            "json",
+        ],
+    )
+    .ok();
+    assert!(cmp.stdout.contains("sub/a.py"), "{}", cmp.stdout);
+    from(
+        &repo,
+        &elsewhere,
+        &[
+            "-C",
+            "../repo/sub",
+            "check",
+            "HEAD",
+            "--head-report",
+            "two.info",
+        ],
+    )
+    .ok();
+}
+
+#[test]
+fn dash_c_takes_the_baseline_report_from_dir() {
+    let (repo, elsewhere) = beside();
+    repo.write("sub/one.info", &lcov(&[("sub/a.py", &[(1, 1), (2, 1)])]));
+    let run = from(
+        &repo,
+        &elsewhere,
+        &["-C", "../repo/sub", "baseline", "save", "mine", "one.info"],
+    )
+    .ok();
+    assert!(run.stderr.contains("one.info"), "{}", run.stderr);
+    let list = from(&repo, &elsewhere, &["-C", "../repo", "baseline", "list"]).ok();
+    assert!(list.stdout.contains("mine"), "{}", list.stdout);
+}
+
+#[test]
+fn repeated_dash_c_is_relative_to_the_one_before() {
+    let (repo, elsewhere) = beside();
+    repo.write("sub/one.info", &lcov(&[("sub/a.py", &[(1, 1)])]));
+    from(
+        &repo,
+        &elsewhere,
+        &["-C", "..", "-C", "repo", "record", "sub/one.info"],
+    )
+    .ok();
+    assert!(repo.db().is_file());
+}
+
+#[test]
+fn dash_c_to_a_missing_folder_is_named() {
+    let (repo, elsewhere) = beside();
+    let run = from(&repo, &elsewhere, &["-C", "nosuch", "log"]).code(2);
+    let err = run.stderr.trim();
+    assert!(
+        err.starts_with("error: ") && err.contains("'nosuch'"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
