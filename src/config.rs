@@ -8,11 +8,13 @@ use serde::Deserialize;
 /// Why a `.covgit.toml` could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{origin} is not valid: {source}")]
+    /// Only the line and what was wrong: never the text of the line, which may be anything
+    /// (a linked secrets file); a key is named only when it is the offending one.
+    #[error("{origin} is not valid: line {line}: {what}")]
     Toml {
         origin: String,
-        #[source]
-        source: toml::de::Error,
+        line: usize,
+        what: String,
     },
     #[error("{origin}: [paths] fixes entry '{entry}' is not of the form 'before::after'")]
     Fix { origin: String, entry: String },
@@ -118,9 +120,12 @@ struct RawPaths {
 impl Config {
     /// Parses the text of a `.covgit.toml`; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
-        let raw: Raw = toml::from_str(text).map_err(|source| ConfigError::Toml {
+        let raw: Raw = toml::from_str(text).map_err(|e| ConfigError::Toml {
             origin: origin.to_owned(),
-            source,
+            line: e.span().map_or(1, |s| {
+                1 + text.bytes().take(s.start).filter(|&b| b == b'\n').count()
+            }),
+            what: describe(&e),
         })?;
         let d = Config::default();
         let patch_target = match raw.check.patch_target {
@@ -179,6 +184,49 @@ impl Config {
     }
 }
 
+/// What a TOML error says, without any text of the file beyond the offending key: serde's
+/// messages quote the wrong value (`invalid type: string "…"`), which may be a secret.
+fn describe(e: &toml::de::Error) -> String {
+    let msg = e.message().lines().next().unwrap_or_default();
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let key: String = rest
+            .split('`')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(64)
+            .collect();
+        return format!("unknown key `{}`", key.escape_debug());
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or_default();
+        return format!("missing key `{}`", key.escape_debug());
+    }
+    for prefix in ["invalid type: ", "invalid value: ", "invalid length "] {
+        if let Some(rest) = msg.strip_prefix(prefix) {
+            return match rest.rsplit_once(", expected ") {
+                Some((_, expected)) if !expected.contains(['"', '\'']) => {
+                    format!(
+                        "wrong {}, expected {expected}",
+                        prefix
+                            .trim_end_matches([':', ' '])
+                            .trim_start_matches("invalid ")
+                    )
+                }
+                _ => prefix.trim_end_matches([':', ' ']).to_owned(),
+            };
+        }
+    }
+    // The parser's own descriptions are fixed text ("invalid key", "expected `=`"); anything
+    // else is cut at its first quote, so no value of the file comes through.
+    let cut = msg.split(['"', '\'']).next().unwrap_or_default();
+    cut.chars()
+        .take(200)
+        .collect::<String>()
+        .escape_debug()
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,5 +281,31 @@ ignore = ["tests/**"]
         assert!(e.to_string().contains("nocolons"), "{e}");
         let e = Config::parse("[check]\npatch_target = \"high\"\n", "c").unwrap_err();
         assert!(e.to_string().contains("high"), "{e}");
+    }
+
+    #[test]
+    fn no_error_quotes_the_file() {
+        let secret = "TOKEN_hunter2";
+        for text in [
+            format!("AWS_KEY={secret}\0HOME=/root\0"),
+            format!("[compare]\nmax_depth = \"{secret}\"\n"),
+            format!("[check]\nfail_on_lost = \"{secret}\"\n"),
+            format!("[paths]\nignore = \"{secret}\"\n"),
+            format!("[check]\nproject_threshold = [\"{secret}\"]\n"),
+            format!("x = \"\"\"\n{secret}\n"),
+            format!("\n\n{secret}\n"),
+        ] {
+            let e = Config::parse(&text, ".covgit.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(!e.contains("hunter2"), "{e}");
+            assert!(e.contains(".covgit.toml") && e.contains("line "), "{e}");
+            assert_eq!(e.lines().count(), 1, "{e}");
+        }
+        let e = Config::parse("\n\n[compare]\nmax_dept = 3\n", "c").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "c is not valid: line 4: unknown key `max_dept`"
+        );
     }
 }

@@ -326,3 +326,84 @@ fn dash_c_to_a_missing_folder_is_named() {
     );
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[track_caller]
+fn one_error(run: &Run) -> &str {
+    let err = run.stderr.trim();
+    assert!(err.starts_with("error: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "one sentence expected: {err}");
+    err
+}
+
+#[test]
+fn a_config_linked_out_of_the_work_tree_is_refused_unread() {
+    let (repo, _) = beside();
+    let secret = repo.write_outside("secrets.env", "TOKEN=hunter2\nOTHER=x\n");
+    repo.write("sub/one.info", &lcov(&[("sub/a.py", &[(1, 1)])]));
+    let link = repo.path().join(".covgit.toml");
+    for target in [
+        secret.clone(),
+        PathBuf::from("/proc/self/environ"),
+        PathBuf::from("../secrets.env"),
+    ] {
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let run = repo.covgit_env(
+            &repo.path(),
+            &[("CI_TOKEN", "hunter2")],
+            &["record", "sub/one.info"],
+        );
+        let run = run.code(2);
+        let err = one_error(&run);
+        assert!(!err.contains("hunter2"), "{err}");
+        assert!(
+            err.contains(".covgit.toml") && err.contains(target.to_str().unwrap()),
+            "{err}"
+        );
+    }
+    // Into git's own folder (a remote URL with a token lives in .git/config).
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(".git/config", &link).unwrap();
+    let run = repo.covgit(&["record", "sub/one.info"]).code(2);
+    assert!(one_error(&run).contains(".git/config"), "{}", run.stderr);
+    assert!(!repo.db().exists(), "nothing recorded");
+}
+
+#[test]
+fn a_config_linked_inside_the_work_tree_is_read() {
+    let (repo, _) = beside();
+    repo.write("conf/covgit.toml", "[check]\npatch_target = 100\n");
+    std::os::unix::fs::symlink("conf/covgit.toml", repo.path().join(".covgit.toml")).unwrap();
+    repo.write("sub/one.info", &lcov(&[("sub/a.py", &[(1, 1), (2, 1)])]));
+    repo.covgit(&["record", "sub/one.info"]).ok();
+    repo.write("sub/a.py", "x = 1\ny = 2\nz = 3\n");
+    repo.commit("b");
+    repo.write(
+        "sub/two.info",
+        &lcov(&[("sub/a.py", &[(1, 1), (2, 1), (3, 0)])]),
+    );
+    repo.covgit(&["record", "sub/two.info"]).ok();
+    let run = repo.covgit(&["check", "HEAD~1..HEAD"]).code(1);
+    assert!(run.stderr.contains("patch_target"), "{}", run.stderr);
+}
+
+#[test]
+fn a_broken_config_names_the_line_not_its_text() {
+    let (repo, _) = beside();
+    repo.write(
+        ".covgit.toml",
+        "[check]\n\nproject_threshold = \"hunter2\"\n",
+    );
+    let run = repo.covgit(&["log"]).code(2);
+    let err = one_error(&run);
+    assert!(!err.contains("hunter2"), "{err}");
+    assert!(err.contains("line 3"), "{err}");
+    repo.write(".covgit.toml", "TOKEN=hunter2\n");
+    let run = repo.covgit(&["log"]).code(2);
+    let err = one_error(&run);
+    assert!(!err.contains("hunter2") && err.contains("line 1"), "{err}");
+    // A huge file is not read whole.
+    repo.write(".covgit.toml", &"# padding\n".repeat(200_000));
+    let run = repo.covgit(&["log"]).code(2);
+    assert!(one_error(&run).contains("larger than"), "{}", run.stderr);
+}

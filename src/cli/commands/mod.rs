@@ -58,15 +58,6 @@ pub fn cwd(_g: &Global) -> PathBuf {
 /// Opens the repository and store and reads `.covgit.toml` from the repository root.
 pub fn open(g: &Global) -> Result<(Workspace, Config), Error> {
     let ws = Workspace::open(&cwd(g), g.db.clone())?;
-    let config = match ws.root().map(|r| r.join(".covgit.toml")) {
-        Some(path) if path.is_file() => {
-            let text = std::fs::read_to_string(&path).map_err(|source| Error::ReadConfig {
-                path: path.clone(),
-                source,
-            })?;
-            Config::parse(&text, &path.display().to_string())?
-        }
-        _ => Config::default(),
-    };
+    let config = ws.config()?;
     Ok((ws, config))
 }
