@@ -22,6 +22,10 @@ pub enum ConfigError {
         "{origin}: [check] patch_target must be a number from 0 to 100 or \"auto\", not {value}"
     )]
     PatchTarget { origin: String, value: String },
+    #[error(
+        "{origin}: [check] project_threshold must be a finite number of points, 0 or more, not {value}"
+    )]
+    ProjectThreshold { origin: String, value: f64 },
 }
 
 /// Every setting, with the SPEC's defaults.
@@ -134,7 +138,7 @@ impl Config {
             Some(toml::Value::Integer(i)) if (0..=100).contains(&i) => {
                 PatchTarget::Percent(i as f64)
             }
-            Some(toml::Value::Float(f)) if (0.0..=100.0).contains(&f) => PatchTarget::Percent(f),
+            Some(toml::Value::Float(f)) if valid_patch_target(f) => PatchTarget::Percent(f),
             Some(other) => {
                 return Err(ConfigError::PatchTarget {
                     origin: origin.to_owned(),
@@ -142,6 +146,14 @@ impl Config {
                 });
             }
         };
+        if let Some(t) = raw.check.project_threshold
+            && !valid_project_threshold(t)
+        {
+            return Err(ConfigError::ProjectThreshold {
+                origin: origin.to_owned(),
+                value: t,
+            });
+        }
         let mut fixes = Vec::new();
         for entry in raw.paths.fixes {
             match entry.split_once("::") {
@@ -182,6 +194,16 @@ impl Config {
             },
         })
     }
+}
+
+/// `patch_target` as a percentage: 0 to 100 (NaN is not in the range).
+pub fn valid_patch_target(p: f64) -> bool {
+    (0.0..=100.0).contains(&p)
+}
+
+/// `project_threshold`: points the total may drop, finite and not negative (NaN is refused).
+pub fn valid_project_threshold(t: f64) -> bool {
+    t.is_finite() && t >= 0.0
 }
 
 /// What a TOML error says, without any text of the file beyond the offending key: serde's
@@ -307,5 +329,28 @@ ignore = ["tests/**"]
             e.to_string(),
             "c is not valid: line 4: unknown key `max_dept`"
         );
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_refused() {
+        for bad in ["nan", "-nan", "inf", "-inf", "-0.5", "-1"] {
+            let e = Config::parse(&format!("[check]\nproject_threshold = {bad}\n"), "c")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("project_threshold"), "{bad}: {e}");
+            let e = Config::parse(&format!("[check]\npatch_target = {bad}\n"), "c")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("patch_target"), "{bad}: {e}");
+        }
+        for bad in ["100.5", "101", "inf"] {
+            assert!(Config::parse(&format!("[check]\npatch_target = {bad}\n"), "c").is_err());
+        }
+        let c = Config::parse(
+            "[check]\nproject_threshold = 0.0\npatch_target = 100\n",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(c.check.patch_target, PatchTarget::Percent(100.0));
     }
 }

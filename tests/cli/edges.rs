@@ -407,3 +407,79 @@ fn a_broken_config_names_the_line_not_its_text() {
     let run = repo.covgit(&["log"]).code(2);
     assert!(one_error(&run).contains("larger than"), "{}", run.stderr);
 }
+
+/// Two recorded commits whose total drops 50 points (100% → 50%).
+fn dropped() -> TestRepo {
+    let (repo, _) = beside();
+    repo.write("sub/one.info", &lcov(&[("sub/a.py", &[(1, 1), (2, 1)])]));
+    repo.covgit(&["record", "sub/one.info"]).ok();
+    repo.write("sub/a.py", "x = 1\ny = 2\nz = 3\nw = 4\n");
+    repo.commit("b");
+    repo.write(
+        "sub/two.info",
+        &lcov(&[("sub/a.py", &[(1, 1), (2, 1), (3, 0), (4, 0)])]),
+    );
+    repo.covgit(&["record", "sub/two.info"]).ok();
+    repo
+}
+
+#[test]
+fn numbers_out_of_range_are_refused_from_flags_and_config() {
+    let repo = dropped();
+    for bad in ["nan", "NaN", "inf", "-inf", "-1", "-0.5"] {
+        let run = repo
+            .covgit(&[
+                "check",
+                "HEAD~1..HEAD",
+                "--patch-target",
+                "0",
+                &format!("--project-threshold={bad}"),
+            ])
+            .code(2);
+        assert!(
+            run.stderr.contains("--project-threshold"),
+            "{bad}: {}",
+            run.stderr
+        );
+        let run = repo
+            .covgit(&["check", "HEAD~1..HEAD", &format!("--patch-target={bad}")])
+            .code(2);
+        assert!(
+            run.stderr.contains("--patch-target"),
+            "{bad}: {}",
+            run.stderr
+        );
+    }
+    for bad in ["nan", "inf", "-1.0"] {
+        repo.write(
+            ".covgit.toml",
+            &format!("[check]\nproject_threshold = {bad}\n"),
+        );
+        let run = repo.covgit(&["check", "HEAD~1..HEAD"]).code(2);
+        assert!(
+            one_error(&run).contains("project_threshold"),
+            "{bad}: {}",
+            run.stderr
+        );
+        repo.write(".covgit.toml", &format!("[check]\npatch_target = {bad}\n"));
+        let run = repo.covgit(&["check", "HEAD~1..HEAD"]).code(2);
+        assert!(
+            one_error(&run).contains("patch_target"),
+            "{bad}: {}",
+            run.stderr
+        );
+    }
+    // In range, the 50-point drop fails the gate as it should.
+    repo.rm(".covgit.toml");
+    let run = repo
+        .covgit(&[
+            "check",
+            "HEAD~1..HEAD",
+            "--patch-target",
+            "0",
+            "--project-threshold",
+            "10",
+        ])
+        .code(1);
+    assert!(run.stderr.contains("project_threshold"), "{}", run.stderr);
+}
