@@ -327,6 +327,54 @@ fn dash_c_to_a_missing_folder_is_named() {
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 
+/// Clears the immutable attribute it set, so the temporary folder can be removed.
+struct Immutable<'a>(&'a Path);
+
+impl Drop for Immutable<'_> {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-i").arg(self.0).status();
+    }
+}
+
+#[test]
+fn an_immutable_store_file_is_read_and_never_written() {
+    // Another user's file, as root sees it: chmod does not stop root, `chattr +i` does.
+    let (repo, _) = beside();
+    repo.write("sub/one.info", &lcov(&[("sub/a.py", &[(1, 1), (2, 0)])]));
+    repo.covgit(&["record", "sub/one.info"]).ok();
+    let db = repo.db();
+    let before = std::fs::read(&db).unwrap();
+    match Command::new("chattr").arg("+i").arg(&db).output() {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => {
+            eprintln!(
+                "skipped: this file system does not take chattr +i: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+            return;
+        }
+        Err(e) => {
+            eprintln!("skipped: cannot run chattr: {e}");
+            return;
+        }
+    }
+    let _guard = Immutable(&db);
+    if std::fs::OpenOptions::new().append(true).open(&db).is_ok() {
+        eprintln!("skipped: an immutable file is still writable here");
+        return;
+    }
+    let log = repo.covgit(&["log"]).ok();
+    assert_eq!(log.stdout.lines().count(), 1, "{}", log.stdout);
+    repo.covgit(&["show"]).ok();
+    let run = repo.covgit(&["record", "sub/one.info"]).code(2);
+    let err = one_error(&run);
+    assert!(
+        err.contains("read-only") && err.contains("covgit.db"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
 #[track_caller]
 fn one_error(run: &Run) -> &str {
     let err = run.stderr.trim();
