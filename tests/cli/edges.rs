@@ -128,6 +128,11 @@ fn a_read_only_store_is_read_and_never_written() {
     );
     repo.covgit(&["--db", db_arg, "record", "sub/two.info"])
         .ok();
+    // A remote with the shared coverage, for `pull`.
+    let bare = repo.home().join("remote.git");
+    repo.git(&["init", "-q", "--bare", bare.to_str().unwrap()]);
+    repo.git(&["remote", "add", "origin", bare.to_str().unwrap()]);
+    repo.covgit(&["--db", db_arg, "push"]).ok();
     let before = std::fs::read(&db).unwrap();
     let files_before = std::fs::read_dir(&ro).unwrap().count();
 
@@ -152,6 +157,7 @@ fn a_read_only_store_is_read_and_never_written() {
         vec!["record", "sub/two.info"],
         vec!["mark", "HEAD", "--ci-status", "failed"],
         vec!["gc"],
+        vec!["pull"],
     ] {
         let mut all = vec!["--db", db_arg];
         all.extend(&args);
