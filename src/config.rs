@@ -8,11 +8,13 @@ use serde::Deserialize;
 /// Why a `.covgit.toml` could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{origin} is not valid: {source}")]
+    /// Only the line and what was wrong: never the text of the line, which may be anything
+    /// (a linked secrets file); a key is named only when it is the offending one.
+    #[error("{origin} is not valid: line {line}: {what}")]
     Toml {
         origin: String,
-        #[source]
-        source: toml::de::Error,
+        line: usize,
+        what: String,
     },
     #[error("{origin}: [paths] fixes entry '{entry}' is not of the form 'before::after'")]
     Fix { origin: String, entry: String },
@@ -20,6 +22,10 @@ pub enum ConfigError {
         "{origin}: [check] patch_target must be a number from 0 to 100 or \"auto\", not {value}"
     )]
     PatchTarget { origin: String, value: String },
+    #[error(
+        "{origin}: [check] project_threshold must be a finite number of points, 0 or more, not {value}"
+    )]
+    ProjectThreshold { origin: String, value: f64 },
 }
 
 /// Every setting, with the SPEC's defaults.
@@ -118,9 +124,12 @@ struct RawPaths {
 impl Config {
     /// Parses the text of a `.covgit.toml`; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
-        let raw: Raw = toml::from_str(text).map_err(|source| ConfigError::Toml {
+        let raw: Raw = toml::from_str(text).map_err(|e| ConfigError::Toml {
             origin: origin.to_owned(),
-            source,
+            line: e.span().map_or(1, |s| {
+                1 + text.bytes().take(s.start).filter(|&b| b == b'\n').count()
+            }),
+            what: describe(&e),
         })?;
         let d = Config::default();
         let patch_target = match raw.check.patch_target {
@@ -129,7 +138,7 @@ impl Config {
             Some(toml::Value::Integer(i)) if (0..=100).contains(&i) => {
                 PatchTarget::Percent(i as f64)
             }
-            Some(toml::Value::Float(f)) if (0.0..=100.0).contains(&f) => PatchTarget::Percent(f),
+            Some(toml::Value::Float(f)) if valid_patch_target(f) => PatchTarget::Percent(f),
             Some(other) => {
                 return Err(ConfigError::PatchTarget {
                     origin: origin.to_owned(),
@@ -137,6 +146,14 @@ impl Config {
                 });
             }
         };
+        if let Some(t) = raw.check.project_threshold
+            && !valid_project_threshold(t)
+        {
+            return Err(ConfigError::ProjectThreshold {
+                origin: origin.to_owned(),
+                value: t,
+            });
+        }
         let mut fixes = Vec::new();
         for entry in raw.paths.fixes {
             match entry.split_once("::") {
@@ -177,6 +194,59 @@ impl Config {
             },
         })
     }
+}
+
+/// `patch_target` as a percentage: 0 to 100 (NaN is not in the range).
+pub fn valid_patch_target(p: f64) -> bool {
+    (0.0..=100.0).contains(&p)
+}
+
+/// `project_threshold`: points the total may drop, finite and not negative (NaN is refused).
+pub fn valid_project_threshold(t: f64) -> bool {
+    t.is_finite() && t >= 0.0
+}
+
+/// What a TOML error says, without any text of the file beyond the offending key: serde's
+/// messages quote the wrong value (`invalid type: string "…"`), which may be a secret.
+fn describe(e: &toml::de::Error) -> String {
+    let msg = e.message().lines().next().unwrap_or_default();
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let key: String = rest
+            .split('`')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(64)
+            .collect();
+        return format!("unknown key `{}`", key.escape_debug());
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or_default();
+        return format!("missing key `{}`", key.escape_debug());
+    }
+    for prefix in ["invalid type: ", "invalid value: ", "invalid length "] {
+        if let Some(rest) = msg.strip_prefix(prefix) {
+            return match rest.rsplit_once(", expected ") {
+                Some((_, expected)) if !expected.contains(['"', '\'']) => {
+                    format!(
+                        "wrong {}, expected {expected}",
+                        prefix
+                            .trim_end_matches([':', ' '])
+                            .trim_start_matches("invalid ")
+                    )
+                }
+                _ => prefix.trim_end_matches([':', ' ']).to_owned(),
+            };
+        }
+    }
+    // The parser's own descriptions are fixed text ("invalid key", "expected `=`"); anything
+    // else is cut at its first quote, so no value of the file comes through.
+    let cut = msg.split(['"', '\'']).next().unwrap_or_default();
+    cut.chars()
+        .take(200)
+        .collect::<String>()
+        .escape_debug()
+        .to_string()
 }
 
 #[cfg(test)]
@@ -233,5 +303,54 @@ ignore = ["tests/**"]
         assert!(e.to_string().contains("nocolons"), "{e}");
         let e = Config::parse("[check]\npatch_target = \"high\"\n", "c").unwrap_err();
         assert!(e.to_string().contains("high"), "{e}");
+    }
+
+    #[test]
+    fn no_error_quotes_the_file() {
+        let secret = "TOKEN_hunter2";
+        for text in [
+            format!("AWS_KEY={secret}\0HOME=/root\0"),
+            format!("[compare]\nmax_depth = \"{secret}\"\n"),
+            format!("[check]\nfail_on_lost = \"{secret}\"\n"),
+            format!("[paths]\nignore = \"{secret}\"\n"),
+            format!("[check]\nproject_threshold = [\"{secret}\"]\n"),
+            format!("x = \"\"\"\n{secret}\n"),
+            format!("\n\n{secret}\n"),
+        ] {
+            let e = Config::parse(&text, ".covgit.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(!e.contains("hunter2"), "{e}");
+            assert!(e.contains(".covgit.toml") && e.contains("line "), "{e}");
+            assert_eq!(e.lines().count(), 1, "{e}");
+        }
+        let e = Config::parse("\n\n[compare]\nmax_dept = 3\n", "c").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "c is not valid: line 4: unknown key `max_dept`"
+        );
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_refused() {
+        for bad in ["nan", "-nan", "inf", "-inf", "-0.5", "-1"] {
+            let e = Config::parse(&format!("[check]\nproject_threshold = {bad}\n"), "c")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("project_threshold"), "{bad}: {e}");
+            let e = Config::parse(&format!("[check]\npatch_target = {bad}\n"), "c")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("patch_target"), "{bad}: {e}");
+        }
+        for bad in ["100.5", "101", "inf"] {
+            assert!(Config::parse(&format!("[check]\npatch_target = {bad}\n"), "c").is_err());
+        }
+        let c = Config::parse(
+            "[check]\nproject_threshold = 0.0\npatch_target = 100\n",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(c.check.patch_target, PatchTarget::Percent(100.0));
     }
 }

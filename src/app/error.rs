@@ -105,4 +105,21 @@ pub enum Error {
         path.display()
     )]
     NotPulled { path: PathBuf, remote: String },
+    #[error("cannot change to '{}' (-C): {source}", dir.display())]
+    ChangeDir {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "'{}' is a link to '{}', outside the work tree (or inside git's folder); covgit reads its config only from the work tree: replace the link with the file",
+        link.display(), target.display()
+    )]
+    ConfigLink { link: PathBuf, target: PathBuf },
+    #[error("'{}' is not a regular file; covgit reads its config only from a file", path.display())]
+    ConfigNotAFile { path: PathBuf },
+    #[error("'{}' is larger than {limit} bytes, more than any config covgit reads", path.display())]
+    ConfigTooLarge { path: PathBuf, limit: u64 },
+    #[error("'{}' is not UTF-8 text", path.display())]
+    ConfigNotUtf8 { path: PathBuf },
 }

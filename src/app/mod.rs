@@ -20,7 +20,7 @@ pub use baseline::{
 pub use compare::{CheckOptions, CheckOutcome, CompareOptions, CompareOutcome, check, compare};
 pub use error::Error;
 pub use hook::{PrePushOptions, PrePushResult, PushedRef, hook_install, hook_uninstall, pre_push};
-pub use maintain::gc;
+pub use maintain::{GcOptions, GcSummary, gc};
 pub use query::{DEFAULT_LOG_WALK, LogOptions, LogOutcome, LogStop, ShowOptions, log, mark, show};
 pub use record::{Progress, RecordOptions, RecordSummary, ReportSummary, record};
 pub use share::{PullSummary, PushSummary, pull, push};

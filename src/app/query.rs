@@ -227,7 +227,7 @@ pub(crate) fn store_for_read(ws: &Workspace) -> Result<crate::store::Store, Erro
 /// Sets the CI status of a recorded commit; returns the commit.
 pub fn mark(ws: &Workspace, rev: &str, status: CiStatus) -> Result<CommitId, Error> {
     let commit = ws.repo.resolve(rev)?;
-    let mut store = ws.store_for_read()?;
+    let mut store = ws.store_to_change()?;
     if store.mark(&commit, status)? {
         Ok(commit)
     } else {

@@ -24,9 +24,11 @@ pub struct Cli {
 
 #[derive(Args)]
 pub struct Global {
-    /// Run as if covgit was started in DIR.
-    #[arg(short = 'C', value_name = "DIR", global = true)]
-    pub dir: Option<PathBuf>,
+    /// Run as if covgit was started in DIR: every relative path (reports, --head-report,
+    /// --db, `COVGIT_DB`) is taken from DIR. Repeated, each is relative to the one before, as
+    /// in git.
+    #[arg(short = 'C', value_name = "DIR", global = true, action = clap::ArgAction::Append)]
+    pub dir: Vec<PathBuf>,
     /// The coverage database [default: covgit/covgit.db in the repository's git dir].
     #[arg(long, env = "COVGIT_DB", value_name = "PATH", global = true)]
     pub db: Option<PathBuf>,

@@ -31,7 +31,7 @@ pub fn main() -> ExitCode {
         }
     };
     logging::init(args.global.verbose, args.global.quiet);
-    match commands::run(&args) {
+    match commands::enter(&args.global).and_then(|()| commands::run(&args)) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             error::report(&e);

@@ -27,6 +27,22 @@ pub struct Store {
     pub(super) path: PathBuf,
 }
 
+/// `path` for a `file:` URI: the bytes `SQLite` would misread (`?`, `#`, `%`) and anything not
+/// printable ASCII percent-encoded.
+fn uri_path(path: &Path) -> String {
+    use std::fmt::Write as _;
+    use std::os::unix::ffi::OsStrExt as _;
+    let mut out = String::new();
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_graphic() && !matches!(b, b'?' | b'#' | b'%') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
 /// A recorded commit at a glance, without decoding any coverage.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitInfo {
@@ -111,6 +127,13 @@ impl Store {
             path: path.to_owned(),
             source,
         })?;
+        // SQLite falls back to reading only when it cannot write the file (a read-only mount,
+        // another user's file): say so now rather than fail at the first write.
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(StoreError::ReadOnly {
+                path: path.to_owned(),
+            });
+        }
         let store = Store {
             conn,
             path: path.to_owned(),
@@ -128,6 +151,64 @@ impl Store {
             .pragma_update(None, "synchronous", "NORMAL")
             .map_err(|e| store.fail("set synchronous mode", e))?;
         store.finish_open()
+    }
+
+    /// Opens an existing database for reading only, writing nothing to it or beside it when
+    /// it cannot: a read-only mount (a CI cache) or another user's file. A write-ahead-logged
+    /// database needs its `-shm` index; where `SQLite` can neither find nor create it, the file
+    /// is opened `immutable` (nobody can be writing it: nobody can write there).
+    ///
+    /// A schema older than [`migrate::LATEST`] is [`StoreError::Outdated`]: the caller may
+    /// open it with [`Store::open`] to upgrade it.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        match Self::open_read_only_as(path, false) {
+            Err(StoreError::Sql { source, .. } | StoreError::Open { source, .. })
+                if matches!(
+                    source.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+                ) =>
+            {
+                Self::open_read_only_as(path, true)
+            }
+            other => other,
+        }
+    }
+
+    fn open_read_only_as(path: &Path, immutable: bool) -> Result<Store, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let uri = format!(
+            "file:{}?mode=ro{}",
+            uri_path(path),
+            if immutable { "&immutable=1" } else { "" }
+        );
+        let conn = Connection::open_with_flags(&uri, flags).map_err(|source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        let store = Store {
+            conn,
+            path: path.to_owned(),
+        };
+        store
+            .conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| store.fail("set the busy timeout", e))?;
+        let found = migrate::inspect(&store.conn, path)?;
+        if found < migrate::LATEST {
+            return Err(StoreError::Outdated {
+                path: path.to_owned(),
+                found,
+                supported: migrate::LATEST,
+            });
+        }
+        store
+            .conn
+            .pragma_update(None, "foreign_keys", true)
+            .map_err(|e| store.fail("enable foreign keys", e))?;
+        store.conn.set_prepared_statement_cache_capacity(32);
+        Ok(store)
     }
 
     /// Switches to write-ahead logging (persistent in the file, so usually a no-op). Changing

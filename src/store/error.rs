@@ -64,4 +64,20 @@ pub enum StoreError {
         #[source]
         source: CodecError,
     },
+
+    #[error(
+        "the coverage database {} is read-only (a read-only mount, or a file of another user), so covgit cannot change it; pass --db PATH to a writable copy",
+        path.display()
+    )]
+    ReadOnly { path: PathBuf },
+
+    #[error(
+        "the coverage database {} has schema version {found}, older than version {supported}, and is read-only so covgit cannot upgrade it; run a covgit that matches it, or record into a writable copy first",
+        path.display()
+    )]
+    Outdated {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
 }

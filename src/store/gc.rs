@@ -1,7 +1,7 @@
 //! Garbage collection: forgetting commits no ref reaches any more, and the coverage, file
 //! sets and paths only they used.
 
-use rusqlite::TransactionBehavior;
+use rusqlite::{OptionalExtension, TransactionBehavior};
 
 use super::StoreError;
 use super::database::Store;
@@ -18,29 +18,58 @@ pub struct GcOutcome {
     pub bytes_after: u64,
 }
 
+/// The recorded commits as [`Store::gc_plan`] found them, each with a fingerprint of its
+/// uploads (ids, times, coverage, status), so [`Store::gc`] can tell what changed since.
+#[derive(Debug, Clone)]
+pub struct GcPlan {
+    recorded: Vec<(CommitId, String)>,
+}
+
+impl GcPlan {
+    /// The commits recorded when the plan was made, sorted.
+    pub fn commits(&self) -> impl Iterator<Item = &CommitId> {
+        self.recorded.iter().map(|(c, _)| c)
+    }
+}
+
+/// A commit's uploads as one string: any record, replacement or mark changes it.
+const FINGERPRINT: &str =
+    "SELECT group_concat(id || ':' || recorded_at || ':' || set_id || ':' || ci_status, ',')
+       FROM (SELECT * FROM uploads WHERE commit_id = commits.id ORDER BY id)";
+
 impl Store {
-    /// Forgets every recorded commit for which `keep` is false, with its uploads and whatever
+    /// Lists what is recorded now. Take it *before* working out which commits to keep (the
+    /// walk over every ref), so that a commit recorded during the walk is not in it.
+    pub fn gc_plan(&self) -> Result<GcPlan, StoreError> {
+        let run = || -> rusqlite::Result<Vec<(CommitId, String)>> {
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT sha, ifnull(({FINGERPRINT}), '') FROM commits ORDER BY sha"
+            ))?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect()
+        };
+        run()
+            .map(|recorded| GcPlan { recorded })
+            .map_err(|e| self.fail("list recorded commits", e))
+    }
+
+    /// Forgets every commit of `plan` for which `keep` is false, with its uploads and whatever
     /// stored coverage, file sets and paths nothing else uses, in one transaction; then
     /// `VACUUM` returns the freed pages to the file system. `dry_run` only reports.
+    ///
+    /// The transaction re-checks each commit: one recorded, replaced or marked since `plan`
+    /// was made (by another process, while the caller walked the history) is kept; so is a
+    /// commit recorded after it, which `plan` does not list.
     pub fn gc(
         &mut self,
+        plan: &GcPlan,
         keep: impl Fn(&CommitId) -> bool,
         dry_run: bool,
     ) -> Result<GcOutcome, StoreError> {
         let bytes_before = self.file_bytes();
-        let fail = |this: &Store, action: &str, e| this.fail(action, e);
-        let recorded: Vec<(i64, CommitId)> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT id, sha FROM commits ORDER BY sha")
-                .map_err(|e| fail(self, "list recorded commits", e))?;
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .and_then(Iterator::collect)
-                .map_err(|e| fail(self, "list recorded commits", e))?
-        };
-        let doomed: Vec<(i64, CommitId)> = recorded.into_iter().filter(|(_, c)| !keep(c)).collect();
+        let doomed: Vec<&(CommitId, String)> =
+            plan.recorded.iter().filter(|(c, _)| !keep(c)).collect();
         let mut out = GcOutcome {
-            commits: doomed.iter().map(|(_, c)| c.clone()).collect(),
             bytes_before,
             bytes_after: bytes_before,
             ..GcOutcome::default()
@@ -48,17 +77,32 @@ impl Store {
         if doomed.is_empty() {
             return Ok(out);
         }
-        let run = |conn: &mut rusqlite::Connection| -> rusqlite::Result<u64> {
+        let run = |conn: &mut rusqlite::Connection| -> rusqlite::Result<(Vec<CommitId>, u64)> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut uploads = 0;
+            let mut forgotten = Vec::new();
             {
-                let mut count = tx.prepare("SELECT count(*) FROM uploads WHERE commit_id = ?1")?;
+                let mut now = tx.prepare(&format!(
+                    "SELECT id, ifnull(({FINGERPRINT}), ''),
+                            (SELECT count(*) FROM uploads WHERE commit_id = commits.id)
+                       FROM commits WHERE sha = ?1"
+                ))?;
                 let mut delete = tx.prepare("DELETE FROM commits WHERE id = ?1")?;
-                for (id, _) in &doomed {
-                    let n: i64 = count.query_row([id], |r| r.get(0))?;
+                for (commit, listed) in &doomed {
+                    let row: Option<(i64, String, i64)> = now
+                        .query_row([commit.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                        .optional()?;
+                    // Gone already, or recorded again since the plan: not ours to forget.
+                    let Some((id, fingerprint, n)) = row else {
+                        continue;
+                    };
+                    if fingerprint != *listed {
+                        continue;
+                    }
                     uploads += n.unsigned_abs();
                     // Cascades to the commit's uploads and their unresolved-path rows.
                     delete.execute([id])?;
+                    forgotten.push(commit.clone());
                 }
             }
             tx.execute_batch(
@@ -72,14 +116,14 @@ impl Store {
             } else {
                 tx.commit()?;
             }
-            Ok(uploads)
+            Ok((forgotten, uploads))
         };
-        out.uploads =
-            run(&mut self.conn).map_err(|e| fail(self, "forget unreachable commits", e))?;
-        if !dry_run {
+        (out.commits, out.uploads) =
+            run(&mut self.conn).map_err(|e| self.fail("forget unreachable commits", e))?;
+        if !dry_run && !out.commits.is_empty() {
             self.conn
                 .execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
-                .map_err(|e| fail(self, "vacuum the database", e))?;
+                .map_err(|e| self.fail("vacuum the database", e))?;
             out.bytes_after = self.file_bytes();
         }
         Ok(out)
@@ -137,7 +181,8 @@ mod tests {
         store.record(&sha(3), &upload(&big, "only3.py")).unwrap();
         let keep = |c: &CommitId| *c != sha(2) && *c != sha(3);
 
-        let dry = store.gc(keep, true).unwrap();
+        let plan = store.gc_plan().unwrap();
+        let dry = store.gc(&plan, keep, true).unwrap();
         assert_eq!(dry.commits, [sha(2), sha(3)]);
         assert_eq!(dry.uploads, 2);
         assert!(
@@ -145,7 +190,7 @@ mod tests {
             "dry run changed nothing"
         );
 
-        let done = store.gc(keep, false).unwrap();
+        let done = store.gc(&plan, keep, false).unwrap();
         assert_eq!(done.commits, [sha(2), sha(3)]);
         assert!(store.commit_info(&sha(2)).unwrap().is_none());
         assert!(store.commit_info(&sha(3)).unwrap().is_none());
@@ -164,12 +209,47 @@ mod tests {
         assert_eq!(orphans, 3, "one blob, one path, one set left");
         assert!(done.bytes_after < done.bytes_before, "{done:?}");
         assert_eq!(
-            store.gc(|_| true, false).unwrap(),
+            store
+                .gc(&store.gc_plan().unwrap(), |_| true, false)
+                .unwrap(),
             GcOutcome {
                 bytes_before: store.file_bytes(),
                 bytes_after: store.file_bytes(),
                 ..GcOutcome::default()
             }
+        );
+    }
+
+    #[test]
+    fn what_is_recorded_after_the_plan_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("c.db");
+        let mut store = Store::open(&db).unwrap();
+        for i in 1..=3 {
+            store.record(&sha(i), &upload(&[(1, 1)], "a.py")).unwrap();
+        }
+        let plan = store.gc_plan().unwrap();
+        // Another process records while the caller walks the history: a new commit, and
+        // sha(2) again (a replaced upload).
+        let mut other = Store::open(&db).unwrap();
+        other.record(&sha(4), &upload(&[(1, 0)], "a.py")).unwrap();
+        other.record(&sha(2), &upload(&[(1, 0)], "a.py")).unwrap();
+        drop(other);
+
+        let done = store.gc(&plan, |_| false, false).unwrap();
+        assert_eq!(
+            done.commits,
+            [sha(1), sha(3)],
+            "only what the plan saw unchanged"
+        );
+        assert_eq!(done.uploads, 2);
+        assert!(store.commit_info(&sha(2)).unwrap().is_some());
+        assert!(store.commit_info(&sha(4)).unwrap().is_some());
+        let r = store.report(&sha(2), None).unwrap().unwrap();
+        assert_eq!(
+            r.files["a.py"].get(1).unwrap().hits,
+            0,
+            "the new upload survives"
         );
     }
 }

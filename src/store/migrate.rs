@@ -169,4 +169,27 @@ mod tests {
             Err(StoreError::NotCovgit { .. })
         ));
     }
+
+    #[test]
+    fn a_reader_never_upgrades_but_says_the_schema_is_older() {
+        use super::super::Store;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0].1).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        drop(conn);
+        assert!(matches!(
+            Store::open_read_only(&path),
+            Err(StoreError::Outdated { found: 1, .. })
+        ));
+        assert_eq!(
+            inspect(&Connection::open(&path).unwrap(), &path).unwrap(),
+            1,
+            "the read-only open wrote nothing"
+        );
+        drop(Store::open(&path).unwrap());
+        let store = Store::open_read_only(&path).unwrap();
+        assert_eq!(inspect(&store.conn, &path).unwrap(), LATEST);
+    }
 }

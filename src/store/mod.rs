@@ -25,7 +25,7 @@ pub use exchange::{
     EncodedUpload, ImportOutcome, PendingUpload, SharedUpload, UploadKey, UploadMeta, decode_file,
     decode_meta, encode_file, encode_meta, newer,
 };
-pub use gc::GcOutcome;
+pub use gc::{GcOutcome, GcPlan};
 pub use record::RecordOutcome;
 
 #[cfg(test)]

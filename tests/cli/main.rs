@@ -5,6 +5,7 @@ mod common;
 
 mod compare;
 mod devloop;
+mod edges;
 mod errors;
 mod escaping;
 mod formats;

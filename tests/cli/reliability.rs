@@ -54,7 +54,7 @@ fn eight_concurrent_writers_lose_nothing_and_readers_never_see_half_an_upload() 
                 let k = w * 25 + i;
                 let _ = writeln!(
                     s,
-                    "\"$COVGIT\" -C repo record --flag w{w}-{i} r/{k}.info -q || exit 1"
+                    "\"$COVGIT\" -C repo record --flag w{w}-{i} ../r/{k}.info -q || exit 1"
                 );
                 s
             });

@@ -19,7 +19,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "P", value_parser = parse_target)]
     pub patch_target: Option<PatchTarget>,
     /// Points the total coverage may drop before the check fails.
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", value_parser = parse_threshold)]
     pub project_threshold: Option<f64>,
     /// Any line that lost coverage fails.
     #[arg(long)]
@@ -34,8 +34,15 @@ fn parse_target(s: &str) -> Result<PatchTarget, String> {
         return Ok(PatchTarget::Auto);
     }
     match s.trim_end_matches('%').parse::<f64>() {
-        Ok(p) if (0.0..=100.0).contains(&p) => Ok(PatchTarget::Percent(p)),
+        Ok(p) if covgit::config::valid_patch_target(p) => Ok(PatchTarget::Percent(p)),
         _ => Err(format!("'{s}' is not a percentage from 0 to 100 or 'auto'")),
+    }
+}
+
+fn parse_threshold(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(t) if covgit::config::valid_project_threshold(t) => Ok(t),
+        _ => Err(format!("'{s}' is not a finite number of points, 0 or more")),
     }
 }
 

@@ -36,26 +36,28 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
     }
 }
 
-/// The folder the command runs in: `-C DIR` or the current one.
-pub fn cwd(g: &Global) -> PathBuf {
-    match &g.dir {
-        Some(d) => d.clone(),
-        None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+/// `-C DIR`, as git does it: changes the process's folder once, before anything reads a
+/// path, so every relative path (report arguments, `--head-report`, `--db`, `COVGIT_DB`,
+/// report discovery) is taken from DIR. Each `-C` is relative to the one before, as in git.
+pub fn enter(g: &Global) -> Result<(), Error> {
+    for dir in &g.dir {
+        std::env::set_current_dir(dir).map_err(|source| Error::ChangeDir {
+            dir: dir.clone(),
+            source,
+        })?;
     }
+    Ok(())
+}
+
+/// The folder the command runs in (after [`enter`]: DIR of `-C DIR`, else where covgit was
+/// started).
+pub fn cwd(_g: &Global) -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
 }
 
 /// Opens the repository and store and reads `.covgit.toml` from the repository root.
 pub fn open(g: &Global) -> Result<(Workspace, Config), Error> {
     let ws = Workspace::open(&cwd(g), g.db.clone())?;
-    let config = match ws.root().map(|r| r.join(".covgit.toml")) {
-        Some(path) if path.is_file() => {
-            let text = std::fs::read_to_string(&path).map_err(|source| Error::ReadConfig {
-                path: path.clone(),
-                source,
-            })?;
-            Config::parse(&text, &path.display().to_string())?
-        }
-        _ => Config::default(),
-    };
+    let config = ws.config()?;
     Ok((ws, config))
 }
