@@ -100,4 +100,11 @@ pub enum Error {
         #[source]
         source: crate::store::CodecError,
     },
+    #[error("{reason}; --force records it all the same")]
+    NotOfCommit { reason: String },
+    #[error(
+        "report '{}' goes on past {limit} bytes, the most covgit reads; record it in parts (one upload per --flag, e.g. per module or test suite)",
+        path.display()
+    )]
+    PipeTooLarge { path: PathBuf, limit: u64 },
 }
