@@ -122,4 +122,11 @@ pub enum Error {
     ConfigTooLarge { path: PathBuf, limit: u64 },
     #[error("'{}' is not UTF-8 text", path.display())]
     ConfigNotUtf8 { path: PathBuf },
+    #[error("{reason}; --force records it all the same")]
+    NotOfCommit { reason: String },
+    #[error(
+        "report '{}' goes on past {limit} bytes, the most covgit reads; record it in parts (one upload per --flag, e.g. per module or test suite)",
+        path.display()
+    )]
+    PipeTooLarge { path: PathBuf, limit: u64 },
 }

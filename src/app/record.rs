@@ -1,6 +1,8 @@
 //! `covgit record`: parse reports, resolve their paths against the commit's tree, store
 //! them as one upload.
 
+use std::cell::Cell;
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -9,7 +11,7 @@ use tracing::{info, info_span, instrument, warn};
 
 use crate::config::Config;
 use crate::git::Repo;
-use crate::model::{CiStatus, CommitId, Flag, Report, Totals, Upload};
+use crate::model::{CiStatus, CommitId, FileCoverage, Flag, Report, Totals, Upload};
 use crate::parse::{self, InputFormat};
 use crate::resolve::{Resolver, go_module_path};
 
@@ -65,6 +67,8 @@ pub struct RecordOptions {
     pub flag: Option<Flag>,
     pub ci_status: CiStatus,
     pub input_format: Option<InputFormat>,
+    /// Record a report that fails "Does the report belong to this commit?", with a warning.
+    pub force: bool,
 }
 
 /// What one report file contributed.
@@ -118,48 +122,47 @@ pub fn record(
     let mut parts = Vec::with_capacity(reports.len());
     let mut summaries = Vec::with_capacity(reports.len());
     let (mut ignored, mut warnings) = (0, 0);
+    let mut doubts = Vec::new();
     for path in &reports {
         let (format, resolution, n_warn) = read_one(path, opts.input_format, &resolver, progress)?;
         ignored += resolution.ignored.len();
         warnings += n_warn;
         for a in &resolution.ambiguous {
             warn!(
-                "{}: '{a}' matches several files of the tree; kept as unresolved",
-                path.display()
+                "{}: '{}' matches several files of the tree; kept as unresolved",
+                path.display(),
+                bounded(a)
             );
         }
+        doubts.extend(doubt_of(path, &commit, &resolver, &resolution, n_warn));
         summaries.push(ReportSummary {
             path: path.clone(),
             format,
             files: resolution.report.files.len(),
         });
-        parts.push((format, resolution.report));
+        parts.push((path, resolution.report));
     }
     progress.finish();
+    if let Some(d) = info_span!("belongs").in_scope(|| lines_beyond_end(ws, &commit, &parts))? {
+        doubts.push(d);
+    }
+    if let Some(first) = doubts.first() {
+        if !opts.force {
+            return Err(Error::NotOfCommit {
+                reason: first.clone(),
+            });
+        }
+        for d in &doubts {
+            warn!("{d}; recorded all the same (--force)");
+        }
+    }
 
     let report = if parts.len() == 1 {
         parts.pop().map(|(_, r)| r).unwrap_or_default()
     } else {
         Report::merge(parts.iter().map(|(_, r)| r))
     };
-    // Name the first few; a report from another checkout can have thousands.
-    for u in report.unresolved.iter().take(UNRESOLVED_NAMED) {
-        warn!(
-            "'{u}' matches no file of commit {}; kept as it is (unresolved)",
-            commit.short()
-        );
-    }
-    if report.unresolved.len() > UNRESOLVED_NAMED {
-        warn!(
-            "{} match no file of commit {}; `covgit show` lists them all",
-            crate::model::count(
-                (report.unresolved.len() - UNRESOLVED_NAMED) as u64,
-                "more path",
-                "more paths"
-            ),
-            commit.short()
-        );
-    }
+    warn_unresolved(&report, &commit, &resolver);
     let mut formats: Vec<&str> = summaries.iter().map(|s| s.format.as_str()).collect();
     formats.dedup();
     let upload = Upload {
@@ -184,6 +187,162 @@ pub fn record(
         warnings,
         replaced: outcome.replaced,
     })
+}
+
+/// The longest path a message quotes whole; longer ones are cut with `…`.
+const QUOTED_PATH_MAX: usize = 200;
+
+/// `s` cut to [`QUOTED_PATH_MAX`] bytes (on a character boundary) for a message.
+fn bounded(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.len() <= QUOTED_PATH_MAX {
+        return s.into();
+    }
+    let mut end = QUOTED_PATH_MAX;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end]).into()
+}
+
+/// Why one report cannot be `commit`'s, judged from its own paths and warnings: every
+/// entry was skipped (so it would replace an upload with nothing), or no path is in the tree.
+fn doubt_of(
+    path: &Path,
+    commit: &CommitId,
+    resolver: &Resolver<'_>,
+    resolution: &crate::resolve::Resolution,
+    n_warn: usize,
+) -> Option<String> {
+    let r = &resolution.report;
+    if r.files.values().all(FileCoverage::is_empty) && resolution.ignored.is_empty() && n_warn > 0 {
+        Some(format!(
+            "every entry of '{}' was skipped ({}; see the warnings above), so it holds no \
+             coverage to record",
+            path.display(),
+            crate::render::count(n_warn as u64, "warning", "warnings")
+        ))
+    } else if !r.files.is_empty() && r.unresolved.len() == r.files.len() {
+        Some(nothing_resolved(path, commit, resolver, r))
+    } else {
+        None
+    }
+}
+
+/// Warns about the first unresolved paths, each with the `[paths]` rule that would deal with
+/// it, and counts the rest: a report from another checkout can have thousands.
+fn warn_unresolved(report: &Report, commit: &CommitId, resolver: &Resolver<'_>) {
+    for u in report.unresolved.iter().take(UNRESOLVED_NAMED) {
+        warn!(
+            "'{}' matches no file of commit {}; kept as it is (unresolved): {}",
+            bounded(u),
+            commit.short(),
+            resolver.advice(u)
+        );
+    }
+    if report.unresolved.len() > UNRESOLVED_NAMED {
+        warn!(
+            "{} match no file of commit {}; `covgit show` lists them all",
+            crate::model::count(
+                (report.unresolved.len() - UNRESOLVED_NAMED) as u64,
+                "more path",
+                "more paths"
+            ),
+            commit.short()
+        );
+    }
+}
+
+/// Why a report none of whose paths resolved cannot be this commit's: the first paths
+/// tried and the `[paths]` rules that would place them.
+fn nothing_resolved(path: &Path, commit: &CommitId, resolver: &Resolver<'_>, r: &Report) -> String {
+    const NAMED: usize = 3;
+    let tried: Vec<String> = r
+        .unresolved
+        .iter()
+        .take(NAMED)
+        .map(|u| format!("'{}'", bounded(u)))
+        .collect();
+    let more = r.unresolved.len().saturating_sub(NAMED);
+    let fixes: Vec<String> = r
+        .unresolved
+        .iter()
+        .filter_map(|u| resolver.fix_rule(u))
+        .take(NAMED)
+        .collect();
+    let advice = if fixes.is_empty() {
+        "none of their file names is in that tree: the report is of another project, or the \
+         wrong folder or commit (pass --commit REV)"
+            .to_owned()
+    } else {
+        let mut unique = fixes;
+        unique.dedup();
+        format!(
+            "the report is of another project or folder (or the wrong --commit), or its paths \
+             need a rule in .covgit.toml, e.g. [paths] fixes = [{}]",
+            unique.join(", ")
+        )
+    };
+    format!(
+        "no path of '{}' matches a file of commit {} (tried {}{}): {advice}",
+        path.display(),
+        commit.short(),
+        tried.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    )
+}
+
+/// The first resolved file (in report, then path order) with a tracked line beyond its last
+/// line in `commit`, as the reason the reports were made on other code. Only files with
+/// tracked lines are read, on as many threads as the machine has.
+fn lines_beyond_end(
+    ws: &Workspace,
+    commit: &CommitId,
+    parts: &[(&PathBuf, Report)],
+) -> Result<Option<String>, Error> {
+    let mut last_line: HashMap<&str, u32> = HashMap::new();
+    for (_, r) in parts {
+        for (file, cov) in &r.files {
+            if let Some(&(max, _)) = cov.lines().last()
+                && !r.unresolved.contains(file)
+            {
+                let have = last_line.entry(file.as_str()).or_default();
+                *have = (*have).max(max);
+            }
+        }
+    }
+    let wanted: Vec<&str> = last_line.keys().copied().collect();
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let lengths = ws.repo.line_counts(commit, &wanted, threads)?;
+    for (report, r) in parts {
+        let mut beyond = r.files.iter().filter_map(|(file, cov)| {
+            let &(max, _) = cov.lines().last()?;
+            let &len = lengths.get(file.as_str())?;
+            (max > len && !r.unresolved.contains(file)).then_some((file, max, len))
+        });
+        if let Some((file, line, len)) = beyond.next() {
+            let others = beyond.count();
+            return Ok(Some(format!(
+                "'{}' tracks line {line} of {}, which has {} in commit {}{}: the report was \
+                 made on other code, or for another commit (pass --commit REV)",
+                report.display(),
+                bounded(file),
+                crate::render::count(u64::from(len), "line", "lines"),
+                commit.short(),
+                match others {
+                    0 => String::new(),
+                    n => format!(
+                        " (and {})",
+                        crate::render::count(n as u64, "more file", "more files")
+                    ),
+                }
+            )));
+        }
+    }
+    Ok(None)
 }
 
 /// Parses and resolves one report file.
@@ -211,22 +370,37 @@ pub(crate) fn read_one(
         });
     }
     let name = path.display().to_string();
+    let over = Cell::new(false);
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let parsed = info_span!("parse").in_scope(|| {
         if meta.is_file() {
             parse_file(file, meta.len(), &name, forced, threads, progress)
         } else {
-            // A pipe (`<(zcat coverage.xml.gz)`) only reads forwards.
+            // A pipe (`<(zcat coverage.xml.gz)`) only reads forwards, streamed, and is held
+            // to the same size as a file: its end is not known beforehand.
             let mut reader = BufReader::with_capacity(
                 256 * 1024,
-                Counting {
-                    inner: file,
-                    progress,
+                Capped {
+                    inner: Counting {
+                        inner: file,
+                        progress,
+                    },
+                    left: MAX_REPORT_BYTES,
+                    over: &over,
                 },
             );
             parse::parse(&mut reader, &name, forced)
         }
-    })?;
+    });
+    let parsed = match parsed {
+        Err(_) if over.get() => {
+            return Err(Error::PipeTooLarge {
+                path: path.to_owned(),
+                limit: MAX_REPORT_BYTES,
+            });
+        }
+        p => p?,
+    };
     for w in &parsed.warnings {
         match w.line {
             Some(l) => warn!("{name}:{l}: {}", w.message),
@@ -304,6 +478,38 @@ fn discover(dir: &Path) -> Result<Vec<PathBuf>, Error> {
             dir: dir.to_owned(),
             looked: DISCOVERED.join(", "),
         })
+}
+
+/// A reader that fails once more than `left` bytes come through, and says so in `over`.
+struct Capped<'c, R> {
+    inner: R,
+    left: u64,
+    over: &'c Cell<bool>,
+}
+
+impl<R: Read> Read for Capped<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.left == 0 {
+            // At the cap: one byte more means the input is too large.
+            let mut probe = [0_u8; 1];
+            if self.inner.read(&mut probe)? == 0 {
+                return Ok(0);
+            }
+            self.over.set(true);
+            return Err(std::io::Error::other(
+                "the report is larger than covgit reads",
+            ));
+        }
+        let max = usize::try_from(self.left)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let n = self.inner.read(&mut buf[..max])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
 }
 
 /// A reader that reports how many bytes went through it.

@@ -1,4 +1,7 @@
-//! Reading one file of a commit's tree (e.g. a `go.mod` for path resolution).
+//! Reading one file of a commit's tree (e.g. a `go.mod` for path resolution), and counting
+//! the lines of many (does a report belong to the commit?).
+
+use std::collections::{HashMap, HashSet};
 
 use super::{GitError, Repo};
 use crate::model::CommitId;
@@ -19,5 +22,114 @@ impl Repo {
         }
         let object = entry.object().map_err(read)?;
         Ok(Some(object.detach().data))
+    }
+}
+
+impl Repo {
+    /// How many lines each of `paths` has in `commit`'s tree, as git counts them (its
+    /// newlines, plus an unterminated last line; a file with no newline but carriage returns
+    /// counts those). Paths that are not regular files there (absent, symlinks, submodules)
+    /// are left out. One walk of the tree, then each blob is read and counted with `memchr`
+    /// on up to `threads` threads, one blob at a time each.
+    pub fn line_counts(
+        &self,
+        commit: &CommitId,
+        paths: &[&str],
+        threads: usize,
+    ) -> Result<HashMap<String, u32>, GitError> {
+        if paths.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let wanted: HashSet<&str> = paths.iter().copied().collect();
+        let tree = self.tree(commit)?;
+        let entries = tree
+            .traverse()
+            .breadthfirst
+            .files()
+            .map_err(|source| GitError::Read {
+                what: format!("the tree of commit {commit}"),
+                source,
+            })?;
+        let jobs: Vec<(String, gix::ObjectId)> = entries
+            .into_iter()
+            .filter(|e| e.mode.is_blob())
+            .filter_map(|e| {
+                let p = String::from_utf8_lossy(&e.filepath);
+                wanted.contains(p.as_ref()).then(|| (p.into_owned(), e.oid))
+            })
+            .collect();
+        // Files of the same content (empty `__init__.py`s, vendored copies) are read once.
+        let mut blobs: Vec<gix::ObjectId> = jobs.iter().map(|(_, id)| *id).collect();
+        blobs.sort_unstable();
+        blobs.dedup();
+        let count = |repo: &gix::Repository, part: &[gix::ObjectId]| {
+            part.iter()
+                .map(|id| {
+                    let blob = repo.find_blob(*id).map_err(|source| GitError::Read {
+                        what: format!("blob {id} of commit {commit}"),
+                        source,
+                    })?;
+                    Ok((*id, lines_of(&blob.data)))
+                })
+                .collect::<Result<Vec<_>, GitError>>()
+        };
+        let threads = threads.clamp(1, 8);
+        let counted: HashMap<gix::ObjectId, u32> = if threads == 1 || blobs.len() < 64 {
+            count(&self.inner, &blobs)?.into_iter().collect()
+        } else {
+            let shared = self.inner.clone().into_sync();
+            let parts: Vec<Result<Vec<(gix::ObjectId, u32)>, GitError>> =
+                std::thread::scope(|scope| {
+                    let handles: Vec<_> = blobs
+                        .chunks(blobs.len().div_ceil(threads))
+                        .map(|part| {
+                            let shared = &shared;
+                            scope.spawn(move || count(&shared.to_thread_local(), part))
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                        .collect()
+                });
+            let mut all = HashMap::with_capacity(blobs.len());
+            for part in parts {
+                all.extend(part?);
+            }
+            all
+        };
+        Ok(jobs
+            .into_iter()
+            .filter_map(|(path, id)| Some((path, *counted.get(&id)?)))
+            .collect())
+    }
+}
+
+/// A file's lines: newlines plus an unterminated last line; carriage returns for a file
+/// with no newline at all (classic Mac line ends).
+fn lines_of(data: &[u8]) -> u32 {
+    let mut ends = memchr::memchr_iter(b'\n', data).count();
+    let mut end = b'\n';
+    if ends == 0 {
+        ends = memchr::memchr_iter(b'\r', data).count();
+        end = b'\r';
+    }
+    let unterminated = usize::from(data.last().is_some_and(|&b| b != end));
+    u32::try_from(ends + unterminated).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lines_of;
+
+    #[test]
+    fn lines_are_counted_as_git_does() {
+        assert_eq!(lines_of(b""), 0);
+        assert_eq!(lines_of(b"a"), 1);
+        assert_eq!(lines_of(b"a\n"), 1);
+        assert_eq!(lines_of(b"a\nb"), 2);
+        assert_eq!(lines_of(b"a\r\nb\r\n"), 2);
+        assert_eq!(lines_of(b"a\rb\rc"), 3);
+        assert_eq!(lines_of(b"\n\n\n"), 3);
     }
 }

@@ -30,6 +30,35 @@ pub enum ParseError {
     #[error("'{name}' looks like {found}, which covgit cannot read yet")]
     Unsupported { name: String, found: &'static str },
 
+    #[error(
+        "'{name}' is {what}, not a report; run `coverage xml` (or `coverage json`, `coverage \
+         lcov`) first and record the file it writes"
+    )]
+    CoverageData {
+        name: String,
+        /// "coverage.py's data file" or "an `SQLite` database (coverage.py's `.coverage` data
+        /// file?)".
+        what: &'static str,
+    },
+
+    #[error(
+        "'{name}' is an HTML page, a report for people to read; record a machine-readable \
+         report instead: coverage.xml (`coverage xml`) or coverage.json (`coverage json`) from \
+         coverage.py, or your tool's Cobertura or JaCoCo XML, LCOV or JSON output"
+    )]
+    HtmlReport { name: String },
+
+    #[error(
+        "'{name}' line {line} is longer than {limit} bytes; no {format} line is, so the \
+         report is refused rather than read into memory"
+    )]
+    LineTooLong {
+        name: String,
+        line: u64,
+        limit: usize,
+        format: &'static str,
+    },
+
     #[error("'{name}' does not look like {expected} report (it looks like {found})")]
     FormatMismatch {
         name: String,
@@ -119,6 +148,9 @@ impl ParseError {
             | Self::Undetected { name }
             | Self::Unsupported { name, .. }
             | Self::FormatMismatch { name, .. }
+            | Self::CoverageData { name, .. }
+            | Self::HtmlReport { name }
+            | Self::LineTooLong { name, .. }
             | Self::Xml { name, .. }
             | Self::TruncatedXml { name, .. }
             | Self::NoCoverageRoot { name, .. }
@@ -130,4 +162,20 @@ impl ParseError {
             | Self::Json { name, .. } => name,
         }
     }
+}
+
+/// The longest source path a report may name, in bytes (as `PATH_MAX` on Linux).
+pub const MAX_PATH_BYTES: usize = 4096;
+
+/// The warning for a record whose source path is longer than [`MAX_PATH_BYTES`] (grcov
+/// writes Firefox's `data:` URLs as paths): it is skipped, and the message quotes only the
+/// path's first bytes.
+pub(crate) fn path_too_long(path: &[u8]) -> String {
+    let start = String::from_utf8_lossy(&path[..path.len().min(60)]);
+    format!(
+        "a source path of {} bytes ('{}…') is longer than the {MAX_PATH_BYTES} covgit takes; \
+         its record is skipped",
+        path.len(),
+        start.trim_end_matches('\u{fffd}')
+    )
 }

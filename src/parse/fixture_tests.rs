@@ -225,11 +225,16 @@ const CASES: &[Case] = &[
         27,
         "three DA lines repeat within the record (summed); LF/LH (60/29) count the repeats",
     ),
-    differs(
-        "lcov/collected/grcov__firefox-js-spidermonkey.info",
-        5676,
-        0,
-        "SpiderMonkey writes one DA per script, so lines repeat (summed); LF (5921) counts repeats",
+    warns(
+        differs(
+            "lcov/collected/grcov__firefox-js-spidermonkey.info",
+            5525,
+            0,
+            "SpiderMonkey writes one DA per script, so lines repeat (summed); LF (5921) counts \
+         repeats; its one `data:` URL record, a path of 7,489 bytes, is skipped with a warning (151 \
+         lines)",
+        ),
+        1,
     ),
     warns(
         differs(

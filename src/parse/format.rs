@@ -139,6 +139,9 @@ pub(crate) enum Sniffed {
     Xml,
     /// JSON of no kind recognised within the prefix: a forced JSON format's reader decides.
     Json,
+    /// An HTML page (root `<html>` or `<!DOCTYPE html>`): a report for people, such as
+    /// coverage.py's `htmlcov/index.html`.
+    Html,
     Unknown,
 }
 
@@ -152,7 +155,7 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 pub fn detect(prefix: &[u8]) -> Option<InputFormat> {
     match sniff(prefix) {
         Sniffed::Known(f) => Some(f),
-        Sniffed::Other(_) | Sniffed::Xml | Sniffed::Json | Sniffed::Unknown => None,
+        Sniffed::Other(_) | Sniffed::Xml | Sniffed::Json | Sniffed::Html | Sniffed::Unknown => None,
     }
 }
 
@@ -188,6 +191,8 @@ fn sniff_xml(mut b: &[u8]) -> Sniffed {
                 return Sniffed::Xml;
             };
             b = &b[4 + end + 3..];
+        } else if b.len() >= 14 && b[..14].eq_ignore_ascii_case(b"<!DOCTYPE html") {
+            return Sniffed::Html;
         } else if b.starts_with(b"<!") {
             // DOCTYPE, possibly with an internal subset in brackets.
             let Some(end) = doctype_end(b) else {
@@ -245,6 +250,7 @@ fn sniff_root(b: &[u8]) -> Sniffed {
             }
         }
         b"report" => Sniffed::Known(InputFormat::JaCoCo),
+        name if name.eq_ignore_ascii_case(b"html") => Sniffed::Html,
         _ => Sniffed::Xml,
     }
 }
@@ -342,7 +348,10 @@ mod tests {
             sniff(b"GROUP,PACKAGE,CLASS,INSTRUCTION_MISSED\n"),
             Sniffed::Other("JaCoCo CSV")
         );
-        assert_eq!(sniff(b"<html><body>"), Sniffed::Xml);
+        assert_eq!(sniff(b"<html><body>"), Sniffed::Html);
+        assert_eq!(sniff(b"<!DOCTYPE html>\n<html lang=\"en\">"), Sniffed::Html);
+        assert_eq!(sniff(b"<?xml version=\"1.0\"?>\n<HTML>"), Sniffed::Html);
+        assert_eq!(sniff(b"<htmlx/>"), Sniffed::Xml);
         assert_eq!(sniff(b"<?xml version=\"1.0\""), Sniffed::Xml);
         assert_eq!(
             sniff(b"<!-- a comment longer than the prefix"),

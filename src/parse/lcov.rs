@@ -32,6 +32,8 @@ use std::io::BufRead;
 
 use crate::model::{Branches, FileCoverage, LineCoverage, LineNo};
 
+use super::error::{MAX_PATH_BYTES, path_too_long};
+use super::lines::{LineError, MAX_LINE_BYTES, read_line};
 use super::numbers::{self, BadNumber};
 use super::read::Warnings;
 use super::{InputFormat, ParseError, Parsed};
@@ -67,12 +69,8 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
     let mut saw_sf = false;
     loop {
         buf.clear();
-        let n = input
-            .read_until(b'\n', &mut buf)
-            .map_err(|source| ParseError::Io {
-                name: name.to_owned(),
-                source,
-            })?;
+        let n = read_line(input, &mut buf, MAX_LINE_BYTES)
+            .map_err(|e| line_error(e, name, line_no + 1))?;
         if n == 0 {
             break;
         }
@@ -176,7 +174,10 @@ impl Record {
         })?;
         self.open = true;
         self.sf_line = line_no;
-        if path.is_empty() {
+        if path.len() > MAX_PATH_BYTES {
+            warnings.push(Some(line_no), || path_too_long(path.as_bytes()));
+            self.path = None;
+        } else if path.is_empty() {
             warnings.push(Some(line_no), || {
                 "SF: with an empty path; its record is skipped".to_owned()
             });
@@ -341,6 +342,21 @@ impl Record {
             files.index.insert(path.clone(), files.files.len());
             files.files.push((path, cov));
         }
+    }
+}
+
+fn line_error(e: LineError, name: &str, line: u64) -> ParseError {
+    match e {
+        LineError::Io(source) => ParseError::Io {
+            name: name.to_owned(),
+            source,
+        },
+        LineError::TooLong => ParseError::LineTooLong {
+            name: name.to_owned(),
+            line,
+            limit: MAX_LINE_BYTES,
+            format: "LCOV",
+        },
     }
 }
 

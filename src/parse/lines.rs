@@ -93,9 +93,79 @@ impl<R: Read> BufRead for LineCounting<R> {
     }
 }
 
+/// The longest line a line-based format (LCOV, Go coverprofile) may have, in bytes: a real
+/// one is a path and a few numbers, so this only stops an endless line from filling memory.
+pub(crate) const MAX_LINE_BYTES: usize = 16 << 20;
+
+/// Why [`read_line`] stopped.
+pub(crate) enum LineError {
+    Io(io::Error),
+    /// The line goes on past the limit.
+    TooLong,
+}
+
+/// Appends the next line of `input` to `buf`, its `\n` included, like
+/// `BufRead::read_until(b'\n')`: the bytes read, 0 at the end. A line of more than `max`
+/// bytes (its `\n` not counted) is refused before more than `max + 1` bytes are held.
+pub(crate) fn read_line<R: BufRead + ?Sized>(
+    input: &mut R,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> Result<usize, LineError> {
+    let start = buf.len();
+    loop {
+        let avail = match input.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(LineError::Io(e)),
+        };
+        if avail.is_empty() {
+            return Ok(buf.len() - start);
+        }
+        let (done, used) = match memchr::memchr(b'\n', avail) {
+            Some(i) => (true, i + 1),
+            None => (false, avail.len()),
+        };
+        if buf.len() - start + used - usize::from(done) > max {
+            return Err(LineError::TooLong);
+        }
+        buf.extend_from_slice(&avail[..used]);
+        input.consume(used);
+        if done {
+            return Ok(buf.len() - start);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_refused_before_it_is_held() {
+        let mut buf = Vec::new();
+        let mut input = io::BufReader::with_capacity(4, &b"abcd\nabcdefghij\nxy"[..]);
+        assert!(matches!(read_line(&mut input, &mut buf, 4), Ok(5)));
+        assert_eq!(buf, b"abcd\n");
+        buf.clear();
+        assert!(matches!(
+            read_line(&mut input, &mut buf, 4),
+            Err(LineError::TooLong)
+        ));
+        assert!(buf.len() <= 5, "{}", buf.len());
+        // An endless line (a generator, not a file) stops at the limit.
+        let mut endless = io::BufReader::new(io::repeat(b'x'));
+        buf.clear();
+        assert!(matches!(
+            read_line(&mut endless, &mut buf, 1 << 20),
+            Err(LineError::TooLong)
+        ));
+        assert!(buf.len() <= 1 << 20);
+        let mut last = &b"no newline"[..];
+        buf.clear();
+        assert!(matches!(read_line(&mut last, &mut buf, 10), Ok(10)));
+        assert!(matches!(read_line(&mut last, &mut buf, 10), Ok(0)));
+    }
 
     #[test]
     fn lines_follow_the_position_across_refills() {

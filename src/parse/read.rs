@@ -5,6 +5,7 @@ use std::io::{BufRead, BufReader, Cursor, Read};
 
 use crate::model::FileCoverage;
 
+use super::error::{MAX_PATH_BYTES, path_too_long};
 use super::format::{DETECT_PREFIX_LEN, InputFormat, Sniffed, sniff};
 use super::source::{Range, ReadAt, read_full};
 use super::{
@@ -106,7 +107,29 @@ pub fn parse(
     })?;
     let format = decide(&prefix, name, format)?;
     let mut whole = Cursor::new(prefix).chain(input);
-    read_as(format, &mut whole, name)
+    read_as(format, &mut whole, name).map(bounded_paths)
+}
+
+/// Skips, with a warning, each file whose path is longer than [`MAX_PATH_BYTES`] (the
+/// line-based readers skip it where they meet it, with its line).
+fn bounded_paths(mut parsed: Parsed) -> Parsed {
+    if parsed.files.iter().any(|(p, _)| p.len() > MAX_PATH_BYTES) {
+        let mut long = Vec::new();
+        parsed.files.retain(|(p, _)| {
+            let keep = p.len() <= MAX_PATH_BYTES;
+            if !keep {
+                long.push(path_too_long(p.as_bytes()));
+            }
+            keep
+        });
+        parsed
+            .warnings
+            .extend(long.into_iter().map(|message| ParseWarning {
+                line: None,
+                message,
+            }));
+    }
+    parsed
 }
 
 /// [`parse`] for a report already in memory: the same result, warnings and errors. A large
@@ -138,14 +161,15 @@ pub fn parse_at<R: ReadAt + ?Sized>(
     let n = read_full(src, &mut prefix, 0).map_err(io)?;
     prefix.truncate(n);
     let format = decide(&prefix, name, format)?;
-    match format {
+    let parsed = match format {
         InputFormat::Cobertura => cobertura::read_at(src, len, name, threads),
         _ => read_as(
             format,
             &mut BufReader::new(Range::new(src, 0, u64::MAX)),
             name,
         ),
-    }
+    }?;
+    Ok(bounded_paths(parsed))
 }
 
 fn read_as(
@@ -173,6 +197,13 @@ fn decide(
     name: &str,
     format: Option<InputFormat>,
 ) -> Result<InputFormat, ParseError> {
+    // Before the NUL test: coverage.py's data file is SQLite, binary from byte 15 on.
+    if let Some(what) = coverage_data(prefix) {
+        return Err(ParseError::CoverageData {
+            name: name.to_owned(),
+            what,
+        });
+    }
     if prefix.iter().all(u8::is_ascii_whitespace) {
         return Err(ParseError::Empty {
             name: name.to_owned(),
@@ -187,11 +218,17 @@ fn decide(
     }
     let sniffed = sniff(prefix);
     Ok(match (format, sniffed) {
+        (None, Sniffed::Html) => {
+            return Err(ParseError::HtmlReport {
+                name: name.to_owned(),
+            });
+        }
         (Some(forced), Sniffed::Known(seen)) if forced != seen => {
             return Err(mismatch(name, forced, seen.display_name()));
         }
         (Some(forced), Sniffed::Other(what)) => return Err(mismatch(name, forced, what)),
-        (Some(forced), Sniffed::Xml)
+        // Forced on an HTML page: as on any other XML, the reader names its root.
+        (Some(forced), Sniffed::Xml | Sniffed::Html)
             if matches!(forced, InputFormat::Lcov | InputFormat::Go) || forced.is_json() =>
         {
             return Err(mismatch(name, forced, "XML"));
@@ -227,6 +264,18 @@ fn decide(
             });
         }
     })
+}
+
+/// What a coverage.py data file (`.coverage`) is, from its first bytes: `SQLite` since
+/// coverage.py 5, a JSON blob behind a warning line before.
+fn coverage_data(prefix: &[u8]) -> Option<&'static str> {
+    if prefix.starts_with(b"!coverage.py: This is a private format") {
+        Some("coverage.py's data file")
+    } else if prefix.starts_with(b"SQLite format 3\0") {
+        Some("an SQLite database (coverage.py's `.coverage` data file?)")
+    } else {
+        None
+    }
 }
 
 fn mismatch(name: &str, forced: InputFormat, found: &'static str) -> ParseError {
@@ -397,14 +446,42 @@ mod tests {
     }
 
     #[test]
+    fn coverage_py_data_files_and_html_reports_say_what_to_record_instead() {
+        // coverage.py >= 5: SQLite; before: a warning line, then JSON.
+        let sqlite = b"SQLite format 3\0\x10\x00\x01\x01\x00\x40\x20\x20";
+        assert_eq!(
+            err(sqlite, ".coverage", None),
+            "'.coverage' is an SQLite database (coverage.py's `.coverage` data file?), not a \
+             report; run `coverage xml` (or `coverage json`, `coverage lcov`) first and record \
+             the file it writes"
+        );
+        assert!(matches!(
+            run(sqlite, ".coverage", Some(InputFormat::Cobertura)),
+            Err(ParseError::CoverageData { .. })
+        ));
+        let old = b"!coverage.py: This is a private format, don't read it directly!{\"lines\":{}}";
+        assert!(err(old, ".coverage", None).starts_with(
+            "'.coverage' is coverage.py's data file, not a report; run `coverage xml`"
+        ));
+        let page = b"<!DOCTYPE html>\n<html lang=\"en\">\n<head><title>Coverage report</title>";
+        for html in [&page[..], b"<html><body/></html>", b"\n<HTML>"] {
+            let e = err(html, "htmlcov/index.html", None);
+            assert!(
+                e.starts_with("'htmlcov/index.html' is an HTML page, a report for people to read; record a machine-readable report instead: coverage.xml (`coverage xml`) or coverage.json (`coverage json`)"),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
     fn xml_without_a_coverage_root_is_refused() {
         assert_eq!(
             err(
-                b"<?xml version=\"1.0\"?>\n<html><body/></html>",
+                b"<?xml version=\"1.0\"?>\n<page><body/></page>",
                 "page.xml",
                 None
             ),
-            "'page.xml' has no <coverage> root element (found <html>); expected a Cobertura XML \
+            "'page.xml' has no <coverage> root element (found <page>); expected a Cobertura XML \
              report"
         );
         let mut late_root = b"<?xml version=\"1.0\"?>\n<!--".to_vec();

@@ -2,6 +2,7 @@
 //! each `<sources>` root, then a unique suffix match.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
@@ -20,8 +21,11 @@ pub struct GlobError {
 /// Resolves report paths against one commit's tree.
 pub struct Resolver<'a> {
     tree: HashSet<&'a str>,
-    /// File name → tree paths with that name, for suffix matches.
-    by_name: HashMap<&'a str, Vec<&'a str>>,
+    /// The tree's files, for the suffix index.
+    files: &'a [String],
+    /// Every trailing run of components of the tree's paths, built on the first suffix match
+    /// (a report with repository paths never needs it).
+    suffixes: OnceLock<SuffixIndex<'a>>,
     /// The repository root, normalised, without a trailing `/` (e.g. `/home/me/proj`).
     root: String,
     fixes: &'a [(String, String)],
@@ -44,10 +48,6 @@ impl<'a> Resolver<'a> {
     /// `tree` lists the commit's files; `root` is the repository's work tree as an absolute path
     /// (as the report producer saw it; any separator style).
     pub fn new(tree: &'a [String], root: &str, config: &'a PathsConfig) -> Result<Self, GlobError> {
-        let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
-        for p in tree {
-            by_name.entry(file_name(p)).or_default().push(p);
-        }
         let mut globs = GlobSetBuilder::new();
         for g in &config.ignore {
             globs.add(Glob::new(g).map_err(|source| GlobError {
@@ -61,7 +61,8 @@ impl<'a> Resolver<'a> {
         })?;
         Ok(Self {
             tree: tree.iter().map(String::as_str).collect(),
-            by_name,
+            files: tree,
+            suffixes: OnceLock::new(),
             root: normalize(root).trim_end_matches('/').to_owned(),
             fixes: &config.fixes,
             ignore,
@@ -176,44 +177,129 @@ impl<'a> Resolver<'a> {
         (!rest.is_empty()).then(|| rest.to_owned())
     }
 
+    /// A `[paths] fixes` rule (`"before::after"`, quoted as TOML) that would map the
+    /// unresolved `path` onto the tree file sharing its longest run of trailing components;
+    /// `None` when no tree file has its name, or when `path` is itself that run (no prefix
+    /// to rewrite).
+    pub fn fix_rule(&self, path: &str) -> Option<String> {
+        let (tail, file) = self.index().longest_tail(path)?;
+        let before = &path[..path.len() - tail.len()];
+        let after = &file[..file.len() - tail.len()];
+        (!before.is_empty()).then(|| format!("\"{before}::{after}\""))
+    }
+
+    /// What to do about the unresolved `path`, for a warning: the `[paths] fixes` rule that
+    /// maps it onto the tree, or, when no file of the tree has its name (a generated file
+    /// such as `_version.py`, or one of another project), the `[paths] ignore` rule that
+    /// leaves it out.
+    pub fn advice(&self, path: &str) -> String {
+        match self.index().longest_tail(path) {
+            None => format!(
+                "no file of the tree has its name (a generated file?); leave it out with \
+                 [paths] ignore = [\"{path}\"] in .covgit.toml"
+            ),
+            Some(_) => match self.fix_rule(path) {
+                Some(rule) => format!(
+                    "if it is that file of the tree, add [paths] fixes = [{rule}] to .covgit.toml"
+                ),
+                None => "several files of the tree end with it; add a [paths] fixes rule to \
+                         .covgit.toml that gives its folder"
+                    .to_owned(),
+            },
+        }
+    }
+
+    fn index(&self) -> &SuffixIndex<'a> {
+        self.suffixes.get_or_init(|| SuffixIndex::new(self.files))
+    }
+
     /// The tree file sharing the longest run of trailing components with `path`, if exactly
     /// one does and at least the file name matches.
     fn suffix_match(&self, path: &str) -> Suffix<'a> {
-        let Some(cands) = self.by_name.get(file_name(path)) else {
-            return Suffix::None;
-        };
-        let want: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).rev().collect();
-        let mut best = 0;
-        let mut found: Vec<&'a str> = Vec::new();
-        for &c in cands {
-            let common = c
-                .split('/')
-                .rev()
-                .zip(&want)
-                .take_while(|(a, b)| a == *b)
-                .count();
-            // Every component of the shorter side must match: `a/b.py` never matches
-            // `x/b.py` just because the names agree.
-            let shorter = want.len().min(c.split('/').count());
-            if common < shorter {
-                continue;
-            }
-            match common.cmp(&best) {
-                std::cmp::Ordering::Greater => {
-                    best = common;
-                    found.clear();
-                    found.push(c);
-                }
-                std::cmp::Ordering::Equal => found.push(c),
-                std::cmp::Ordering::Less => {}
-            }
-        }
-        match found.as_slice() {
-            [] => Suffix::None,
-            [one] => Suffix::One(one),
-            _ => Suffix::Many,
-        }
+        self.index().lookup(path, &mut 0)
     }
+}
+
+/// SPEC "Linear path resolution": every trailing run of components of every tree path
+/// (`c.py`, `b/c.py`, `a/b/c.py` for `a/b/c.py`), with how many paths end so and the first
+/// of them. A report path then resolves in one look-up per component, however many tree
+/// files share its name: building costs the tree's components, and resolving N paths costs
+/// their components, never N × (files of that name).
+pub(crate) struct SuffixIndex<'a> {
+    ends: HashMap<&'a str, End<'a>>,
+}
+
+/// The tree paths that end with one run of components.
+#[derive(Clone, Copy)]
+struct End<'a> {
+    /// How many end so.
+    count: u32,
+    /// The first of them.
+    first: &'a str,
+    /// The tree path that is exactly this run, if one is.
+    whole: Option<&'a str>,
+}
+
+impl<'a> SuffixIndex<'a> {
+    pub(crate) fn new(files: &'a [String]) -> Self {
+        let mut ends: HashMap<&'a str, End<'a>> = HashMap::with_capacity(files.len() * 2);
+        for p in files {
+            let p = p.as_str();
+            for (k, tail) in tails(p).enumerate() {
+                let e = ends.entry(tail).or_insert(End {
+                    count: 0,
+                    first: p,
+                    whole: None,
+                });
+                e.count = e.count.saturating_add(1);
+                if k == 0 {
+                    e.whole = Some(p);
+                }
+            }
+        }
+        Self { ends }
+    }
+
+    /// The tree file sharing the longest run of trailing components with `path`, where every
+    /// component of the shorter side matches (`a/b.py` never matches `x/b.py` just because
+    /// the names agree): the tree files that end with the whole of `path` (ambiguous when
+    /// more than one), else the longest tail of `path` that is itself a tree file (paths are
+    /// unique in a tree). `probes` counts the look-ups.
+    pub(crate) fn lookup(&self, path: &str, probes: &mut u64) -> Suffix<'a> {
+        let rel = path.trim_start_matches('/');
+        if rel.is_empty() {
+            return Suffix::None;
+        }
+        let mut tails = tails(rel);
+        if let Some(all) = tails.next() {
+            *probes += 1;
+            match self.ends.get(all) {
+                Some(e) if e.count == 1 => return Suffix::One(e.first),
+                Some(_) => return Suffix::Many,
+                None => {}
+            }
+        }
+        for tail in tails {
+            *probes += 1;
+            if let Some(whole) = self.ends.get(tail).and_then(|e| e.whole) {
+                return Suffix::One(whole);
+            }
+        }
+        Suffix::None
+    }
+}
+
+impl<'a> SuffixIndex<'a> {
+    /// The longest run of trailing components of `path` that some tree path ends with, and
+    /// the first such tree path.
+    fn longest_tail<'p>(&self, path: &'p str) -> Option<(&'p str, &'a str)> {
+        tails(path.trim_start_matches('/')).find_map(|t| self.ends.get(t).map(|e| (t, e.first)))
+    }
+}
+
+/// `a/b/c`, `b/c`, `c`: a path's trailing runs of components, longest first.
+fn tails(p: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(p).chain(p.match_indices('/').map(move |(i, _)| &p[i + 1..]))
 }
 
 enum Found {
@@ -222,14 +308,11 @@ enum Found {
     Nothing(String),
 }
 
-enum Suffix<'a> {
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Suffix<'a> {
     One(&'a str),
     Many,
     None,
-}
-
-fn file_name(p: &str) -> &str {
-    p.rsplit('/').next().unwrap_or(p)
 }
 
 fn is_absolute(p: &str) -> bool {
@@ -394,6 +477,70 @@ mod tests {
         assert_eq!(
             resolved_path("other/a.py", &[]),
             ("other/a.py".into(), false)
+        );
+    }
+
+    /// SPEC "Linear path resolution": N paths against M files sharing one name cost about
+    /// N + M look-ups, not N × M comparisons.
+    #[test]
+    fn suffix_matching_costs_a_look_up_per_component_however_many_files_share_a_name() {
+        let n = 5_000;
+        let tree: Vec<String> = (0..n).map(|i| format!("pkg/sub{i}/__init__.py")).collect();
+        let index = SuffixIndex::new(&tree);
+        // Each tree path adds one entry per component (3), shared ones once.
+        assert_eq!(index.ends.len(), 2 * n + 1);
+        let mut probes = 0;
+        for (i, want) in tree.iter().enumerate() {
+            let from_elsewhere = format!("/builds/other/root/pkg/sub{i}/__init__.py");
+            assert_eq!(
+                index.lookup(&from_elsewhere, &mut probes),
+                Suffix::One(want.as_str())
+            );
+        }
+        // The whole path, then each shorter tail until `pkg/subI/__init__.py`: 4 a path,
+        // where comparing with every `__init__.py` would take n each.
+        assert_eq!(probes, 4 * n as u64);
+        let mut probes = 0;
+        assert_eq!(index.lookup("__init__.py", &mut probes), Suffix::Many);
+        assert_eq!(
+            index.lookup("sub7/__init__.py", &mut probes),
+            Suffix::One("pkg/sub7/__init__.py")
+        );
+        assert_eq!(
+            index.lookup("x/sub7/__init__.py", &mut probes),
+            Suffix::None
+        );
+        assert_eq!(probes, 2 + 3);
+    }
+
+    #[test]
+    fn the_longest_tail_that_is_a_tree_file_wins() {
+        let tree: Vec<String> = ["x/a/b.py", "a/b.py", "c/d/e.py"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let index = SuffixIndex::new(&tree);
+        let mut p = 0;
+        assert_eq!(index.lookup("q/a/b.py", &mut p), Suffix::One("a/b.py"));
+        assert_eq!(index.lookup("/r/x/a/b.py", &mut p), Suffix::One("x/a/b.py"));
+        assert_eq!(index.lookup("a/b.py", &mut p), Suffix::Many);
+        assert_eq!(index.lookup("d/e.py", &mut p), Suffix::One("c/d/e.py"));
+        assert_eq!(index.lookup("z/e.py", &mut p), Suffix::None);
+        let cfg = PathsConfig::default();
+        let r = Resolver::new(&tree, "/home/ci/proj", &cfg).unwrap();
+        assert_eq!(
+            r.fix_rule("/ci/q/d/e.py").as_deref(),
+            Some("\"/ci/q/::c/\"")
+        );
+        assert_eq!(r.fix_rule("e.py"), None);
+        assert_eq!(r.fix_rule("gen/_version.py"), None);
+        assert!(
+            r.advice("gen/_version.py")
+                .contains("[paths] ignore = [\"gen/_version.py\"]")
+        );
+        assert!(
+            r.advice("/ci/q/d/e.py")
+                .contains("[paths] fixes = [\"/ci/q/::c/\"]")
         );
     }
 

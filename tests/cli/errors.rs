@@ -160,3 +160,116 @@ fn a_store_that_is_not_a_database_is_named_with_exit_2() {
         refused(&repo, args, &db_name);
     }
 }
+
+/// `covgit record <(GEN)` through bash, as a user pipes a report: exit code and stderr.
+#[cfg(unix)]
+fn record_piped(repo: &TestRepo, generator: &str) -> (i32, String) {
+    let mut cmd = std::process::Command::new("bash");
+    crate::common::hermetic(&mut cmd, &repo.home());
+    let out = cmd
+        .current_dir(repo.path())
+        .env("COVGIT", env!("CARGO_BIN_EXE_covgit"))
+        .arg("-c")
+        .arg(format!("\"$COVGIT\" record <({generator})"))
+        .output()
+        .expect("bash runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[track_caller]
+fn refused_piped(repo: &TestRepo, before: &[u8], generator: &str, says: &str) {
+    let (code, err) = record_piped(repo, generator);
+    assert_eq!(code, 2, "{err}");
+    let err = err.trim();
+    assert!(err.starts_with("error: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "one sentence expected: {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+    assert!(err.contains(says), "'{says}' not in: {err}");
+    assert_eq!(
+        std::fs::read(repo.db()).unwrap(),
+        before,
+        "the store changed"
+    );
+}
+
+/// A pipe has the file's size cap: an endless report (a generator, as `zcat` of a gzip bomb
+/// would be) stops at 768 MiB with exit 2, not an abort.
+#[cfg(unix)]
+#[test]
+fn a_piped_report_has_the_size_cap_of_a_file() {
+    let (repo, before) = recorded();
+    let comment = format!("# {}", "x".repeat(100_000));
+    refused_piped(
+        &repo,
+        &before,
+        &format!("printf 'SF:a.py\\nDA:1,1\\n'; yes '{comment}'"),
+        "goes on past 805306368 bytes, the most covgit reads",
+    );
+}
+
+/// A line of a line-based format longer than 16 MiB is refused with its line, before it is
+/// held whole; so is a path longer than 4,096 bytes.
+#[cfg(unix)]
+#[test]
+fn endless_lines_and_huge_paths_are_refused_with_their_position() {
+    let (repo, before) = recorded();
+    refused_piped(
+        &repo,
+        &before,
+        "printf 'SF:a.py\\nDA:'; yes 1 | tr -d '\\n'",
+        "line 2 is longer than 16777216 bytes; no LCOV line is",
+    );
+    refused_piped(
+        &repo,
+        &before,
+        "printf 'mode: set\\n'; head -c 20000000 /dev/zero | tr '\\0' a",
+        "line 2 is longer than 16777216 bytes; no Go coverprofile line is",
+    );
+    // A path longer than 4,096 bytes: its record is skipped, named by its line and its first
+    // bytes only; a report of nothing else is refused like any report whose every entry was
+    // skipped.
+    let long = "d/".repeat(3_000) + "a.py";
+    let r = repo.write_outside(
+        "long.info",
+        &lcov(&[("a.py", &[(1, 1)]), (&long, &[(1, 1)])]),
+    );
+    let run = repo
+        .covgit(&["record", "--flag", "long", r.to_str().unwrap()])
+        .ok();
+    assert!(
+        run.stderr.contains(
+            "long.info:4: a source path of 6004 bytes ('d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/…') \
+             is longer than the 4096 covgit takes; its record is skipped"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.len() < 1_000,
+        "the path is echoed whole: {}",
+        run.stderr
+    );
+    let show = repo
+        .covgit(&["show", "--flag", "long", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(show["totals"]["files"], 1);
+    let before = std::fs::read(repo.db()).unwrap();
+    let xml = crate::common::cobertura("/src", &[(&long, &[(1, 1)])]);
+    let r = repo.write_outside("long.xml", &xml);
+    let run = repo.covgit(&["record", r.to_str().unwrap()]).code(2);
+    let last = run.stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: every entry of '") && last.contains("long.xml' was skipped"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(repo.db()).unwrap(), before);
+}

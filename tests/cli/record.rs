@@ -327,8 +327,10 @@ fn many_unresolved_paths_are_named_up_to_twenty_then_counted() {
     repo.write("a.py", "x\n");
     repo.commit("a");
     let paths: Vec<String> = (0..25).map(|i| format!("/elsewhere/m{i:02}.py")).collect();
-    let files: Vec<(&str, &[(u32, u64)])> =
+    let mut files: Vec<(&str, &[(u32, u64)])> =
         paths.iter().map(|p| (p.as_str(), &[(1, 1)][..])).collect();
+    // One path of the tree, so the report is of this project.
+    files.push(("a.py", &[(1, 1)]));
     let report = repo.write_outside("many.info", &lcov(&files));
     let run = repo.covgit(&["record", report.to_str().unwrap()]).ok();
     assert_eq!(
@@ -353,8 +355,9 @@ fn many_unresolved_paths_are_named_up_to_twenty_then_counted() {
 fn a_large_report_reads_the_same_from_a_file_in_parts_and_from_a_pipe() {
     let repo = TestRepo::new();
     let names: Vec<String> = (0..400).map(|i| format!("src/m{i}.py")).collect();
+    let body = "x = 1\n".repeat(1_000);
     for n in &names {
-        repo.write(n, "x = 1\n");
+        repo.write(n, &body);
     }
     repo.commit("many files");
     let lines: Vec<Vec<(u32, u64)>> = (0..400_u32)
@@ -404,4 +407,235 @@ fn a_large_report_reads_the_same_from_a_file_in_parts_and_from_a_pipe() {
     let (from_file, from_pipe) = (show("file"), show("pipe"));
     assert_eq!(from_file["totals"]["lines"], 400_000);
     assert!(from_file == from_pipe, "{from_file:#}\n{from_pipe:#}");
+}
+
+/// A repository whose `src/app.py` has 23 lines, with a good upload recorded; returns it and
+/// the database bytes after that upload.
+fn app_recorded() -> (TestRepo, Vec<u8>) {
+    let repo = TestRepo::new();
+    let body = "x = 1\n".repeat(23);
+    repo.write("src/app.py", &body);
+    repo.write("src/util.py", "y = 1\n");
+    repo.commit("app");
+    let good = repo.write_outside(
+        "good.info",
+        &lcov(&[
+            ("src/app.py", &[(1, 1), (23, 0)]),
+            ("src/util.py", &[(1, 1)]),
+        ]),
+    );
+    repo.covgit(&["record", good.to_str().unwrap()]).ok();
+    let bytes = std::fs::read(repo.db()).unwrap();
+    (repo, bytes)
+}
+
+#[test]
+fn a_report_made_on_other_code_is_refused_and_the_earlier_upload_kept() {
+    let (repo, before) = app_recorded();
+    // Made on a longer app.py: lines 26-27 do not exist at HEAD.
+    let other = repo.write_outside(
+        "other.xml",
+        &cobertura(
+            &repo.path().display().to_string(),
+            &[
+                ("src/util.py", &[(1, 0)]),
+                ("src/app.py", &[(1, 0), (26, 1), (27, 0)]),
+            ],
+        ),
+    );
+    let run = repo.covgit(&["record", other.to_str().unwrap()]).code(2);
+    let err = run.stderr.trim();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let short = &repo.git(&["rev-parse", "--short=7", "HEAD"]);
+    assert!(
+        err.contains(&format!(
+            "other.xml' tracks line 27 of src/app.py, which has 23 lines in commit {short}: the \
+             report was made on other code, or for another commit (pass --commit REV); --force \
+             records it all the same"
+        )),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(repo.db()).unwrap(),
+        before,
+        "the store changed"
+    );
+
+    // --force takes it, with the warning.
+    let run = repo
+        .covgit(&["record", "--force", other.to_str().unwrap()])
+        .ok();
+    assert!(
+        run.stderr
+            .contains("tracks line 27 of src/app.py, which has 23 lines"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("recorded all the same (--force)"),
+        "{}",
+        run.stderr
+    );
+    let show = repo.covgit(&["show", "--format", "json"]).ok().json();
+    assert_eq!(show["totals"]["lines"], 4);
+}
+
+#[test]
+fn the_last_line_of_a_file_without_a_final_newline_is_a_line() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "x = 1\ny = 2");
+    repo.commit("a");
+    let r = repo.write_outside("r.info", &lcov(&[("a.py", &[(1, 1), (2, 1)])]));
+    repo.covgit(&["record", r.to_str().unwrap()]).ok();
+    let r = repo.write_outside("r3.info", &lcov(&[("a.py", &[(3, 1)])]));
+    let run = repo.covgit(&["record", r.to_str().unwrap()]).code(2);
+    assert!(run.stderr.contains("which has 2 lines"), "{}", run.stderr);
+}
+
+#[test]
+fn a_report_of_another_project_is_refused_naming_the_paths_and_the_rule_to_add() {
+    let (repo, before) = app_recorded();
+    let other = repo.write_outside(
+        "other.info",
+        &lcov(&[
+            ("/ci/checkout/lib/util.py", &[(1, 1)]),
+            ("/ci/checkout/lib/app.py", &[(1, 1)]),
+            ("/ci/checkout/lib/zz.py", &[(1, 1)]),
+            ("/ci/checkout/lib/zzz.py", &[(1, 1)]),
+        ]),
+    );
+    let run = repo.covgit(&["record", other.to_str().unwrap()]).code(2);
+    let err = run.stderr.trim();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let short = &repo.git(&["rev-parse", "--short=7", "HEAD"]);
+    assert!(
+        err.contains(&format!(
+            "other.info' matches a file of commit {short} (tried '/ci/checkout/lib/app.py', \
+             '/ci/checkout/lib/util.py', '/ci/checkout/lib/zz.py' and 1 more): the report is of \
+             another project or folder (or the wrong --commit), or its paths need a rule in \
+             .covgit.toml, e.g. [paths] fixes = [\"/ci/checkout/lib/::src/\"]; --force records \
+             it all the same"
+        )),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(repo.db()).unwrap(),
+        before,
+        "the store changed"
+    );
+
+    // The rule it names places them.
+    repo.write(
+        ".covgit.toml",
+        "[paths]\nfixes = [\"/ci/checkout/lib/::src/\"]\n",
+    );
+    let run = repo.covgit(&["record", other.to_str().unwrap()]).ok();
+    assert!(run.stderr.contains("2 unresolved paths"), "{}", run.stderr);
+
+    // Names that no file of the tree has: another project.
+    let alien = repo.write_outside("alien.info", &lcov(&[("/x/y/main.c", &[(1, 1)])]));
+    let err = repo
+        .covgit(&["record", alien.to_str().unwrap()])
+        .code(2)
+        .stderr;
+    assert!(
+        err.contains("(tried '/x/y/main.c'): none of their file names is in that tree"),
+        "{err}"
+    );
+    repo.covgit(&["record", "--force", alien.to_str().unwrap()])
+        .ok();
+}
+
+#[test]
+fn a_report_whose_every_entry_was_skipped_does_not_replace_a_good_upload() {
+    let (repo, before) = app_recorded();
+    for (name, text) in [
+        ("bad.info", "SF:src/app.py\nDA:0,1\nDA:x,1\nend_of_record\n"),
+        ("bad.out", "mode: set\nsrc/app.py: nonsense\nnot a block\n"),
+    ] {
+        let bad = repo.write_outside(name, text);
+        let run = repo.covgit(&["record", bad.to_str().unwrap()]).code(2);
+        let err = run.stderr.lines().last().unwrap_or_default();
+        assert!(
+            err.starts_with("error: every entry of '")
+                && err.contains(&format!(
+                    "{name}' was skipped (2 warnings; see the warnings above)"
+                )),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(
+            std::fs::read(repo.db()).unwrap(),
+            before,
+            "{name} changed the store"
+        );
+    }
+    let bad = repo.write_outside("bad.info", "SF:src/app.py\nDA:0,1\nend_of_record\n");
+    let run = repo
+        .covgit(&["record", "--force", bad.to_str().unwrap()])
+        .ok();
+    assert!(
+        run.stderr.contains("recorded all the same (--force)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_unresolved_generated_file_is_advised_an_ignore_rule_and_a_moved_one_a_fix() {
+    let (repo, _) = app_recorded();
+    let r = repo.write_outside(
+        "r.info",
+        &lcov(&[
+            ("src/app.py", &[(1, 1)]),
+            ("src/pkg/_version.py", &[(1, 1)]),
+            ("/build/gen/other/util.py", &[(1, 1)]),
+        ]),
+    );
+    let run = repo.covgit(&["record", r.to_str().unwrap()]).ok();
+    assert!(
+        run.stderr
+            .contains("'src/pkg/_version.py' matches no file of commit")
+            && run.stderr.contains(
+                "(unresolved): no file of the tree has its name (a generated file?); leave it out \
+             with [paths] ignore = [\"src/pkg/_version.py\"] in .covgit.toml"
+            ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("add [paths] fixes = [\"/build/gen/other/::src/\"] to .covgit.toml"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn coverage_py_data_files_and_html_reports_say_what_to_record() {
+    let (repo, before) = app_recorded();
+    let data = repo.home().join(".coverage");
+    let mut sqlite = b"SQLite format 3\0".to_vec();
+    sqlite.extend([0x10, 0, 1, 1, 0, 0x40, 0x20, 0x20]);
+    sqlite.resize(4096, 0);
+    std::fs::write(&data, sqlite).unwrap();
+    let err = repo
+        .covgit(&["record", data.to_str().unwrap()])
+        .code(2)
+        .stderr;
+    assert!(err.contains("run `coverage xml`"), "{err}");
+    let html = repo.write_outside(
+        "htmlcov/index.html",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<title>Coverage report</title>\n",
+    );
+    let err = repo
+        .covgit(&["record", html.to_str().unwrap()])
+        .code(2)
+        .stderr;
+    assert!(
+        err.contains("is an HTML page, a report for people to read")
+            && err.contains("coverage.xml (`coverage xml`)"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(repo.db()).unwrap(), before);
 }

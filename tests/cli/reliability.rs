@@ -152,6 +152,8 @@ fn a_record_killed_at_any_moment_leaves_a_sound_store_with_whole_uploads_or_none
             .args([
                 "record",
                 "-q",
+                // Its paths are of no file of the tree, on purpose (see above).
+                "--force",
                 "--flag",
                 &format!("run{run}"),
                 report.to_str().unwrap(),
@@ -188,7 +190,13 @@ fn a_record_killed_at_any_moment_leaves_a_sound_store_with_whole_uploads_or_none
     );
     // The store still works after all that.
     let again = repo
-        .covgit(&["record", "--flag", "after", report.to_str().unwrap()])
+        .covgit(&[
+            "record",
+            "--force",
+            "--flag",
+            "after",
+            report.to_str().unwrap(),
+        ])
         .ok();
     assert!(
         again.stderr.is_empty() || !again.stderr.contains("error"),

@@ -36,6 +36,10 @@ pub struct RecordArgs {
     /// clover, go, coveragepy-json, llvm-cov-json, istanbul or simplecov.
     #[arg(long, value_name = "F", value_parser = parse_format)]
     pub input_format: Option<InputFormat>,
+    /// Record the report even if it cannot describe the commit (a tracked line beyond a
+    /// file's end, or no path found in the commit's tree, or every entry skipped); warns.
+    #[arg(long)]
+    pub force: bool,
     /// Then push the recorded coverage to REMOTE (`covgit push`).
     #[arg(long, value_name = "REMOTE", num_args = 0..=1, require_equals = true, default_missing_value = "origin")]
     pub push: Option<String>,
@@ -63,6 +67,7 @@ pub fn run(g: &Global, a: &RecordArgs) -> Result<u8, Error> {
         flag: a.flag.clone(),
         ci_status: a.ci_status,
         input_format: a.input_format,
+        force: a.force,
     };
     let bar = Bar::new(!g.quiet && std::io::stderr().is_terminal());
     let s = app::record(&ws, &config, &opts, &bar)?;
