@@ -21,6 +21,10 @@ pub(super) const MIGRATIONS: &[(&str, &str)] = &[
         "0002_share.sql",
         include_str!("../../migrations/0002_share.sql"),
     ),
+    (
+        "0003_forget.sql",
+        include_str!("../../migrations/0003_forget.sql"),
+    ),
 ];
 
 /// The schema version this covgit writes.
@@ -152,7 +156,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(tables, 9);
+        assert_eq!(tables, 11);
     }
 
     #[test]
