@@ -357,7 +357,7 @@ pub fn pull(ws: &Workspace, remote: &str) -> Result<PullSummary, Error> {
     let mut import = store.begin_import(remote, now)?;
     for loc in &listing.records {
         match read_record(&mut reader, &tip, loc, now, &mut decoded) {
-            Ok(Item::Upload(up)) => import.add(&up)?,
+            Ok(Item::Upload(up, key)) => import.add_keyed(&up, key.as_deref())?,
             Ok(Item::Forgotten(at)) => import.add_forgotten(&loc.commit, loc.flag.as_ref(), at)?,
             Err(why) => {
                 summary.skipped.push(SkippedRecord {
@@ -426,7 +426,8 @@ fn skipped_warning(remote: &str, skipped: &[SkippedRecord]) -> String {
 
 /// One shared record as pull imports it.
 enum Item {
-    Upload(SharedUpload),
+    /// An upload and the key of its files.
+    Upload(SharedUpload, Option<String>),
     Forgotten(i64),
 }
 
@@ -489,11 +490,14 @@ fn read_record(
         },
     };
     let recorded_at = meta.recorded_at;
-    Ok(Item::Upload(SharedUpload {
-        commit: loc.commit.clone(),
-        upload: meta.into_upload(loc.flag.clone(), files),
-        recorded_at,
-    }))
+    Ok(Item::Upload(
+        SharedUpload {
+            commit: loc.commit.clone(),
+            upload: meta.into_upload(loc.flag.clone(), files),
+            recorded_at,
+        },
+        head.files_key,
+    ))
 }
 
 /// Decodes a record's files after checking every path and the record's line count; the

@@ -22,6 +22,8 @@ pub struct RecordOutcome {
     pub replaced: bool,
     /// The new upload's row.
     pub(super) upload_id: i64,
+    /// Its file set.
+    pub(super) set_id: i64,
 }
 
 impl Store {
@@ -105,6 +107,19 @@ pub(super) fn record_in(
     upload: &Upload,
     recorded_at: i64,
 ) -> Result<RecordOutcome, Fail> {
+    record_with_set(tx, commit, upload, recorded_at, None)
+}
+
+/// [`record_in`], with the file set of `upload.report.files` when the caller knows it
+/// already (a pull importing many records that share one set of files), so its files are
+/// not interned again.
+pub(super) fn record_with_set(
+    tx: &Transaction<'_>,
+    commit: &CommitId,
+    upload: &Upload,
+    recorded_at: i64,
+    known_set: Option<i64>,
+) -> Result<RecordOutcome, Fail> {
     tx.prepare_cached("INSERT INTO commits (sha) VALUES (?1) ON CONFLICT (sha) DO NOTHING")?
         .execute([commit])?;
     let commit_id: i64 = tx
@@ -125,16 +140,21 @@ pub(super) fn record_in(
             .execute([old])?;
     }
 
-    let mut pairs: Vec<(i64, i64)> = Vec::with_capacity(upload.report.files.len());
-    let mut buf = Vec::new();
-    for (file, cov) in &upload.report.files {
-        let path_id = intern_path(tx, file)?;
-        buf.clear();
-        codec::encode(cov, &mut buf);
-        pairs.push((path_id, intern_blob(tx, &buf, cov)?));
-    }
-    pairs.sort_unstable();
-    let set_id = intern_set(tx, &pairs)?;
+    let set_id = match known_set {
+        Some(set) => set,
+        None => {
+            let mut pairs: Vec<(i64, i64)> = Vec::with_capacity(upload.report.files.len());
+            let mut buf = Vec::new();
+            for (file, cov) in &upload.report.files {
+                let path_id = intern_path(tx, file)?;
+                buf.clear();
+                codec::encode(cov, &mut buf);
+                pairs.push((path_id, intern_blob(tx, &buf, cov)?));
+            }
+            pairs.sort_unstable();
+            intern_set(tx, &pairs)?
+        }
+    };
 
     tx.prepare_cached(
         "INSERT INTO uploads (commit_id, flag, format, ci_status, recorded_at, set_id)
@@ -169,6 +189,7 @@ pub(super) fn record_in(
     Ok(RecordOutcome {
         replaced: old.is_some(),
         upload_id,
+        set_id,
     })
 }
 
