@@ -162,15 +162,7 @@ pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
     }
     let now = now();
     let keep_new = |old: &[u8], new: &[u8]| store::newer(old, new, now);
-    let tombstone_records: Vec<SharedRecord> = tombstones
-        .iter()
-        .map(|t| SharedRecord {
-            commit: t.commit.clone(),
-            flag: t.flag.clone(),
-            meta: t.meta.clone(),
-            files: Vec::new(),
-        })
-        .collect();
+    let tombstone_records = tombstone_records(&tombstones);
     for attempt in 0..PUSH_ATTEMPTS {
         if let Some(t) = &tip
             && !repo.has_commit(t)
@@ -212,6 +204,16 @@ pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
                 std::thread::sleep(backoff(attempt));
                 tip = repo.fetch_data(remote)?;
             }
+            // A refusal git did not call a race may still be one (a remote's ref lock
+            // taken by another push reads as "failed to update ref"): the ref moved.
+            PushOutcome::Refused(reason) if repo.remote_data(remote)? != tip => {
+                debug!(
+                    attempt,
+                    reason, "push refused while the ref moved; retrying"
+                );
+                std::thread::sleep(backoff(attempt));
+                tip = repo.fetch_data(remote)?;
+            }
             PushOutcome::Refused(words) => {
                 return Err(Error::PushRefused {
                     remote: bounded(remote),
@@ -229,6 +231,19 @@ pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
         remote: remote.to_owned(),
         attempts: PUSH_ATTEMPTS,
     })
+}
+
+/// Tombstones in the shared layout: a record with the tombstone's meta and no files.
+fn tombstone_records(tombstones: &[store::PendingForgotten]) -> Vec<SharedRecord> {
+    tombstones
+        .iter()
+        .map(|t| SharedRecord {
+            commit: t.commit.clone(),
+            flag: t.flag.clone(),
+            meta: t.meta.clone(),
+            files: Vec::new(),
+        })
+        .collect()
 }
 
 /// What [`build`] wrote.

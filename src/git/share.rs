@@ -289,6 +289,7 @@ impl Repo {
                 blobs: HashMap::new(),
                 blob_bytes: 0,
                 folders: HashMap::new(),
+                folder_entries: 0,
             },
         }
     }
@@ -402,6 +403,9 @@ struct Reader<'r> {
     /// Folders already listed (path-relative entries), for the same reason (each at most
     /// [`MAX_RECORD_FILES`] entries, and as many folders as blobs kept).
     folders: HashMap<ObjectId, std::rc::Rc<Vec<(String, ObjectId)>>>,
+    /// Entries held by `folders`: it starts over past twice [`MAX_RECORD_FILES`], so many
+    /// distinct large records do not add up.
+    folder_entries: usize,
 }
 
 impl Reader<'_> {
@@ -489,7 +493,6 @@ impl Reader<'_> {
             .data;
         if self.blob_bytes + data.len() > BLOB_CACHE_BYTES {
             self.blobs.clear();
-            self.folders.clear();
             self.blob_bytes = 0;
         }
         self.blob_bytes += data.len();
@@ -557,6 +560,11 @@ impl Reader<'_> {
                 out.push((name, e.oid));
             }
         }
+        if self.folder_entries + out.len() > 2 * MAX_RECORD_FILES {
+            self.folders.clear();
+            self.folder_entries = 0;
+        }
+        self.folder_entries += out.len();
         let rc = std::rc::Rc::new(out);
         self.folders.insert(id, rc.clone());
         Ok(rc)
