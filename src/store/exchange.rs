@@ -947,4 +947,50 @@ mod tests {
         let soon = encode_meta(&upload(None, 1), now + FUTURE_SLACK);
         assert!(!newer(&soon, &correct, now));
     }
+
+    /// What the `shared` fuzz target checks, for one input: the decoders answer `Ok` or
+    /// `Err`, never panic, and whatever decodes re-encodes to the same value.
+    fn decoders_hold_on(data: &[u8]) {
+        if let Ok(meta) = decode_shared(data) {
+            let again = match &meta {
+                SharedMeta::Forgotten { forgotten_at } => encode_forgotten(*forgotten_at),
+                SharedMeta::Upload(m) => {
+                    let upload = m.clone().into_upload(None, BTreeMap::new());
+                    encode_meta(&upload, m.recorded_at)
+                }
+            };
+            assert_eq!(decode_shared(&again).as_ref(), Ok(&meta));
+        }
+        let counted = codec::line_count(data);
+        if let Ok(cov) = decode_file(data) {
+            assert_eq!(counted, Ok(cov.len() as u64));
+            assert_eq!(decode_file(&encode_file(&cov)).as_ref(), Ok(&cov));
+        }
+    }
+
+    #[test]
+    fn the_committed_shared_fuzz_corpus_decodes_or_is_refused() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/shared");
+        let mut seen = 0;
+        for e in std::fs::read_dir(dir).unwrap() {
+            decoders_hold_on(&std::fs::read(e.unwrap().path()).unwrap());
+            seen += 1;
+        }
+        assert!(seen >= 6, "only {seen} inputs under {dir}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn shared_decoders_never_panic_on_arbitrary_bytes(
+            data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+            lead in 0_u8..3,
+        ) {
+            // Lead with a known version byte half the time, so the search gets past it.
+            let mut bytes = data.clone();
+            if lead > 0 {
+                bytes.insert(0, lead);
+            }
+            decoders_hold_on(&bytes);
+        }
+    }
 }
