@@ -482,7 +482,7 @@ fn read_record(
     {
         return Err(format!(
             "unresolved path '{}' is too long or holds control characters",
-            bounded(&bad.escape_debug().to_string())
+            bounded(bad)
         ));
     }
     let files = match &head.files_key {
@@ -525,15 +525,12 @@ fn decode_files(
         if let Err(e) = RepoPath::new(path) {
             return Err(format!(
                 "path '{}' is not a repository path: {}",
-                bounded(&path.escape_debug().to_string()),
+                bounded(path),
                 e.why
             ));
         }
         if path.chars().any(char::is_control) {
-            return Err(format!(
-                "path '{}' holds control characters",
-                bounded(&path.escape_debug().to_string())
-            ));
+            return Err(format!("path '{}' holds control characters", bounded(path)));
         }
         let n = store::line_count(bytes)
             .map_err(|e| format!("the coverage of '{}' is unreadable ({e})", bounded(path)))?;

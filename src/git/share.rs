@@ -571,17 +571,23 @@ impl Reader<'_> {
     }
 }
 
-/// `s` cut to a length fit for a one-line message.
+/// `s` cut to a length fit for a one-line message, control characters as visible escapes
+/// (names read from shared data are written by others).
 pub fn bounded(s: &str) -> String {
     const MAX: usize = 80;
-    if s.len() <= MAX {
-        return s.to_owned();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
-    let mut end = MAX;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end])
+    out
 }
 
 fn malformed(tip: &CommitId, detail: String) -> GitError {
@@ -790,6 +796,14 @@ mod tests {
         }
         assert_eq!(unescape("%zz"), None);
         assert_eq!(unescape("a%2"), None);
+    }
+
+    #[test]
+    fn names_in_messages_are_bounded_and_escaped() {
+        assert_eq!(bounded("unit"), "unit");
+        assert_eq!(bounded("a\nb\x1b"), "a\\nb\\u{1b}");
+        let long = bounded(&"é".repeat(500));
+        assert_eq!(long.chars().count(), 81);
     }
 
     #[test]
