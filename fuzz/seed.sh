@@ -31,3 +31,7 @@ for f in corpus-raw/cobertura/*; do
     done
 done
 if [ -d corpus/cobertura_parts ]; then cp corpus/cobertura_parts/* corpus-raw/cobertura_parts/; fi
+# The shared-record decoders start from the committed seeds (valid descriptions, a
+# tombstone, coverage of each line kind).
+mkdir -p corpus-raw/shared
+cp corpus/shared/* corpus-raw/shared/

@@ -129,4 +129,25 @@ pub enum Error {
         path.display()
     )]
     PipeTooLarge { path: PathBuf, limit: u64 },
+    #[error(
+        "commit {} has no recorded upload{flag} to forget; `covgit show {}` lists its uploads",
+        commit.short(), commit.short()
+    )]
+    NothingToForget { commit: CommitId, flag: String },
+    #[error(
+        "'{remote}' refused the coverage push: {words}; covgit did not retry (only a concurrent push is retried); the push held uploads of {sent}: fix the remote's rule, or drop the upload it refuses with `covgit forget REV --flag NAME`"
+    )]
+    PushRefused {
+        remote: String,
+        words: String,
+        sent: String,
+    },
+    #[error(
+        "none of the {count} shared records read from '{remote}' could be used (first: {first}); nothing was imported"
+    )]
+    NothingReadable {
+        remote: String,
+        count: usize,
+        first: String,
+    },
 }

@@ -23,7 +23,9 @@ pub use hook::{PrePushOptions, PrePushResult, PushedRef, hook_install, hook_unin
 pub use maintain::{GcOptions, GcSummary, gc};
 pub use query::{DEFAULT_LOG_WALK, LogOptions, LogOutcome, LogStop, ShowOptions, log, mark, show};
 pub use record::{Progress, RecordOptions, RecordSummary, ReportSummary, record};
-pub use share::{PullSummary, PushSummary, pull, push};
+pub use share::{
+    ForgetSummary, MAX_RECORD_LINES, PullSummary, PushSummary, SkippedRecord, forget, pull, push,
+};
 pub use workspace::Workspace;
 
 pub use crate::git::{HookInstalled, HookRemoved};

@@ -8,25 +8,32 @@
 //! pusher decides alike) and tries again. No record is lost and none is forced over.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
 use std::time::Duration;
 
-use tracing::{debug, instrument};
+use tracing::{debug, instrument, warn};
 
-use crate::git::{PushOutcome, Repo, SharedRecord};
-use crate::model::{CommitId, FileCoverage, Flag};
-use crate::store::{self, SharedUpload};
+use crate::git::{PushOutcome, Repo, SharedLocator, SharedReader, SharedRecord, bounded};
+use crate::model::{CommitId, FileCoverage, Flag, RepoPath};
+use crate::store::{self, SharedMeta, SharedUpload};
 
 use super::{Error, Workspace};
 
-/// Records imported per transaction by a pull.
-const PULL_BATCH: usize = 16;
 /// Uploads read from the store per data commit written by a push.
 const PUSH_BATCH: usize = 16;
-/// Distinct decoded file sets a pull keeps for reuse.
-const DECODED_KEEP: usize = 16;
 
-/// How often a push refused by a concurrent one is rebuilt and retried.
+/// The most coverage lines one shared record may hold, summed over its files and counted
+/// before any is decoded. A decoded line takes about 48 bytes, so this keeps one record under
+/// 200 MB; the largest real reports (a whole monorepo in one upload) stay well below it, and
+/// one that does not can be recorded in parts with `--flag`. A crafted record of 20 million
+/// lines compresses to a few kilobytes and would otherwise take gigabytes.
+pub const MAX_RECORD_LINES: u64 = 4_000_000;
+
+/// How often a push that lost the race to a concurrent one is rebuilt and retried.
 const PUSH_ATTEMPTS: u32 = 30;
+
+/// Records named in full in a refusal or a "newer on the remote" note.
+const NAMED: usize = 5;
 
 /// What [`push`] sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +45,11 @@ pub struct PushSummary {
     pub commits: usize,
     /// Uploads not sent because the remote already held a later record of their key.
     pub superseded: usize,
+    /// Of those, the keys whose remote record differs from ours (newer, or a tombstone):
+    /// commit and flag.
+    pub newer_on_remote: Vec<(CommitId, Option<Flag>)>,
+    /// Forgotten uploads whose tombstone the remote received.
+    pub forgotten: usize,
     /// Pushes refused by concurrent ones before this one went through.
     pub retries: u32,
     /// The remote's data commit afterwards (`None` when nothing is recorded anywhere).
@@ -45,6 +57,16 @@ pub struct PushSummary {
     /// Uploads of commits only this clone has (baseline snapshots, or commits no longer
     /// here), not sent: no other clone could use them.
     pub kept_local: usize,
+}
+
+/// A shared record pull did not import, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedRecord {
+    /// The commit (short) or the folder as named in the shared tree.
+    pub commit: String,
+    /// The flag, empty for the unflagged upload.
+    pub flag: String,
+    pub why: String,
 }
 
 /// What [`pull`] received.
@@ -59,10 +81,57 @@ pub struct PullSummary {
     pub commits: usize,
     /// Records skipped because this store holds a later record of the key.
     pub kept_local: usize,
+    /// Local uploads removed because they were forgotten elsewhere.
+    pub removed: usize,
+    /// Records skipped because this store forgot their key later.
+    pub forgotten: usize,
+    /// Records that could not be used (malformed, bad paths, dated in the future); each was
+    /// also named in one warning.
+    pub skipped: Vec<SkippedRecord>,
     pub tip: CommitId,
 }
 
-/// Sends the uploads `remote` does not hold yet.
+/// What [`forget`] removed: the flags of the forgotten uploads (`None`: unflagged).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForgetSummary {
+    pub commit: CommitId,
+    pub flags: Vec<Option<Flag>>,
+}
+
+/// This machine's clock, Unix seconds.
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs().cast_signed())
+}
+
+/// Removes the uploads of commit `rev` (only `flag`'s when given) and leaves tombstones, so
+/// that pull does not bring them back and the next push removes them from the remote. A full
+/// SHA this repository does not have (a commit gone from history) is taken as it is.
+#[instrument(skip_all, fields(rev))]
+pub fn forget(ws: &Workspace, rev: &str, flag: Option<&Flag>) -> Result<ForgetSummary, Error> {
+    let commit = match ws.repo.resolve(rev) {
+        Ok(c) => c,
+        Err(e) => CommitId::new(rev).map_err(|_| e)?,
+    };
+    let commit = &commit;
+    let mut store = ws.store_for_write()?;
+    let flags = store.forget(commit, flag, now())?;
+    if flags.is_empty() {
+        return Err(Error::NothingToForget {
+            commit: commit.clone(),
+            flag: flag
+                .map(|f| format!(" with flag '{}'", bounded(f.as_str())))
+                .unwrap_or_default(),
+        });
+    }
+    Ok(ForgetSummary {
+        commit: commit.clone(),
+        flags,
+    })
+}
+
+/// Sends the uploads and tombstones `remote` does not hold yet.
 #[instrument(skip_all, fields(remote))]
 pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
     let mut store = ws.store_for_write()?;
@@ -76,46 +145,44 @@ pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
         .unshared_keys(remote)?
         .into_iter()
         .partition(|(_, commit)| repo.has_commit(commit) && !repo.is_snapshot(commit));
+    let tombstones = store.unshared_forgotten(remote)?;
     let mut summary = PushSummary {
         remote: remote.to_owned(),
         uploads: 0,
         commits: 0,
         superseded: 0,
+        newer_on_remote: Vec::new(),
+        forgotten: 0,
         retries: 0,
         tip: tip.clone(),
         kept_local: local.len(),
     };
-    if keys.is_empty() {
+    if keys.is_empty() && tombstones.is_empty() {
         return Ok(summary);
     }
-    let keep_new = |old: &[u8], new: &[u8]| store::newer(old, new);
+    let now = now();
+    let keep_new = |old: &[u8], new: &[u8]| store::newer(old, new, now);
+    let tombstone_records = tombstone_records(&tombstones);
     for attempt in 0..PUSH_ATTEMPTS {
         if let Some(t) = &tip
             && !repo.has_commit(t)
         {
             tip = repo.fetch_data(remote)?;
         }
-        // A batch of uploads at a time in memory, each batch one data commit on the last.
-        let mut head = tip.clone();
-        let mut written = 0;
-        for batch in keys.chunks(PUSH_BATCH) {
-            let records: Vec<SharedRecord> = store
-                .pending_encoded(batch)?
-                .into_iter()
-                .map(|e| SharedRecord {
-                    commit: e.commit,
-                    flag: e.flag,
-                    meta: e.meta,
-                    files: e.files,
-                })
-                .collect();
-            let made = repo.write_shared(head.as_ref(), &records, &keep_new)?;
-            written += made.written;
-            head = Some(made.id);
-        }
+        let built = build(
+            repo,
+            &store,
+            tip.as_ref(),
+            &tombstone_records,
+            &keys,
+            &keep_new,
+        )?;
+        let (head, written, forgotten, kept_old) =
+            (built.head, built.written, built.forgotten, built.kept_old);
+        summary.newer_on_remote = kept_old;
         let Some(made) = head.filter(|_| written > 0) else {
             // The remote already holds these records or later ones.
-            mark_shared(&mut store, remote, &keys)?;
+            mark_shared(&mut store, remote, &keys, &tombstones)?;
             summary.superseded = keys.len();
             summary.tip.clone_from(&tip);
             return Ok(summary);
@@ -123,18 +190,40 @@ pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
         match repo.push_data(remote, &made)? {
             PushOutcome::Pushed => {
                 repo.set_local_ref(&Repo::tracking_ref(remote), &made)?;
-                mark_shared(&mut store, remote, &keys)?;
-                summary.uploads = written;
-                summary.superseded = keys.len() - written;
+                mark_shared(&mut store, remote, &keys, &tombstones)?;
+                summary.uploads = written - forgotten;
+                summary.forgotten = forgotten;
+                summary.superseded = keys.len() - summary.uploads;
                 summary.commits = keys.iter().map(|(_, c)| c).collect::<BTreeSet<_>>().len();
                 summary.retries = attempt;
                 summary.tip = Some(made);
                 return Ok(summary);
             }
-            PushOutcome::Rejected(reason) => {
+            PushOutcome::LostRace(reason) => {
                 debug!(attempt, reason, "push refused; fetching and retrying");
                 std::thread::sleep(backoff(attempt));
                 tip = repo.fetch_data(remote)?;
+            }
+            // A refusal git did not call a race may still be one (a remote's ref lock
+            // taken by another push reads as "failed to update ref"): the ref moved.
+            PushOutcome::Refused(reason) if repo.remote_data(remote)? != tip => {
+                debug!(
+                    attempt,
+                    reason, "push refused while the ref moved; retrying"
+                );
+                std::thread::sleep(backoff(attempt));
+                tip = repo.fetch_data(remote)?;
+            }
+            PushOutcome::Refused(words) => {
+                return Err(Error::PushRefused {
+                    remote: bounded(remote),
+                    words,
+                    sent: describe_keys(
+                        keys.iter()
+                            .map(|(_, c)| c)
+                            .chain(tombstones.iter().map(|t| &t.commit)),
+                    ),
+                });
             }
         }
     }
@@ -144,7 +233,89 @@ pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
     })
 }
 
-/// Fetches `remote`'s covgit data and imports the records that are new since the last pull.
+/// Tombstones in the shared layout: a record with the tombstone's meta and no files.
+fn tombstone_records(tombstones: &[store::PendingForgotten]) -> Vec<SharedRecord> {
+    tombstones
+        .iter()
+        .map(|t| SharedRecord {
+            commit: t.commit.clone(),
+            flag: t.flag.clone(),
+            meta: t.meta.clone(),
+            files: Vec::new(),
+        })
+        .collect()
+}
+
+/// What [`build`] wrote.
+struct Built {
+    head: Option<CommitId>,
+    written: usize,
+    forgotten: usize,
+    kept_old: Vec<(CommitId, Option<Flag>)>,
+}
+
+/// Writes data commits on `tip` holding the tombstones (first: they are small), then the
+/// uploads of `keys` a batch at a time in memory, each batch one data commit on the last.
+fn build(
+    repo: &Repo,
+    store: &store::Store,
+    tip: Option<&CommitId>,
+    tombstones: &[SharedRecord],
+    keys: &[(store::UploadKey, CommitId)],
+    keep_new: &dyn Fn(&[u8], &[u8]) -> bool,
+) -> Result<Built, Error> {
+    let mut out = Built {
+        head: tip.cloned(),
+        written: 0,
+        forgotten: 0,
+        kept_old: Vec::new(),
+    };
+    if !tombstones.is_empty() {
+        let made = repo.write_shared(out.head.as_ref(), tombstones, keep_new)?;
+        out.forgotten = made.written;
+        out.written += made.written;
+        out.kept_old.extend(made.kept_old);
+        out.head = Some(made.id);
+    }
+    for batch in keys.chunks(PUSH_BATCH) {
+        let records: Vec<SharedRecord> = store
+            .pending_encoded(batch)?
+            .into_iter()
+            .map(|e| SharedRecord {
+                commit: e.commit,
+                flag: e.flag,
+                meta: e.meta,
+                files: e.files,
+            })
+            .collect();
+        let made = repo.write_shared(out.head.as_ref(), &records, keep_new)?;
+        out.written += made.written;
+        out.kept_old.extend(made.kept_old);
+        out.head = Some(made.id);
+    }
+    Ok(out)
+}
+
+/// "abc1234, def5678 and 3 more": the commits of a refused push, so the user can `forget`
+/// the upload the remote will not take.
+fn describe_keys<'a>(commits: impl Iterator<Item = &'a CommitId>) -> String {
+    let all: BTreeSet<&str> = commits.map(CommitId::short).collect();
+    let mut out = all
+        .iter()
+        .take(NAMED)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if all.len() > NAMED {
+        let _ = write!(out, " and {} more", all.len() - NAMED);
+    }
+    out
+}
+
+/// Fetches `remote`'s covgit data and imports the records that are new since the last pull,
+/// in one transaction. A record that cannot be used is skipped and named in one warning;
+/// the rest are imported. Fails (store untouched) only when records came and none could be
+/// read.
 #[instrument(skip_all, fields(remote))]
 pub fn pull(ws: &Workspace, remote: &str) -> Result<PullSummary, Error> {
     let repo = &ws.repo;
@@ -172,70 +343,221 @@ pub fn pull(ws: &Workspace, remote: &str) -> Result<PullSummary, Error> {
         imported: 0,
         commits: 0,
         kept_local: 0,
+        removed: 0,
+        forgotten: 0,
+        skipped: Vec::new(),
         tip: tip.clone(),
     };
     if mark.as_ref() == Some(&tip) {
         return Ok(summary);
     }
-    // In batches, so memory holds a batch of uploads, not the whole history; the pull
-    // position moves with the last batch only, so an interrupted pull starts over safely.
-    let locators = repo.shared_locators(mark.as_ref(), &tip)?;
+    let listing = repo.shared_locators(mark.as_ref(), &tip)?;
+    summary.skipped = listing
+        .problems
+        .into_iter()
+        .map(|p| SkippedRecord {
+            commit: p.commit,
+            flag: p.flag,
+            why: p.why,
+        })
+        .collect();
+    let problems = summary.skipped.len();
+    let now = now();
     let mut reader = repo.shared_reader();
-    // Records with the same files key hold the same coverage: decode it once.
-    let mut decoded: HashMap<String, BTreeMap<String, FileCoverage>> = HashMap::new();
+    let mut decoded = Decoded::default();
     let mut commits = BTreeSet::new();
-    let batches = locators.len().div_ceil(PULL_BATCH).max(1);
-    for (i, batch) in locators
-        .chunks(PULL_BATCH)
-        .chain(
-            // No record at all: still note the position.
-            locators.is_empty().then_some(&[][..]),
-        )
-        .enumerate()
-    {
-        let mut uploads = Vec::with_capacity(batch.len());
-        for loc in batch {
-            let head = reader.head(&tip, loc)?;
-            let files = match &head.files_key {
-                None => BTreeMap::new(),
-                Some(key) => match decoded.get(key) {
-                    Some(files) => files.clone(),
-                    None => {
-                        let raw = reader.files(&tip, key)?;
-                        let files = decode_files(&loc.commit, &raw)?;
-                        if decoded.len() >= DECODED_KEEP {
-                            decoded.clear();
-                        }
-                        decoded.insert(key.clone(), files.clone());
-                        files
-                    }
-                },
-            };
-            uploads.push(to_upload(
-                &loc.commit,
-                loc.flag.as_ref(),
-                &head.meta,
-                files,
-            )?);
-            commits.insert(loc.commit.clone());
+    // One transaction: every usable record lands, or (on a store error) none does. Records
+    // are read and imported one at a time, so memory holds one record and the decoded
+    // coverage kept for reuse, never the whole history.
+    let mut import = store.begin_import(remote, now)?;
+    for loc in &listing.records {
+        match read_record(&mut reader, &tip, loc, now, &mut decoded) {
+            Ok(Item::Upload(up, key)) => import.add_keyed(&up, key.as_deref())?,
+            Ok(Item::Forgotten(at)) => import.add_forgotten(&loc.commit, loc.flag.as_ref(), at)?,
+            Err(why) => {
+                summary.skipped.push(SkippedRecord {
+                    commit: loc.commit.short().to_owned(),
+                    flag: loc
+                        .flag
+                        .as_ref()
+                        .map_or_else(String::new, |f| bounded(f.as_str())),
+                    why,
+                });
+                continue;
+            }
         }
-        let last = i + 1 == batches;
-        let outcome = store.import_shared(remote, &uploads, last.then_some(tip.as_str()))?;
-        summary.received += uploads.len();
-        summary.imported += outcome.imported;
-        summary.kept_local += outcome.kept_local;
+        commits.insert(loc.commit.clone());
     }
+    // Entries found malformed while listing count as received records too.
+    summary.received = listing.records.len() + problems;
+    let read = commits.len();
+    if !summary.skipped.is_empty() && read == 0 {
+        // Nothing could be read: leave the store and the pull position as they were.
+        drop(import);
+        let first = &summary.skipped[0];
+        return Err(Error::NothingReadable {
+            remote: bounded(remote),
+            count: summary.skipped.len(),
+            first: format!("{}: {}", key_name(first), first.why),
+        });
+    }
+    let outcome = import.finish(Some(tip.as_str()))?;
+    summary.imported = outcome.imported;
+    summary.kept_local = outcome.kept_local;
+    summary.removed = outcome.removed;
+    summary.forgotten = outcome.forgotten;
     summary.commits = commits.len();
+    if !summary.skipped.is_empty() {
+        warn!("{}", skipped_warning(remote, &summary.skipped));
+    }
     Ok(summary)
+}
+
+/// "commit abc1234 (unit)" or "commit abc1234 (no flag)".
+fn key_name(s: &SkippedRecord) -> String {
+    if s.flag.is_empty() {
+        format!("{} (no flag)", s.commit)
+    } else {
+        format!("{} ({})", s.commit, s.flag)
+    }
+}
+
+/// The one warning naming every skipped record (commit, flag, why).
+fn skipped_warning(remote: &str, skipped: &[SkippedRecord]) -> String {
+    let mut line = format!(
+        "skipped {} shared record{} of {} that could not be used (they are not read again until the remote changes them): ",
+        skipped.len(),
+        if skipped.len() == 1 { "" } else { "s" },
+        bounded(remote)
+    );
+    for (i, s) in skipped.iter().enumerate() {
+        if i > 0 {
+            line.push_str("; ");
+        }
+        let _ = write!(line, "{}: {}", key_name(s), s.why);
+    }
+    line
+}
+
+/// One shared record as pull imports it.
+enum Item {
+    /// An upload and the key of its files.
+    Upload(SharedUpload, Option<String>),
+    Forgotten(i64),
+}
+
+/// Decoded file sets kept for reuse (records whose files have the same key hold the same
+/// coverage), at most [`MAX_RECORD_LINES`] lines in all.
+#[derive(Default)]
+struct Decoded {
+    sets: HashMap<String, BTreeMap<String, FileCoverage>>,
+    lines: u64,
+}
+
+/// Reads, checks and decodes the record at `loc`; `Err` says why it cannot be used.
+fn read_record(
+    reader: &mut SharedReader<'_>,
+    tip: &CommitId,
+    loc: &SharedLocator,
+    now: i64,
+    decoded: &mut Decoded,
+) -> Result<Item, String> {
+    let head = reader.head(tip, loc).map_err(|e| e.to_string())?;
+    let meta = store::decode_shared(&head.meta)
+        .map_err(|e| format!("its description is unreadable ({e})"))?;
+    if store::from_the_future(meta.at(), now) {
+        return Err(format!(
+            "it is dated {}, more than a day after this machine's clock (a runner with a wrong clock?)",
+            meta.at()
+        ));
+    }
+    let meta = match meta {
+        SharedMeta::Forgotten { forgotten_at } => return Ok(Item::Forgotten(forgotten_at)),
+        SharedMeta::Upload(m) => m,
+    };
+    if let Some(bad) = meta
+        .unresolved
+        .iter()
+        .find(|p| p.len() > 4096 || p.chars().any(char::is_control))
+    {
+        return Err(format!(
+            "unresolved path '{}' is too long or holds control characters",
+            bounded(bad)
+        ));
+    }
+    let files = match &head.files_key {
+        None => BTreeMap::new(),
+        Some(key) => match decoded.sets.get(key) {
+            Some(files) => files.clone(),
+            None => {
+                let raw = reader.files(tip, key).map_err(|e| e.to_string())?;
+                let (files, lines) = decode_files(&raw)?;
+                if decoded.lines + lines > MAX_RECORD_LINES {
+                    decoded.sets.clear();
+                    decoded.lines = 0;
+                }
+                if lines <= MAX_RECORD_LINES {
+                    decoded.lines += lines;
+                    decoded.sets.insert(key.clone(), files.clone());
+                }
+                files
+            }
+        },
+    };
+    let recorded_at = meta.recorded_at;
+    Ok(Item::Upload(
+        SharedUpload {
+            commit: loc.commit.clone(),
+            upload: meta.into_upload(loc.flag.clone(), files),
+            recorded_at,
+        },
+        head.files_key,
+    ))
+}
+
+/// Decodes a record's files after checking every path and the record's line count; the
+/// files and their number of lines, or why the record cannot be used.
+fn decode_files(
+    raw: &[(String, Vec<u8>)],
+) -> Result<(BTreeMap<String, FileCoverage>, u64), String> {
+    let mut lines: u64 = 0;
+    for (path, bytes) in raw {
+        if let Err(e) = RepoPath::new(path) {
+            return Err(format!(
+                "path '{}' is not a repository path: {}",
+                bounded(path),
+                e.why
+            ));
+        }
+        if path.chars().any(char::is_control) {
+            return Err(format!("path '{}' holds control characters", bounded(path)));
+        }
+        let n = store::line_count(bytes)
+            .map_err(|e| format!("the coverage of '{}' is unreadable ({e})", bounded(path)))?;
+        lines = lines.saturating_add(n);
+        if lines > MAX_RECORD_LINES {
+            return Err(format!("it holds more than {MAX_RECORD_LINES} lines"));
+        }
+    }
+    let mut files = BTreeMap::new();
+    for (path, bytes) in raw {
+        let cov = store::decode_file(bytes)
+            .map_err(|e| format!("the coverage of '{}' is unreadable ({e})", bounded(path)))?;
+        files.insert(path.clone(), cov);
+    }
+    Ok((files, lines))
 }
 
 fn mark_shared(
     store: &mut store::Store,
     remote: &str,
     keys: &[(store::UploadKey, CommitId)],
+    tombstones: &[store::PendingForgotten],
 ) -> Result<(), Error> {
     let keys: Vec<store::UploadKey> = keys.iter().map(|(k, _)| *k).collect();
-    Ok(store.mark_shared(remote, &keys)?)
+    store.mark_shared(remote, &keys)?;
+    let t: Vec<store::ForgottenKey> = tombstones.iter().map(|t| t.key).collect();
+    Ok(store.mark_forgotten_shared(remote, &t)?)
 }
 
 /// A decoded upload in the shared encoding (push sends what the store holds, already
@@ -254,41 +576,6 @@ fn to_record(s: &SharedUpload) -> SharedRecord {
             .map(|(path, cov)| (path.clone(), store::encode_file(cov)))
             .collect(),
     }
-}
-
-fn decode_files(
-    commit: &CommitId,
-    raw: &[(String, Vec<u8>)],
-) -> Result<BTreeMap<String, FileCoverage>, Error> {
-    raw.iter()
-        .map(|(path, bytes)| {
-            let cov = store::decode_file(bytes).map_err(|source| Error::BadSharedRecord {
-                commit: commit.clone(),
-                what: format!("'{path}'"),
-                source,
-            })?;
-            Ok((path.clone(), cov))
-        })
-        .collect()
-}
-
-fn to_upload(
-    commit: &CommitId,
-    flag: Option<&Flag>,
-    meta: &[u8],
-    files: BTreeMap<String, FileCoverage>,
-) -> Result<SharedUpload, Error> {
-    let meta = store::decode_meta(meta).map_err(|source| Error::BadSharedRecord {
-        commit: commit.clone(),
-        what: "its description".into(),
-        source,
-    })?;
-    let recorded_at = meta.recorded_at;
-    Ok(SharedUpload {
-        commit: commit.clone(),
-        upload: meta.into_upload(flag.cloned(), files),
-        recorded_at,
-    })
 }
 
 /// Waits a little longer after each refusal, spread by process id so racing jobs part.
@@ -318,21 +605,22 @@ mod tests {
             },
             recorded_at: 42,
         };
-        let from_record = |r: &SharedRecord| -> Result<SharedUpload, Error> {
-            to_upload(
-                &r.commit,
-                r.flag.as_ref(),
-                &r.meta,
-                decode_files(&r.commit, &r.files)?,
-            )
+        let r = to_record(&s);
+        let meta = match store::decode_shared(&r.meta).unwrap() {
+            SharedMeta::Upload(m) => m,
+            SharedMeta::Forgotten { .. } => panic!("not a tombstone"),
         };
-        assert_eq!(from_record(&to_record(&s)).unwrap(), s);
-        let mut broken = to_record(&s);
+        let (files, lines) = decode_files(&r.files).unwrap();
+        assert_eq!(lines, 1);
+        assert_eq!(meta.into_upload(r.flag.clone(), files), s.upload);
+        let mut broken = r.clone();
         broken.files[0].1.push(7);
-        let e = from_record(&broken).unwrap_err().to_string();
-        assert!(
-            e.contains("'a/b.rs'") && e.contains(&"ab".repeat(20)[..7]),
-            "{e}"
-        );
+        let e = decode_files(&broken.files).unwrap_err();
+        assert!(e.contains("'a/b.rs'") && e.contains("trailing"), "{e}");
+        for bad in ["/etc/passwd", "a/../b", "a\u{1b}]0;x"] {
+            let mut b = r.clone();
+            b.files[0].0 = bad.to_owned();
+            assert!(decode_files(&b.files).is_err(), "{bad} accepted");
+        }
     }
 }

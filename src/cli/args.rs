@@ -44,6 +44,7 @@ pub struct Global {
 pub enum Command {
     Record(commands::record::RecordArgs),
     Mark(commands::mark::MarkArgs),
+    Forget(commands::forget::ForgetArgs),
     Compare(commands::compare::CompareArgs),
     Check(commands::check::CheckArgs),
     Log(commands::log::LogArgs),

@@ -27,7 +27,10 @@ pub use hook::{HookInstalled, HookRemoved};
 pub use lines::line_hunks;
 pub use remote::PushOutcome;
 pub use repo::Repo;
-pub use share::{DATA_REF, SharedCommit, SharedHead, SharedLocator, SharedReader, SharedRecord};
+pub use share::{
+    DATA_REF, MAX_RECORD_BYTES, MAX_RECORD_FILES, MAX_TREE_DEPTH, SharedCommit, SharedHead,
+    SharedListing, SharedLocator, SharedProblem, SharedReader, SharedRecord, bounded,
+};
 pub use snapshot::{ChangeSource, WorktreeChange, WorktreeSnapshot};
 
 #[cfg(test)]

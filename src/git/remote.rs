@@ -20,14 +20,38 @@ use crate::model::CommitId;
 pub enum PushOutcome {
     /// The remote's ref now points at the pushed commit.
     Pushed,
-    /// The remote refused, usually because another job pushed first (git's reason).
-    Rejected(String),
+    /// Another job moved the remote's ref first (git's reason): fetch, rebuild, retry.
+    LostRace(String),
+    /// The remote refused the push for another reason (a hook, fsck, permissions): its own
+    /// words, control characters escaped and length bounded. Retrying cannot help.
+    Refused(String),
 }
 
+/// git's reasons for a refused ref update that mean another push moved the ref first.
+const RACE_REASONS: &[&str] = &[
+    "fetch first",
+    "non-fast-forward",
+    "stale info",
+    "cannot lock ref",
+    "incorrect old value",
+    "reference already exists",
+];
+
+/// Lines of the remote's own message kept in a refusal, and characters per line.
+const REFUSAL_LINES: usize = 6;
+const REFUSAL_LINE_CHARS: usize = 200;
+
 impl Repo {
-    /// The remote-tracking ref where a remote's data commit is fetched to.
+    /// The remote-tracking ref where a remote's data commit is fetched to: under the
+    /// remote's name when it is a plain remote name (`origin`), else (a URL or a path, which
+    /// may hold `/`, `..`, `:` or spaces) under a stable hash of its spelling, so any
+    /// spelling makes a valid ref name and each spelling keeps its own.
     pub fn tracking_ref(remote: &str) -> String {
-        format!("refs/covgit/remotes/{remote}/data")
+        if plain_remote_name(remote) {
+            format!("refs/covgit/remotes/{remote}/data")
+        } else {
+            format!("refs/covgit/urls/{:016x}/data", fnv1a(remote.as_bytes()))
+        }
     }
 
     /// The data commit `remote` holds (`git ls-remote`), `None` when it has no covgit data.
@@ -82,7 +106,16 @@ impl Repo {
             .find(|l| l.starts_with('!') && l.contains(DATA_REF))
         {
             let reason = line.rsplit('\t').next().unwrap_or(line).trim().to_owned();
-            return Ok(PushOutcome::Rejected(reason));
+            // A remote that lost the race on its own ref lock says so on stderr only, under
+            // the general "failed to update ref".
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if RACE_REASONS
+                .iter()
+                .any(|r| reason.contains(r) || stderr.contains(r))
+            {
+                return Ok(PushOutcome::LostRace(reason));
+            }
+            return Ok(PushOutcome::Refused(refusal(&reason, &out.stderr)));
         }
         if !out.status.success() {
             return Err(GitError::Transport {
@@ -158,6 +191,63 @@ impl Repo {
     }
 }
 
+/// A name `git remote add` would take and a ref name can hold as one component.
+fn plain_remote_name(remote: &str) -> bool {
+    !remote.is_empty()
+        && remote.len() <= 100
+        && !remote.starts_with(['.', '-'])
+        && !remote.to_ascii_lowercase().ends_with(".lock")
+        && !remote.contains("..")
+        && remote
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// FNV-1a, 64 bits: a fixed definition, so a remote's tracking ref never moves.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The refusal as the remote said it: git's reason, then what the remote printed (hook
+/// output and errors), each line escaped and bounded.
+fn refusal(reason: &str, stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let words: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("remote:") || l.starts_with("error:"))
+        .map(|l| l.trim_start_matches("remote:").trim())
+        .filter(|l| !l.is_empty())
+        .take(REFUSAL_LINES)
+        .map(|l| escaped(l, REFUSAL_LINE_CHARS))
+        .collect();
+    let reason = escaped(reason, REFUSAL_LINE_CHARS);
+    if words.is_empty() {
+        reason
+    } else {
+        format!("{reason}: {}", words.join(" / "))
+    }
+}
+
+/// `s` with control characters as visible escapes, cut at `max` characters.
+fn escaped(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn spawn_failed(remote: &str, e: &std::io::Error) -> GitError {
     GitError::Transport {
         remote: remote.to_owned(),
@@ -182,4 +272,46 @@ fn last_line(stderr: &[u8]) -> String {
             || "git failed without a message".to_owned(),
             |l| (*l).to_owned(),
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracking_refs_are_valid_for_any_spelling_and_stable() {
+        assert_eq!(
+            Repo::tracking_ref("origin"),
+            "refs/covgit/remotes/origin/data"
+        );
+        for remote in [
+            "../remote.git",
+            "/abs/path/remote.git",
+            "https://example.com/a b.git",
+            "git@host:org/repo.git",
+            "..",
+            "a.lock",
+            "x\ty",
+        ] {
+            let r = Repo::tracking_ref(remote);
+            assert!(r.starts_with("refs/covgit/urls/"), "{remote} -> {r}");
+            let name = gix::refs::FullName::try_from(r.as_str());
+            assert!(name.is_ok(), "{remote} -> {r} is not a valid ref name");
+            assert_eq!(r, Repo::tracking_ref(remote));
+        }
+        assert_ne!(
+            Repo::tracking_ref("../a.git"),
+            Repo::tracking_ref("../b.git")
+        );
+    }
+
+    #[test]
+    fn a_refusal_keeps_the_remotes_words_escaped() {
+        let stderr = b"remote: no coverage \x1b[31mhere\nremote: \nTo ../r.git\nerror: failed to push some refs to '../r.git'\n";
+        let r = refusal("[remote rejected] (pre-receive hook declined)", stderr);
+        assert_eq!(
+            r,
+            "[remote rejected] (pre-receive hook declined): no coverage \\u{1b}[31mhere / error: failed to push some refs to '../r.git'"
+        );
+    }
 }

@@ -40,6 +40,25 @@ use crate::model::{CommitId, Flag};
 pub const DATA_REF: &str = "refs/covgit/data";
 
 const UNFLAGGED: &str = "@default";
+
+/// The most files one record may hold. A monorepo's report covers tens of thousands of
+/// files; a crafted tree (a 16-ary folder DAG a few levels deep) names billions with a few
+/// hundred objects, so the walk stops here instead of listing them.
+pub const MAX_RECORD_FILES: usize = 200_000;
+/// The deepest folder nesting within a record: a path is at most 4,096 bytes, so no real
+/// path nests deeper than this, while a crafted chain of trees could recurse without end.
+pub const MAX_TREE_DEPTH: usize = 256;
+/// The most bytes of coverage blobs one record may make covgit read, counting a blob once per
+/// path that names it (each path is decoded on its own). Plain lines take about two bytes,
+/// so this is far above any real record, and well below what a machine can hold.
+pub const MAX_RECORD_BYTES: u64 = 64 << 20;
+/// The largest record description (meta blob): a format name, a status and the unresolved
+/// paths.
+pub const MAX_META_BYTES: u64 = 16 << 20;
+/// The longest path a record may name, as for reports.
+const MAX_PATH_BYTES: usize = 4096;
+/// Bytes of blobs the reader keeps for reuse across records before it starts over.
+const BLOB_CACHE_BYTES: usize = 64 << 20;
 const META: &str = "meta";
 const FILES: &str = "files";
 
@@ -100,6 +119,25 @@ pub struct SharedCommit {
     pub id: CommitId,
     /// Records added or replacing an older one.
     pub written: usize,
+    /// Keys whose record in `base` was kept over a different one given (`keep_new` said no).
+    pub kept_old: Vec<(CommitId, Option<Flag>)>,
+}
+
+/// Where shared data holds something that is not a record covgit could have written (a bad
+/// folder or flag name), found while listing records: the rest are still read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedProblem {
+    /// The commit (or folder) and flag as named in the tree.
+    pub commit: String,
+    pub flag: String,
+    pub why: String,
+}
+
+/// What [`Repo::shared_locators`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SharedListing {
+    pub records: Vec<SharedLocator>,
+    pub problems: Vec<SharedProblem>,
 }
 
 impl Repo {
@@ -139,6 +177,7 @@ impl Repo {
                 .push(r);
         }
         let mut written = 0;
+        let mut kept_old = Vec::new();
         for (fan, commits) in by_fan {
             let mut fan_tree = load_tree(repo, child(&root, fan, true))?;
             let mut fan_changed = false;
@@ -150,6 +189,9 @@ impl Repo {
                     if let Some(old) = child(&commit_tree, &name, true) {
                         let old_meta = read_meta(repo, old)?;
                         if !keep_new(&old_meta, &r.meta) {
+                            if old_meta != r.meta {
+                                kept_old.push((r.commit.clone(), r.flag.clone()));
+                            }
                             continue;
                         }
                     }
@@ -177,6 +219,7 @@ impl Repo {
             return Ok(SharedCommit {
                 id: b.clone(),
                 written,
+                kept_old,
             });
         }
         let tree = write_tree(repo, root)?;
@@ -207,6 +250,7 @@ impl Repo {
         Ok(SharedCommit {
             id: commit_id(id),
             written,
+            kept_old,
         })
     }
 
@@ -219,6 +263,7 @@ impl Repo {
     ) -> Result<Vec<SharedRecord>, GitError> {
         let mut reader = self.shared_reader();
         self.shared_locators(since, tip)?
+            .records
             .into_iter()
             .map(|loc| {
                 let head = reader.head(tip, &loc)?;
@@ -242,19 +287,21 @@ impl Repo {
             inner: Reader {
                 repo: &self.inner,
                 blobs: HashMap::new(),
+                blob_bytes: 0,
                 folders: HashMap::new(),
+                folder_entries: 0,
             },
         }
     }
 
     /// Where the records of data commit `tip` that are new or different since data commit
     /// `since` sit (all of them when `since` is `None` or not in this repository), in key
-    /// order; nothing is read but trees.
+    /// order, and the entries that cannot be records; nothing is read but trees.
     pub fn shared_locators(
         &self,
         since: Option<&CommitId>,
         tip: &CommitId,
-    ) -> Result<Vec<SharedLocator>, GitError> {
+    ) -> Result<SharedListing, GitError> {
         let repo = &self.inner;
         let tree_of = |c: &CommitId| -> Result<ObjectId, GitError> {
             Ok(self
@@ -271,16 +318,42 @@ impl Repo {
             _ => None,
         };
         let new = tree_of(tip)?;
-        let mut out = Vec::new();
+        let mut out = SharedListing::default();
+        let problem = |commit: String, flag: &str, why: &str| SharedProblem {
+            commit: bounded(&commit),
+            flag: bounded(flag),
+            why: why.to_owned(),
+        };
         for (fan, new_fan, old_fan) in changed(repo, old, new)? {
-            for (rest, new_c, old_c) in changed(repo, old_fan, new_fan)? {
-                let commit = CommitId::new(&format!("{fan}{rest}"))
-                    .map_err(|_| malformed(tip, format!("'{fan}/{rest}' is not a commit id")))?;
-                for (name, rec, _) in changed(repo, old_c, new_c)? {
-                    let flag = parse_flag_name(&name).map_err(|()| {
-                        malformed(tip, format!("bad flag name '{name}' in {commit}"))
-                    })?;
-                    out.push(SharedLocator {
+            let Ok(fan_entries) = changed(repo, old_fan, new_fan) else {
+                out.problems
+                    .push(problem(fan, "", "its folder cannot be read"));
+                continue;
+            };
+            for (rest, new_c, old_c) in fan_entries {
+                let Ok(commit) = CommitId::new(&format!("{fan}{rest}")) else {
+                    out.problems.push(problem(
+                        format!("{fan}/{rest}"),
+                        "",
+                        "the folder name is not a commit id",
+                    ));
+                    continue;
+                };
+                let Ok(records) = changed(repo, old_c, new_c) else {
+                    out.problems
+                        .push(problem(commit.to_string(), "", "its folder cannot be read"));
+                    continue;
+                };
+                for (name, rec, _) in records {
+                    let Ok(flag) = parse_flag_name(&name) else {
+                        out.problems.push(problem(
+                            commit.short().to_owned(),
+                            &name,
+                            "the name is not a flag",
+                        ));
+                        continue;
+                    };
+                    out.records.push(SharedLocator {
                         commit: commit.clone(),
                         flag,
                         id: rec,
@@ -323,10 +396,16 @@ fn changed(
 
 struct Reader<'r> {
     repo: &'r gix::Repository,
-    /// Coverage blobs already read: equal coverage is one blob, read once.
+    /// Coverage blobs already read: equal coverage is one blob, read once (up to
+    /// [`BLOB_CACHE_BYTES`], then it starts over).
     blobs: HashMap<ObjectId, std::rc::Rc<Vec<u8>>>,
-    /// Folders already listed (path-relative entries), for the same reason.
+    blob_bytes: usize,
+    /// Folders already listed (path-relative entries), for the same reason (each at most
+    /// [`MAX_RECORD_FILES`] entries, and as many folders as blobs kept).
     folders: HashMap<ObjectId, std::rc::Rc<Vec<(String, ObjectId)>>>,
+    /// Entries held by `folders`: it starts over past twice [`MAX_RECORD_FILES`], so many
+    /// distinct large records do not add up.
+    folder_entries: usize,
 }
 
 impl Reader<'_> {
@@ -344,6 +423,12 @@ impl Reader<'_> {
             .find(|e| e.filename == META && !e.mode.is_tree())
             .ok_or_else(|| malformed(tip, format!("record {commit} has no meta")))?
             .oid;
+        if self.size(meta_id)? > MAX_META_BYTES {
+            return Err(malformed(
+                tip,
+                format!("record {commit} has a description over {MAX_META_BYTES} bytes"),
+            ));
+        }
         let meta = self.blob(meta_id)?.to_vec();
         let files = tree
             .entries
@@ -359,11 +444,38 @@ impl Reader<'_> {
         tip: &CommitId,
         folder: ObjectId,
     ) -> Result<Vec<(String, Vec<u8>)>, GitError> {
-        let mut files = Vec::new();
-        for (path, blob) in self.folder(tip, folder)?.iter() {
+        let listing = self.folder(tip, folder, 0)?;
+        // Sizes first, so a record that would take too much memory is refused before any
+        // blob of it is read.
+        let mut total: u64 = 0;
+        for (_, blob) in listing.iter() {
+            total = total.saturating_add(self.size(*blob)?);
+            if total > MAX_RECORD_BYTES {
+                return Err(malformed(
+                    tip,
+                    format!("a record's coverage exceeds {MAX_RECORD_BYTES} bytes"),
+                ));
+            }
+        }
+        let mut files = Vec::with_capacity(listing.len());
+        for (path, blob) in listing.iter() {
             files.push((path.clone(), self.blob(*blob)?.to_vec()));
         }
         Ok(files)
+    }
+
+    /// The size of object `id`, without reading it.
+    fn size(&self, id: ObjectId) -> Result<u64, GitError> {
+        if let Some(b) = self.blobs.get(&id) {
+            return Ok(b.len() as u64);
+        }
+        self.repo
+            .find_header(id)
+            .map(|h| h.size())
+            .map_err(|source| GitError::Read {
+                what: format!("covgit data blob {id}"),
+                source,
+            })
     }
 
     fn blob(&mut self, id: ObjectId) -> Result<std::rc::Rc<Vec<u8>>, GitError> {
@@ -379,45 +491,103 @@ impl Reader<'_> {
             })?
             .detach()
             .data;
+        if self.blob_bytes + data.len() > BLOB_CACHE_BYTES {
+            self.blobs.clear();
+            self.blob_bytes = 0;
+        }
+        self.blob_bytes += data.len();
         let rc = std::rc::Rc::new(data);
         self.blobs.insert(id, rc.clone());
         Ok(rc)
     }
 
-    /// Every file below folder `id`, with its path relative to it.
+    /// Every file below folder `id` (at `depth` below a record's `files`), with its path
+    /// relative to it; refused past [`MAX_TREE_DEPTH`], [`MAX_RECORD_FILES`] or a path of
+    /// more than 4,096 bytes.
     fn folder(
         &mut self,
         tip: &CommitId,
         id: ObjectId,
+        depth: usize,
     ) -> Result<std::rc::Rc<Vec<(String, ObjectId)>>, GitError> {
         if let Some(f) = self.folders.get(&id) {
             return Ok(f.clone());
         }
+        if depth > MAX_TREE_DEPTH {
+            return Err(malformed(
+                tip,
+                format!("folders nest deeper than {MAX_TREE_DEPTH}"),
+            ));
+        }
         let tree = load_tree(self.repo, Some(id))?;
         let mut out = Vec::new();
+        let too_many = || {
+            malformed(
+                tip,
+                format!("a record names more than {MAX_RECORD_FILES} files"),
+            )
+        };
+        let too_long = || malformed(tip, format!("a path is longer than {MAX_PATH_BYTES} bytes"));
+        if tree.entries.len() > MAX_RECORD_FILES {
+            return Err(too_many());
+        }
         for e in &tree.entries {
             let raw = e
                 .filename
                 .to_str()
-                .map_err(|_| malformed(tip, format!("name {:?} is not UTF-8", e.filename)))?;
+                .map_err(|_| malformed(tip, "a file name is not UTF-8".to_owned()))?;
             if e.mode.is_tree() {
                 let name = raw
                     .strip_suffix('%')
                     .and_then(unescape)
-                    .ok_or_else(|| malformed(tip, format!("bad folder name '{raw}'")))?;
-                for (p, blob) in self.folder(tip, e.oid)?.iter() {
+                    .ok_or_else(|| malformed(tip, format!("bad folder name '{}'", bounded(raw))))?;
+                let sub = self.folder(tip, e.oid, depth + 1)?;
+                if out.len() + sub.len() > MAX_RECORD_FILES {
+                    return Err(too_many());
+                }
+                for (p, blob) in sub.iter() {
+                    if name.len() + 1 + p.len() > MAX_PATH_BYTES {
+                        return Err(too_long());
+                    }
                     out.push((format!("{name}/{p}"), *blob));
                 }
             } else {
                 let name = unescape(raw)
-                    .ok_or_else(|| malformed(tip, format!("bad file name '{raw}'")))?;
+                    .ok_or_else(|| malformed(tip, format!("bad file name '{}'", bounded(raw))))?;
+                if name.len() > MAX_PATH_BYTES {
+                    return Err(too_long());
+                }
                 out.push((name, e.oid));
             }
         }
+        if self.folder_entries + out.len() > 2 * MAX_RECORD_FILES {
+            self.folders.clear();
+            self.folder_entries = 0;
+        }
+        self.folder_entries += out.len();
         let rc = std::rc::Rc::new(out);
         self.folders.insert(id, rc.clone());
         Ok(rc)
     }
+}
+
+/// `s` cut to a length fit for a one-line message, control characters as visible escapes
+/// (names read from shared data are written by others).
+pub fn bounded(s: &str) -> String {
+    const MAX: usize = 80;
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn malformed(tip: &CommitId, detail: String) -> GitError {
@@ -626,6 +796,14 @@ mod tests {
         }
         assert_eq!(unescape("%zz"), None);
         assert_eq!(unescape("a%2"), None);
+    }
+
+    #[test]
+    fn names_in_messages_are_bounded_and_escaped() {
+        assert_eq!(bounded("unit"), "unit");
+        assert_eq!(bounded("a\nb\x1b"), "a\\nb\\u{1b}");
+        let long = bounded(&"é".repeat(500));
+        assert_eq!(long.chars().count(), 81);
     }
 
     #[test]

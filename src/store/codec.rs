@@ -170,6 +170,21 @@ pub fn decode(bytes: &[u8]) -> Result<FileCoverage, CodecError> {
     })
 }
 
+/// The number of lines an encoding says it holds, read from its head without decoding any
+/// line (so a caller can refuse what would take too much memory before decoding it).
+pub fn line_count(bytes: &[u8]) -> Result<u64, CodecError> {
+    let mut r = Reader { bytes, pos: 0 };
+    if r.byte()? != VERSION {
+        return Err(err(0, "unknown coverage encoding version"));
+    }
+    let name_count = r.count(1, "branch name count exceeds the data")?;
+    for _ in 0..name_count {
+        let len = r.count(1, "branch name length exceeds the data")?;
+        r.take(len)?;
+    }
+    Ok(r.count(2, "line count exceeds the data")? as u64)
+}
+
 /// FNV-1a, 64 bits: a hash with a fixed definition (std's `DefaultHasher` may change between
 /// Rust releases, and stored hashes must not). Equal hashes are confirmed by comparing bytes.
 pub fn hash(bytes: &[u8]) -> u64 {
@@ -357,6 +372,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_line_count_is_read_from_the_head() {
+        assert_eq!(line_count(&enc(&sample())).unwrap(), 6);
+        assert_eq!(line_count(&enc(&FileCoverage::default())).unwrap(), 0);
+        assert!(line_count(&[1, 0, 0xff, 0xff, 0x0f]).is_err());
+        assert!(line_count(&[]).is_err());
     }
 
     #[test]

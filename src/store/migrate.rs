@@ -25,6 +25,10 @@ pub(super) const MIGRATIONS: &[(&str, &str)] = &[
         "0003_files_count.sql",
         include_str!("../../migrations/0003_files_count.sql"),
     ),
+    (
+        "0004_forget.sql",
+        include_str!("../../migrations/0004_forget.sql"),
+    ),
 ];
 
 /// The schema version this covgit writes.
@@ -156,7 +160,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(tables, 9);
+        assert_eq!(tables, 11);
     }
 
     #[test]

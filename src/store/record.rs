@@ -11,7 +11,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
 
 use super::StoreError;
 use super::codec;
-use super::database::{Fail, Store};
+use super::database::{Fail, Store, commit_row, upload_rows};
 use super::rows::{TOTALS_COLUMNS, totals_at, totals_values};
 use crate::model::{CiStatus, CommitId, FileCoverage, Flag, Totals, Upload};
 
@@ -22,6 +22,8 @@ pub struct RecordOutcome {
     pub replaced: bool,
     /// The new upload's row.
     pub(super) upload_id: i64,
+    /// Its file set.
+    pub(super) set_id: i64,
 }
 
 impl Store {
@@ -61,11 +63,62 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Removes the commit's uploads (only `flag`'s when given; `None` means every upload)
+    /// and leaves a tombstone dated `forgotten_at` for each key removed, so pull does not
+    /// bring them back and push removes them from remotes too. One transaction. Returns the
+    /// flags of the removed uploads, empty when the commit had no such upload.
+    pub fn forget(
+        &mut self,
+        commit: &CommitId,
+        flag: Option<&Flag>,
+        forgotten_at: i64,
+    ) -> Result<Vec<Option<Flag>>, StoreError> {
+        let run = |conn: &mut rusqlite::Connection| -> Result<Vec<Option<Flag>>, Fail> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let Some((commit_id, _)) = commit_row(&tx, commit)? else {
+                return Ok(Vec::new());
+            };
+            let doomed: Vec<_> = upload_rows(&tx, commit_id)?
+                .into_iter()
+                .filter(|r| flag.is_none() || r.info.flag.as_ref() == flag)
+                .collect();
+            for row in &doomed {
+                forget_in(
+                    &tx,
+                    commit,
+                    commit_id,
+                    row.id,
+                    row.info.flag.as_ref(),
+                    forgotten_at,
+                )?;
+            }
+            tx.commit()?;
+            Ok(doomed.into_iter().map(|r| r.info.flag).collect())
+        };
+        let r = run(&mut self.conn);
+        r.map_err(|f| self.failed(f, commit, "forget the uploads of commit"))
+    }
+}
+
 pub(super) fn record_in(
     tx: &Transaction<'_>,
     commit: &CommitId,
     upload: &Upload,
     recorded_at: i64,
+) -> Result<RecordOutcome, Fail> {
+    record_with_set(tx, commit, upload, recorded_at, None)
+}
+
+/// [`record_in`], with the file set of `upload.report.files` when the caller knows it
+/// already (a pull importing many records that share one set of files), so its files are
+/// not interned again.
+pub(super) fn record_with_set(
+    tx: &Transaction<'_>,
+    commit: &CommitId,
+    upload: &Upload,
+    recorded_at: i64,
+    known_set: Option<i64>,
 ) -> Result<RecordOutcome, Fail> {
     tx.prepare_cached("INSERT INTO commits (sha) VALUES (?1) ON CONFLICT (sha) DO NOTHING")?
         .execute([commit])?;
@@ -87,16 +140,21 @@ pub(super) fn record_in(
             .execute([old])?;
     }
 
-    let mut pairs: Vec<(i64, i64)> = Vec::with_capacity(upload.report.files.len());
-    let mut buf = Vec::new();
-    for (file, cov) in &upload.report.files {
-        let path_id = intern_path(tx, file)?;
-        buf.clear();
-        codec::encode(cov, &mut buf);
-        pairs.push((path_id, intern_blob(tx, &buf, cov)?));
-    }
-    pairs.sort_unstable();
-    let set_id = intern_set(tx, &pairs)?;
+    let set_id = match known_set {
+        Some(set) => set,
+        None => {
+            let mut pairs: Vec<(i64, i64)> = Vec::with_capacity(upload.report.files.len());
+            let mut buf = Vec::new();
+            for (file, cov) in &upload.report.files {
+                let path_id = intern_path(tx, file)?;
+                buf.clear();
+                codec::encode(cov, &mut buf);
+                pairs.push((path_id, intern_blob(tx, &buf, cov)?));
+            }
+            pairs.sort_unstable();
+            intern_set(tx, &pairs)?
+        }
+    };
 
     tx.prepare_cached(
         "INSERT INTO uploads (commit_id, flag, format, ci_status, recorded_at, set_id)
@@ -121,31 +179,101 @@ pub(super) fn record_in(
     // A set only the replaced upload used is gone with it, and so is coverage only that set
     // held.
     if let Some(old_set) = old_set.filter(|s| *s != set_id) {
-        let in_use: bool = tx
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM uploads WHERE set_id = ?1)")?
-            .query_row([old_set], |r| r.get(0))?;
-        if !in_use {
-            let old_blobs: Vec<i64> = tx
-                .prepare_cached("SELECT blob_id FROM file_set_files WHERE set_id = ?1")?
-                .query_map([old_set], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            tx.prepare_cached("DELETE FROM file_sets WHERE id = ?1")?
-                .execute([old_set])?;
-            let mut drop_blob = tx.prepare_cached(
-                "DELETE FROM blobs WHERE id = ?1
-                 AND NOT EXISTS (SELECT 1 FROM file_set_files WHERE blob_id = ?1)",
-            )?;
-            for blob in old_blobs {
-                drop_blob.execute([blob])?;
-            }
-        }
+        drop_set_if_unused(tx, old_set)?;
     }
+    // A record of the key is newer than any tombstone of it (imports check first).
+    tx.prepare_cached("DELETE FROM forgotten WHERE sha = ?1 AND flag = ?2")?
+        .execute((commit, flag_key))?;
 
     update_totals(tx, commit_id)?;
     Ok(RecordOutcome {
         replaced: old.is_some(),
         upload_id,
+        set_id,
     })
+}
+
+/// Deletes file set `set` if no upload uses it any more, with the coverage only it held.
+fn drop_set_if_unused(tx: &Transaction<'_>, set: i64) -> rusqlite::Result<()> {
+    let in_use: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM uploads WHERE set_id = ?1)")?
+        .query_row([set], |r| r.get(0))?;
+    if in_use {
+        return Ok(());
+    }
+    let old_blobs: Vec<i64> = tx
+        .prepare_cached("SELECT blob_id FROM file_set_files WHERE set_id = ?1")?
+        .query_map([set], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    tx.prepare_cached("DELETE FROM file_sets WHERE id = ?1")?
+        .execute([set])?;
+    let mut drop_blob = tx.prepare_cached(
+        "DELETE FROM blobs WHERE id = ?1
+         AND NOT EXISTS (SELECT 1 FROM file_set_files WHERE blob_id = ?1)",
+    )?;
+    for blob in old_blobs {
+        drop_blob.execute([blob])?;
+    }
+    Ok(())
+}
+
+/// Removes the upload `upload_id` of the commit row `commit_id` and leaves a tombstone of its
+/// key dated `forgotten_at`; the commit goes when it has no upload left, else its totals are
+/// recomputed. Returns the tombstone's id.
+pub(super) fn forget_in(
+    tx: &Transaction<'_>,
+    commit: &CommitId,
+    commit_id: i64,
+    upload_id: i64,
+    flag: Option<&Flag>,
+    forgotten_at: i64,
+) -> Result<i64, Fail> {
+    let set: i64 = tx
+        .prepare_cached("SELECT set_id FROM uploads WHERE id = ?1")?
+        .query_row([upload_id], |r| r.get(0))?;
+    // Cascades to its unresolved paths and its shared marks.
+    tx.prepare_cached("DELETE FROM uploads WHERE id = ?1")?
+        .execute([upload_id])?;
+    drop_set_if_unused(tx, set)?;
+    let left: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM uploads WHERE commit_id = ?1)")?
+        .query_row([commit_id], |r| r.get(0))?;
+    if left {
+        update_totals(tx, commit_id)?;
+    } else {
+        tx.prepare_cached("DELETE FROM commits WHERE id = ?1")?
+            .execute([commit_id])?;
+    }
+    Ok(put_tombstone(tx, commit, flag, forgotten_at)?)
+}
+
+/// Records (or replaces) the tombstone of (commit, flag), unshared; returns its id.
+pub(super) fn put_tombstone(
+    tx: &Transaction<'_>,
+    commit: &CommitId,
+    flag: Option<&Flag>,
+    forgotten_at: i64,
+) -> rusqlite::Result<i64> {
+    let flag_key = flag.map_or("", Flag::as_str);
+    // A new row, so the remotes that held the old tombstone must get this one.
+    tx.prepare_cached("DELETE FROM forgotten WHERE sha = ?1 AND flag = ?2")?
+        .execute((commit, flag_key))?;
+    tx.prepare_cached("INSERT INTO forgotten (sha, flag, forgotten_at) VALUES (?1, ?2, ?3)")?
+        .execute((commit, flag_key, forgotten_at))?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The tombstone of (commit, flag): its id and date.
+pub(super) fn tombstone(
+    tx: &Transaction<'_>,
+    commit: &CommitId,
+    flag: Option<&Flag>,
+) -> rusqlite::Result<Option<(i64, i64)>> {
+    tx.prepare_cached("SELECT id, forgotten_at FROM forgotten WHERE sha = ?1 AND flag = ?2")?
+        .query_row((commit, flag.map_or("", Flag::as_str)), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()
 }
 
 fn intern_path(tx: &Transaction<'_>, path: &str) -> rusqlite::Result<i64> {

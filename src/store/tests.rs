@@ -644,10 +644,14 @@ fn files_with_no_tracked_line_are_not_counted_and_older_stores_are_recounted() {
         let refs = store.file_refs(&c, None).unwrap().unwrap();
         assert_eq!(refs["pkg/__init__.py"].totals.unwrap().files, 0);
     }
-    // A store of schema 2 counted every file listed: opening it recounts.
+    // A store of schema 2 counted every file listed (and had no tables of later schemas):
+    // opening it recounts.
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("UPDATE commits SET files = 2; PRAGMA user_version = 2;")
-        .unwrap();
+    conn.execute_batch(
+        "UPDATE commits SET files = 2; DROP TABLE shared_forgotten; DROP TABLE forgotten;
+         PRAGMA user_version = 2;",
+    )
+    .unwrap();
     drop(conn);
     let store = Store::open(&path).unwrap();
     assert_eq!(store.commit_info(&c).unwrap().unwrap().totals.files, 1);

@@ -424,3 +424,595 @@ fn bench_pull_1000_commits() {
     let again = repo.covgit_in(&fresh, &["pull"]).ok();
     eprintln!("pull again: {:?} ({})", t.elapsed(), again.stderr.trim());
 }
+
+// ---------------------------------------------------------------------------------------
+// forget, and shared data written by others (issue 12 item 8, issue 17 items 3, 4, 5, 9, 11)
+// ---------------------------------------------------------------------------------------
+
+/// Runs git in `dir` hermetically with `input` on stdin; stdout trimmed.
+#[track_caller]
+fn git_stdin(home: &Path, dir: &Path, args: &[&str], input: &[u8]) -> String {
+    use std::io::Write as _;
+    let mut cmd = Command::new("git");
+    hermetic(&mut cmd, home);
+    let mut child = cmd
+        .current_dir(dir)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+fn varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// A record description (shared meta, version 1) dated `at`.
+fn meta(at: i64, format: &str) -> Vec<u8> {
+    let mut out = vec![1];
+    varint(&mut out, ((at << 1) ^ (at >> 63)) as u64);
+    for s in [format, "passed"] {
+        varint(&mut out, s.len() as u64);
+        out.extend_from_slice(s.as_bytes());
+    }
+    out.push(0);
+    out
+}
+
+/// The coverage encoding of `lines` plain lines 1..=lines, each hit `hits` times.
+fn coverage(lines: u64, hits: u8) -> Vec<u8> {
+    let mut out = vec![1, 0];
+    varint(&mut out, lines);
+    for _ in 0..lines {
+        out.extend_from_slice(&[4, hits]);
+    }
+    out
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .cast_signed()
+}
+
+/// Plumbing on the bare remote, as an attacker (or a broken runner) would write it.
+struct Forge<'a> {
+    repo: &'a TestRepo,
+    bare: PathBuf,
+}
+
+impl<'a> Forge<'a> {
+    fn new(repo: &'a TestRepo) -> Self {
+        Self {
+            repo,
+            bare: repo.home().join("remote.git"),
+        }
+    }
+
+    fn blob(&self, bytes: &[u8]) -> String {
+        git_stdin(
+            &self.repo.home(),
+            &self.bare,
+            &["hash-object", "-w", "--stdin"],
+            bytes,
+        )
+    }
+
+    /// A tree of (mode, kind, id, name) entries.
+    fn tree(&self, entries: &[(&str, &str, String, String)]) -> String {
+        let mut input = String::new();
+        for (mode, kind, id, name) in entries {
+            let _ = writeln!(input, "{mode} {kind} {id}\t{name}");
+        }
+        git_stdin(&self.repo.home(), &self.bare, &["mktree"], input.as_bytes())
+    }
+
+    fn files(&self, files: &[(&str, String)]) -> String {
+        let entries: Vec<_> = files
+            .iter()
+            .map(|(n, id)| ("100644", "blob", id.clone(), (*n).to_owned()))
+            .collect();
+        self.tree(&entries)
+    }
+
+    /// A record tree: `meta` and a `files` folder.
+    fn record(&self, meta: &[u8], files_tree: String) -> String {
+        let m = self.blob(meta);
+        self.tree(&[
+            ("040000", "tree", files_tree, "files".into()),
+            ("100644", "blob", m, "meta".into()),
+        ])
+    }
+
+    /// The entries of `rev:path` on the remote as mktree lines, minus `name`.
+    fn entries_without(&self, spec: &str, name: &str) -> Vec<String> {
+        let mut cmd = Command::new("git");
+        hermetic(&mut cmd, &self.repo.home());
+        let out = cmd
+            .current_dir(&self.bare)
+            .args(["ls-tree", spec])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.split('\t').nth(1) != Some(name))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Puts `record` at (commit, flag name) in a new data commit on the remote's tip.
+    fn put(&self, commit: &str, flag: &str, record: &str) {
+        let tip = git(
+            &self.repo.home(),
+            &self.bare,
+            &["rev-parse", "--verify", "-q", "refs/covgit/data"],
+        );
+        let (fan, rest) = commit.split_at(2);
+        let mktree = |mut lines: Vec<String>, add: String| -> String {
+            lines.push(add);
+            git_stdin(
+                &self.repo.home(),
+                &self.bare,
+                &["mktree"],
+                (lines.join("\n") + "\n").as_bytes(),
+            )
+        };
+        let c = mktree(
+            self.entries_without(&format!("{tip}:{fan}/{rest}"), flag),
+            format!("040000 tree {record}\t{flag}"),
+        );
+        let f = mktree(
+            self.entries_without(&format!("{tip}:{fan}"), rest),
+            format!("040000 tree {c}\t{rest}"),
+        );
+        let root = mktree(
+            self.entries_without(&tip, fan),
+            format!("040000 tree {f}\t{fan}"),
+        );
+        let new = git(
+            &self.repo.home(),
+            &self.bare,
+            &["commit-tree", &root, "-p", &tip, "-m", "forged"],
+        );
+        git(
+            &self.repo.home(),
+            &self.bare,
+            &["update-ref", "refs/covgit/data", &new],
+        );
+    }
+}
+
+fn uploads_of(repo: &TestRepo, dir: &Path, sha: &str) -> Vec<String> {
+    let run = repo.covgit_in(dir, &["log", "--format", "json"]).ok();
+    let v = run.json();
+    v["commits"]
+        .as_array()
+        .or_else(|| v.as_array())
+        .unwrap()
+        .iter()
+        .filter(|c| c["commit"] == sha)
+        .flat_map(|c| {
+            c["flags"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|f| f.as_str().unwrap_or("").to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn a_forgotten_upload_leaves_the_remote_and_does_not_come_back() {
+    let repo = TestRepo::new();
+    let shas = with_remote(&repo, 2);
+    let r1 = report(&repo, "r1.info", 1);
+    let rec = |sha: &str, flag: &str| {
+        repo.covgit(&[
+            "record",
+            "--commit",
+            sha,
+            "--flag",
+            flag,
+            r1.to_str().unwrap(),
+        ])
+        .ok();
+    };
+    rec(&shas[0], "unit");
+    rec(&shas[0], "wrong");
+    rec(&shas[1], "unit");
+    repo.covgit(&["push"]).ok();
+
+    // Forget one flag of the first commit, and push: the remote loses it.
+    let forgot = repo.covgit(&["forget", &shas[0], "--flag", "wrong"]).ok();
+    assert!(
+        forgot.stderr.contains("forgot 1 upload of") && forgot.stderr.contains("flag wrong"),
+        "{}",
+        forgot.stderr
+    );
+    assert_eq!(uploads_of(&repo, &repo.path(), &shas[0]), ["unit"]);
+    let pushed = repo.covgit(&["push"]).ok();
+    assert!(
+        pushed
+            .stderr
+            .contains("removed 1 forgotten upload from origin"),
+        "{}",
+        pushed.stderr
+    );
+    let fresh = clone(&repo, "fresh");
+    repo.covgit_in(&fresh, &["pull"]).ok();
+    assert_eq!(uploads_of(&repo, &fresh, &shas[0]), ["unit"]);
+    assert_eq!(uploads_of(&repo, &fresh, &shas[1]), ["unit"]);
+
+    // Forget a whole commit and pull before pushing: the remote's copy stays out.
+    repo.covgit(&["forget", &shas[1]]).ok();
+    let pulled = repo.covgit(&["pull"]).ok();
+    assert!(
+        !log_commits(&repo, &repo.path()).contains(&shas[1]),
+        "{}",
+        pulled.stderr
+    );
+    repo.covgit(&["push"]).ok();
+    // A clone that already held it drops it with the next pull.
+    let dropped = repo.covgit_in(&fresh, &["pull"]).ok();
+    assert!(
+        dropped
+            .stderr
+            .contains("removed 1 upload forgotten on the remote"),
+        "{}",
+        dropped.stderr
+    );
+    assert!(!log_commits(&repo, &fresh).contains(&shas[1]));
+
+    // Recording it again later brings it back everywhere.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    rec(&shas[1], "unit");
+    repo.covgit(&["push"]).ok();
+    repo.covgit_in(&fresh, &["pull"]).ok();
+    assert_eq!(uploads_of(&repo, &fresh, &shas[1]), ["unit"]);
+}
+
+#[test]
+fn forgetting_a_commit_without_uploads_names_it() {
+    let repo = TestRepo::new();
+    let shas = with_remote(&repo, 2);
+    let r1 = report(&repo, "r1.info", 1);
+    repo.covgit(&["record", "--commit", &shas[0], r1.to_str().unwrap()])
+        .ok();
+    let db = std::fs::read(repo.db()).unwrap();
+    let run = repo.covgit(&["forget", &shas[1]]).code(2);
+    assert!(
+        run.stderr.contains(&shas[1][..7]) && run.stderr.contains("no recorded upload"),
+        "{}",
+        run.stderr
+    );
+    let run = repo.covgit(&["forget", &shas[0], "--flag", "unit"]).code(2);
+    assert!(run.stderr.contains("with flag 'unit'"), "{}", run.stderr);
+    assert_eq!(std::fs::read(repo.db()).unwrap(), db);
+    assert_eq!(log_commits(&repo, &repo.path()), [shas[0].clone()]);
+}
+
+#[test]
+fn pull_skips_records_it_cannot_use_names_each_once_and_imports_the_rest() {
+    let repo = TestRepo::new();
+    let shas = with_remote(&repo, 4);
+    let r1 = report(&repo, "r1.info", 1);
+    repo.covgit(&[
+        "record",
+        "--commit",
+        &shas[0],
+        r1.to_str().unwrap(),
+        "--push",
+    ])
+    .ok();
+    let forge = Forge::new(&repo);
+    let cov = forge.blob(&coverage(3, 1));
+    // A description that is not one.
+    let garbage = forge.record(b"\x01\xff\xff", forge.files(&[("a.py", cov.clone())]));
+    forge.put(&shas[1], "@default", &garbage);
+    // A path that climbs out of the repository: folder "..", file "x".
+    let climb = forge.tree(&[(
+        "040000",
+        "tree",
+        forge.files(&[("x", cov.clone())]),
+        "%2E.%".into(),
+    )]);
+    forge.put(&shas[2], "unit", &forge.record(&meta(now(), "lcov"), climb));
+    // Dated ten years ahead.
+    let future = forge.record(
+        &meta(now() + 10 * 365 * 86_400, "lcov"),
+        forge.files(&[("src%2Fa.py", cov.clone())]),
+    );
+    forge.put(&shas[3], "@default", &future);
+
+    let fresh = clone(&repo, "fresh");
+    let pulled = repo.covgit_in(&fresh, &["pull"]).ok();
+    let warnings: Vec<&str> = pulled
+        .stderr
+        .lines()
+        .filter(|l| l.contains("skipped 3 shared records"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", pulled.stderr);
+    let w = warnings[0];
+    for needle in [
+        &format!("{} (no flag): its description is unreadable", &shas[1][..7]),
+        &format!("{} (unit): path '../x'", &shas[2][..7]),
+        &format!("{} (no flag): it is dated", &shas[3][..7]),
+    ] {
+        assert!(w.contains(needle.as_str()), "{needle} not in {w}");
+    }
+    assert_eq!(log_commits(&repo, &fresh), [shas[0].clone()]);
+
+    // Not repeated until the remote changes those records.
+    let again = repo.covgit_in(&fresh, &["pull"]).ok();
+    assert!(!again.stderr.contains("skipped"), "{}", again.stderr);
+    assert!(again.stderr.contains("nothing new"), "{}", again.stderr);
+}
+
+#[test]
+fn a_pull_where_no_record_can_be_used_fails_and_changes_nothing() {
+    let repo = TestRepo::new();
+    let shas = with_remote(&repo, 1);
+    let forge = Forge::new(&repo);
+    // The remote's only data commit holds one unreadable record.
+    let garbage = forge.record(b"\x07", forge.files(&[]));
+    let c = forge.tree(&[("040000", "tree", garbage, "@default".into())]);
+    let f = forge.tree(&[("040000", "tree", c, shas[0][2..].to_owned())]);
+    let root = forge.tree(&[("040000", "tree", f, shas[0][..2].to_owned())]);
+    let data = git(
+        &repo.home(),
+        &forge.bare,
+        &["commit-tree", &root, "-m", "forged"],
+    );
+    git(
+        &repo.home(),
+        &forge.bare,
+        &["update-ref", "refs/covgit/data", &data],
+    );
+    let fresh = clone(&repo, "fresh");
+    repo.covgit_in(
+        &fresh,
+        &[
+            "record",
+            "--commit",
+            &shas[0],
+            report(&repo, "r.info", 1).to_str().unwrap(),
+        ],
+    )
+    .ok();
+    let before = repo
+        .covgit_in(&fresh, &["log", "--format", "json"])
+        .ok()
+        .stdout;
+    let run = repo.covgit_in(&fresh, &["pull"]).code(2);
+    assert!(
+        run.stderr.contains("none of the 1 shared records"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        repo.covgit_in(&fresh, &["log", "--format", "json"])
+            .ok()
+            .stdout,
+        before
+    );
+    // Still refused the next time: the pull position did not move.
+    repo.covgit_in(&fresh, &["pull"]).code(2);
+}
+
+#[test]
+fn a_record_from_a_clock_years_ahead_is_replaced_by_the_next_correct_push() {
+    let repo = TestRepo::new();
+    let shas = with_remote(&repo, 1);
+    let r1 = report(&repo, "r1.info", 1);
+    repo.covgit(&[
+        "record",
+        "--commit",
+        &shas[0],
+        "--flag",
+        "unit",
+        r1.to_str().unwrap(),
+        "--push",
+    ])
+    .ok();
+    // A runner ten years ahead pushes its record of the same commit and flag.
+    let forge = Forge::new(&repo);
+    let wrong = forge.record(
+        &meta(now() + 10 * 365 * 86_400, "lcov"),
+        forge.files(&[("wrong.py", forge.blob(&coverage(2, 0)))]),
+    );
+    forge.put(&shas[0], "unit", &wrong);
+
+    // The correct runner records and pushes: its record replaces the future one.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    repo.covgit(&[
+        "record",
+        "--commit",
+        &shas[0],
+        "--flag",
+        "unit",
+        r1.to_str().unwrap(),
+    ])
+    .ok();
+    let pushed = repo.covgit(&["push"]).ok();
+    assert!(
+        pushed.stderr.contains("pushed 1 upload of 1 commit"),
+        "{}",
+        pushed.stderr
+    );
+    let fresh = clone(&repo, "fresh");
+    repo.covgit_in(&fresh, &["pull"]).ok();
+    let shown = repo.covgit_in(&fresh, &["show", &shas[0]]).ok();
+    assert!(
+        shown.stdout.contains("src/a.py") && !shown.stdout.contains("wrong.py"),
+        "{}",
+        shown.stdout
+    );
+
+    // A different record an hour ahead (within a day) is newer: push says so, by name.
+    let newer = forge.record(
+        &meta(now() + 3600, "lcov"),
+        forge.files(&[("newer.py", forge.blob(&coverage(2, 1)))]),
+    );
+    forge.put(&shas[0], "unit", &newer);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    repo.covgit(&[
+        "record",
+        "--commit",
+        &shas[0],
+        "--flag",
+        "unit",
+        r1.to_str().unwrap(),
+    ])
+    .ok();
+    let pushed = repo.covgit(&["push"]).ok();
+    assert!(
+        pushed.stderr.contains(&format!(
+            "origin holds a different, newer record of {} (unit)",
+            &shas[0][..7]
+        )),
+        "{}",
+        pushed.stderr
+    );
+    assert!(
+        !pushed.stderr.contains("nothing to push"),
+        "{}",
+        pushed.stderr
+    );
+}
+
+#[test]
+fn a_refusal_by_a_hook_is_reported_at_once_with_the_remotes_words() {
+    let repo = TestRepo::new();
+    let shas = with_remote(&repo, 1);
+    let hook = repo.home().join("remote.git/hooks/pre-receive");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\necho 'coverage refs are closed here' >&2\nexit 1\n",
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let r1 = report(&repo, "r1.info", 1);
+    repo.covgit(&["record", "--commit", &shas[0], r1.to_str().unwrap()])
+        .ok();
+    let started = std::time::Instant::now();
+    let run = repo.covgit(&["push"]).code(2);
+    assert!(
+        run.stderr.contains("refused the coverage push")
+            && run.stderr.contains("pre-receive hook declined")
+            && run.stderr.contains("coverage refs are closed here")
+            && run.stderr.contains(&shas[0][..7]),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("other jobs"), "{}", run.stderr);
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_path_remote_pulls_and_pushes() {
+    let repo = TestRepo::new();
+    let shas = with_remote(&repo, 1);
+    let r1 = report(&repo, "r1.info", 1);
+    repo.covgit(&["record", "--commit", &shas[0], r1.to_str().unwrap()])
+        .ok();
+    repo.covgit(&["push", "../remote.git"]).ok();
+    let fresh = clone(&repo, "fresh");
+    let abs = repo.home().join("remote.git");
+    for remote in ["../remote.git", abs.to_str().unwrap()] {
+        let pulled = repo.covgit_in(&fresh, &["pull", remote]).ok();
+        assert!(
+            pulled.stderr.contains("refs/covgit/data"),
+            "{}",
+            pulled.stderr
+        );
+    }
+    assert_eq!(log_commits(&repo, &fresh), [shas[0].clone()]);
+}
+
+/// Crafted records that would take unbounded memory or recursion: each is skipped with a
+/// warning, and the good record beside it is imported.
+#[test]
+fn records_past_the_limits_are_skipped_not_expanded() {
+    let repo = TestRepo::new();
+    let shas = with_remote(&repo, 4);
+    let r1 = report(&repo, "r1.info", 1);
+    repo.covgit(&[
+        "record",
+        "--commit",
+        &shas[0],
+        r1.to_str().unwrap(),
+        "--push",
+    ])
+    .ok();
+    let forge = Forge::new(&repo);
+    // 4,000,001 lines in one blob (8 MB, a few KB packed).
+    let big = forge.blob(&coverage(4_000_001, 1));
+    forge.put(
+        &shas[1],
+        "@default",
+        &forge.record(&meta(now(), "lcov"), forge.files(&[("a.py", big)])),
+    );
+    // A 16-ary folder DAG 7 levels deep: 268 million paths from eight trees.
+    let mut t = forge.files(
+        &(0..16)
+            .map(|i| {
+                (
+                    [
+                        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o",
+                        "p",
+                    ][i],
+                    forge.blob(&coverage(1, 1)),
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
+    for _ in 0..7 {
+        let entries: Vec<_> = (0..16)
+            .map(|i| ("040000", "tree", t.clone(), format!("d{i}%")))
+            .collect();
+        t = forge.tree(&entries);
+    }
+    forge.put(&shas[2], "@default", &forge.record(&meta(now(), "lcov"), t));
+    // A chain of 300 folders.
+    let mut t = forge.files(&[("x.py", forge.blob(&coverage(1, 1)))]);
+    for _ in 0..300 {
+        t = forge.tree(&[("040000", "tree", t, "d%".into())]);
+    }
+    forge.put(&shas[3], "@default", &forge.record(&meta(now(), "lcov"), t));
+
+    let fresh = clone(&repo, "fresh");
+    let pulled = repo.covgit_in(&fresh, &["pull"]).ok();
+    let w = pulled
+        .stderr
+        .lines()
+        .find(|l| l.contains("skipped 3 shared records"))
+        .unwrap_or_else(|| panic!("{}", pulled.stderr));
+    assert!(w.contains("more than 4000000 lines"), "{w}");
+    assert!(w.contains("more than 200000 files"), "{w}");
+    assert!(w.contains("nest deeper than 256"), "{w}");
+    assert_eq!(log_commits(&repo, &fresh), [shas[0].clone()]);
+}

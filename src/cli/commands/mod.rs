@@ -3,6 +3,7 @@
 pub mod baseline;
 pub mod check;
 pub mod compare;
+pub mod forget;
 pub mod gc;
 pub mod hook;
 pub mod log;
@@ -33,6 +34,7 @@ pub fn run(cli: &Cli) -> Result<u8, Error> {
         Command::Pull(a) => pull::run(g, a),
         Command::Baseline(a) => baseline::run(g, a),
         Command::Hook(a) => hook::run(g, a),
+        Command::Forget(a) => forget::run(g, a),
     }
 }
 

@@ -13,7 +13,10 @@ use super::super::output::note;
 /// Fetch coverage shared on a git remote (refs/covgit/data) into the local store.
 ///
 /// Only records new since the last pull are read. A local record of the same commit and
-/// flag that was recorded later is kept (and sent by the next push).
+/// flag that was recorded later is kept (and sent by the next push); an upload forgotten here
+/// (`covgit forget`) stays forgotten unless recorded again later elsewhere. A record that is
+/// malformed, names a path that is not a repository path, or is dated more than a day after
+/// this machine's clock is skipped with a warning; the rest are imported.
 #[derive(Args)]
 pub struct PullArgs {
     /// The git remote.
@@ -32,7 +35,7 @@ pub fn run(g: &Global, a: &PullArgs) -> Result<u8, Error> {
 
 /// One line saying what was received (stderr).
 pub fn describe(s: &PullSummary) -> String {
-    if s.received == 0 {
+    if s.received == 0 || s.received == s.skipped.len() {
         return format!(
             "nothing new on {} (refs/covgit/data {})",
             s.remote,
@@ -46,6 +49,27 @@ pub fn describe(s: &PullSummary) -> String {
         s.remote,
         s.tip.short()
     );
+    if s.removed > 0 {
+        let _ = write!(
+            line,
+            "; removed {} forgotten on the remote",
+            count(s.removed as u64, "upload", "uploads")
+        );
+    }
+    if s.forgotten > 0 {
+        let _ = write!(
+            line,
+            "; left out {} forgotten here",
+            count(s.forgotten as u64, "record", "records")
+        );
+    }
+    if !s.skipped.is_empty() {
+        let _ = write!(
+            line,
+            "; skipped {} (see the warning)",
+            count(s.skipped.len() as u64, "record", "records")
+        );
+    }
     if s.kept_local > 0 {
         let _ = write!(
             line,
