@@ -231,18 +231,21 @@ fn replace(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Result<()> 
 /// skipped and let the push go. covgit reads the pushed refs on stdin; they are kept in a
 /// temporary file and handed back to the rest of the hook afterwards. git's arguments
 /// follow `--`, so a remote named like an option stays an argument. Only a failed gate
-/// (exit 1) stops the push; an error lets it go on.
+/// (exit 1) stops the push; an error lets it go on. Every command whose failure is
+/// expected is guarded with `||`, so a hook that runs under `sh -e` (`#!/bin/sh -e`, or
+/// `set -e` before the block) neither stops at a missing covgit nor at its error exit,
+/// and the user's own lines after the block still run.
 fn block(exe: &str, joined: bool) -> String {
     let end = if joined { END_JOINED } else { END };
     format!(
         "{BEGIN}\
 # Added by `covgit hook install`; `covgit hook uninstall` removes these lines.
-covgit_bin=$(command -v covgit 2>/dev/null)
+covgit_bin=$(command -v covgit 2>/dev/null) || covgit_bin=
 [ -x \"$covgit_bin\" ] || covgit_bin={exe}
 if [ -x \"$covgit_bin\" ]; then
   covgit_refs=$(mktemp) && cat >\"$covgit_refs\" && {{
-    \"$covgit_bin\" hook pre-push -- \"$@\" <\"$covgit_refs\"
-    covgit_status=$?
+    covgit_status=0
+    \"$covgit_bin\" hook pre-push -- \"$@\" <\"$covgit_refs\" || covgit_status=$?
     exec <\"$covgit_refs\"
     rm -f \"$covgit_refs\"
     [ \"$covgit_status\" -ne 1 ] || exit 1

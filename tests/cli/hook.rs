@@ -518,3 +518,48 @@ fn the_readme_pre_commit_snippet_shows_a_skipped_check() {
     }
     assert!(snippet.contains("verbose: true"), "{snippet}");
 }
+
+/// Writes an executable shell script.
+fn script(path: &Path, body: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, body).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn a_hook_under_sh_e_lets_the_push_go_when_covgit_is_missing_or_errs() {
+    let repo = pushed_repo();
+    let tools = tools(&repo);
+    // The user's own hook stops at the first failing command.
+    let ran = repo.home().join("user-hook-ran");
+    script(
+        &repo.path().join(".git/hooks/pre-push"),
+        &format!("#!/bin/sh -e\necho yes >>'{}'\n", ran.display()),
+    );
+    let installer = copy_exe(&repo, "target-old");
+    let (code, err) = covgit_from(&repo, &installer, &["hook", "install"]);
+    assert_eq!(code, 0, "{err}");
+
+    // Neither on PATH nor where it was installed from: one warning, the push goes on, and
+    // the user's lines still run.
+    std::fs::remove_dir_all(installer.parent().unwrap()).unwrap();
+    let (ok, err) = push(&repo, &[&tools]);
+    assert!(ok, "{err}");
+    let said: Vec<&str> = err.lines().filter(|l| l.contains("covgit")).collect();
+    assert_eq!(said.len(), 1, "{err}");
+    assert!(said[0].starts_with("covgit: coverage not checked"), "{err}");
+    assert_eq!(std::fs::read_to_string(&ran).unwrap(), "yes\n");
+
+    // covgit present but failing with an error (exit 2): not a failed gate, so the push
+    // goes on and the user's lines run.
+    let broken = repo.home().join("broken");
+    script(
+        &broken.join("covgit"),
+        "#!/bin/sh\necho 'covgit: error: boom' >&2\nexit 2\n",
+    );
+    let (ok, err) = push(&repo, &[&broken, &tools]);
+    assert!(ok, "{err}");
+    assert!(err.contains("covgit: error: boom"), "{err}");
+    assert_eq!(std::fs::read_to_string(&ran).unwrap(), "yes\nyes\n");
+}
