@@ -234,13 +234,16 @@ fn replace(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Result<()> 
 /// (exit 1) stops the push; an error lets it go on. Every command whose failure is
 /// expected is guarded with `||`, so a hook that runs under `sh -e` (`#!/bin/sh -e`, or
 /// `set -e` before the block) neither stops at a missing covgit nor at its error exit,
-/// and the user's own lines after the block still run.
+/// and the user's own lines after the block still run. Only an absolute path from `PATH`
+/// is taken: an empty `PATH` entry or `.` makes `command -v` answer a relative `covgit`,
+/// which would run a file committed in the repository being pushed.
 fn block(exe: &str, joined: bool) -> String {
     let end = if joined { END_JOINED } else { END };
     format!(
         "{BEGIN}\
 # Added by `covgit hook install`; `covgit hook uninstall` removes these lines.
 covgit_bin=$(command -v covgit 2>/dev/null) || covgit_bin=
+case $covgit_bin in /*) ;; *) covgit_bin= ;; esac
 [ -x \"$covgit_bin\" ] || covgit_bin={exe}
 if [ -x \"$covgit_bin\" ]; then
   covgit_refs=$(mktemp) && cat >\"$covgit_refs\" && {{

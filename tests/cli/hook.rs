@@ -563,3 +563,39 @@ fn a_hook_under_sh_e_lets_the_push_go_when_covgit_is_missing_or_errs() {
     assert!(err.contains("covgit: error: boom"), "{err}");
     assert_eq!(std::fs::read_to_string(&ran).unwrap(), "yes\nyes\n");
 }
+
+#[test]
+fn the_hook_never_runs_a_covgit_committed_in_the_repository() {
+    let repo = pushed_repo();
+    let tools = tools(&repo);
+    // A pull request commits an executable `covgit` at the root of the work tree, where
+    // git runs the hook.
+    let marker = repo.home().join("planted-ran");
+    script(
+        &repo.path().join("covgit"),
+        &format!("#!/bin/sh\necho yes >'{}'\nexit 0\n", marker.display()),
+    );
+    repo.commit("planted");
+    repo.covgit(&["hook", "install"]).ok();
+    // An empty PATH entry (the current folder, to the shell), and `.` likewise.
+    for path in [
+        format!("{}:", tools.display()),
+        format!("{}:.", tools.display()),
+    ] {
+        let mut cmd = Command::new("git");
+        hermetic(&mut cmd, &repo.home());
+        let out = cmd
+            .env("PATH", &path)
+            .current_dir(repo.path())
+            .args(["push", "origin", "feature"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !marker.exists(),
+            "PATH={path} ran the committed covgit:\n{err}"
+        );
+        // The recorded binary ran the check instead.
+        assert!(err.contains("covgit: check "), "{err}");
+    }
+}
