@@ -599,3 +599,25 @@ fn the_hook_never_runs_a_covgit_committed_in_the_repository() {
         assert!(err.contains("covgit: check "), "{err}");
     }
 }
+
+#[test]
+fn install_refuses_a_hook_folder_that_is_a_tracked_link_out_of_the_repository() {
+    let repo = pushed_repo();
+    let victim = repo.home().join("victimdir");
+    std::fs::create_dir_all(&victim).unwrap();
+    std::os::unix::fs::symlink("../victimdir", repo.path().join(".githooks")).unwrap();
+    repo.commit("hooks folder");
+    repo.git(&["config", "core.hooksPath", ".githooks"]);
+    for action in ["install", "uninstall"] {
+        let out = repo.covgit(&["hook", action]).code(2);
+        assert!(
+            out.stderr.contains(&format!(
+                "'{}' is a symlink to '../victimdir'",
+                repo.path().join(".githooks").display()
+            )),
+            "{}",
+            out.stderr
+        );
+    }
+    assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
+}
