@@ -621,3 +621,49 @@ fn install_refuses_a_hook_folder_that_is_a_tracked_link_out_of_the_repository() 
     }
     assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
 }
+
+/// Sets a file's modification time to `secs` after the epoch.
+fn touch(path: &Path, secs: u64) {
+    let done = Command::new("touch")
+        .arg("-d")
+        .arg(format!("@{secs}"))
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(done.success());
+}
+
+#[test]
+fn edit_then_test_then_commit_is_not_stale() {
+    let repo = pushed_repo();
+    // Edit, run the tests (the report is written after every edit), then commit: the commit
+    // is newer than the report, the edits are not.
+    repo.write("util.py", "X = 1\n");
+    let mut hits = CALC_HITS.to_vec();
+    hits.extend([(7, 1), (8, 1)]);
+    repo.write(
+        "lcov.info",
+        &lcov(&[("calc.py", &hits), ("util.py", &[(1, 1)])]),
+    );
+    for file in ["calc.py", "util.py"] {
+        touch(&repo.path().join(file), 1_767_225_000);
+    }
+    touch(&repo.path().join("lcov.info"), 1_767_225_100);
+    repo.commit("util");
+    let out = repo.covgit(&["check", "--worktree", "--base", "main"]).ok();
+    assert!(!out.stderr.contains("older than"), "{}", out.stderr);
+    repo.covgit(&["hook", "install"]).ok();
+    let (ok, err) = push_feature(&repo);
+    assert!(ok, "{err}");
+    assert!(!err.contains("older than"), "{err}");
+
+    // A later edit, committed or not, is still caught by the file's own time.
+    touch(&repo.path().join("util.py"), 1_767_225_200);
+    let out = repo.covgit(&["check", "--worktree", "--base", "main"]).ok();
+    assert!(
+        out.stderr
+            .contains("is older than the change to util.py (committed in "),
+        "{}",
+        out.stderr
+    );
+}
