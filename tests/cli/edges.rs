@@ -537,3 +537,40 @@ fn numbers_out_of_range_are_refused_from_flags_and_config() {
         .code(1);
     assert!(run.stderr.contains("project_threshold"), "{}", run.stderr);
 }
+
+#[test]
+fn gc_keeps_a_commit_checked_out_detached_in_another_worktree() {
+    let (repo, elsewhere) = beside();
+    let linked = elsewhere.join("linked");
+    repo.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "--detach",
+        linked.to_str().unwrap(),
+    ]);
+    let mut cmd = Command::new("git");
+    hermetic(&mut cmd, &repo.home());
+    let made = cmd
+        .current_dir(&linked)
+        .env("GIT_COMMITTER_DATE", "@1767230000 +0000")
+        .env("GIT_AUTHOR_DATE", "@1767230000 +0000")
+        .args(["commit", "-q", "--allow-empty", "-m", "detached"])
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let report = repo.write_outside("one.info", &lcov(&[("sub/a.py", &[(1, 1)])]));
+    repo.covgit_in(&linked, &["record", report.to_str().unwrap()])
+        .ok();
+    let detached = repo.covgit_in(&linked, &["show", "HEAD"]).ok();
+    assert!(detached.stdout.contains("sub/a.py"), "{}", detached.stdout);
+
+    // From the main worktree, whose refs do not reach it.
+    let run = repo.covgit(&["gc"]).ok();
+    assert!(
+        run.stderr.contains("removed 0 unreachable"),
+        "{}",
+        run.stderr
+    );
+    repo.covgit_in(&linked, &["show", "HEAD"]).ok();
+}
