@@ -156,7 +156,10 @@ impl Store {
     /// Opens an existing database for reading only, writing nothing to it or beside it when
     /// it cannot: a read-only mount (a CI cache) or another user's file. A write-ahead-logged
     /// database needs its `-shm` index; where `SQLite` can neither find nor create it, the file
-    /// is opened `immutable` (nobody can be writing it: nobody can write there).
+    /// is opened `immutable`, which reads the main file alone. That is right only when the
+    /// `-wal` file is absent or empty: a non-empty one may hold records not yet copied into the
+    /// main file, which `immutable` would silently ignore, so that is
+    /// [`StoreError::UnappliedWal`] instead of stale data.
     ///
     /// A schema older than [`migrate::LATEST`] is [`StoreError::Outdated`]: the caller may
     /// open it with [`Store::open`] to upgrade it.
@@ -168,6 +171,13 @@ impl Store {
                     Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
                 ) =>
             {
+                let mut wal = path.as_os_str().to_owned();
+                wal.push("-wal");
+                if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                    return Err(StoreError::UnappliedWal {
+                        path: path.to_owned(),
+                    });
+                }
                 Self::open_read_only_as(path, true)
             }
             other => other,

@@ -574,3 +574,42 @@ fn gc_keeps_a_commit_checked_out_detached_in_another_worktree() {
     );
     repo.covgit_in(&linked, &["show", "HEAD"]).ok();
 }
+
+#[test]
+fn a_read_only_store_with_an_unapplied_log_is_refused_not_read_stale() {
+    let (repo, _) = beside();
+    let db = repo.home().join("live.db");
+    let db_arg = db.to_str().unwrap();
+    repo.write("sub/one.info", &lcov(&[("sub/a.py", &[(1, 1), (2, 0)])]));
+    repo.covgit(&["--db", db_arg, "record", "sub/one.info"])
+        .ok();
+    // A reader holding an old snapshot keeps the change below in the write-ahead log: the
+    // main file alone still says `passed`.
+    let reader = rusqlite::Connection::open(&db).unwrap();
+    reader
+        .execute_batch("BEGIN; SELECT count(*) FROM sqlite_master;")
+        .unwrap();
+    repo.covgit(&["--db", db_arg, "mark", "HEAD", "--ci-status", "failed"])
+        .ok();
+    // The cache a CI job restores: the database and its log, on a read-only mount.
+    let ro = repo.home().join("cache");
+    std::fs::create_dir_all(&ro).unwrap();
+    let copy = ro.join("covgit.db");
+    std::fs::copy(&db, &copy).unwrap();
+    std::fs::copy(repo.home().join("live.db-wal"), ro.join("covgit.db-wal")).unwrap();
+    drop(reader);
+    assert!(std::fs::metadata(ro.join("covgit.db-wal")).unwrap().len() > 0);
+    let copy_arg = copy.to_str().unwrap();
+    let Some(run) = covgit_read_only(&repo, &ro, &["--db", copy_arg, "log"]) else {
+        return;
+    };
+    let run = run.code(2);
+    let err = one_error(&run);
+    assert!(
+        err.contains(&format!(
+            "{copy_arg} has an unapplied write-ahead log ({copy_arg}-wal) and cannot be read read-only"
+        )),
+        "{err}"
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+}
