@@ -31,9 +31,10 @@ pub struct Store {
 /// printable ASCII percent-encoded.
 fn uri_path(path: &Path) -> String {
     use std::fmt::Write as _;
-    use std::os::unix::ffi::OsStrExt as _;
     let mut out = String::new();
-    for &b in path.as_os_str().as_bytes() {
+    // The OS's own bytes on Unix (any path round-trips); on Windows, WTF-8, which is UTF-8
+    // for every path that is valid Unicode, as SQLite expects there.
+    for &b in path.as_os_str().as_encoded_bytes() {
         if b.is_ascii_graphic() && !matches!(b, b'?' | b'#' | b'%') {
             out.push(char::from(b));
         } else {
@@ -552,4 +553,25 @@ pub(super) fn load_unresolved(
     )?
     .query_map([upload_id], |r| r.get(0))?
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_paths_escape_what_sqlite_would_misread() {
+        assert_eq!(
+            uri_path(Path::new("/c i/a?b#c%d/é.db")),
+            "/c%20i/a%3Fb%23c%25d/%C3%A9.db"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn uri_paths_keep_bytes_that_are_not_utf8() {
+        use std::os::unix::ffi::OsStrExt as _;
+        let path = Path::new(std::ffi::OsStr::from_bytes(b"/x/\xff.db"));
+        assert_eq!(uri_path(path), "/x/%FF.db");
+    }
 }
