@@ -44,7 +44,12 @@ fn gc_with(ws: &Workspace, opts: GcOptions, after_walk: impl FnOnce()) -> Result
     if ws.repo.is_shallow() {
         return Err(Error::ShallowGc);
     }
-    let mut store = ws.store_to_change()?;
+    // A dry run only computes: a read-only store (a CI cache mount) can answer it.
+    let mut store = if opts.dry_run {
+        ws.store_for_read()?
+    } else {
+        ws.store_to_change()?
+    };
     // What is recorded *before* the walk: a commit recorded during it is not in the plan, and
     // one recorded again is re-checked by the deletion's transaction.
     let plan = store.gc_plan()?;

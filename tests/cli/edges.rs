@@ -613,3 +613,41 @@ fn a_read_only_store_with_an_unapplied_log_is_refused_not_read_stale() {
     );
     assert!(run.stdout.is_empty(), "{}", run.stdout);
 }
+
+#[test]
+fn gc_dry_run_reads_a_read_only_store() {
+    let (repo, _) = beside();
+    let ro = repo.home().join("cache");
+    std::fs::create_dir_all(&ro).unwrap();
+    let db = ro.join("covgit.db");
+    let db_arg = db.to_str().unwrap();
+    repo.write("sub/one.info", &lcov(&[("sub/a.py", &[(1, 1)])]));
+    repo.covgit(&["--db", db_arg, "record", "sub/one.info"])
+        .ok();
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    repo.write("sub/a.py", "x = 2\n");
+    let gone = repo.commit("topic");
+    repo.covgit(&["--db", db_arg, "record", "sub/one.info"])
+        .ok();
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["branch", "-q", "-D", "topic"]);
+    let before = std::fs::read(&db).unwrap();
+    let files_before = std::fs::read_dir(&ro).unwrap().count();
+
+    let Some(run) = covgit_read_only(&repo, &ro, &["--db", db_arg, "gc", "--dry-run"]) else {
+        return;
+    };
+    let run = run.ok();
+    assert!(
+        run.stderr.contains("would remove 1 ") && run.stderr.contains(&gone),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the store changed");
+    assert_eq!(std::fs::read_dir(&ro).unwrap().count(), files_before);
+    // The real thing still needs a writable store.
+    let run = covgit_read_only(&repo, &ro, &["--db", db_arg, "gc"])
+        .unwrap()
+        .code(2);
+    assert!(run.stderr.contains("read-only"), "{}", run.stderr);
+}
