@@ -81,9 +81,23 @@ fn push(repo: &TestRepo, path: &[&Path]) -> (bool, String) {
 
 /// `covgit ARGS` run from the binary at `exe` (a copy, so the test can delete it).
 fn covgit_from(repo: &TestRepo, exe: &Path, args: &[&str]) -> (i32, String) {
-    let mut cmd = Command::new(exe);
-    hermetic(&mut cmd, &repo.home());
-    let out = cmd.current_dir(repo.path()).args(args).output().unwrap();
+    let run = || {
+        let mut cmd = Command::new(exe);
+        hermetic(&mut cmd, &repo.home());
+        cmd.current_dir(repo.path()).args(args).output()
+    };
+    // A copied binary may still be held open for writing by a child another test forked.
+    let mut out = run();
+    for _ in 0..50 {
+        match &out {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                out = run();
+            }
+            _ => break,
+        }
+    }
+    let out = out.unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -94,7 +108,11 @@ fn copy_exe(repo: &TestRepo, folder: &str) -> PathBuf {
     let dir = repo.home().join(folder);
     std::fs::create_dir_all(&dir).unwrap();
     let exe = dir.join("covgit");
-    std::fs::copy(env!("CARGO_BIN_EXE_covgit"), &exe).unwrap();
+    // A hard link where it can be: a copy is a file being written while other tests fork,
+    // and a child holding it open makes exec fail with "Text file busy".
+    if std::fs::hard_link(env!("CARGO_BIN_EXE_covgit"), &exe).is_err() {
+        std::fs::copy(env!("CARGO_BIN_EXE_covgit"), &exe).unwrap();
+    }
     exe
 }
 
