@@ -44,16 +44,23 @@ fn gc_with(ws: &Workspace, opts: GcOptions, after_walk: impl FnOnce()) -> Result
     if ws.repo.is_shallow() {
         return Err(Error::ShallowGc);
     }
-    let mut store = ws.store_to_change()?;
+    // A dry run only computes: a read-only store (a CI cache mount) can answer it.
+    let mut store = if opts.dry_run {
+        ws.store_for_read()?
+    } else {
+        ws.store_to_change()?
+    };
     // What is recorded *before* the walk: a commit recorded during it is not in the plan, and
     // one recorded again is re-checked by the deletion's transaction.
     let plan = store.gc_plan()?;
+    // Which commits the repository lacks, also before the walk: one fetched while the walk
+    // runs is missed by the walk, and asking afterwards would find it present, unreachable,
+    // and delete it.
+    let mut absent: HashSet<&CommitId> =
+        plan.commits().filter(|c| !ws.repo.has_commit(c)).collect();
     let reachable = ws.repo.reachable_commits()?;
     after_walk();
-    let absent: HashSet<&CommitId> = plan
-        .commits()
-        .filter(|c| !reachable.contains(*c) && !ws.repo.has_commit(c))
-        .collect();
+    absent.retain(|c| !reachable.contains(*c));
     let removed = store.gc(
         &plan,
         |c| reachable.contains(c) || (!opts.missing && absent.contains(c)),
@@ -119,6 +126,42 @@ mod tests {
             ci_status: CiStatus::Passed,
             report,
         }
+    }
+
+    #[test]
+    fn a_commit_fetched_during_the_walk_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("r");
+        let other = dir.path().join("o");
+        for r in [&repo, &other] {
+            std::fs::create_dir(r).unwrap();
+            git(r, &["init", "-q", "-b", "main"]);
+        }
+        commit(&repo, "one");
+        // Recorded (pulled) for a commit this repository has not fetched yet.
+        let fetched = commit(&other, "theirs");
+        let ws = Workspace::open(&repo, Some(dir.path().join("c.db"))).unwrap();
+        ws.store_for_write()
+            .unwrap()
+            .record(&fetched, &upload())
+            .unwrap();
+
+        let out = gc_with(&ws, GcOptions::default(), || {
+            // `git fetch` lands between the walk and the deletion.
+            git(
+                &repo,
+                &[
+                    "fetch",
+                    "-q",
+                    other.to_str().unwrap(),
+                    "main:refs/remotes/o/main",
+                ],
+            );
+        })
+        .unwrap();
+        assert!(out.removed.commits.is_empty(), "{:?}", out.removed.commits);
+        let store = ws.store_for_read().unwrap();
+        assert!(store.commit_info(&fetched).unwrap().is_some());
     }
 
     #[test]

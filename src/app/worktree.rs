@@ -134,13 +134,17 @@ pub(super) fn discover_newest(dirs: &[PathBuf]) -> Result<PathBuf, Error> {
     })
 }
 
-/// How many first-parent commits the staleness check looks at, at most: it stops earlier at
-/// the base or at the first commit older than the report.
+/// How many first-parent commits the staleness check looks at, at most, to name the commit
+/// of a stale file (or date one that is gone from disk): it stops earlier at the base.
 const STALE_WALK: usize = 1000;
 
-/// Warns, in one line, when a file the report covers was edited after the report was
-/// written (SPEC "Does the report belong to this commit?"): on disk (the file's mtime) or in
-/// a commit since `base` (its committer time). Its coverage then describes older code.
+/// Warns, in one line, when a file of the patch that the report covers was edited after the
+/// report was written (SPEC "Does the report belong to this commit?"). The patch is every
+/// file changed from `base` to HEAD plus the working tree's changes; for each, the edit is
+/// the file's modification time on disk, whether the change is committed or not: the usual
+/// "edit, run the tests, commit" leaves the file older than the report however late the
+/// commit, while a checkout or rebase that brought commits after the tests ran rewrites the
+/// files and so is caught. A file gone from disk is dated by the commit that changed it.
 fn warn_if_stale(
     repo: &Repo,
     report_path: &Path,
@@ -152,27 +156,56 @@ fn warn_if_stale(
         return;
     };
     let covered = |path: &str| report.files.contains_key(path);
-    // path -> (when it last changed, the commit that changed it; None: the working tree)
-    let mut newest: BTreeMap<&str, (SystemTime, Option<CommitId>)> = BTreeMap::new();
+    // path -> (when it was last edited, the commit holding that edit; None: the working tree)
+    let mut newest: BTreeMap<String, (SystemTime, Option<CommitId>)> = BTreeMap::new();
+    let mut uncommitted = std::collections::BTreeSet::new();
     for c in &snapshot.changes {
+        uncommitted.insert(c.path.as_str());
         if let Some(t) = c.modified
             && t > written
             && covered(&c.path)
         {
-            newest.entry(c.path.as_str()).or_insert((t, None));
+            newest.entry(c.path.clone()).or_insert((t, None));
         }
     }
-    let committed = match &snapshot.parent {
-        Some(head) => committed_since(repo, head, base, written),
-        None => Vec::new(),
-    };
-    for (path, time, commit) in &committed {
-        if covered(path) {
-            let slot = newest
-                .entry(path.as_str())
-                .or_insert((*time, Some(commit.clone())));
-            if *time > slot.0 {
-                *slot = (*time, Some(commit.clone()));
+    // Committed since the base and untouched in the working tree: dated by the file on disk,
+    // or by its commit when it is gone (found below).
+    let mut gone = Vec::new();
+    let mut to_name = Vec::new();
+    if let Some(head) = &snapshot.parent
+        && let Ok(changes) = repo.diff(base, head)
+    {
+        let workdir = repo.workdir();
+        for path in changes.into_iter().filter_map(|c| c.new_path) {
+            if !covered(&path) || uncommitted.contains(path.as_str()) {
+                continue;
+            }
+            let on_disk = workdir
+                .as_ref()
+                .and_then(|w| std::fs::symlink_metadata(w.join(&path)).ok())
+                .and_then(|m| m.modified().ok());
+            match on_disk {
+                Some(t) if t > written => {
+                    to_name.push(path.clone());
+                    newest.insert(path, (t, None));
+                }
+                Some(_) => {}
+                None => gone.push(path),
+            }
+        }
+        if !to_name.is_empty() || !gone.is_empty() {
+            let last = last_commits(repo, head, base, to_name.iter().chain(&gone));
+            for path in &to_name {
+                if let (Some(slot), Some((_, commit))) = (newest.get_mut(path), last.get(path)) {
+                    slot.1 = Some(commit.clone());
+                }
+            }
+            for path in gone {
+                if let Some((time, commit)) = last.get(&path)
+                    && *time > written
+                {
+                    newest.insert(path, (*time, Some(commit.clone())));
+                }
             }
         }
     }
@@ -199,39 +232,36 @@ fn warn_if_stale(
     );
 }
 
-/// The files changed by first-parent commits from `head` back to `base` (not included) that
-/// were committed after `after`, with each commit's time: (path, committer time, commit).
-/// The walk stops at the first commit committed before `after` (what came before cannot be
-/// newer than the report) and after [`STALE_WALK`] commits. Read errors end it quietly: this
-/// only feeds a warning.
-fn committed_since(
+/// For each of `paths`, the newest first-parent commit from `head` back to `base` (not
+/// included) that changed it, with its committer time. The walk stops once every path is
+/// found, and after [`STALE_WALK`] commits. Read errors end it quietly: this only feeds a
+/// warning.
+fn last_commits<'a>(
     repo: &Repo,
     head: &CommitId,
     base: &CommitId,
-    after: SystemTime,
-) -> Vec<(String, SystemTime, CommitId)> {
-    let mut out = Vec::new();
+    paths: impl Iterator<Item = &'a String>,
+) -> BTreeMap<String, (SystemTime, CommitId)> {
+    let mut wanted: std::collections::BTreeSet<&str> = paths.map(String::as_str).collect();
+    let mut out = BTreeMap::new();
     let mut current = head.clone();
     for _ in 0..STALE_WALK {
-        if current == *base {
+        if current == *base || wanted.is_empty() {
             break;
         }
         let Ok(secs) = repo.commit_time(&current) else {
             break;
         };
         let time = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(secs).unwrap_or(0));
-        if time <= after {
-            break;
-        }
         let Ok(Some(parent)) = repo.first_parent(&current) else {
             break;
         };
         let Ok(changes) = repo.diff(&parent, &current) else {
             break;
         };
-        for change in changes {
-            if let Some(path) = change.new_path {
-                out.push((path, time, current.clone()));
+        for path in changes.into_iter().filter_map(|c| c.new_path) {
+            if wanted.remove(path.as_str()) {
+                out.insert(path, (time, current.clone()));
             }
         }
         current = parent;

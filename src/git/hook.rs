@@ -9,7 +9,9 @@
 //! shell is never edited.
 //!
 //! A hook path that is a symlink is refused, never written through (a tracked
-//! `.githooks/pre-push` could point anywhere). The file is replaced by writing a temporary
+//! `.githooks/pre-push` could point anywhere), and so is a hook folder reached through a
+//! symlink in the work tree (a tracked `.githooks` or `cfg` link); the folders git's own
+//! config names outside the work tree, and git's dir, are trusted. The file is replaced by writing a temporary
 //! file beside it and renaming it over, with the hook's mode kept: a reader never sees half a
 //! hook, and an interrupted install leaves the old one.
 
@@ -107,6 +109,7 @@ impl Repo {
     /// the push go.
     pub fn install_pre_push(&self, exe: &str) -> Result<HookInstalled, GitError> {
         let path = self.hooks_dir()?.join("pre-push");
+        self.refuse_linked_hooks_dir(&path)?;
         let io = |source| GitError::Hook {
             path: path.clone(),
             source,
@@ -157,6 +160,7 @@ impl Repo {
     /// Takes covgit's block out of the pre-push hook, deleting the file if covgit made it.
     pub fn uninstall_pre_push(&self) -> Result<HookRemoved, GitError> {
         let path = self.hooks_dir()?.join("pre-push");
+        self.refuse_linked_hooks_dir(&path)?;
         let io = |source| GitError::Hook {
             path: path.clone(),
             source,
@@ -173,6 +177,101 @@ impl Repo {
         }
         replace(&path, &without, Some(mode)).map_err(io)?;
         Ok(HookRemoved::Removed(path))
+    }
+}
+
+impl Repo {
+    /// Refuses a hook folder reached through a symlink in the work tree. What git's own
+    /// config says is trusted (an absolute `core.hooksPath`, or one that climbs out with
+    /// `..`: the user wrote it), and so is git's dir; the work tree is not: a tracked
+    /// `.githooks -> ../elsewhere` would have covgit create and edit files outside the
+    /// repository. So every folder of `hook`'s path that lies in the work tree (and not in
+    /// git's dir) must be a real folder, checked before anything is created, and a folder
+    /// meant to be in the work tree must still be there once resolved.
+    fn refuse_linked_hooks_dir(&self, hook: &Path) -> Result<(), GitError> {
+        let Some(workdir) = self.workdir() else {
+            return Ok(());
+        };
+        let dir = hook.parent().unwrap_or(hook);
+        let git_dirs = [self.inner.git_dir().to_owned(), self.common_dir()];
+        let trusted = |p: &Path| git_dirs.iter().any(|g| p.starts_with(g));
+        if trusted(dir) || !dir.starts_with(&workdir) {
+            return Ok(());
+        }
+        let mut prefix = workdir.clone();
+        for part in dir.strip_prefix(&workdir).unwrap_or(dir).components() {
+            prefix.push(part);
+            // Out of the work tree through a `..` of the config's: the user's own folders.
+            if trusted(&prefix) || !normalize(&prefix).starts_with(&workdir) {
+                break;
+            }
+            match std::fs::symlink_metadata(&prefix) {
+                Ok(meta) if meta.file_type().is_symlink() => {
+                    return Err(GitError::HookSymlink {
+                        target: std::fs::read_link(&prefix).unwrap_or_default(),
+                        path: prefix,
+                    });
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
+                Err(source) => {
+                    return Err(GitError::Hook {
+                        path: prefix,
+                        source,
+                    });
+                }
+            }
+        }
+        // No link on the way, so `..` means what it says: where the folder lands lexically.
+        let lexical = normalize(dir);
+        if !lexical.starts_with(&workdir) || trusted(&lexical) {
+            return Ok(());
+        }
+        let inside = |real: &Path| {
+            std::iter::once(&workdir)
+                .chain(&git_dirs)
+                .filter_map(|d| d.canonicalize().ok())
+                .any(|d| real.starts_with(d))
+        };
+        if let Some(real) = canonical_existing(&lexical)
+            && !inside(&real)
+        {
+            return Err(GitError::HookSymlink {
+                path: dir.to_owned(),
+                target: real,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// `path` with `.` and `..` taken away without asking the file system.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The real path of `path`'s deepest existing ancestor (itself included), with the parts
+/// that do not exist yet appended.
+fn canonical_existing(path: &Path) -> Option<PathBuf> {
+    let mut missing = Vec::new();
+    let mut at = path;
+    loop {
+        if let Ok(real) = at.canonicalize() {
+            return Some(missing.iter().rev().fold(real, |p, m| p.join(m)));
+        }
+        missing.push(at.file_name()?.to_owned());
+        at = at.parent()?;
     }
 }
 
@@ -231,18 +330,24 @@ fn replace(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Result<()> 
 /// skipped and let the push go. covgit reads the pushed refs on stdin; they are kept in a
 /// temporary file and handed back to the rest of the hook afterwards. git's arguments
 /// follow `--`, so a remote named like an option stays an argument. Only a failed gate
-/// (exit 1) stops the push; an error lets it go on.
+/// (exit 1) stops the push; an error lets it go on. Every command whose failure is
+/// expected is guarded with `||`, so a hook that runs under `sh -e` (`#!/bin/sh -e`, or
+/// `set -e` before the block) neither stops at a missing covgit nor at its error exit,
+/// and the user's own lines after the block still run. Only an absolute path from `PATH`
+/// is taken: an empty `PATH` entry or `.` makes `command -v` answer a relative `covgit`,
+/// which would run a file committed in the repository being pushed.
 fn block(exe: &str, joined: bool) -> String {
     let end = if joined { END_JOINED } else { END };
     format!(
         "{BEGIN}\
 # Added by `covgit hook install`; `covgit hook uninstall` removes these lines.
-covgit_bin=$(command -v covgit 2>/dev/null)
+covgit_bin=$(command -v covgit 2>/dev/null) || covgit_bin=
+case $covgit_bin in /*) ;; *) covgit_bin= ;; esac
 [ -x \"$covgit_bin\" ] || covgit_bin={exe}
 if [ -x \"$covgit_bin\" ]; then
   covgit_refs=$(mktemp) && cat >\"$covgit_refs\" && {{
-    \"$covgit_bin\" hook pre-push -- \"$@\" <\"$covgit_refs\"
-    covgit_status=$?
+    covgit_status=0
+    \"$covgit_bin\" hook pre-push -- \"$@\" <\"$covgit_refs\" || covgit_status=$?
     exec <\"$covgit_refs\"
     rm -f \"$covgit_refs\"
     [ \"$covgit_status\" -ne 1 ] || exit 1
@@ -601,6 +706,93 @@ mod unix_tests {
             std::fs::metadata(&hook).unwrap().permissions().mode() & 0o7777,
             0o644
         );
+    }
+
+    /// A repository whose `core.hooksPath` is `hooks_path`, with the links `links`
+    /// (path in the work tree, target) and an empty `victim` folder beside it.
+    fn linked(hooks_path: &str, links: &[(&str, &str)]) -> (tempfile::TempDir, Repo) {
+        let dir = build("git init -q -b main repo && mkdir victim", &[]);
+        let work = dir.path().join("repo");
+        git(&work, &["config", "core.hooksPath", hooks_path]);
+        for (link, target) in links {
+            let at = work.join(link);
+            std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+            std::os::unix::fs::symlink(target, at).unwrap();
+        }
+        let repo = Repo::discover(&work).unwrap();
+        (dir, repo)
+    }
+
+    #[test]
+    fn a_hook_folder_reached_through_a_link_in_the_work_tree_is_refused() {
+        for (hooks_path, link, target) in [
+            (".githooks", ".githooks", "../victim"),
+            ("cfg/hooks", "cfg", "../victim"),
+            ("cfg/hooks", "cfg/hooks", "../../victim"),
+        ] {
+            let (dir, repo) = linked(hooks_path, &[(link, target)]);
+            let victim = dir.path().join("victim");
+            for result in [
+                repo.install_pre_push(CMD).map(|_| ()),
+                repo.uninstall_pre_push().map(|_| ()),
+            ] {
+                match result {
+                    Err(e @ GitError::HookSymlink { .. }) => {
+                        let text = e.to_string();
+                        let named = dir.path().join("repo").join(link);
+                        assert!(
+                            text.contains(&format!(
+                                "'{}' is a symlink to '{target}'",
+                                named.display()
+                            )),
+                            "{text}"
+                        );
+                    }
+                    other => panic!("{hooks_path}: expected HookSymlink, got {other:?}"),
+                }
+            }
+            let left: Vec<_> = std::fs::read_dir(&victim).unwrap().collect();
+            assert!(left.is_empty(), "{hooks_path}: {left:?}");
+        }
+    }
+
+    #[test]
+    fn hook_folders_that_git_config_names_are_trusted() {
+        // An absolute core.hooksPath the user set, reached through their own link.
+        let (dir, _) = linked(".githooks", &[]);
+        let shared = dir.path().join("shared");
+        std::os::unix::fs::symlink(dir.path().join("victim"), &shared).unwrap();
+        let work = dir.path().join("repo");
+        git(
+            &work,
+            &["config", "core.hooksPath", shared.to_str().unwrap()],
+        );
+        let repo = Repo::discover(&work).unwrap();
+        assert!(matches!(
+            repo.install_pre_push(CMD),
+            Ok(HookInstalled::Created(_))
+        ));
+        assert!(dir.path().join("victim/pre-push").is_file());
+        // One that climbs out of the work tree with `..`.
+        git(&work, &["config", "core.hooksPath", "../beside"]);
+        let repo = Repo::discover(&work).unwrap();
+        assert!(matches!(
+            repo.install_pre_push(CMD),
+            Ok(HookInstalled::Created(_))
+        ));
+        assert!(dir.path().join("beside/pre-push").is_file());
+        // git's own hooks folder, even when the user made it a link.
+        git(&work, &["config", "--unset", "core.hooksPath"]);
+        let hooks = work.join(".git/hooks");
+        std::fs::remove_dir_all(&hooks).unwrap();
+        std::fs::create_dir(dir.path().join("mine")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("mine"), &hooks).unwrap();
+        let repo = Repo::discover(&work).unwrap();
+        assert!(matches!(
+            repo.install_pre_push(CMD),
+            Ok(HookInstalled::Created(_))
+        ));
+        assert!(dir.path().join("mine/pre-push").is_file());
     }
 
     const CMD: &str = "'/opt/covgit'";

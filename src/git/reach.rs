@@ -7,8 +7,8 @@ use super::{GitError, Repo};
 use crate::model::CommitId;
 
 impl Repo {
-    /// Every commit reachable from any ref (branches, tags, remote-tracking refs, HEAD, and
-    /// covgit's own `refs/covgit/*`), following all parents. Refs to trees or blobs are
+    /// Every commit reachable from any ref (branches, tags, remote-tracking refs, the HEAD of
+    /// every worktree, and covgit's own `refs/covgit/*`), following all parents. Refs to trees or blobs are
     /// passed over.
     pub fn reachable_commits(&self) -> Result<HashSet<CommitId>, GitError> {
         let mut tips = Vec::new();
@@ -28,6 +28,18 @@ impl Repo {
         }
         if let Ok(head) = self.inner.head_id() {
             tips.push(head.detach());
+        }
+        // Every worktree's HEAD, the main one's included when run from a linked one: a
+        // detached HEAD in another worktree is live, though no ref names it.
+        let worktrees = self
+            .inner
+            .worktrees_including_main()
+            .map_err(|e| read("the worktrees", e))?;
+        for worktree in worktrees {
+            let worktree = worktree.map_err(|e| read("a worktree", e))?;
+            if let Ok(head) = worktree.head_id() {
+                tips.push(head.detach());
+            }
         }
         let mut out = HashSet::new();
         let walk = self

@@ -31,9 +31,10 @@ pub struct Store {
 /// printable ASCII percent-encoded.
 fn uri_path(path: &Path) -> String {
     use std::fmt::Write as _;
-    use std::os::unix::ffi::OsStrExt as _;
     let mut out = String::new();
-    for &b in path.as_os_str().as_bytes() {
+    // The OS's own bytes on Unix (any path round-trips); on Windows, WTF-8, which is UTF-8
+    // for every path that is valid Unicode, as SQLite expects there.
+    for &b in path.as_os_str().as_encoded_bytes() {
         if b.is_ascii_graphic() && !matches!(b, b'?' | b'#' | b'%') {
             out.push(char::from(b));
         } else {
@@ -156,7 +157,10 @@ impl Store {
     /// Opens an existing database for reading only, writing nothing to it or beside it when
     /// it cannot: a read-only mount (a CI cache) or another user's file. A write-ahead-logged
     /// database needs its `-shm` index; where `SQLite` can neither find nor create it, the file
-    /// is opened `immutable` (nobody can be writing it: nobody can write there).
+    /// is opened `immutable`, which reads the main file alone. That is right only when the
+    /// `-wal` file is absent or empty: a non-empty one may hold records not yet copied into the
+    /// main file, which `immutable` would silently ignore, so that is
+    /// [`StoreError::UnappliedWal`] instead of stale data.
     ///
     /// A schema older than [`migrate::LATEST`] is [`StoreError::Outdated`]: the caller may
     /// open it with [`Store::open`] to upgrade it.
@@ -168,6 +172,13 @@ impl Store {
                     Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
                 ) =>
             {
+                let mut wal = path.as_os_str().to_owned();
+                wal.push("-wal");
+                if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                    return Err(StoreError::UnappliedWal {
+                        path: path.to_owned(),
+                    });
+                }
                 Self::open_read_only_as(path, true)
             }
             other => other,
@@ -542,4 +553,25 @@ pub(super) fn load_unresolved(
     )?
     .query_map([upload_id], |r| r.get(0))?
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_paths_escape_what_sqlite_would_misread() {
+        assert_eq!(
+            uri_path(Path::new("/c i/a?b#c%d/é.db")),
+            "/c%20i/a%3Fb%23c%25d/%C3%A9.db"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn uri_paths_keep_bytes_that_are_not_utf8() {
+        use std::os::unix::ffi::OsStrExt as _;
+        let path = Path::new(std::ffi::OsStr::from_bytes(b"/x/\xff.db"));
+        assert_eq!(uri_path(path), "/x/%FF.db");
+    }
 }

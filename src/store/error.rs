@@ -72,6 +72,13 @@ pub enum StoreError {
     ReadOnly { path: PathBuf },
 
     #[error(
+        "the coverage database {} has an unapplied write-ahead log ({}-wal) and cannot be read read-only; copy both files somewhere writable and pass --db PATH to the copy",
+        path.display(),
+        path.display()
+    )]
+    UnappliedWal { path: PathBuf },
+
+    #[error(
         "the coverage database {} has schema version {found}, older than version {supported}, and is read-only so covgit cannot upgrade it; run a covgit that matches it, or record into a writable copy first",
         path.display()
     )]

@@ -55,7 +55,8 @@ impl Store {
 
     /// Forgets every commit of `plan` for which `keep` is false, with its uploads and whatever
     /// stored coverage, file sets and paths nothing else uses, in one transaction; then
-    /// `VACUUM` returns the freed pages to the file system. `dry_run` only reports.
+    /// `VACUUM` returns the freed pages to the file system. `dry_run` only reports, reading
+    /// and never writing (so a read-only store takes it).
     ///
     /// The transaction re-checks each commit: one recorded, replaced or marked since `plan`
     /// was made (by another process, while the caller walked the history) is kept; so is a
@@ -78,7 +79,12 @@ impl Store {
             return Ok(out);
         }
         let run = |conn: &mut rusqlite::Connection| -> rusqlite::Result<(Vec<CommitId>, u64)> {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // A dry run only reads, so it works on a read-only store too.
+            let tx = conn.transaction_with_behavior(if dry_run {
+                TransactionBehavior::Deferred
+            } else {
+                TransactionBehavior::Immediate
+            })?;
             let mut uploads = 0;
             let mut forgotten = Vec::new();
             {
@@ -87,7 +93,11 @@ impl Store {
                             (SELECT count(*) FROM uploads WHERE commit_id = commits.id)
                        FROM commits WHERE sha = ?1"
                 ))?;
-                let mut delete = tx.prepare("DELETE FROM commits WHERE id = ?1")?;
+                let mut delete = if dry_run {
+                    None
+                } else {
+                    Some(tx.prepare("DELETE FROM commits WHERE id = ?1")?)
+                };
                 for (commit, listed) in &doomed {
                     let row: Option<(i64, String, i64)> = now
                         .query_row([commit.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -101,19 +111,21 @@ impl Store {
                     }
                     uploads += n.unsigned_abs();
                     // Cascades to the commit's uploads and their unresolved-path rows.
-                    delete.execute([id])?;
+                    if let Some(delete) = &mut delete {
+                        delete.execute([id])?;
+                    }
                     forgotten.push(commit.clone());
                 }
             }
-            tx.execute_batch(
-                "DELETE FROM file_sets WHERE id NOT IN (SELECT set_id FROM uploads);
-                 DELETE FROM blobs WHERE id NOT IN (SELECT blob_id FROM file_set_files);
-                 DELETE FROM paths WHERE id NOT IN (SELECT path_id FROM file_set_files)
-                     AND id NOT IN (SELECT path_id FROM upload_unresolved);",
-            )?;
             if dry_run {
                 tx.rollback()?;
             } else {
+                tx.execute_batch(
+                    "DELETE FROM file_sets WHERE id NOT IN (SELECT set_id FROM uploads);
+                     DELETE FROM blobs WHERE id NOT IN (SELECT blob_id FROM file_set_files);
+                     DELETE FROM paths WHERE id NOT IN (SELECT path_id FROM file_set_files)
+                         AND id NOT IN (SELECT path_id FROM upload_unresolved);",
+                )?;
                 tx.commit()?;
             }
             Ok((forgotten, uploads))

@@ -537,3 +537,117 @@ fn numbers_out_of_range_are_refused_from_flags_and_config() {
         .code(1);
     assert!(run.stderr.contains("project_threshold"), "{}", run.stderr);
 }
+
+#[test]
+fn gc_keeps_a_commit_checked_out_detached_in_another_worktree() {
+    let (repo, elsewhere) = beside();
+    let linked = elsewhere.join("linked");
+    repo.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "--detach",
+        linked.to_str().unwrap(),
+    ]);
+    let mut cmd = Command::new("git");
+    hermetic(&mut cmd, &repo.home());
+    let made = cmd
+        .current_dir(&linked)
+        .env("GIT_COMMITTER_DATE", "@1767230000 +0000")
+        .env("GIT_AUTHOR_DATE", "@1767230000 +0000")
+        .args(["commit", "-q", "--allow-empty", "-m", "detached"])
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let report = repo.write_outside("one.info", &lcov(&[("sub/a.py", &[(1, 1)])]));
+    repo.covgit_in(&linked, &["record", report.to_str().unwrap()])
+        .ok();
+    let detached = repo.covgit_in(&linked, &["show", "HEAD"]).ok();
+    assert!(detached.stdout.contains("sub/a.py"), "{}", detached.stdout);
+
+    // From the main worktree, whose refs do not reach it.
+    let run = repo.covgit(&["gc"]).ok();
+    assert!(
+        run.stderr.contains("removed 0 unreachable"),
+        "{}",
+        run.stderr
+    );
+    repo.covgit_in(&linked, &["show", "HEAD"]).ok();
+}
+
+#[test]
+fn a_read_only_store_with_an_unapplied_log_is_refused_not_read_stale() {
+    let (repo, _) = beside();
+    let db = repo.home().join("live.db");
+    let db_arg = db.to_str().unwrap();
+    repo.write("sub/one.info", &lcov(&[("sub/a.py", &[(1, 1), (2, 0)])]));
+    repo.covgit(&["--db", db_arg, "record", "sub/one.info"])
+        .ok();
+    // A reader holding an old snapshot keeps the change below in the write-ahead log: the
+    // main file alone still says `passed`.
+    let reader = rusqlite::Connection::open(&db).unwrap();
+    reader
+        .execute_batch("BEGIN; SELECT count(*) FROM sqlite_master;")
+        .unwrap();
+    repo.covgit(&["--db", db_arg, "mark", "HEAD", "--ci-status", "failed"])
+        .ok();
+    // The cache a CI job restores: the database and its log, on a read-only mount.
+    let ro = repo.home().join("cache");
+    std::fs::create_dir_all(&ro).unwrap();
+    let copy = ro.join("covgit.db");
+    std::fs::copy(&db, &copy).unwrap();
+    std::fs::copy(repo.home().join("live.db-wal"), ro.join("covgit.db-wal")).unwrap();
+    drop(reader);
+    assert!(std::fs::metadata(ro.join("covgit.db-wal")).unwrap().len() > 0);
+    let copy_arg = copy.to_str().unwrap();
+    let Some(run) = covgit_read_only(&repo, &ro, &["--db", copy_arg, "log"]) else {
+        return;
+    };
+    let run = run.code(2);
+    let err = one_error(&run);
+    assert!(
+        err.contains(&format!(
+            "{copy_arg} has an unapplied write-ahead log ({copy_arg}-wal) and cannot be read read-only"
+        )),
+        "{err}"
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+}
+
+#[test]
+fn gc_dry_run_reads_a_read_only_store() {
+    let (repo, _) = beside();
+    let ro = repo.home().join("cache");
+    std::fs::create_dir_all(&ro).unwrap();
+    let db = ro.join("covgit.db");
+    let db_arg = db.to_str().unwrap();
+    repo.write("sub/one.info", &lcov(&[("sub/a.py", &[(1, 1)])]));
+    repo.covgit(&["--db", db_arg, "record", "sub/one.info"])
+        .ok();
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    repo.write("sub/a.py", "x = 2\n");
+    let gone = repo.commit("topic");
+    repo.covgit(&["--db", db_arg, "record", "sub/one.info"])
+        .ok();
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["branch", "-q", "-D", "topic"]);
+    let before = std::fs::read(&db).unwrap();
+    let files_before = std::fs::read_dir(&ro).unwrap().count();
+
+    let Some(run) = covgit_read_only(&repo, &ro, &["--db", db_arg, "gc", "--dry-run"]) else {
+        return;
+    };
+    let run = run.ok();
+    assert!(
+        run.stderr.contains("would remove 1 ") && run.stderr.contains(&gone),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the store changed");
+    assert_eq!(std::fs::read_dir(&ro).unwrap().count(), files_before);
+    // The real thing still needs a writable store.
+    let run = covgit_read_only(&repo, &ro, &["--db", db_arg, "gc"])
+        .unwrap()
+        .code(2);
+    assert!(run.stderr.contains("read-only"), "{}", run.stderr);
+}

@@ -81,9 +81,23 @@ fn push(repo: &TestRepo, path: &[&Path]) -> (bool, String) {
 
 /// `covgit ARGS` run from the binary at `exe` (a copy, so the test can delete it).
 fn covgit_from(repo: &TestRepo, exe: &Path, args: &[&str]) -> (i32, String) {
-    let mut cmd = Command::new(exe);
-    hermetic(&mut cmd, &repo.home());
-    let out = cmd.current_dir(repo.path()).args(args).output().unwrap();
+    let run = || {
+        let mut cmd = Command::new(exe);
+        hermetic(&mut cmd, &repo.home());
+        cmd.current_dir(repo.path()).args(args).output()
+    };
+    // A copied binary may still be held open for writing by a child another test forked.
+    let mut out = run();
+    for _ in 0..50 {
+        match &out {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                out = run();
+            }
+            _ => break,
+        }
+    }
+    let out = out.unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -94,7 +108,11 @@ fn copy_exe(repo: &TestRepo, folder: &str) -> PathBuf {
     let dir = repo.home().join(folder);
     std::fs::create_dir_all(&dir).unwrap();
     let exe = dir.join("covgit");
-    std::fs::copy(env!("CARGO_BIN_EXE_covgit"), &exe).unwrap();
+    // A hard link where it can be: a copy is a file being written while other tests fork,
+    // and a child holding it open makes exec fail with "Text file busy".
+    if std::fs::hard_link(env!("CARGO_BIN_EXE_covgit"), &exe).is_err() {
+        std::fs::copy(env!("CARGO_BIN_EXE_covgit"), &exe).unwrap();
+    }
     exe
 }
 
@@ -517,4 +535,153 @@ fn the_readme_pre_commit_snippet_shows_a_skipped_check() {
         assert!(err.contains(pull), "{err}");
     }
     assert!(snippet.contains("verbose: true"), "{snippet}");
+}
+
+/// Writes an executable shell script.
+fn script(path: &Path, body: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, body).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn a_hook_under_sh_e_lets_the_push_go_when_covgit_is_missing_or_errs() {
+    let repo = pushed_repo();
+    let tools = tools(&repo);
+    // The user's own hook stops at the first failing command.
+    let ran = repo.home().join("user-hook-ran");
+    script(
+        &repo.path().join(".git/hooks/pre-push"),
+        &format!("#!/bin/sh -e\necho yes >>'{}'\n", ran.display()),
+    );
+    let installer = copy_exe(&repo, "target-old");
+    let (code, err) = covgit_from(&repo, &installer, &["hook", "install"]);
+    assert_eq!(code, 0, "{err}");
+
+    // Neither on PATH nor where it was installed from: one warning, the push goes on, and
+    // the user's lines still run.
+    std::fs::remove_dir_all(installer.parent().unwrap()).unwrap();
+    let (ok, err) = push(&repo, &[&tools]);
+    assert!(ok, "{err}");
+    let said: Vec<&str> = err.lines().filter(|l| l.contains("covgit")).collect();
+    assert_eq!(said.len(), 1, "{err}");
+    assert!(said[0].starts_with("covgit: coverage not checked"), "{err}");
+    assert_eq!(std::fs::read_to_string(&ran).unwrap(), "yes\n");
+
+    // covgit present but failing with an error (exit 2): not a failed gate, so the push
+    // goes on and the user's lines run.
+    let broken = repo.home().join("broken");
+    script(
+        &broken.join("covgit"),
+        "#!/bin/sh\necho 'covgit: error: boom' >&2\nexit 2\n",
+    );
+    let (ok, err) = push(&repo, &[&broken, &tools]);
+    assert!(ok, "{err}");
+    assert!(err.contains("covgit: error: boom"), "{err}");
+    assert_eq!(std::fs::read_to_string(&ran).unwrap(), "yes\nyes\n");
+}
+
+#[test]
+fn the_hook_never_runs_a_covgit_committed_in_the_repository() {
+    let repo = pushed_repo();
+    let tools = tools(&repo);
+    // A pull request commits an executable `covgit` at the root of the work tree, where
+    // git runs the hook.
+    let marker = repo.home().join("planted-ran");
+    script(
+        &repo.path().join("covgit"),
+        &format!("#!/bin/sh\necho yes >'{}'\nexit 0\n", marker.display()),
+    );
+    repo.commit("planted");
+    repo.covgit(&["hook", "install"]).ok();
+    // An empty PATH entry (the current folder, to the shell), and `.` likewise.
+    for path in [
+        format!("{}:", tools.display()),
+        format!("{}:.", tools.display()),
+    ] {
+        let mut cmd = Command::new("git");
+        hermetic(&mut cmd, &repo.home());
+        let out = cmd
+            .env("PATH", &path)
+            .current_dir(repo.path())
+            .args(["push", "origin", "feature"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !marker.exists(),
+            "PATH={path} ran the committed covgit:\n{err}"
+        );
+        // The recorded binary ran the check instead.
+        assert!(err.contains("covgit: check "), "{err}");
+    }
+}
+
+#[test]
+fn install_refuses_a_hook_folder_that_is_a_tracked_link_out_of_the_repository() {
+    let repo = pushed_repo();
+    let victim = repo.home().join("victimdir");
+    std::fs::create_dir_all(&victim).unwrap();
+    std::os::unix::fs::symlink("../victimdir", repo.path().join(".githooks")).unwrap();
+    repo.commit("hooks folder");
+    repo.git(&["config", "core.hooksPath", ".githooks"]);
+    for action in ["install", "uninstall"] {
+        let out = repo.covgit(&["hook", action]).code(2);
+        assert!(
+            out.stderr.contains(&format!(
+                "'{}' is a symlink to '../victimdir'",
+                repo.path().join(".githooks").display()
+            )),
+            "{}",
+            out.stderr
+        );
+    }
+    assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0);
+}
+
+/// Sets a file's modification time to `secs` after the epoch.
+fn touch(path: &Path, secs: u64) {
+    let done = Command::new("touch")
+        .arg("-d")
+        .arg(format!("@{secs}"))
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(done.success());
+}
+
+#[test]
+fn edit_then_test_then_commit_is_not_stale() {
+    let repo = pushed_repo();
+    // Edit, run the tests (the report is written after every edit), then commit: the commit
+    // is newer than the report, the edits are not.
+    repo.write("util.py", "X = 1\n");
+    let mut hits = CALC_HITS.to_vec();
+    hits.extend([(7, 1), (8, 1)]);
+    repo.write(
+        "lcov.info",
+        &lcov(&[("calc.py", &hits), ("util.py", &[(1, 1)])]),
+    );
+    for file in ["calc.py", "util.py"] {
+        touch(&repo.path().join(file), 1_767_225_000);
+    }
+    touch(&repo.path().join("lcov.info"), 1_767_225_100);
+    repo.commit("util");
+    let out = repo.covgit(&["check", "--worktree", "--base", "main"]).ok();
+    assert!(!out.stderr.contains("older than"), "{}", out.stderr);
+    repo.covgit(&["hook", "install"]).ok();
+    let (ok, err) = push_feature(&repo);
+    assert!(ok, "{err}");
+    assert!(!err.contains("older than"), "{err}");
+
+    // A later edit, committed or not, is still caught by the file's own time.
+    touch(&repo.path().join("util.py"), 1_767_225_200);
+    let out = repo.covgit(&["check", "--worktree", "--base", "main"]).ok();
+    assert!(
+        out.stderr
+            .contains("is older than the change to util.py (committed in "),
+        "{}",
+        out.stderr
+    );
 }
