@@ -163,9 +163,13 @@ pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
     let now = now();
     let keep_new = |old: &[u8], new: &[u8]| store::newer(old, new, now);
     let tombstone_records = tombstone_records(&tombstones);
+    let tracking = Repo::tracking_ref(remote);
     for attempt in 0..PUSH_ATTEMPTS {
+        // Build on the remote's tip only once it is fetched here: having its commit object is
+        // not enough (a clone made while another job pushed can hold the commit without its
+        // tree), and `git fetch` completes what is missing.
         if let Some(t) = &tip
-            && !repo.has_commit(t)
+            && repo.local_ref(&tracking)?.as_ref() != Some(t)
         {
             tip = repo.fetch_data(remote)?;
         }

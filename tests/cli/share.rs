@@ -88,6 +88,68 @@ fn log_commits(repo: &TestRepo, dir: &Path) -> Vec<String> {
     out
 }
 
+/// A clone made (by a local, hard-linking `git clone`) while another job pushed can hold the
+/// remote's data commit without its tree: push must fetch rather than trust the commit.
+#[test]
+fn push_fetches_a_remote_tip_whose_commit_is_here_without_its_tree() {
+    let repo = TestRepo::new();
+    let shas = with_remote(&repo, 2);
+    let rep = report(&repo, "r1.info", 1);
+    let first = clone(&repo, "first");
+    let second = clone(&repo, "second");
+    repo.covgit_in(
+        &first,
+        &[
+            "record",
+            "--commit",
+            &shas[0],
+            rep.to_str().unwrap(),
+            "--push",
+        ],
+    )
+    .ok();
+    // Only the commit object of the remote's data, as a racing copy would leave it.
+    let tip = remote_tip(&repo);
+    let body = git(
+        &repo.home(),
+        &repo.home().join("remote.git"),
+        &["cat-file", "commit", &tip],
+    );
+    let copied = {
+        let mut cmd = Command::new("git");
+        hermetic(&mut cmd, &repo.home());
+        let mut child = cmd
+            .current_dir(&second)
+            .args(["hash-object", "-t", "commit", "-w", "--stdin"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("git runs");
+        std::io::Write::write_all(
+            child.stdin.as_mut().unwrap(),
+            format!("{body}\n").as_bytes(),
+        )
+        .unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+    };
+    assert_eq!(copied.trim(), tip, "the copied commit is the remote's");
+    let later = report(&repo, "r2.info", 2);
+    repo.covgit_in(
+        &second,
+        &[
+            "record",
+            "--commit",
+            &shas[1],
+            later.to_str().unwrap(),
+            "--push",
+        ],
+    )
+    .ok();
+    let fresh = clone(&repo, "fresh");
+    repo.covgit_in(&fresh, &["pull"]).ok();
+    assert_eq!(log_commits(&repo, &fresh).len(), 2);
+}
+
 #[test]
 fn six_clones_pushing_at_once_lose_no_record() {
     let repo = TestRepo::new();
