@@ -1214,3 +1214,29 @@ fn compare_on_the_default_branch_says_it_compares_head_with_itself() {
     let run = repo.covgit(&["compare", "HEAD"]).ok();
     assert!(!run.stderr.contains("itself"), "{}", run.stderr);
 }
+
+#[test]
+fn the_project_gate_agrees_with_the_totals_as_printed() {
+    // 95.00% → 94.995...%: both print as 95.00%, so threshold 0 must not fail "dropped 0.00".
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(20_000));
+    repo.commit("base");
+    let mut hits: Vec<(u32, u64)> = (1..=20_000).map(|l| (l, u64::from(l <= 19_000))).collect();
+    record(&repo, "HEAD", &[("a.py", &hits)], &[]);
+    repo.write("a.py", &numbered(20_001));
+    repo.commit("head");
+    hits.push((20_001, 0));
+    record(&repo, "HEAD", &[("a.py", &hits)], &[]);
+    let run = repo
+        .covgit(&[
+            "check",
+            "HEAD~1..HEAD",
+            "--patch-target",
+            "0",
+            "--project-threshold",
+            "0",
+        ])
+        .ok();
+    assert!(run.stderr.contains("95.00% → 95.00%"), "{}", run.stderr);
+    assert!(!run.stderr.contains("dropped"), "{}", run.stderr);
+}
