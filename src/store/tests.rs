@@ -656,3 +656,54 @@ fn files_with_no_tracked_line_are_not_counted_and_older_stores_are_recounted() {
     let store = Store::open(&path).unwrap();
     assert_eq!(store.commit_info(&c).unwrap().unwrap().totals.files, 1);
 }
+
+#[test]
+fn a_reader_reads_a_schema_2_store_as_it_is_and_writes_nothing() {
+    // The previous release wrote schema 2: no `forget` tables, and `files` counted every
+    // listed file. Every reading command reads it through a read-only open (a CI cache).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("covgit.db");
+    let report = realistic(3, 8, 7);
+    let (commits, merged) = {
+        let mut store = Store::open(&path).unwrap();
+        store
+            .record(&sha(1), &upload(None, CiStatus::Passed, report.clone()))
+            .unwrap();
+        store
+            .conn
+            .execute_batch(
+                "DROP TABLE shared_forgotten; DROP TABLE forgotten;
+                 PRAGMA user_version = 2; PRAGMA journal_mode = DELETE;",
+            )
+            .unwrap();
+        (
+            store.commits().unwrap(),
+            store.report(&sha(1), None).unwrap(),
+        )
+    };
+    let before = std::fs::read(&path).unwrap();
+    let files_before = std::fs::read_dir(dir.path()).unwrap().count();
+
+    let store = Store::open_read_only(&path).unwrap();
+    assert!(store.is_outdated().unwrap());
+    assert_eq!(store.commits().unwrap(), commits);
+    assert_eq!(
+        store.commit_info(&sha(1)).unwrap(),
+        commits.first().cloned()
+    );
+    assert_eq!(store.report(&sha(1), None).unwrap(), merged);
+    assert_eq!(merged, Some(report));
+    assert!(!store.uploads(&sha(1)).unwrap().is_empty());
+    drop(store);
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the reader wrote");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), files_before);
+
+    // Schema 1 (no shared tables) is still too old to read as it is.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    drop(conn);
+    assert!(matches!(
+        Store::open_read_only(&path),
+        Err(StoreError::Outdated { found: 1, .. })
+    ));
+}
