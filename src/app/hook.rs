@@ -204,7 +204,7 @@ fn no_base_reason(
         base.short()
     );
     if let Some(remote) = remote
-        && unpulled_coverage(ws, remote)
+        && super::query::unpulled_coverage(ws, remote)
     {
         return format!(
             "{what} here, and '{remote}' shares coverage that is not pulled yet; run `covgit pull {remote}` and push again"
@@ -256,20 +256,6 @@ fn count(n: usize, thing: &str) -> String {
     } else {
         format!("{n} {thing}s")
     }
-}
-
-/// Whether `remote` holds shared coverage (`refs/covgit/data`) that was never pulled here,
-/// or changed since the last pull. A remote that cannot be reached counts as no.
-fn unpulled_coverage(ws: &Workspace, remote: &str) -> bool {
-    let Ok(Some(tip)) = ws.repo.remote_data(remote) else {
-        return false;
-    };
-    let pulled = ws
-        .repo
-        .local_ref(&crate::git::Repo::tracking_ref(remote))
-        .ok()
-        .flatten();
-    pulled.as_ref() != Some(&tip)
 }
 
 /// How many first-parent steps after `from` the nearest usable commit lies, looking at most
