@@ -8,7 +8,7 @@ use tracing::{info, instrument};
 
 use crate::config::Config;
 use crate::git::{HookInstalled, HookRemoved};
-use crate::model::{CommitId, SkipReason, Skipped};
+use crate::model::{CommitId, SkipReason, Skipped, count};
 use crate::select::SelectError;
 
 use super::compare::{CompareOptions, usability};
@@ -212,7 +212,10 @@ fn no_base_reason(
     }
     let walked = match skipped.len() {
         0 | 1 => String::new(),
-        n => format!(" or its {}", count(n - 1, "nearest ancestor")),
+        n => format!(
+            " or its {}",
+            count(n as u64 - 1, "nearest ancestor", "nearest ancestors")
+        ),
     };
     if let Some(last) = skipped.last()
         && let Some(depth) = nearest_beyond(ws, &last.commit)
@@ -230,7 +233,7 @@ fn no_base_reason(
     if let Some(first) = failed.first() {
         let more = match failed.len() - 1 {
             0 => String::new(),
-            n => format!(" and {}", count(n, "more commit")),
+            n => format!(" and {}", count(n as u64, "more commit", "more commits")),
         };
         return format!(
             "{what}{walked}: CI failed on {}{more}, and a failed run's coverage is not used; fix CI on {against}, or `covgit mark {} --ci-status passed` if the failure did not touch coverage",
@@ -247,15 +250,6 @@ fn no_base_reason(
     format!(
         "{what}{walked}: nothing near it was recorded here; record coverage on {against} (`covgit record` after the tests), or `covgit pull` it if CI shares coverage"
     )
-}
-
-/// "1 commit", "3 commits".
-fn count(n: usize, thing: &str) -> String {
-    if n == 1 {
-        format!("1 {thing}")
-    } else {
-        format!("{n} {thing}s")
-    }
 }
 
 /// How many first-parent steps after `from` the nearest usable commit lies, looking at most

@@ -1136,6 +1136,14 @@ fn log_says_when_its_walk_stopped_before_finding_n() {
             "note: no recorded commit in the 10000 commits walked; record one with `covgit record` after running the tests",
         ]
     );
+    // One thing is one: "the 1 recorded commit".
+    let run = repo.covgit(&["log", "-n", "1"]).ok();
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some(
+            "note: found 0 of the 1 recorded commit asked for in the 10000 commits walked (the most log walks); pass REV or A..B to start further back"
+        )
+    );
     // Starting further back finds it.
     let run = repo.covgit(&["log", "-n", "2", "main~10000"]).ok();
     assert!(run.stdout.starts_with(&root[..7]), "{}", run.stdout);
