@@ -1136,6 +1136,18 @@ fn log_says_when_its_walk_stopped_before_finding_n() {
             "note: no recorded commit in the 10000 commits walked; record one with `covgit record` after running the tests",
         ]
     );
+    // With no -n nothing was asked for: the walk's end is not news (--help says it).
+    let run = repo.covgit(&["log"]).ok();
+    assert_eq!(
+        run.stderr,
+        "note: no recorded commit in the 10000 commits walked; record one with `covgit record` after running the tests\n"
+    );
+    let help = repo.covgit(&["log", "--help"]).ok();
+    assert!(
+        help.stdout.contains("The walk stops after 10,000 commits"),
+        "{}",
+        help.stdout
+    );
     // One thing is one: "the 1 recorded commit".
     let run = repo.covgit(&["log", "-n", "1"]).ok();
     assert_eq!(

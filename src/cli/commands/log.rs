@@ -7,7 +7,8 @@ use super::super::output::note;
 use super::super::{exit, output};
 
 /// Recorded commits along first-parent history, newest first: CI status, flags, coverage
-/// and its change.
+/// and its change. The walk stops after 10,000 commits; pass REV or A..B to start further
+/// back.
 #[derive(Args)]
 pub struct LogArgs {
     /// `A..B` (or `A...B`, the same), or a revision to walk back from [default: HEAD].
@@ -58,9 +59,6 @@ fn notes(o: &LogOutcome, asked: Option<usize>) -> Vec<String> {
         (Some(LogStop::WalkLimit), Some(n)) => notes.push(format!(
             "found {found} of the {} asked for in the {walked} walked (the most log walks); pass REV or A..B to start further back",
             asked_for(n)
-        )),
-        (Some(LogStop::WalkLimit), None) => notes.push(format!(
-            "stopped after walking {walked} (the most log walks); pass REV or A..B to start further back"
         )),
         (Some(LogStop::Shallow), Some(n)) => notes.push(format!(
             "found {found} of the {} asked for before the shallow history ended",
