@@ -1233,6 +1233,13 @@ fn compare_on_the_default_branch_says_it_compares_head_with_itself() {
     );
     let run = repo.covgit(&["compare", "HEAD"]).ok();
     assert!(!run.stderr.contains("itself"), "{}", run.stderr);
+    // A head report is new coverage of HEAD, compared with HEAD's recorded one: no warning.
+    let fresh = repo.write_outside("fresh.info", &lcov(&[("a.py", &hits(3, 1))]));
+    let run = repo
+        .covgit(&["compare", "--head-report", fresh.to_str().unwrap()])
+        .ok();
+    assert!(!run.stderr.contains("itself"), "{}", run.stderr);
+    assert!(run.stdout.contains("100.00% → 33.33%"), "{}", run.stdout);
 }
 
 #[test]
