@@ -257,7 +257,7 @@ pub(crate) fn flag_note(flag: Option<&Flag>) -> String {
 pub(crate) fn split_range(r: &str) -> Result<(&str, &str), Error> {
     let split = r.split_once("...").or_else(|| r.split_once(".."));
     match split {
-        Some((a, b)) if !b.starts_with('.') && !b.contains("..") => {
+        Some((a, b)) if !a.contains("..") && !b.starts_with('.') && !b.contains("..") => {
             let a = if a.is_empty() { "HEAD" } else { a };
             let b = if b.is_empty() { "HEAD" } else { b };
             Ok((a, b))
@@ -282,7 +282,7 @@ mod tests {
         ] {
             assert_eq!(split_range(r).unwrap(), want, "{r}");
         }
-        for bad in ["a....b", "a..b..c", "a...b...c"] {
+        for bad in ["a....b", "a..b..c", "a...b...c", "a..b...c", "..a...b"] {
             assert_eq!(
                 split_range(bad).unwrap_err().to_string(),
                 format!("'{bad}' is not a revision range: expected A..B or A...B"),
