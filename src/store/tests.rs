@@ -643,6 +643,20 @@ fn files_with_no_tracked_line_are_not_counted_and_older_stores_are_recounted() {
         assert_eq!((info.totals.files, info.totals.lines), (1, 2));
         let refs = store.file_refs(&c, None).unwrap().unwrap();
         assert_eq!(refs["pkg/__init__.py"].totals.unwrap().files, 0);
+        // One upload (counted from its set by the migration), and none.
+        let mut one = Report::default();
+        for p in ["pkg/__init__.py", "pkg/empty.py"] {
+            one.files.insert(p.into(), file(&[]));
+        }
+        for p in ["pkg/a.py", "pkg/b.py", "pkg/c.py"] {
+            one.files.insert(p.into(), file(&[(1, 1)]));
+        }
+        store
+            .record(&sha(8), &upload(None, CiStatus::Passed, one))
+            .unwrap();
+        store
+            .record(&sha(9), &upload(None, CiStatus::Passed, Report::default()))
+            .unwrap();
     }
     // A store of schema 2 counted every file listed (and had no tables of later schemas):
     // opening it recounts.
@@ -655,6 +669,8 @@ fn files_with_no_tracked_line_are_not_counted_and_older_stores_are_recounted() {
     drop(conn);
     let store = Store::open(&path).unwrap();
     assert_eq!(store.commit_info(&c).unwrap().unwrap().totals.files, 1);
+    assert_eq!(store.commit_info(&sha(8)).unwrap().unwrap().totals.files, 3);
+    assert_eq!(store.commit_info(&sha(9)).unwrap().unwrap().totals.files, 0);
 }
 
 #[test]
