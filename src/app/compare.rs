@@ -356,9 +356,10 @@ fn pick_sides(repo: &Repo, opts: &CompareOptions) -> Result<(CommitId, CommitId,
             let branch = repo.default_branch()?;
             let target = repo.resolve(&branch)?;
             let base = merge_base_named(repo, (&branch, &target), (head_typed, &head))?;
-            if base == head && opts.head.is_none() {
+            if base == head && opts.head.is_none() && opts.head_report.is_none() && !opts.worktree {
                 // Issue 12.16: on the default branch this compares HEAD with itself, which
-                // shows nothing; say so rather than print an empty comparison silently.
+                // shows nothing; say so rather than print an empty comparison silently. With
+                // `--head-report` (or `--worktree`) the head is new coverage: nothing to say.
                 warn!(
                     "HEAD ({}) is on the default branch {branch}, so `{branch}..HEAD` compares it with itself; run `covgit compare HEAD` to compare the last commit with its parent",
                     head.short()

@@ -8,7 +8,7 @@ use tracing::{info, instrument};
 
 use crate::config::Config;
 use crate::git::{HookInstalled, HookRemoved};
-use crate::model::{CommitId, SkipReason, Skipped};
+use crate::model::{CommitId, SkipReason, Skipped, count};
 use crate::select::SelectError;
 
 use super::compare::{CompareOptions, usability};
@@ -204,7 +204,7 @@ fn no_base_reason(
         base.short()
     );
     if let Some(remote) = remote
-        && unpulled_coverage(ws, remote)
+        && super::query::unpulled_coverage(ws, remote)
     {
         return format!(
             "{what} here, and '{remote}' shares coverage that is not pulled yet; run `covgit pull {remote}` and push again"
@@ -212,7 +212,10 @@ fn no_base_reason(
     }
     let walked = match skipped.len() {
         0 | 1 => String::new(),
-        n => format!(" or its {}", count(n - 1, "nearest ancestor")),
+        n => format!(
+            " or its {}",
+            count(n as u64 - 1, "nearest ancestor", "nearest ancestors")
+        ),
     };
     if let Some(last) = skipped.last()
         && let Some(depth) = nearest_beyond(ws, &last.commit)
@@ -230,7 +233,7 @@ fn no_base_reason(
     if let Some(first) = failed.first() {
         let more = match failed.len() - 1 {
             0 => String::new(),
-            n => format!(" and {}", count(n, "more commit")),
+            n => format!(" and {}", count(n as u64, "more commit", "more commits")),
         };
         return format!(
             "{what}{walked}: CI failed on {}{more}, and a failed run's coverage is not used; fix CI on {against}, or `covgit mark {} --ci-status passed` if the failure did not touch coverage",
@@ -247,29 +250,6 @@ fn no_base_reason(
     format!(
         "{what}{walked}: nothing near it was recorded here; record coverage on {against} (`covgit record` after the tests), or `covgit pull` it if CI shares coverage"
     )
-}
-
-/// "1 commit", "3 commits".
-fn count(n: usize, thing: &str) -> String {
-    if n == 1 {
-        format!("1 {thing}")
-    } else {
-        format!("{n} {thing}s")
-    }
-}
-
-/// Whether `remote` holds shared coverage (`refs/covgit/data`) that was never pulled here,
-/// or changed since the last pull. A remote that cannot be reached counts as no.
-fn unpulled_coverage(ws: &Workspace, remote: &str) -> bool {
-    let Ok(Some(tip)) = ws.repo.remote_data(remote) else {
-        return false;
-    };
-    let pulled = ws
-        .repo
-        .local_ref(&crate::git::Repo::tracking_ref(remote))
-        .ok()
-        .flatten();
-    pulled.as_ref() != Some(&tip)
 }
 
 /// How many first-parent steps after `from` the nearest usable commit lies, looking at most

@@ -163,7 +163,8 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
     if entries.len() >= opts.limit {
         stopped = None;
     }
-    let shared_on = if entries.is_empty() {
+    // `-n 0` asks for nothing, so no hint is printed: the remote is not asked.
+    let shared_on = if entries.is_empty() && opts.limit > 0 {
         unpulled_remote(ws)
     } else {
         None
@@ -194,22 +195,31 @@ pub(crate) fn merge_base_named(
     })
 }
 
-/// The remote that shares coverage, for hints that would otherwise say `covgit record` in a
-/// clone where nothing is recorded (issue 12.16): `origin` when its fetched tracking ref
-/// exists, or when `origin` lists `refs/covgit/data` (asked only on this path, never
-/// prompting). `None` when there is no such remote or it cannot be asked.
+/// The remote that shares coverage not pulled here yet, for hints that would otherwise say
+/// `covgit record` in a clone where nothing is recorded (issue 12.16): `origin` when it lists
+/// `refs/covgit/data` at a commit other than the one last pulled. `None` when there is no
+/// such remote, everything it shares is pulled, or it cannot be asked quickly.
 pub(crate) fn unpulled_remote(ws: &Workspace) -> Option<String> {
     const REMOTE: &str = "origin";
-    if !ws.repo.has_remote(REMOTE) {
-        return None;
-    }
-    let tracked = ws
+    (ws.repo.has_remote(REMOTE) && unpulled_coverage(ws, REMOTE)).then(|| REMOTE.to_owned())
+}
+
+/// How long a hint may wait for a remote to list its refs.
+const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Whether `remote` holds shared coverage (`refs/covgit/data`) that was never pulled here,
+/// or changed since the last pull. A remote that cannot be reached, or not without asking
+/// for credentials, or not within a few seconds, counts as no.
+pub(crate) fn unpulled_coverage(ws: &Workspace, remote: &str) -> bool {
+    let Some(tip) = ws.repo.probe_remote_data(remote, PROBE_TIMEOUT) else {
+        return false;
+    };
+    let pulled = ws
         .repo
-        .local_ref(&crate::git::Repo::tracking_ref(REMOTE))
+        .local_ref(&crate::git::Repo::tracking_ref(remote))
         .ok()
         .flatten();
-    let shared = tracked.is_some() || matches!(ws.repo.remote_data(REMOTE), Ok(Some(_)));
-    shared.then(|| REMOTE.to_owned())
+    pulled.as_ref() != Some(&tip)
 }
 
 /// The store to read; with no database yet, an error that says `covgit pull` where a remote
@@ -247,7 +257,7 @@ pub(crate) fn flag_note(flag: Option<&Flag>) -> String {
 pub(crate) fn split_range(r: &str) -> Result<(&str, &str), Error> {
     let split = r.split_once("...").or_else(|| r.split_once(".."));
     match split {
-        Some((a, b)) if !b.starts_with('.') && !b.contains("..") => {
+        Some((a, b)) if !a.contains("..") && !b.starts_with('.') && !b.contains("..") => {
             let a = if a.is_empty() { "HEAD" } else { a };
             let b = if b.is_empty() { "HEAD" } else { b };
             Ok((a, b))
@@ -272,7 +282,7 @@ mod tests {
         ] {
             assert_eq!(split_range(r).unwrap(), want, "{r}");
         }
-        for bad in ["a....b", "a..b..c", "a...b...c"] {
+        for bad in ["a....b", "a..b..c", "a...b...c", "a..b...c", "..a...b"] {
             assert_eq!(
                 split_range(bad).unwrap_err().to_string(),
                 format!("'{bad}' is not a revision range: expected A..B or A...B"),

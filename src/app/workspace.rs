@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use tracing::debug;
+
 use crate::config::Config;
 use crate::git::Repo;
 use crate::store::{Store, StoreError};
@@ -114,16 +116,33 @@ impl Workspace {
     }
 
     /// Opens the store for reading only (so a read-only store works); a missing database is
-    /// an error that says to record first. An older schema is upgraded first when it can be.
+    /// an error that says to record first. An older schema is upgraded first when it can be;
+    /// one that cannot be (a read-only mount) is read as it is when it is recent enough.
     pub fn store_for_read(&self) -> Result<Store, Error> {
         self.must_exist()?;
-        match Store::open_read_only(&self.db_path) {
-            Err(outdated @ StoreError::Outdated { .. }) => match Store::open(&self.db_path) {
-                Ok(upgraded) => Ok(upgraded),
-                Err(StoreError::ReadOnly { .. }) => Err(outdated.into()),
-                Err(e) => Err(e.into()),
-            },
-            other => Ok(other?),
+        let store = match Store::open_read_only(&self.db_path) {
+            Err(outdated @ StoreError::Outdated { .. }) => {
+                return match Store::open(&self.db_path) {
+                    Ok(upgraded) => Ok(upgraded),
+                    Err(StoreError::ReadOnly { .. }) => Err(outdated.into()),
+                    Err(e) => Err(e.into()),
+                };
+            }
+            other => other?,
+        };
+        if !store.is_outdated()? {
+            return Ok(store);
+        }
+        match Store::open(&self.db_path) {
+            Ok(upgraded) => Ok(upgraded),
+            Err(StoreError::ReadOnly { .. }) => {
+                debug!(
+                    db = %self.db_path.display(),
+                    "reading an older, read-only schema as it is: a commit's files count may include files with no tracked line"
+                );
+                Ok(store)
+            }
+            Err(e) => Err(e.into()),
         }
     }
 

@@ -44,7 +44,25 @@ pub fn main() -> ExitCode {
 /// CI variable): printed plain (clap's rendering drops escape sequences), every line
 /// escaped, so no value can start a CI workflow command or reach the terminal raw.
 fn usage_error(e: &clap::Error) {
-    for l in e.render().to_string().lines() {
+    let mut text = e.render().to_string();
+    // The value typed, shown whole on its line: a newline in it reads `\n`, not a new line.
+    for (_, value) in e.context() {
+        let values = match value {
+            clap::error::ContextValue::String(v) => std::slice::from_ref(v),
+            clap::error::ContextValue::Strings(v) => v.as_slice(),
+            _ => &[],
+        };
+        for v in values {
+            let shown = covgit::render::escape::text(v);
+            if shown != v.as_str() {
+                // As rendered (escape sequences dropped), and quoted, so that only the value
+                // is replaced, never a bare newline of the message.
+                let rendered = clap::builder::StyledStr::from(v.clone()).to_string();
+                text = text.replace(&format!("'{rendered}'"), &format!("'{shown}'"));
+            }
+        }
+    }
+    for l in text.lines() {
         eprintln!("{}", covgit::render::escape::line(l));
     }
 }

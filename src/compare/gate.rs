@@ -107,11 +107,17 @@ impl fmt::Display for GateFailure {
 /// computed from other counts of the same ratio) never fails by rounding.
 const EPSILON: f64 = 1e-9;
 
+/// `percent` as a comparison prints it, to two decimals (Codecov's precision 2): the project
+/// gate judges the figures a reader sees, so 95.00% → 95.00% never "drops 0.00 points".
+fn as_shown(percent: f64) -> f64 {
+    (percent * 100.0).round() / 100.0
+}
+
 /// Checks `c` against `gates`.
 ///
 /// - Patch: passes when no added line is tracked (nothing to measure).
 /// - Project: the drop is the base's total coverage minus the head's, the very figures the
-///   comparison prints (issue 12.11: counting `removed` lines back into the head counted an
+///   comparison prints, rounded to two decimals as printed (issue 12.11: counting `removed` lines back into the head counted an
 ///   edited line twice, its old line and its new one, so the gate reported a drop the
 ///   printed totals contradicted). Nothing tracked on either side: the gate passes.
 /// - Lost: counts `lost` lines only; `removed` lines are never lost.
@@ -129,8 +135,8 @@ pub fn evaluate(c: &Comparison, gates: &Gates) -> Verdict {
     }
     if let (Some(threshold), Some(base), Some(head)) = (
         gates.project_threshold,
-        c.base.coverage(),
-        c.head.coverage(),
+        c.base.coverage().map(as_shown),
+        c.head.coverage().map(as_shown),
     ) && base - head > threshold + EPSILON
     {
         failures.push(GateFailure::Project {
@@ -264,7 +270,10 @@ mod tests {
         };
         assert_eq!(
             (Some(*base), Some(*head)),
-            (c.base.coverage(), c.head.coverage())
+            (
+                c.base.coverage().map(as_shown),
+                c.head.coverage().map(as_shown)
+            )
         );
         assert_eq!(
             v.failures[0].to_string(),
@@ -299,6 +308,38 @@ mod tests {
                 drop: 20.0,
                 threshold: 0.0
             }]
+        );
+    }
+
+    #[test]
+    fn the_project_gate_judges_the_totals_rounded_as_printed() {
+        // 19,000 of 20,000 lines hit, then one more missed line: 95.00% → 94.9952...%, which
+        // prints as 95.00% and must not fail "dropped 0.00 points" at threshold 0.
+        let mut hits = vec![1; 19_000];
+        hits.extend([0; 1_000]);
+        let base = report(&[("a.py", &hits)]);
+        hits.push(0);
+        let head = report(&[("a.py", &hits)]);
+        let c = compare(&base, &head, &[modified("a.py", &[(20_000, 0, 20_001, 1)])]);
+        let project = Gates {
+            project_threshold: Some(0.0),
+            ..Gates::default()
+        };
+        assert!(c.base.coverage() > c.head.coverage());
+        assert_eq!(evaluate(&c, &project), Verdict::default());
+        // A drop that shows as 0.01 points still fails, with the printed figures.
+        hits.extend([0; 2]);
+        let head = report(&[("a.py", &hits)]);
+        let c = compare(&base, &head, &[modified("a.py", &[(20_000, 0, 20_001, 3)])]);
+        let v = evaluate(&c, &project);
+        assert_eq!(
+            v.failures
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            [
+                "project coverage dropped 0.01 points, from 95.00% to 94.99%, more than the 0.00 allowed"
+            ]
         );
     }
 

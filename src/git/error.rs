@@ -25,6 +25,18 @@ pub enum GitError {
         "revision '{rev}' goes back past the first commit of the history; name an existing commit, or pass --base REV"
     )]
     PastRootCommit { rev: String },
+    #[error("'{prefix}' is ambiguous: several objects start with it; type more hex digits")]
+    AmbiguousPrefix { prefix: String },
+    #[error(
+        "commit {commit} has no parent {n}: it has {}, so '{rev}' names no commit",
+        crate::model::count(*parents as u64, "parent", "parents")
+    )]
+    NoSuchParent {
+        rev: String,
+        commit: String,
+        n: usize,
+        parents: usize,
+    },
     #[error("revision '{rev}' does not name a commit")]
     NotACommit {
         rev: String,

@@ -7,8 +7,10 @@
 //! (`GIT_TERMINAL_PROMPT=0`) and never running the user's pre-push hook (`--no-verify`: this
 //! push carries no code). Reading and writing objects stays with gix ([`super::share`]).
 
+use std::io::Read as _;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use super::GitError;
 use super::repo::{Repo, commit_id, object_id};
@@ -68,6 +70,46 @@ impl Repo {
                 }),
             None => Ok(None),
         }
+    }
+
+    /// [`Repo::remote_data`] for a hint, from a command that does not otherwise touch the
+    /// network: it never prompts, for a password (`GIT_TERMINAL_PROMPT=0`) nor through SSH
+    /// on the terminal (`BatchMode=yes`), and gives up after `timeout` (an unreachable host).
+    /// `None` when the remote has no covgit data or cannot be asked so.
+    pub fn probe_remote_data(&self, remote: &str, timeout: Duration) -> Option<CommitId> {
+        let mut child = self
+            .git_command(&[
+                "-c",
+                "core.sshCommand=ssh -o BatchMode=yes",
+                "ls-remote",
+                "--",
+                remote,
+                DATA_REF,
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let started = Instant::now();
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) if status.success() => break,
+                Ok(None) if started.elapsed() < timeout => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Ok(Some(_)) | Err(_) => return None,
+                Ok(None) => {
+                    // Its output is left unread: a helper it started may still hold the pipe.
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return None;
+                }
+            }
+        }
+        let mut out = String::new();
+        child.stdout.take()?.read_to_string(&mut out).ok()?;
+        let line = out.lines().find(|l| l.ends_with(DATA_REF))?;
+        CommitId::new(line.split_whitespace().next()?).ok()
     }
 
     /// Fetches `remote`'s data commit into [`Repo::tracking_ref`] and returns it. Callers

@@ -39,7 +39,15 @@ impl Repo {
     pub fn resolve(&self, rev: &str) -> Result<CommitId, GitError> {
         let id = self.inner.rev_parse_single(rev).map_err(|e| {
             tracing::debug!("cannot resolve '{rev}': {e}");
-            self.why_unknown(rev)
+            match e.downcast_any_ref::<gix::revision::spec::parse::Error>() {
+                Some(
+                    gix::revision::spec::parse::Error::AmbiguousPrefix { prefix, .. }
+                    | gix::revision::spec::parse::Error::AmbiguousRefAndObject { prefix, .. },
+                ) => GitError::AmbiguousPrefix {
+                    prefix: prefix.to_string(),
+                },
+                _ => self.why_unknown(rev),
+            }
         })?;
         let commit = id
             .object()
@@ -52,8 +60,9 @@ impl Repo {
     }
 
     /// Why `rev` did not resolve, in the user's words: a navigation (`X~3`, `X^2`) from a
-    /// known `X` that walks out of the history (past the root, or past a shallow clone's
-    /// boundary), else a name this repository does not know.
+    /// known `X` that asks for a parent number a commit lacks (`M^3` of a two-parent merge),
+    /// or walks out of the history (past the root, or past a shallow clone's boundary), else
+    /// a name this repository does not know.
     fn why_unknown(&self, rev: &str) -> GitError {
         let rev_owned = rev.to_owned();
         let start = rev.find(['~', '^']).filter(|&i| i > 0);
@@ -61,6 +70,9 @@ impl Repo {
         if let Some(i) = start.filter(|_| navigates)
             && self.inner.rev_parse_single(&rev[..i]).is_ok()
         {
+            if let Some(e) = self.missing_parent(rev, i) {
+                return e;
+            }
             return if self.is_shallow() {
                 GitError::PastShallowHistory { rev: rev_owned }
             } else {
@@ -68,6 +80,40 @@ impl Repo {
             };
         }
         GitError::UnknownRevision { rev: rev_owned }
+    }
+
+    /// The first step `^N` (N ≥ 2) of the navigation `rev[start..]` that asks a commit
+    /// with parents for a parent it does not have. A root commit has no parent at all: that
+    /// is walking past the first commit, said by the caller.
+    fn missing_parent(&self, rev: &str, start: usize) -> Option<GitError> {
+        let mut at = start;
+        while at < rev.len() {
+            // `op` is checked first: only after an ASCII `~` or `^` is `at + 1` a boundary.
+            let op = rev.as_bytes()[at];
+            if !matches!(op, b'~' | b'^') || rev[at + 1..].starts_with('{') {
+                return None;
+            }
+            let digits = rev[at + 1..]
+                .find(|c: char| !c.is_ascii_digit())
+                .map_or(rev.len(), |d| at + 1 + d);
+            let n: usize = rev[at + 1..digits].parse().unwrap_or(1);
+            if self.inner.rev_parse_single(&rev[..digits]).is_err() {
+                if op != b'^' || n < 2 {
+                    return None;
+                }
+                let id = self.inner.rev_parse_single(&rev[..at]).ok()?;
+                let commit = id.object().ok()?.peel_to_commit().ok()?;
+                let parents = commit.parent_ids().count();
+                return (parents > 0 && parents < n).then(|| GitError::NoSuchParent {
+                    rev: rev.to_owned(),
+                    commit: commit_id(commit.id).short().to_owned(),
+                    n,
+                    parents,
+                });
+            }
+            at = digits;
+        }
+        None
     }
 
     /// Whether git's configuration names a remote `name`.
@@ -208,6 +254,41 @@ mod tests {
     }
 
     #[test]
+    fn an_ambiguous_short_sha_says_to_type_more_digits() {
+        let dir = build(HISTORY, &[]);
+        let src = dir.path().join("src");
+        // Blobs of fixed content until two share their first 4 hex digits (1,000 blobs make
+        // that all but certain; the content, hence the pair, is always the same).
+        let blobs = dir.path().join("blobs");
+        std::fs::create_dir_all(&blobs).unwrap();
+        let paths: Vec<String> = (0..1000)
+            .map(|i| {
+                let p = blobs.join(format!("{i}"));
+                std::fs::write(&p, format!("blob {i}\n")).unwrap();
+                p.to_str().unwrap().to_owned()
+            })
+            .collect();
+        let mut args = vec!["hash-object", "-w"];
+        args.extend(paths.iter().map(String::as_str));
+        let mut seen = std::collections::HashSet::new();
+        let prefix = git(&src, &args)
+            .lines()
+            .map(|sha| sha[..4].to_owned())
+            .find(|p| !seen.insert(p.clone()))
+            .expect("two of 1,000 blobs share 4 hex digits");
+        let repo = Repo::discover(&src).unwrap();
+        let err = repo.resolve(&prefix).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("'{prefix}' is ambiguous: several objects start with it; type more hex digits")
+        );
+        assert!(matches!(
+            repo.resolve(&format!("{prefix}~1")),
+            Err(GitError::AmbiguousPrefix { .. })
+        ));
+    }
+
+    #[test]
     fn resolve_agrees_with_git_rev_parse() {
         let dir = build(HISTORY, &[]);
         let src = dir.path().join("src");
@@ -251,6 +332,35 @@ mod tests {
         assert!(matches!(
             shallow.resolve("HEAD~1"),
             Err(GitError::PastShallowHistory { .. })
+        ));
+        // A merge has two parents: a third is not "past the first commit".
+        let err = repo.resolve("main^3").unwrap_err();
+        let merge = git(&src, &["rev-parse", "--short=7", "main"]);
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "commit {merge} has no parent 3: it has 2 parents, so 'main^3' names no commit"
+            )
+        );
+        let err = repo.resolve("main~1^2").unwrap_err();
+        assert!(
+            matches!(
+                err,
+                GitError::NoSuchParent {
+                    n: 2,
+                    parents: 1,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(matches!(
+            repo.resolve("main^2~1^3"),
+            Err(GitError::NoSuchParent { n: 3, .. })
+        ));
+        assert!(matches!(
+            repo.resolve("main~1é^2"),
+            Err(GitError::UnknownRevision { .. } | GitError::PastRootCommit { .. })
         ));
         let tree = git(&src, &["rev-parse", "HEAD^{tree}"]);
         assert!(matches!(

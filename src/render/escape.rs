@@ -96,19 +96,37 @@ fn starts_command(after: &str) -> bool {
 }
 
 /// Where the `::` of a line starts, after blanks and the SGR color codes covgit adds.
+/// A blank is any Unicode white space (U+00A0, U+2000–U+200A, U+3000, ...) or U+001C–U+001F:
+/// GitHub's runner trims every .NET white space before it looks for `::`.
 fn guard_start(line: &[u8]) -> Option<usize> {
     let mut i = 0;
     loop {
         match line.get(i..) {
-            Some([b' ' | b'\t', ..]) => i += 1,
             Some([0x1b, b'[', rest @ ..]) => {
                 let end = rest.iter().position(|b| *b == b'm')?;
                 i += 2 + end + 1;
             }
             Some([b':', b':', ..]) => return Some(i),
-            _ => return None,
+            Some(rest) => i += leading_blank(rest)?,
+            None => return None,
         }
     }
+}
+
+/// The length in bytes of the white space character `bytes` starts with, if it does.
+fn leading_blank(bytes: &[u8]) -> Option<usize> {
+    let len = match bytes.first()? {
+        0x00..=0x7f => 1,
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        _ => 4,
+    };
+    let ch = std::str::from_utf8(bytes.get(..len)?)
+        .ok()?
+        .chars()
+        .next()?;
+    // .NET's `char.IsWhiteSpace` also counts the separators U+001C–U+001F.
+    (ch.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&ch)).then_some(len)
 }
 
 fn guarded(s: &str, at: usize) -> String {
@@ -215,6 +233,35 @@ mod tests {
         assert_eq!(line("a ::error::x"), "a ::error::x");
         assert_eq!(line(":x"), ":x");
         assert_eq!(line("::\n"), "\\x3a:\\n");
+    }
+
+    #[test]
+    fn a_unicode_blank_before_the_colons_does_not_hide_a_workflow_command() {
+        for blank in [
+            "\u{a0}", "\u{1680}", "\u{2000}", "\u{200a}", "\u{202f}", "\u{205f}", "\u{3000}",
+        ] {
+            let raw = format!("{blank}::error::x");
+            let shown = line(&raw);
+            assert!(
+                !shown.trim_start().starts_with("::") && shown.contains("\\x3a:error::x"),
+                "{blank:?} -> {shown:?}"
+            );
+        }
+        assert_eq!(
+            line("\u{3000} \u{a0}::error::x"),
+            "\u{3000} \u{a0}\\x3a:error::x"
+        );
+        assert_eq!(line("\u{3000}a::b"), "\u{3000}a::b");
+        let mut out = Vec::new();
+        guard_lines(&mut out, |w| {
+            w.write_all("ok\n\u{2003}".as_bytes())?;
+            w.write_all(b"\x1b[34m::warning\x1b[0m\n\xe3\x80::x\n\x1c\x0b\xc2\x85::y\n")
+        })
+        .unwrap();
+        assert_eq!(
+            out,
+            b"ok\n\xe2\x80\x83\x1b[34m\\x3a:warning\x1b[0m\n\xe3\x80::x\n\x1c\x0b\xc2\x85\\x3a:y\n"
+        );
     }
 
     #[test]

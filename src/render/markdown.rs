@@ -8,8 +8,9 @@
 //!
 //! A comment never exceeds [`MAX_COMMENT`] bytes (so as many characters at most; GitHub
 //! refuses 65,536): the files table stops at [`MAX_FILES`] rows or its share of the size,
-//! the folded runs at [`MAX_RUNS_PER_KIND`] per kind or when the size is reached, each
-//! saying how many were left out and which command lists them all.
+//! the folded runs at [`MAX_RUNS_PER_KIND`] per kind or when the size is reached (every kind
+//! keeping its first [`MIN_RUNS_PER_KIND`] runs first), each saying how many were left out and
+//! which command lists them all.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -35,6 +36,10 @@ const RESERVE: usize = 1_500;
 /// Runs listed per kind. A list this long is read by nobody; the text and JSON formats
 /// always list every run.
 const MAX_RUNS_PER_KIND: usize = 100;
+
+/// Runs of every kind kept before any list gets more, so a long first list (`lost`) cannot
+/// leave a later one (`added`) with none.
+const MIN_RUNS_PER_KIND: usize = 3;
 
 /// Writes the comparison as a PR comment of at most [`MAX_COMMENT`] bytes.
 pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison) -> io::Result<()> {
@@ -228,29 +233,42 @@ fn runs(out: &mut String, c: &Comparison) {
         "<details><summary>Changed lines: {}</summary>",
         summary.join(", ")
     );
-    for (kind, of_kind, lines) in groups {
-        let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "**{}**: {} in {}",
-            name(kind),
-            figures::count(lines, "line", "lines"),
-            figures::count(of_kind.len() as u64, "run", "runs")
-        );
-        let _ = writeln!(out);
-        let mut shown = 0;
-        for r in of_kind.iter().take(MAX_RUNS_PER_KIND) {
-            let line = format!(
-                "- {} {}{}\n",
-                escape(&figures::location(r)),
-                figures::states(r),
-                if indirect(r) { " (indirect)" } else { "" }
-            );
-            if out.len() + line.len() + RESERVE > MAX_COMMENT {
-                break;
-            }
-            out.push_str(&line);
-            shown += 1;
+    let headers: Vec<String> = groups
+        .iter()
+        .map(|(kind, of_kind, lines)| {
+            format!(
+                "\n**{}**: {} in {}\n\n",
+                name(*kind),
+                figures::count(*lines, "line", "lines"),
+                figures::count(of_kind.len() as u64, "run", "runs")
+            )
+        })
+        .collect();
+    let items: Vec<Vec<String>> = groups
+        .iter()
+        .map(|(_, of_kind, _)| {
+            of_kind
+                .iter()
+                .take(MAX_RUNS_PER_KIND)
+                .map(|r| {
+                    format!(
+                        "- {} {}{}\n",
+                        escape(&figures::location(r)),
+                        figures::states(r),
+                        if indirect(r) { " (indirect)" } else { "" }
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let fixed = out.len() + headers.iter().map(String::len).sum::<usize>() + RESERVE;
+    let shown = allot(&items, MAX_COMMENT.saturating_sub(fixed));
+    for (((_, of_kind, _), header), (items, shown)) in
+        groups.iter().zip(&headers).zip(items.iter().zip(shown))
+    {
+        out.push_str(header);
+        for item in &items[..shown] {
+            out.push_str(item);
         }
         if shown < of_kind.len() {
             let _ = writeln!(
@@ -262,6 +280,36 @@ fn runs(out: &mut String, c: &Comparison) {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "</details>");
+}
+
+/// How many of each list's items fit in `budget` bytes (SPEC "Reports for people": every
+/// list keeps at least its first runs): first, round by round, the first
+/// [`MIN_RUNS_PER_KIND`] items of every list, so a huge first list cannot starve the later
+/// ones; then the rest of each list in order, while it fits.
+fn allot(lists: &[Vec<String>], mut budget: usize) -> Vec<usize> {
+    let mut shown = vec![0; lists.len()];
+    let take = |shown: &mut usize, list: &[String], budget: &mut usize| match list.get(*shown) {
+        Some(item) if item.len() <= *budget => {
+            *budget -= item.len();
+            *shown += 1;
+            true
+        }
+        _ => false,
+    };
+    for round in 0..MIN_RUNS_PER_KIND {
+        for (n, list) in shown.iter_mut().zip(lists) {
+            if *n == round {
+                take(n, list, &mut budget);
+            }
+        }
+    }
+    for (n, list) in shown.iter_mut().zip(lists) {
+        if *n < MIN_RUNS_PER_KIND.min(list.len()) {
+            continue; // its first runs did not fit: the rest would not read on from them
+        }
+        while take(n, list, &mut budget) {}
+    }
+    shown
 }
 
 /// Makes a string from a report or tree inert in markdown: punctuation that starts markup
@@ -492,6 +540,48 @@ No file's coverage or content changed.
         assert!(md.ends_with(
             "\n\n… cut to stay under 65,000 characters (`covgit compare` shows it all)\n"
         ));
+    }
+
+    #[test]
+    fn a_long_first_list_leaves_every_later_list_its_first_runs() {
+        // 1,500 files fill the table's share; 100 long `lost` runs alone would take the rest.
+        let path = |i: usize| format!("src/{}/module_{i:03}.py", "nested".repeat(40));
+        let mut c = fixtures::empty_comparison();
+        c.files = (0..1500).map(|i| changed_file(&path(i))).collect();
+        for (kind, to) in [
+            (LineKind::Lost, LineState::Miss),
+            (LineKind::Added, LineState::Hit),
+        ] {
+            for i in 0..100u32 {
+                c.lines.push(run(
+                    &path(i as usize),
+                    kind,
+                    None,
+                    Some(to),
+                    (i + 1, i + 1),
+                    None,
+                ));
+            }
+        }
+        let md = render(&fixtures::sides(), &c);
+        assert!(md.chars().count() <= MAX_COMMENT, "{}", md.len());
+        let listed = |kind: &str, state: &str| {
+            let start = md.find(&format!("**{kind}**")).unwrap();
+            md[start..]
+                .lines()
+                .skip(2)
+                .take_while(|l| l.starts_with("- src/"))
+                .filter(|l| l.ends_with(state))
+                .count()
+        };
+        let (lost, added) = (listed("lost", " miss"), listed("added", " hit"));
+        assert!(lost >= 3 && added >= 3, "{lost} {added}\n{md}");
+        assert!(lost < 100 && added < 100, "{lost} {added}");
+        assert!(
+            md.contains(&format!("- … and {} more runs", 100 - added)),
+            "{md}"
+        );
+        assert!(md.ends_with("\n</details>\n"));
     }
 
     #[test]

@@ -162,8 +162,9 @@ impl Store {
     /// main file, which `immutable` would silently ignore, so that is
     /// [`StoreError::UnappliedWal`] instead of stale data.
     ///
-    /// A schema older than [`migrate::LATEST`] is [`StoreError::Outdated`]: the caller may
-    /// open it with [`Store::open`] to upgrade it.
+    /// A schema older than [`migrate::READABLE`] is [`StoreError::Outdated`]: the caller may
+    /// open it with [`Store::open`] to upgrade it. An older schema from [`migrate::READABLE`]
+    /// on opens as it is and is read as it is (see [`Store::is_outdated`]).
     pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
         match Self::open_read_only_as(path, false) {
             Err(StoreError::Sql { source, .. } | StoreError::Open { source, .. })
@@ -207,7 +208,7 @@ impl Store {
             .busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| store.fail("set the busy timeout", e))?;
         let found = migrate::inspect(&store.conn, path)?;
-        if found < migrate::LATEST {
+        if found < migrate::READABLE {
             return Err(StoreError::Outdated {
                 path: path.to_owned(),
                 found,
@@ -220,6 +221,12 @@ impl Store {
             .map_err(|e| store.fail("enable foreign keys", e))?;
         store.conn.set_prepared_statement_cache_capacity(32);
         Ok(store)
+    }
+
+    /// Whether the schema is older than the one this covgit writes (only a read-only open
+    /// leaves it so, and reads it as it is).
+    pub fn is_outdated(&self) -> Result<bool, StoreError> {
+        Ok(migrate::inspect(&self.conn, &self.path)? < migrate::LATEST)
     }
 
     /// Switches to write-ahead logging (persistent in the file, so usually a no-op). Changing

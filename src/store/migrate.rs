@@ -38,6 +38,12 @@ pub(super) const MIGRATIONS: &[(&str, &str)] = &[
 )]
 pub(super) const LATEST: i64 = MIGRATIONS.len() as i64;
 
+/// The oldest schema every reading command can read as it is, without upgrading it (a store
+/// of the previous release on a read-only CI cache mount). Schema 3 only recounted
+/// `commits.files` (so a schema 2 count may include files with no tracked line) and schema 4
+/// added the `forget` tables, which only `forget`, `push` and `pull` use, and those write.
+pub(super) const READABLE: i64 = 2;
+
 /// Reads the schema version without writing anything. Refuses a file that is not `SQLite`, a
 /// `SQLite` database covgit did not create, and a schema newer than [`LATEST`].
 pub(super) fn inspect(conn: &Connection, path: &Path) -> Result<i64, StoreError> {

@@ -643,6 +643,20 @@ fn files_with_no_tracked_line_are_not_counted_and_older_stores_are_recounted() {
         assert_eq!((info.totals.files, info.totals.lines), (1, 2));
         let refs = store.file_refs(&c, None).unwrap().unwrap();
         assert_eq!(refs["pkg/__init__.py"].totals.unwrap().files, 0);
+        // One upload (counted from its set by the migration), and none.
+        let mut one = Report::default();
+        for p in ["pkg/__init__.py", "pkg/empty.py"] {
+            one.files.insert(p.into(), file(&[]));
+        }
+        for p in ["pkg/a.py", "pkg/b.py", "pkg/c.py"] {
+            one.files.insert(p.into(), file(&[(1, 1)]));
+        }
+        store
+            .record(&sha(8), &upload(None, CiStatus::Passed, one))
+            .unwrap();
+        store
+            .record(&sha(9), &upload(None, CiStatus::Passed, Report::default()))
+            .unwrap();
     }
     // A store of schema 2 counted every file listed (and had no tables of later schemas):
     // opening it recounts.
@@ -655,4 +669,57 @@ fn files_with_no_tracked_line_are_not_counted_and_older_stores_are_recounted() {
     drop(conn);
     let store = Store::open(&path).unwrap();
     assert_eq!(store.commit_info(&c).unwrap().unwrap().totals.files, 1);
+    assert_eq!(store.commit_info(&sha(8)).unwrap().unwrap().totals.files, 3);
+    assert_eq!(store.commit_info(&sha(9)).unwrap().unwrap().totals.files, 0);
+}
+
+#[test]
+fn a_reader_reads_a_schema_2_store_as_it_is_and_writes_nothing() {
+    // The previous release wrote schema 2: no `forget` tables, and `files` counted every
+    // listed file. Every reading command reads it through a read-only open (a CI cache).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("covgit.db");
+    let report = realistic(3, 8, 7);
+    let (commits, merged) = {
+        let mut store = Store::open(&path).unwrap();
+        store
+            .record(&sha(1), &upload(None, CiStatus::Passed, report.clone()))
+            .unwrap();
+        store
+            .conn
+            .execute_batch(
+                "DROP TABLE shared_forgotten; DROP TABLE forgotten;
+                 PRAGMA user_version = 2; PRAGMA journal_mode = DELETE;",
+            )
+            .unwrap();
+        (
+            store.commits().unwrap(),
+            store.report(&sha(1), None).unwrap(),
+        )
+    };
+    let before = std::fs::read(&path).unwrap();
+    let files_before = std::fs::read_dir(dir.path()).unwrap().count();
+
+    let store = Store::open_read_only(&path).unwrap();
+    assert!(store.is_outdated().unwrap());
+    assert_eq!(store.commits().unwrap(), commits);
+    assert_eq!(
+        store.commit_info(&sha(1)).unwrap(),
+        commits.first().cloned()
+    );
+    assert_eq!(store.report(&sha(1), None).unwrap(), merged);
+    assert_eq!(merged, Some(report));
+    assert!(!store.uploads(&sha(1)).unwrap().is_empty());
+    drop(store);
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the reader wrote");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), files_before);
+
+    // Schema 1 (no shared tables) is still too old to read as it is.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    drop(conn);
+    assert!(matches!(
+        Store::open_read_only(&path),
+        Err(StoreError::Outdated { found: 1, .. })
+    ));
 }

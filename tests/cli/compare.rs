@@ -1136,6 +1136,26 @@ fn log_says_when_its_walk_stopped_before_finding_n() {
             "note: no recorded commit in the 10000 commits walked; record one with `covgit record` after running the tests",
         ]
     );
+    // With no -n nothing was asked for: the walk's end is not news (--help says it).
+    let run = repo.covgit(&["log"]).ok();
+    assert_eq!(
+        run.stderr,
+        "note: no recorded commit in the 10000 commits walked; record one with `covgit record` after running the tests\n"
+    );
+    let help = repo.covgit(&["log", "--help"]).ok();
+    assert!(
+        help.stdout.contains("The walk stops after 10,000 commits"),
+        "{}",
+        help.stdout
+    );
+    // One thing is one: "the 1 recorded commit".
+    let run = repo.covgit(&["log", "-n", "1"]).ok();
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some(
+            "note: found 0 of the 1 recorded commit asked for in the 10000 commits walked (the most log walks); pass REV or A..B to start further back"
+        )
+    );
     // Starting further back finds it.
     let run = repo.covgit(&["log", "-n", "2", "main~10000"]).ok();
     assert!(run.stdout.starts_with(&root[..7]), "{}", run.stdout);
@@ -1213,4 +1233,37 @@ fn compare_on_the_default_branch_says_it_compares_head_with_itself() {
     );
     let run = repo.covgit(&["compare", "HEAD"]).ok();
     assert!(!run.stderr.contains("itself"), "{}", run.stderr);
+    // A head report is new coverage of HEAD, compared with HEAD's recorded one: no warning.
+    let fresh = repo.write_outside("fresh.info", &lcov(&[("a.py", &hits(3, 1))]));
+    let run = repo
+        .covgit(&["compare", "--head-report", fresh.to_str().unwrap()])
+        .ok();
+    assert!(!run.stderr.contains("itself"), "{}", run.stderr);
+    assert!(run.stdout.contains("100.00% → 33.33%"), "{}", run.stdout);
+}
+
+#[test]
+fn the_project_gate_agrees_with_the_totals_as_printed() {
+    // 95.00% → 94.995...%: both print as 95.00%, so threshold 0 must not fail "dropped 0.00".
+    let repo = TestRepo::new();
+    repo.write("a.py", &numbered(20_000));
+    repo.commit("base");
+    let mut hits: Vec<(u32, u64)> = (1..=20_000).map(|l| (l, u64::from(l <= 19_000))).collect();
+    record(&repo, "HEAD", &[("a.py", &hits)], &[]);
+    repo.write("a.py", &numbered(20_001));
+    repo.commit("head");
+    hits.push((20_001, 0));
+    record(&repo, "HEAD", &[("a.py", &hits)], &[]);
+    let run = repo
+        .covgit(&[
+            "check",
+            "HEAD~1..HEAD",
+            "--patch-target",
+            "0",
+            "--project-threshold",
+            "0",
+        ])
+        .ok();
+    assert!(run.stderr.contains("95.00% → 95.00%"), "{}", run.stderr);
+    assert!(!run.stderr.contains("dropped"), "{}", run.stderr);
 }

@@ -173,6 +173,53 @@ fn a_read_only_store_is_read_and_never_written() {
     assert_eq!(std::fs::read_dir(&ro).unwrap().count(), files_before);
 }
 
+#[test]
+fn a_read_only_store_of_the_previous_schema_is_read_as_it_is() {
+    // The previous release wrote schema 2; a CI cache mount of it must still be read.
+    let (repo, _) = beside();
+    let ro = repo.home().join("cache");
+    std::fs::create_dir_all(&ro).unwrap();
+    let db = ro.join("covgit.db");
+    let db_arg = db.to_str().unwrap();
+    repo.write("sub/one.info", &lcov(&[("sub/a.py", &[(1, 1), (2, 0)])]));
+    repo.covgit(&["--db", db_arg, "record", "sub/one.info"])
+        .ok();
+    let version = |v: Option<i64>| {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        if let Some(v) = v {
+            conn.execute_batch(&format!(
+                "DROP TABLE shared_forgotten; DROP TABLE forgotten;
+                 PRAGMA user_version = {v}; PRAGMA journal_mode = DELETE;"
+            ))
+            .unwrap();
+        }
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    };
+    let latest = version(None);
+    version(Some(2));
+    let before = std::fs::read(&db).unwrap();
+    let files_before = std::fs::read_dir(&ro).unwrap().count();
+
+    let Some(log) = covgit_read_only(&repo, &ro, &["--db", db_arg, "log"]) else {
+        return;
+    };
+    let log = log.ok();
+    assert_eq!(log.stdout.lines().count(), 1, "{}", log.stdout);
+    let show = covgit_read_only(&repo, &ro, &["--db", db_arg, "show"])
+        .unwrap()
+        .ok();
+    assert!(show.stdout.contains("sub/a.py"), "{}", show.stdout);
+    covgit_read_only(&repo, &ro, &["--db", db_arg, "compare", "HEAD..HEAD"])
+        .unwrap()
+        .ok();
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the store changed");
+    assert_eq!(std::fs::read_dir(&ro).unwrap().count(), files_before);
+    // Where it can be written, a reading command upgrades it.
+    repo.covgit(&["--db", db_arg, "log"]).ok();
+    assert_eq!(version(None), latest);
+}
+
 fn from(repo: &TestRepo, dir: &Path, args: &[&str]) -> Run {
     repo.covgit_in(dir, args)
 }

@@ -267,13 +267,20 @@ fn a_flag_or_format_name_in_a_usage_error_is_escaped() {
         .covgit(&["record", "--flag", "unit\n::add-mask::x\x1b[2J"])
         .code(2);
     clean(&run);
-    assert!(run.stderr.contains("\n\\x3a:add-mask::x"), "{}", run.stderr);
+    // The value stays on its line, its newline shown as `\n`.
+    assert!(
+        run.stderr.starts_with(
+            "error: invalid value 'unit\\n::add-mask::x\\x1b[2J' for '--flag <NAME>': flag 'unit\\n::add-mask::x\\x1b[2J' must be"
+        ),
+        "{}",
+        run.stderr
+    );
     let run = repo
         .covgit(&["compare", "--format", "::error::md\x07"])
         .code(2);
     clean(&run);
     assert!(
-        run.stderr.contains("invalid value '::error::md'"),
+        run.stderr.contains("invalid value '::error::md\\x07'"),
         "{}",
         run.stderr
     );
@@ -296,4 +303,38 @@ fn a_remote_name_in_push_and_pull_errors_is_escaped() {
             run.stderr
         );
     }
+}
+
+#[test]
+fn a_unicode_blank_before_the_colons_cannot_start_a_workflow_command() {
+    // GitHub's runner trims every Unicode blank, U+3000 included, before it looks for `::`.
+    const NAME: &str = "\u{3000}::error file=app.py,line=1::owned.py";
+    let repo = TestRepo::new();
+    repo.write(NAME, "a\nb\n");
+    repo.commit("base");
+    let path = format!("/ci/checkout/{NAME}");
+    let base = repo.write_outside("base.info", &lcov(&[(&path, &[(1, 1), (2, 1)])]));
+    let run = repo.covgit(&["record", base.to_str().unwrap()]).ok();
+    assert!(!run.stderr.contains("matches no file"), "{}", run.stderr);
+    repo.write(NAME, "a\nb\nc\n");
+    repo.commit("head");
+    let head = repo.write_outside("head.info", &lcov(&[(&path, &[(1, 0), (2, 1), (3, 0)])]));
+    repo.covgit(&["record", head.to_str().unwrap()]).ok();
+
+    let show = repo.covgit(&["show"]).ok();
+    clean(&show);
+    assert!(
+        show.stdout.contains("\n\u{3000}\\x3a:error file=app.py"),
+        "{}",
+        show.stdout
+    );
+    let compare = repo.covgit(&["compare", "HEAD"]).ok();
+    clean(&compare);
+    assert!(
+        compare
+            .stdout
+            .contains("\u{3000}\\x3a:error file=app.py,line=1::owned.py:1 "),
+        "{}",
+        compare.stdout
+    );
 }

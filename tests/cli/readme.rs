@@ -1,6 +1,7 @@
 //! The README runs as written. Its demo transcript is exactly what `examples/demo.sh`
-//! prints, every shell and TOML snippet is run here (or carries a marker saying why it is
-//! not), so the README cannot drift from covgit again.
+//! prints, every shell and TOML snippet is run here, and every other fenced block but plain
+//! `text` (yaml included) carries a marker saying why it is not, so the README cannot drift
+//! from covgit again.
 //!
 //! Markers are HTML comments on the line before a fence, invisible on the rendered page:
 //! - `<!-- readme-test: transcript -->`: the demo's output, compared byte for byte;
@@ -27,14 +28,19 @@ struct Block {
 }
 
 fn blocks() -> Vec<Block> {
+    blocks_of(README)
+}
+
+fn blocks_of(readme: &str) -> Vec<Block> {
     let mut out = Vec::new();
-    let mut lines = README.lines().enumerate().peekable();
+    let mut lines = readme.lines().enumerate().peekable();
     let mut previous: Option<&str> = None;
     while let Some((i, line)) = lines.next() {
-        if let Some(lang) = line.strip_prefix("```") {
+        // A fence may be indented by spaces (inside a list item).
+        if let Some(lang) = line.trim_start_matches(' ').strip_prefix("```") {
             let mut body = String::new();
             for (_, l) in lines.by_ref() {
-                if l.starts_with("```") {
+                if l.trim_start_matches(' ').starts_with("```") {
                     break;
                 }
                 body.push_str(l);
@@ -145,12 +151,13 @@ fn the_demo_transcript_is_what_the_demo_prints() {
 fn every_snippet_runs_as_written_or_says_why_not() {
     let mut ran = 0;
     for block in blocks() {
-        let runnable = matches!(block.lang.as_str(), "sh" | "bash" | "toml");
+        // Every block but plain text says whether it runs: yaml and unlabelled ones too.
         let Some(marker) = block.marker.as_deref() else {
             assert!(
-                !runnable,
+                block.lang == "text",
                 "README.md line {}: a `{}` snippet needs a `{MARKER}run -->` or `{MARKER}skip REASON -->` line before it",
-                block.line, block.lang
+                block.line,
+                block.lang
             );
             continue;
         };
@@ -168,6 +175,11 @@ fn every_snippet_runs_as_written_or_says_why_not() {
         assert_eq!(
             marker, "run",
             "README.md line {}: unknown marker",
+            block.line
+        );
+        assert!(
+            matches!(block.lang.as_str(), "sh" | "bash" | "toml"),
+            "README.md line {}: only sh, bash and toml snippets can run",
             block.line
         );
         let repo = demo_repo();
@@ -194,4 +206,22 @@ fn every_snippet_runs_as_written_or_says_why_not() {
         ran += 1;
     }
     assert!(ran >= 3, "only {ran} README snippets ran");
+}
+
+#[test]
+fn indented_fences_and_their_markers_are_found() {
+    let found = blocks_of(
+        "- a step:\n  <!-- readme-test: skip: needs CI -->\n  ```yaml\n  on: push\n  ```\n\n```\nplain\n```\n",
+    );
+    let seen: Vec<(&str, Option<&str>, &str)> = found
+        .iter()
+        .map(|b| (b.lang.as_str(), b.marker.as_deref(), b.body.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("yaml", Some("skip: needs CI"), "  on: push\n"),
+            ("", None, "plain\n"),
+        ]
+    );
 }

@@ -274,6 +274,97 @@ fn a_fresh_clone_compares_like_the_recorder_and_a_second_push_sends_nothing() {
 }
 
 #[test]
+fn after_a_pull_log_no_longer_hints_to_pull() {
+    let repo = TestRepo::new();
+    let shas = with_remote(&repo, 2);
+    let r2 = report(&repo, "r2.info", 2);
+    repo.covgit(&["record", "--commit", &shas[1], r2.to_str().unwrap()])
+        .ok();
+    repo.covgit(&["push"]).ok();
+    let fresh = clone(&repo, "fresh");
+    git(&repo.home(), &fresh, &["checkout", "-q", "-b", "topic"]);
+    std::fs::write(fresh.join("src/a.py"), numbered(40)).unwrap();
+    git(&repo.home(), &fresh, &["commit", "-q", "-am", "topic"]);
+    // Before the pull the remote's coverage is not here: the hint says so.
+    let before = repo.covgit_in(&fresh, &["log", "main..topic"]).code(2);
+    assert!(
+        before.stderr.contains("`covgit pull origin`"),
+        "{}",
+        before.stderr
+    );
+    repo.covgit_in(&fresh, &["pull"]).ok();
+    let after = repo.covgit_in(&fresh, &["log", "main..topic"]).ok();
+    assert_eq!(after.stdout, "");
+    assert!(
+        after
+            .stderr
+            .contains("no recorded commit in the 1 commit walked; record one"),
+        "{}",
+        after.stderr
+    );
+    assert!(!after.stderr.contains("pull"), "{}", after.stderr);
+    // Recorded and pushed again elsewhere: the hint comes back.
+    let r1 = report(&repo, "r1.info", 1);
+    repo.covgit(&["record", "--commit", &shas[0], r1.to_str().unwrap()])
+        .ok();
+    repo.covgit(&["push"]).ok();
+    let stale = repo.covgit_in(&fresh, &["log", "main..topic"]).ok();
+    assert!(
+        stale.stderr.contains("import it with `covgit pull origin`"),
+        "{}",
+        stale.stderr
+    );
+    // `-n 0` asks for nothing, and says nothing.
+    let none = repo
+        .covgit_in(&fresh, &["log", "-n", "0", "main..topic"])
+        .ok();
+    assert_eq!((none.stdout.as_str(), none.stderr.as_str()), ("", ""));
+}
+
+#[test]
+fn a_reading_command_asks_an_ssh_remote_without_prompting_and_not_for_long() {
+    // An `ssh` that would hang (a prompt on /dev/tty, a host that never answers).
+    let repo = TestRepo::new();
+    repo.write("a.py", "x = 1\n");
+    repo.commit("a");
+    repo.git(&[
+        "remote",
+        "add",
+        "origin",
+        "ssh://git@example.invalid/repo.git",
+    ]);
+    let bin = repo.home().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let args = repo.home().join("ssh-args");
+    let ssh = bin.join("ssh");
+    std::fs::write(
+        &ssh,
+        format!(
+            "#!/bin/sh\necho \"$@\" > '{}'\nexec sleep 20\n",
+            args.display()
+        ),
+    )
+    .unwrap();
+    let mut perms = std::fs::metadata(&ssh).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&ssh, perms).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let started = std::time::Instant::now();
+    let run = repo
+        .covgit_env(&repo.path(), &[("PATH", &path)], &["log"])
+        .code(2);
+    let took = started.elapsed();
+    assert!(run.stderr.contains("`covgit record`"), "{}", run.stderr);
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+    let asked = std::fs::read_to_string(&args).unwrap();
+    assert!(asked.contains("BatchMode=yes"), "{asked}");
+}
+
+#[test]
 fn a_later_record_of_the_same_commit_and_flag_replaces_the_shared_one() {
     let repo = TestRepo::new();
     let shas = with_remote(&repo, 1);

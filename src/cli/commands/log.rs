@@ -1,12 +1,14 @@
 use clap::Args;
 use covgit::app::{self, DEFAULT_LOG_WALK, Error, LogOptions, LogOutcome, LogStop};
+use covgit::model::count;
 
 use super::super::args::Global;
 use super::super::output::note;
 use super::super::{exit, output};
 
 /// Recorded commits along first-parent history, newest first: CI status, flags, coverage
-/// and its change.
+/// and its change. The walk stops after 10,000 commits; pass REV or A..B to start further
+/// back.
 #[derive(Args)]
 pub struct LogArgs {
     /// `A..B` (or `A...B`, the same), or a revision to walk back from [default: HEAD].
@@ -51,19 +53,16 @@ pub fn run(g: &Global, a: &LogArgs) -> Result<u8, Error> {
 fn notes(o: &LogOutcome, asked: Option<usize>) -> Vec<String> {
     let mut notes = Vec::new();
     let found = o.entries.len();
-    let walked = match o.walked {
-        1 => "1 commit".to_owned(),
-        n => format!("{n} commits"),
-    };
+    let walked = count(o.walked as u64, "commit", "commits");
+    let asked_for = |n: usize| count(n as u64, "recorded commit", "recorded commits");
     match (o.stopped, asked) {
         (Some(LogStop::WalkLimit), Some(n)) => notes.push(format!(
-            "found {found} of the {n} recorded commits asked for in the {walked} walked (the most log walks); pass REV or A..B to start further back"
-        )),
-        (Some(LogStop::WalkLimit), None) => notes.push(format!(
-            "stopped after walking {walked} (the most log walks); pass REV or A..B to start further back"
+            "found {found} of the {} asked for in the {walked} walked (the most log walks); pass REV or A..B to start further back",
+            asked_for(n)
         )),
         (Some(LogStop::Shallow), Some(n)) => notes.push(format!(
-            "found {found} of the {n} recorded commits asked for before the shallow history ended"
+            "found {found} of the {} asked for before the shallow history ended",
+            asked_for(n)
         )),
         _ => {}
     }
