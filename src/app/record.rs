@@ -192,16 +192,9 @@ pub fn record(
 /// The longest path a message quotes whole; longer ones are cut with `…`.
 const QUOTED_PATH_MAX: usize = 200;
 
-/// `s` cut to [`QUOTED_PATH_MAX`] bytes (on a character boundary) for a message.
-fn bounded(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.len() <= QUOTED_PATH_MAX {
-        return s.into();
-    }
-    let mut end = QUOTED_PATH_MAX;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end]).into()
+/// `s` cut to [`QUOTED_PATH_MAX`] characters, control characters escaped, for a message.
+fn bounded(s: &str) -> String {
+    crate::model::quoted(s, QUOTED_PATH_MAX)
 }
 
 /// Why one report cannot be `commit`'s, judged from its own paths and warnings: every

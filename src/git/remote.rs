@@ -263,31 +263,14 @@ fn refusal(reason: &str, stderr: &[u8]) -> String {
         .map(|l| l.trim_start_matches("remote:").trim())
         .filter(|l| !l.is_empty())
         .take(REFUSAL_LINES)
-        .map(|l| escaped(l, REFUSAL_LINE_CHARS))
+        .map(|l| crate::model::quoted(l, REFUSAL_LINE_CHARS))
         .collect();
-    let reason = escaped(reason, REFUSAL_LINE_CHARS);
+    let reason = crate::model::quoted(reason, REFUSAL_LINE_CHARS);
     if words.is_empty() {
         reason
     } else {
         format!("{reason}: {}", words.join(" / "))
     }
-}
-
-/// `s` with control characters as visible escapes, cut at `max` characters.
-fn escaped(s: &str, max: usize) -> String {
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i == max {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn spawn_failed(remote: &str, e: &std::io::Error) -> GitError {

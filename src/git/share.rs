@@ -574,20 +574,7 @@ impl Reader<'_> {
 /// `s` cut to a length fit for a one-line message, control characters as visible escapes
 /// (names read from shared data are written by others).
 pub fn bounded(s: &str) -> String {
-    const MAX: usize = 80;
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i == MAX {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::model::quoted(s, 80)
 }
 
 fn malformed(tip: &CommitId, detail: String) -> GitError {

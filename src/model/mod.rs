@@ -20,4 +20,4 @@ pub use line::{Branches, LineCoverage, LineNo, LineState};
 pub use path::{InvalidPath, RepoPath};
 pub use report::{FileCoverage, Report, Upload};
 pub use totals::Totals;
-pub use words::count;
+pub use words::{count, quoted};
