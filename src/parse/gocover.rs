@@ -34,7 +34,7 @@ use std::io::BufRead;
 use crate::model::{FileCoverage, LineCoverage, LineNo};
 
 use super::error::{MAX_PATH_BYTES, path_too_long};
-use super::lines::{LineError, MAX_LINE_BYTES, read_line};
+use super::lines::{MAX_LINE_BYTES, read_line};
 use super::numbers::{self, BadNumber};
 use super::read::Warnings;
 use super::{InputFormat, ParseError, Parsed};
@@ -89,8 +89,8 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
     let mut n: u64 = 0;
     loop {
         buf.clear();
-        let read =
-            read_line(input, &mut buf, MAX_LINE_BYTES).map_err(|e| line_error(e, name, n + 1))?;
+        let read = read_line(input, &mut buf, MAX_LINE_BYTES)
+            .map_err(|e| e.at(name, n + 1, "Go coverprofile"))?;
         if read == 0 {
             break;
         }
@@ -293,21 +293,6 @@ fn lines(mut blocks: Vec<Block>, mode: Mode, budget: &mut u64) -> Result<FileCov
         line += 1;
     }
     Ok(FileCoverage::from_entries(entries, LineCoverage::merge_max))
-}
-
-fn line_error(e: LineError, name: &str, line: u64) -> ParseError {
-    match e {
-        LineError::Io(source) => ParseError::Io {
-            name: name.to_owned(),
-            source,
-        },
-        LineError::TooLong => ParseError::LineTooLong {
-            name: name.to_owned(),
-            line,
-            limit: MAX_LINE_BYTES,
-            format: "Go coverprofile",
-        },
-    }
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ use std::io::BufRead;
 use crate::model::{Branches, FileCoverage, LineCoverage, LineNo};
 
 use super::error::{MAX_PATH_BYTES, path_too_long};
-use super::lines::{LineError, MAX_LINE_BYTES, read_line};
+use super::lines::{MAX_LINE_BYTES, read_line};
 use super::numbers::{self, BadNumber};
 use super::read::Warnings;
 use super::{InputFormat, ParseError, Parsed};
@@ -70,7 +70,7 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
     loop {
         buf.clear();
         let n = read_line(input, &mut buf, MAX_LINE_BYTES)
-            .map_err(|e| line_error(e, name, line_no + 1))?;
+            .map_err(|e| e.at(name, line_no + 1, "LCOV"))?;
         if n == 0 {
             break;
         }
@@ -342,21 +342,6 @@ impl Record {
             files.index.insert(path.clone(), files.files.len());
             files.files.push((path, cov));
         }
-    }
-}
-
-fn line_error(e: LineError, name: &str, line: u64) -> ParseError {
-    match e {
-        LineError::Io(source) => ParseError::Io {
-            name: name.to_owned(),
-            source,
-        },
-        LineError::TooLong => ParseError::LineTooLong {
-            name: name.to_owned(),
-            line,
-            limit: MAX_LINE_BYTES,
-            format: "LCOV",
-        },
     }
 }
 

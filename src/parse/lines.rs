@@ -104,6 +104,24 @@ pub(crate) enum LineError {
     TooLong,
 }
 
+impl LineError {
+    /// The error of report `name` (of `format`) at its line `line`.
+    pub(crate) fn at(self, name: &str, line: u64, format: &'static str) -> super::ParseError {
+        match self {
+            Self::Io(source) => super::ParseError::Io {
+                name: name.to_owned(),
+                source,
+            },
+            Self::TooLong => super::ParseError::LineTooLong {
+                name: name.to_owned(),
+                line,
+                limit: MAX_LINE_BYTES,
+                format,
+            },
+        }
+    }
+}
+
 /// Appends the next line of `input` to `buf`, its `\n` included, like
 /// `BufRead::read_until(b'\n')`: the bytes read, 0 at the end. A line of more than `max`
 /// bytes (its `\n` not counted) is refused before more than `max + 1` bytes are held.

@@ -80,7 +80,10 @@ impl Warnings {
         if self.dropped > 0 {
             self.list.push(ParseWarning {
                 line: None,
-                message: format!("{} more warnings like the ones above", self.dropped),
+                message: format!(
+                    "{} like the ones above",
+                    crate::model::count(self.dropped, "more warning", "more warnings")
+                ),
             });
         }
         self.list
