@@ -41,16 +41,8 @@ impl Repo {
             return Ok(HashMap::new());
         }
         let wanted: HashSet<&str> = paths.iter().copied().collect();
-        let tree = self.tree(commit)?;
-        let entries = tree
-            .traverse()
-            .breadthfirst
-            .files()
-            .map_err(|source| GitError::Read {
-                what: format!("the tree of commit {commit}"),
-                source,
-            })?;
-        let jobs: Vec<(String, gix::ObjectId)> = entries
+        let jobs: Vec<(String, gix::ObjectId)> = self
+            .tree_entries(commit)?
             .into_iter()
             .filter(|e| e.mode.is_blob())
             .filter_map(|e| {

@@ -132,16 +132,8 @@ impl Repo {
     /// Every file in `commit`'s tree (blobs and symlinks, not submodules), `/`-separated,
     /// sorted. Paths that are not UTF-8 are converted lossily.
     pub fn tree_files(&self, commit: &CommitId) -> Result<Vec<String>, GitError> {
-        let tree = self.tree(commit)?;
-        let entries = tree
-            .traverse()
-            .breadthfirst
-            .files()
-            .map_err(|source| GitError::Read {
-                what: format!("the tree of commit {commit}"),
-                source,
-            })?;
-        let mut files: Vec<String> = entries
+        let mut files: Vec<String> = self
+            .tree_entries(commit)?
             .into_iter()
             .filter(|e| e.mode.is_blob_or_symlink())
             .map(|e| String::from_utf8_lossy(&e.filepath).into_owned())
@@ -207,6 +199,21 @@ impl Repo {
             .find_commit(object_id(c))
             .map_err(|source| GitError::Read {
                 what: format!("commit {c}"),
+                source,
+            })
+    }
+
+    /// Every entry below `c`'s tree, recursively (one walk; callers filter by mode).
+    pub(super) fn tree_entries(
+        &self,
+        c: &CommitId,
+    ) -> Result<Vec<gix::traverse::tree::recorder::Entry>, GitError> {
+        self.tree(c)?
+            .traverse()
+            .breadthfirst
+            .files()
+            .map_err(|source| GitError::Read {
+                what: format!("the tree of commit {c}"),
                 source,
             })
     }

@@ -135,14 +135,7 @@ impl Store {
                 path: path.to_owned(),
             });
         }
-        let store = Store {
-            conn,
-            path: path.to_owned(),
-        };
-        store
-            .conn
-            .busy_timeout(BUSY_TIMEOUT)
-            .map_err(|e| store.fail("set the busy timeout", e))?;
+        let store = Store::waiting(conn, path)?;
         // Before anything writes: switching to WAL already rewrites the header.
         migrate::inspect(&store.conn, path)?;
         store.enable_wal()?;
@@ -199,14 +192,7 @@ impl Store {
             path: path.to_owned(),
             source,
         })?;
-        let store = Store {
-            conn,
-            path: path.to_owned(),
-        };
-        store
-            .conn
-            .busy_timeout(BUSY_TIMEOUT)
-            .map_err(|e| store.fail("set the busy timeout", e))?;
+        let store = Store::waiting(conn, path)?;
         let found = migrate::inspect(&store.conn, path)?;
         if found < migrate::READABLE {
             return Err(StoreError::Outdated {
@@ -451,6 +437,19 @@ impl Store {
                 .collect()
         };
         run().map_err(|f| self.failed(f, commit, "read the uploads of commit"))
+    }
+
+    /// The store over an open connection that waits up to [`BUSY_TIMEOUT`] for a writer.
+    fn waiting(conn: Connection, path: &Path) -> Result<Self, StoreError> {
+        let store = Store {
+            conn,
+            path: path.to_owned(),
+        };
+        store
+            .conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| store.fail("set the busy timeout", e))?;
+        Ok(store)
     }
 
     pub(super) fn fail(&self, action: &str, source: rusqlite::Error) -> StoreError {

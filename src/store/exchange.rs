@@ -382,21 +382,13 @@ impl Store {
     /// Notes that `remote` now holds these uploads. An upload re-recorded since is a new one
     /// and stays unshared.
     pub fn mark_shared(&mut self, remote: &str, keys: &[UploadKey]) -> Result<(), StoreError> {
-        let run = |conn: &mut rusqlite::Connection| -> rusqlite::Result<()> {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            {
-                let mut add = tx.prepare_cached(
-                    "INSERT OR IGNORE INTO shared_uploads (upload_id, remote)
-                     SELECT id, ?2 FROM uploads WHERE id = ?1",
-                )?;
-                for k in keys {
-                    add.execute((k.0, remote))?;
-                }
-            }
-            tx.commit()
-        };
-        let r = run(&mut self.conn);
-        r.map_err(|e| self.fail(&format!("note what {remote} holds"), e))
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        self.note_held(
+            "INSERT OR IGNORE INTO shared_uploads (upload_id, remote)
+             SELECT id, ?2 FROM uploads WHERE id = ?1",
+            remote,
+            &ids,
+        )
     }
 
     /// Forgets everything known about `remote` (it lost its covgit data, or it is a new
@@ -489,15 +481,24 @@ impl Store {
         remote: &str,
         keys: &[ForgottenKey],
     ) -> Result<(), StoreError> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        self.note_held(
+            "INSERT OR IGNORE INTO shared_forgotten (forgotten_id, remote)
+             SELECT id, ?2 FROM forgotten WHERE id = ?1",
+            remote,
+            &ids,
+        )
+    }
+
+    /// Runs `insert` (`?1` a row id, `?2` the remote) for every id, in one transaction: what
+    /// `remote` now holds, uploads or tombstones alike.
+    fn note_held(&mut self, insert: &str, remote: &str, ids: &[i64]) -> Result<(), StoreError> {
         let run = |conn: &mut rusqlite::Connection| -> rusqlite::Result<()> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             {
-                let mut add = tx.prepare_cached(
-                    "INSERT OR IGNORE INTO shared_forgotten (forgotten_id, remote)
-                     SELECT id, ?2 FROM forgotten WHERE id = ?1",
-                )?;
-                for k in keys {
-                    add.execute((k.0, remote))?;
+                let mut add = tx.prepare_cached(insert)?;
+                for id in ids {
+                    add.execute((id, remote))?;
                 }
             }
             tx.commit()
