@@ -223,8 +223,10 @@ fn warn_if_stale(
     };
     let more = match newest.len() - 1 {
         0 => String::new(),
-        1 => " and 1 more file".to_owned(),
-        n => format!(" and {n} more files"),
+        n => format!(
+            " and {}",
+            crate::model::count(n as u64, "more file", "more files")
+        ),
     };
     warn!(
         "'{}' is older than the change to {path} ({place}{secs}s newer){more}: its coverage may describe code that has since changed; rerun the tests to refresh it",
