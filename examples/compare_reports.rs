@@ -3,7 +3,7 @@
 //!
 //! `cargo run --example compare_reports`
 
-use covgit::compare::{self, HeadSource, Sides};
+use covgit::compare::{self, HeadSource, SideUploads, Sides};
 use covgit::model::{ChangeKind, CommitId, FileChange, FileCoverage, Hunk, LineCoverage, Report};
 use covgit::render::{self, CompareFormat, Palette};
 
@@ -65,6 +65,7 @@ fn main() -> std::io::Result<()> {
         head: Some(id('b')),
         head_source: HeadSource::File,
         worktree: None,
+        uploads: SideUploads::default(),
     };
     let mut out = std::io::stdout().lock();
     render::compare(

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use tracing::{info_span, instrument, warn};
 
 use crate::compare::{
-    self, Comparison, FileComparison, FileStatus, HeadSource, PatchTotals, Sides,
+    self, Comparison, FileComparison, FileStatus, HeadSource, PatchTotals, SideUploads, Sides,
 };
 use crate::config::{Config, PatchTarget};
 use crate::git::Repo;
@@ -244,6 +244,7 @@ pub(super) fn compare_with(
             head: Some(head),
             head_source,
             worktree: None,
+            uploads: SideUploads::default(),
         },
         comparison,
         head_report: None,

@@ -1,8 +1,8 @@
-//! The result of a comparison as plain data, shaped after the `covgit/compare/1` JSON.
+//! The result of a comparison as plain data, shaped after the `covgit/compare/2` JSON.
 
-use crate::model::{CommitId, LineNo, LineState, Skipped, Totals, count};
+use crate::model::{CommitId, Flag, LineNo, LineState, RelocationKind, Skipped, Totals, count};
 
-/// The six line kinds of SPEC "The comparison".
+/// The eight line kinds of SPEC "The comparison".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LineKind {
     Gained,
@@ -11,16 +11,22 @@ pub enum LineKind {
     NoLongerTracked,
     Added,
     Removed,
+    /// A line of a moved block, same state on both sides.
+    Moved,
+    /// A line of a reformatted run, same state on both sides.
+    Reformatted,
 }
 
 impl LineKind {
-    pub const ALL: [LineKind; 6] = [
+    pub const ALL: [LineKind; 8] = [
         Self::Gained,
         Self::Lost,
         Self::NowTracked,
         Self::NoLongerTracked,
         Self::Added,
         Self::Removed,
+        Self::Moved,
+        Self::Reformatted,
     ];
 
     /// The SPEC's spelling (`now_tracked`, ...).
@@ -32,6 +38,8 @@ impl LineKind {
             Self::NoLongerTracked => "no_longer_tracked",
             Self::Added => "added",
             Self::Removed => "removed",
+            Self::Moved => "moved",
+            Self::Reformatted => "reformatted",
         }
     }
 
@@ -39,14 +47,22 @@ impl LineKind {
     pub fn on_both_sides(self) -> bool {
         matches!(
             self,
-            Self::Gained | Self::Lost | Self::NowTracked | Self::NoLongerTracked
+            Self::Gained
+                | Self::Lost
+                | Self::NowTracked
+                | Self::NoLongerTracked
+                | Self::Moved
+                | Self::Reformatted
         )
     }
 }
 
 /// A run of consecutive lines with the same path, kind, from and to. `start`/`end` are head
 /// numbers (base numbers for `Removed`, whose `path` is the base path); `base_start` is the
-/// base number of `start` for kinds on both sides (consecutive on both sides), else `None`.
+/// base number of `start` for kinds on both sides (consecutive on both sides), else `None`
+/// (also for the continuation lines of a reformatted run, listed as `NowTracked`);
+/// `base_path` is the base path of the run when it differs from `path` (a rename, or a block
+/// moved from another file), else `None`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineRun {
     pub path: String,
@@ -56,6 +72,7 @@ pub struct LineRun {
     pub start: LineNo,
     pub end: LineNo,
     pub base_start: Option<LineNo>,
+    pub base_path: Option<String>,
 }
 
 /// How git changed a file between base and head.
@@ -135,6 +152,30 @@ pub struct Comparison {
     pub patch: PatchTotals,
     pub files: Vec<FileComparison>,
     pub lines: Vec<LineRun>,
+    /// Every moved block and reformatted run recognised, for one summary line each; sorted by
+    /// head path, then head line.
+    pub relocated: Vec<RelocatedBlock>,
+}
+
+/// A moved block or reformatted run as readers see it: "48 lines moved from src/a.py:10-57,
+/// coverage kept".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelocatedBlock {
+    pub kind: RelocationKind,
+    /// Head path and lines `start..=end`.
+    pub path: String,
+    pub start: LineNo,
+    pub end: LineNo,
+    /// Base path and lines `base_start..=base_end` (the base path even when it equals `path`).
+    pub base_path: String,
+    pub base_start: LineNo,
+    pub base_end: LineNo,
+    /// Head lines of the block tracked on either side.
+    pub tracked: u64,
+    /// Of those, the lines whose state fell (`lost`) or that are no longer tracked.
+    pub worse: u64,
+    /// Of those, the lines whose state rose (`gained`) or that are now tracked.
+    pub better: u64,
 }
 
 impl Comparison {
@@ -168,6 +209,25 @@ pub struct Sides {
     pub head_source: HeadSource,
     /// For a working-tree head: which kinds of changes beyond HEAD it holds.
     pub worktree: Option<WorktreeChanges>,
+    /// The uploads whose coverage each side's report merges (JSON `uploads`).
+    pub uploads: SideUploads,
+}
+
+/// The uploads merged into the base and the head report.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SideUploads {
+    pub base: Vec<UploadRef>,
+    pub head: Vec<UploadRef>,
+}
+
+/// One upload a side's report merges: its flag (`None` for an upload recorded without
+/// `--flag`), the commit it was recorded for, and whether it was carried forward from that
+/// ancestor (SPEC "Flags").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadRef {
+    pub flag: Option<Flag>,
+    pub commit: CommitId,
+    pub carried: bool,
 }
 
 /// What a working-tree head holds beyond HEAD, in files per kind of change (a file both

@@ -59,6 +59,7 @@ pub fn compare(base: &Report, head: &Report, changes: &[FileChange]) -> Comparis
             start: r.start,
             end: r.end,
             base_start: r.base_start,
+            base_path: None,
         })
         .collect();
     out

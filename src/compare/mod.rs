@@ -12,7 +12,7 @@ pub mod gate;
 mod oracle_tests;
 
 pub use comparison::{
-    Comparison, FileComparison, FileStatus, HeadSource, LineKind, LineRun, PatchTotals, Sides,
-    WorktreeChanges,
+    Comparison, FileComparison, FileStatus, HeadSource, LineKind, LineRun, PatchTotals,
+    RelocatedBlock, SideUploads, Sides, UploadRef, WorktreeChanges,
 };
 pub use compute::compare;

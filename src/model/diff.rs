@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::LineNo;
+
 /// How a file changed between two trees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -38,4 +40,59 @@ pub struct FileChange {
     /// Line hunks of the content change; empty for a pure rename. For an added or deleted
     /// file, one hunk spanning the whole file (or none for an empty file).
     pub hunks: Vec<Hunk>,
+}
+
+/// Whether a [`Relocation`] is a moved block or a reformatted run (SPEC "Moved and
+/// reformatted code").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RelocationKind {
+    /// Lines the diff removes in one place and adds, equal once each line's leading and
+    /// trailing whitespace is stripped, in another (the same file or another one).
+    Moved,
+    /// A removed run and the added run that replaces it at the same place, equal once all
+    /// whitespace is removed.
+    Reformatted,
+}
+
+/// One moved block or reformatted run: base lines `old_start..old_start+old_len` of
+/// `old_path`, which the plain line diff removes, are the head lines
+/// `new_start..new_start+origins.len()` of `new_path`, which it adds. Head line
+/// `new_start + i` takes its state from base line `origins[i]`; `None` is a continuation line
+/// of a reformatted run (its base line already gave its state to an earlier head line, or it
+/// is blank). For a moved block `old_len == origins.len()` and `origins[i] == old_start + i`.
+///
+/// Neither side's lines are `added` or `removed`; base lines no head line maps to (lines a
+/// reformat joined) carry nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relocation {
+    pub kind: RelocationKind,
+    pub old_path: String,
+    pub old_start: LineNo,
+    pub old_len: u32,
+    pub new_path: String,
+    pub new_start: LineNo,
+    pub origins: Vec<Option<LineNo>>,
+}
+
+impl Relocation {
+    /// The last head line of the block.
+    pub fn new_end(&self) -> LineNo {
+        self.new_start + (self.origins.len() as u32).saturating_sub(1)
+    }
+
+    /// The last base line of the block.
+    pub fn old_end(&self) -> LineNo {
+        self.old_start + self.old_len.saturating_sub(1)
+    }
+}
+
+/// A diff between two trees: the changed files with their hunks, and the moved blocks and
+/// reformatted runs found among the lines those hunks remove and add (empty when move
+/// detection is off).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diff {
+    pub files: Vec<FileChange>,
+    /// Sorted by head path, then head line; no two overlap on either side.
+    pub relocations: Vec<Relocation>,
 }

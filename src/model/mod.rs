@@ -14,7 +14,7 @@ mod totals;
 mod words;
 
 pub use base::{SkipReason, Skipped};
-pub use diff::{ChangeKind, FileChange, Hunk};
+pub use diff::{ChangeKind, Diff, FileChange, Hunk, Relocation, RelocationKind};
 pub use ids::{CiStatus, CommitId, Flag, InvalidId};
 pub use line::{Branches, LineCoverage, LineNo, LineState};
 pub use path::{InvalidPath, RepoPath};

@@ -86,6 +86,7 @@ mod tests {
             start,
             end,
             base_start: None,
+            base_path: None,
         }
     }
 

@@ -2,7 +2,8 @@
 //! every change, an indirect file, a pseudo-base with skipped commits.
 
 use crate::compare::{
-    Comparison, FileComparison, FileStatus, HeadSource, LineKind, LineRun, PatchTotals, Sides,
+    Comparison, FileComparison, FileStatus, HeadSource, LineKind, LineRun, PatchTotals,
+    SideUploads, Sides,
 };
 use crate::model::{CommitId, LineState, SkipReason, Skipped, Totals};
 
@@ -21,6 +22,7 @@ pub fn sides() -> Sides {
         head: Some(sha('1')),
         head_source: HeadSource::Store,
         worktree: None,
+        uploads: SideUploads::default(),
     }
 }
 
@@ -44,6 +46,7 @@ pub fn pseudo_sides() -> Sides {
         head: Some(sha('1')),
         head_source: HeadSource::Store,
         worktree: None,
+        uploads: SideUploads::default(),
     }
 }
 
@@ -93,6 +96,7 @@ pub fn run(
         start,
         end,
         base_start,
+        base_path: None,
     }
 }
 
@@ -157,6 +161,7 @@ pub fn comparison() -> Comparison {
             run("src/b.py", Lost, Some(Hit), Some(Miss), (3, 4), Some(3)),
             run("src/old.py", Removed, Some(Miss), None, (5, 5), None),
         ],
+        relocated: Vec::new(),
     }
 }
 

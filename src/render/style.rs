@@ -105,7 +105,10 @@ impl Palette {
             LineKind::Lost => self.lost,
             LineKind::Added => self.added,
             LineKind::Removed => self.removed,
-            LineKind::NowTracked | LineKind::NoLongerTracked => self.dim,
+            LineKind::NowTracked
+            | LineKind::NoLongerTracked
+            | LineKind::Moved
+            | LineKind::Reformatted => self.dim,
         }
     }
 

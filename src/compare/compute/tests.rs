@@ -54,6 +54,7 @@ fn run(
         start,
         end,
         base_start,
+        base_path: None,
     }
 }
 
