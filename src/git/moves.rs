@@ -376,7 +376,8 @@ impl Alnum {
     }
 }
 
-/// A candidate's place in the queue: longest first, then the same file, then the lowest
+/// A candidate's place in the queue: longest first, then the same file (the removed and the
+/// added lines belong to one file change, so a move inside a renamed file counts), then the lowest
 /// (base path, base line), then the lowest (head path, head line).
 type Key = (
     usize,
@@ -677,6 +678,31 @@ mod tests {
         // One origin, added twice: the second copy is new code.
         let twice = format!("{F}{F}");
         let got = detect(&[("a.py", "", F, ""), ("", "b.py", "", &twice)]);
+        assert_eq!(show(&got), ["moved a.py:1-3 > b.py:1-3"]);
+    }
+
+    #[test]
+    fn a_candidate_that_lost_lines_competes_again_with_its_free_pieces() {
+        // x.py takes a.py:1-5 (five lines, the longest); y.py's three lines overlap it on
+        // a.py:4-5, and its free piece a.py:6 (23 alphanumerics) is still a block.
+        let both = format!("{F}{G}");
+        let first_five: String = both.split_inclusive('\n').take(5).collect();
+        let got = detect(&[
+            ("a.py", "", &both, ""),
+            ("", "x.py", "", &first_five),
+            ("", "y.py", "", G),
+        ]);
+        assert_eq!(
+            show(&got),
+            ["moved a.py:1-5 > x.py:1-5", "moved a.py:6-6 > y.py:3-3"]
+        );
+    }
+
+    #[test]
+    fn line_endings_and_indentation_do_not_matter_to_a_move() {
+        let crlf = F.replace('\n', "\r\n");
+        let tabbed = F.replace("    ", "\t");
+        let got = detect(&[("a.py", "", &crlf, ""), ("", "b.py", "", &tabbed)]);
         assert_eq!(show(&got), ["moved a.py:1-3 > b.py:1-3"]);
     }
 
