@@ -33,10 +33,13 @@ impl Repo {
     pub fn diff_with_moves(&self, old: &CommitId, new: &CommitId) -> Result<Diff, GitError> {
         let mut changes = Changes::default();
         let files = self.diff_files(old, new, Some(&mut changes))?;
-        Ok(Diff {
-            files,
-            relocations: find_relocations(&changes),
-        })
+        let relocations = find_relocations(&changes);
+        tracing::debug!(
+            files = files.len(),
+            relocations = relocations.len(),
+            "moved blocks and reformatted runs found"
+        );
+        Ok(Diff { files, relocations })
     }
 
     /// The file changes of [`Repo::diff`], each also pushed into `moves` when given.

@@ -734,6 +734,16 @@ mod tests {
     }
 
     #[test]
+    fn a_reindent_too_short_to_move_is_reformatted() {
+        // `pass` holds 4 alphanumerics: never a block, but the same text once whitespace is
+        // gone, at the same place.
+        let old = "def f():\n    pass\nend()\n";
+        let new = "def f():\n        pass\nend()\n";
+        let got = detect(&[("a.py", "a.py", old, new)]);
+        assert_eq!(show(&got), ["reformatted a.py:2-2 > a.py:2-2 [2]"]);
+    }
+
+    #[test]
     fn a_call_rewrapped_over_three_lines_is_reformatted() {
         let old = "start()\nresult = compute(alpha, beta, gamma)\nend()\n";
         let new = "start()\nresult = compute(\n    alpha, beta,\n    gamma)\nend()\n";
