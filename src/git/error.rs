@@ -68,7 +68,7 @@ pub enum GitError {
     },
     #[error("'{name}' is not a valid baseline name (it must be usable in a git reference name)")]
     BadBaselineName { name: String },
-    #[error("cannot write the hook '{}': {source}", path.display())]
+    #[error("cannot write the hook '{}'", path.display())]
     Hook {
         path: PathBuf,
         #[source]
