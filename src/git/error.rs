@@ -5,8 +5,13 @@ use std::path::PathBuf;
 /// Errors of the `git` stage.
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
+    /// No git folder in `dir` or above it. gix's words (the path again, then `NotFound`)
+    /// add nothing; they are logged at debug level (`-vv`).
     #[error("'{}' is not in a git repository", dir.display())]
-    NotARepository {
+    NotARepository { dir: PathBuf },
+    /// A git folder was found but could not be opened (permissions, a broken `.git`).
+    #[error("cannot open the git repository of '{}'", dir.display())]
+    Discover {
         dir: PathBuf,
         #[source]
         source: gix::Error,

@@ -16,9 +16,18 @@ pub struct Repo {
 impl Repo {
     /// Finds the repository containing `dir`, as `git -C dir` would.
     pub fn discover(dir: &Path) -> Result<Repo, GitError> {
-        let mut inner = gix::discover(dir).map_err(|source| GitError::NotARepository {
-            dir: dir.to_owned(),
-            source,
+        let mut inner = gix::discover(dir).map_err(|source| {
+            if source.is_not_found() {
+                tracing::debug!("no repository at '{}': {source}", dir.display());
+                GitError::NotARepository {
+                    dir: dir.to_owned(),
+                }
+            } else {
+                GitError::Discover {
+                    dir: dir.to_owned(),
+                    source,
+                }
+            }
         })?;
         // Diffs and walks decode the same trees and commits repeatedly.
         inner.object_cache_size_if_unset(16 * 1024 * 1024);
@@ -258,6 +267,8 @@ mod tests {
             err.to_string(),
             format!("'{}' is not in a git repository", outside.path().display())
         );
+        // gix's own words repeat the path; the sentence is whole without them.
+        assert!(std::error::Error::source(&err).is_none(), "{err:?}");
     }
 
     #[test]
