@@ -23,6 +23,10 @@ pub enum GitError {
     )]
     UnknownRevision { rev: String },
     #[error(
+        "'{rev}' names no commit: HEAD is on branch '{branch}', which has no commit yet; commit once, then record and compare"
+    )]
+    NoCommitYet { rev: String, branch: String },
+    #[error(
         "revision '{rev}' goes back further than this shallow clone's history; fetch more (`git fetch --unshallow`, or fetch-depth: 0 in CI), or pass --base REV"
     )]
     PastShallowHistory { rev: String },
