@@ -18,7 +18,7 @@ pub enum Error {
     Glob(#[from] crate::resolve::GlobError),
     #[error(transparent)]
     Select(#[from] crate::select::SelectError<crate::git::GitError>),
-    #[error("cannot read report '{}': {source}", path.display())]
+    #[error("cannot read report '{}'", path.display())]
     ReadReport {
         path: PathBuf,
         #[source]
@@ -38,11 +38,11 @@ pub enum Error {
         dir.display()
     )]
     NoReportFound { dir: PathBuf, looked: String },
-    #[error("cannot create the database folder '{}': {source}; pass --db PATH to put it elsewhere", path.display())]
+    /// The OS's words sit inside the sentence, before the hint, so they are not chained too.
+    #[error("cannot create the database folder '{}': {cause}; pass --db PATH to put it elsewhere", path.display())]
     DbFolder {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("no coverage has been recorded yet (no database at '{}'); run `covgit record` first", path.display())]
     NoDatabase { path: PathBuf },
@@ -61,9 +61,7 @@ pub enum Error {
         base: CommitId,
         files: String,
     },
-    #[error("cannot write the output: {0}")]
-    Output(#[source] std::io::Error),
-    #[error("cannot read '{}': {source}", path.display())]
+    #[error("cannot read '{}'", path.display())]
     ReadConfig {
         path: PathBuf,
         #[source]
@@ -81,8 +79,6 @@ pub enum Error {
         "HEAD has no commit yet, so the working tree has no base to compare with; commit once, or pass --base REV or --baseline NAME"
     )]
     UnbornHead,
-    #[error("cannot find the path of the running covgit binary for the hook: {0}")]
-    CurrentExe(#[source] std::io::Error),
     #[error("'{0}' is not a revision range: expected A..B or A...B")]
     BadRange(String),
     #[error(
@@ -105,12 +101,6 @@ pub enum Error {
         path.display()
     )]
     NotPulled { path: PathBuf, remote: String },
-    #[error("cannot change to '{}' (-C): {source}", dir.display())]
-    ChangeDir {
-        dir: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
     #[error(
         "'{}' is a link to '{}', outside the work tree (or inside git's folder); covgit reads its config only from the work tree: replace the link with the file",
         link.display(), target.display()

@@ -107,9 +107,9 @@ impl Workspace {
         if let Some(parent) = self.db_path.parent()
             && !parent.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(parent).map_err(|source| Error::DbFolder {
+            std::fs::create_dir_all(parent).map_err(|cause| Error::DbFolder {
                 path: parent.to_owned(),
-                source,
+                cause,
             })?;
         }
         Ok(Store::open(&self.db_path)?)

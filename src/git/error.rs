@@ -5,8 +5,13 @@ use std::path::PathBuf;
 /// Errors of the `git` stage.
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
+    /// No git folder in `dir` or above it. gix's words (the path again, then `NotFound`)
+    /// add nothing; they are logged at debug level (`-vv`).
     #[error("'{}' is not in a git repository", dir.display())]
-    NotARepository {
+    NotARepository { dir: PathBuf },
+    /// A git folder was found but could not be opened (permissions, a broken `.git`).
+    #[error("cannot open the git repository of '{}'", dir.display())]
+    Discover {
         dir: PathBuf,
         #[source]
         source: gix::Error,
@@ -17,6 +22,10 @@ pub enum GitError {
         "unknown revision '{rev}': no branch, tag or commit of that name in this repository; check the spelling, or `git fetch` it from the remote (a CI checkout may need fetch-depth: 0)"
     )]
     UnknownRevision { rev: String },
+    #[error(
+        "'{rev}' names no commit: HEAD is on branch '{branch}', which has no commit yet; commit once, then record and compare"
+    )]
+    NoCommitYet { rev: String, branch: String },
     #[error(
         "revision '{rev}' goes back further than this shallow clone's history; fetch more (`git fetch --unshallow`, or fetch-depth: 0 in CI), or pass --base REV"
     )]
@@ -68,7 +77,7 @@ pub enum GitError {
     },
     #[error("'{name}' is not a valid baseline name (it must be usable in a git reference name)")]
     BadBaselineName { name: String },
-    #[error("cannot write the hook '{}': {source}", path.display())]
+    #[error("cannot write the hook '{}'", path.display())]
     Hook {
         path: PathBuf,
         #[source]

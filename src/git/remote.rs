@@ -225,7 +225,7 @@ impl Repo {
         if !out.status.success() {
             return Err(GitError::Transport {
                 remote: remote.to_owned(),
-                action: format!("git {}", args[0]),
+                action: format!("run `git {}`", args[0]),
                 detail: last_line(&out.stderr),
             });
         }

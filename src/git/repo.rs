@@ -16,9 +16,18 @@ pub struct Repo {
 impl Repo {
     /// Finds the repository containing `dir`, as `git -C dir` would.
     pub fn discover(dir: &Path) -> Result<Repo, GitError> {
-        let mut inner = gix::discover(dir).map_err(|source| GitError::NotARepository {
-            dir: dir.to_owned(),
-            source,
+        let mut inner = gix::discover(dir).map_err(|source| {
+            if source.is_not_found() {
+                tracing::debug!("no repository at '{}': {source}", dir.display());
+                GitError::NotARepository {
+                    dir: dir.to_owned(),
+                }
+            } else {
+                GitError::Discover {
+                    dir: dir.to_owned(),
+                    source,
+                }
+            }
         })?;
         // Diffs and walks decode the same trees and commits repeatedly.
         inner.object_cache_size_if_unset(16 * 1024 * 1024);
@@ -65,6 +74,22 @@ impl Repo {
     /// a name this repository does not know.
     fn why_unknown(&self, rev: &str) -> GitError {
         let rev_owned = rev.to_owned();
+        let from_head = rev == "@"
+            || rev
+                .strip_prefix("HEAD")
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['~', '^']));
+        if from_head
+            && let Ok(head) = self.inner.head()
+            && head.is_unborn()
+        {
+            let branch = head
+                .referent_name()
+                .map_or_else(|| "HEAD".to_owned(), |n| n.shorten().to_string());
+            return GitError::NoCommitYet {
+                rev: rev_owned,
+                branch,
+            };
+        }
         let start = rev.find(['~', '^']).filter(|&i| i > 0);
         let navigates = start.is_some_and(|i| !rev[i..].starts_with("^{"));
         if let Some(i) = start.filter(|_| navigates)
@@ -258,6 +283,26 @@ mod tests {
             err.to_string(),
             format!("'{}' is not in a git repository", outside.path().display())
         );
+        // gix's own words repeat the path; the sentence is whole without them.
+        assert!(std::error::Error::source(&err).is_none(), "{err:?}");
+    }
+
+    #[test]
+    fn head_of_a_branch_with_no_commit_is_said_so_not_called_unknown() {
+        let dir = build("git init -q -b trunk", &[]);
+        let repo = Repo::discover(dir.path()).unwrap();
+        for rev in ["HEAD", "@", "HEAD~1"] {
+            let err = repo.resolve(rev).err().unwrap();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "'{rev}' names no commit: HEAD is on branch 'trunk', which has no commit yet; commit once, then record and compare"
+                )
+            );
+        }
+        // A name is still unknown: the branch does not exist until its first commit.
+        let err = repo.resolve("trunk").err().unwrap();
+        assert!(matches!(err, GitError::UnknownRevision { .. }), "{err}");
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod readme;
 mod record;
 mod reliability;
 mod share;
+mod snapshots;
 
 #[test]
 fn every_test_file_is_listed() {

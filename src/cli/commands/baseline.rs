@@ -1,10 +1,11 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use covgit::app::{self, BaselineSaveOptions, DEFAULT_BASELINE, Error};
+use covgit::app::{self, BaselineSaveOptions, DEFAULT_BASELINE};
 use covgit::parse::InputFormat;
 
 use super::super::args::Global;
+use super::super::error::Error;
 use super::super::output::note;
 use super::super::{exit, output};
 

@@ -1,9 +1,10 @@
 use clap::Args;
-use covgit::app::{self, CheckOptions, CompareOutcome, Error};
+use covgit::app::{self, CheckOptions, CompareOutcome};
 use covgit::config::PatchTarget;
 use covgit::render::CompareFormat;
 
 use super::super::args::Global;
+use super::super::error::Error;
 use super::super::output::note;
 use super::super::{exit, output};
 use super::compare::Selectors;

@@ -1,12 +1,13 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use covgit::app::{self, CompareOptions, CompareOutcome, Error};
+use covgit::app::{self, CompareOptions, CompareOutcome};
 use covgit::model::Flag;
 use covgit::parse::InputFormat;
 use covgit::render::CompareFormat;
 
 use super::super::args::Global;
+use super::super::error::Error;
 use super::super::output::note;
 use super::super::{exit, output};
 
@@ -126,10 +127,10 @@ pub fn run(g: &Global, a: &CompareArgs) -> Result<u8, Error> {
             Ok(_) => {}
             // The first pull request opened before the default branch ever pushed: compare
             // with what is recorded here (an unrecorded base then says so itself).
-            Err(e @ Error::NoSharedCoverage { .. }) => {
+            Err(e @ app::Error::NoSharedCoverage { .. }) => {
                 tracing::warn!("{e}; comparing with local coverage only");
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
     }
     let outcome = app::compare(&ws, &config, &a.select.options_in(g))?;

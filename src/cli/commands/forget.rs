@@ -1,11 +1,12 @@
 //! `covgit forget REV [--flag NAME]`.
 
 use clap::Args;
-use covgit::app::{self, Error};
+use covgit::app;
 use covgit::model::Flag;
 use covgit::render::count;
 
 use super::super::args::Global;
+use super::super::error::Error;
 use super::super::exit;
 use super::super::output::note;
 

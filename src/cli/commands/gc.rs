@@ -1,8 +1,9 @@
 use clap::Args;
-use covgit::app::{self, Error, GcOptions};
+use covgit::app::{self, GcOptions};
 use covgit::render::count;
 
 use super::super::args::Global;
+use super::super::error::Error;
 use super::super::exit;
 use super::super::output::note;
 

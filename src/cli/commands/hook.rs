@@ -1,11 +1,10 @@
 use std::io::{IsTerminal, Read};
 
 use clap::{Args, Subcommand};
-use covgit::app::{
-    self, Error, HookInstalled, HookRemoved, PrePushOptions, PrePushResult, PushedRef,
-};
+use covgit::app::{self, HookInstalled, HookRemoved, PrePushOptions, PrePushResult, PushedRef};
 
 use super::super::args::Global;
+use super::super::error::Error;
 use super::super::exit;
 use super::super::output::note;
 
@@ -128,7 +127,7 @@ fn pre_push(g: &Global, remote: Option<String>) -> u8 {
         });
     }
     let result = super::open(g).and_then(|(ws, config)| {
-        app::pre_push(
+        Ok(app::pre_push(
             &ws,
             &config,
             &PrePushOptions {
@@ -136,7 +135,7 @@ fn pre_push(g: &Global, remote: Option<String>) -> u8 {
                 refs,
                 cwd: super::cwd(g),
             },
-        )
+        )?)
     });
     let results = match result {
         Ok(r) => r,

@@ -1,8 +1,9 @@
 use clap::Args;
-use covgit::app::{self, DEFAULT_LOG_WALK, Error, LogOptions, LogOutcome, LogStop};
+use covgit::app::{self, DEFAULT_LOG_WALK, LogOptions, LogOutcome, LogStop};
 use covgit::model::count;
 
 use super::super::args::Global;
+use super::super::error::Error;
 use super::super::output::note;
 use super::super::{exit, output};
 

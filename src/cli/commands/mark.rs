@@ -1,8 +1,9 @@
 use clap::Args;
-use covgit::app::{self, Error};
+use covgit::app;
 use covgit::model::CiStatus;
 
 use super::super::args::Global;
+use super::super::error::Error;
 use super::super::exit;
 use super::super::output::note;
 

@@ -15,10 +15,11 @@ pub mod show;
 
 use std::path::PathBuf;
 
-use covgit::app::{Error, Workspace};
+use covgit::app::Workspace;
 use covgit::config::Config;
 
 use super::args::{Cli, Command, Global};
+use super::error::Error;
 
 pub fn run(cli: &Cli) -> Result<u8, Error> {
     let g = &cli.global;

@@ -3,10 +3,11 @@
 use std::fmt::Write as _;
 
 use clap::Args;
-use covgit::app::{self, Error, PullSummary};
+use covgit::app::{self, PullSummary};
 use covgit::render::count;
 
 use super::super::args::Global;
+use super::super::error::Error;
 use super::super::exit;
 use super::super::output::note;
 

@@ -3,12 +3,13 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
-use covgit::app::{self, Error, Progress, RecordOptions};
+use covgit::app::{self, Progress, RecordOptions};
 use covgit::model::{CiStatus, Flag};
 use covgit::parse::InputFormat;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::super::args::Global;
+use super::super::error::Error;
 use super::super::exit;
 use super::super::output::note;
 

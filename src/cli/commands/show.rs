@@ -1,8 +1,9 @@
 use clap::Args;
-use covgit::app::{self, Error, ShowOptions};
+use covgit::app::{self, ShowOptions};
 use covgit::model::Flag;
 
 use super::super::args::Global;
+use super::super::error::Error;
 use super::super::{exit, output};
 
 /// One commit's report: totals, uploads, a per-file table and unresolved paths.
