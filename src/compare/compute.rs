@@ -31,9 +31,8 @@ pub fn compare(base: &Report, head: &Report, changes: &[FileChange]) -> Comparis
 /// to, in whatever file, like a line of an unchanged run (kind `moved` or `reformatted` when
 /// its state is the same); neither side of a relocation is `added`, `removed` or patch.
 ///
-/// `relocations` must describe lines that `changes` removes and adds (as
-/// `Repo::diff_with_moves` gives them); a relocated line the plain diff keeps is compared
-/// through the plain diff only.
+/// `relocations` must hold only lines that `changes` removes and adds, no line twice (as
+/// `Repo::diff_with_moves` gives them); a line the plain diff keeps would be listed twice.
 pub fn compare_with(
     base: &Report,
     head: &Report,
@@ -97,48 +96,45 @@ pub fn compare_with(
     out
 }
 
-/// Joins runs that became neighbours across relocation boundaries (a moved block next to a
-/// run of the plain join with the same kind, states and origin), keeping the order of `raw`.
+/// Joins runs that became neighbours across relocation boundaries (a reformatted run next to
+/// a run of the plain join with the same kind, states and consecutive origin). `raw` is
+/// sorted by path, then start; runs of one kind, states and base path on one path never
+/// overlap, so a run can only join the last one of its kind on its path: one pass, with the
+/// few kinds seen on the current path in a short list.
 fn join_runs(raw: Vec<RawRun>, rank: &[u32]) -> Vec<RawRun> {
-    let key = |r: &RawRun| {
-        (
-            rank[r.path as usize],
-            r.kind,
-            r.from,
-            r.to,
-            r.base_path.map(|p| rank[p as usize]),
-        )
-    };
-    let mut order: Vec<usize> = (0..raw.len()).collect();
-    order.sort_unstable_by_key(|&i| (key(&raw[i]), raw[i].start));
-    let mut keep = vec![true; raw.len()];
-    let mut ends: Vec<LineNo> = raw.iter().map(|r| r.end).collect();
-    let mut open = None::<usize>;
-    for &i in &order {
-        if let Some(o) = open {
-            let (x, y) = (&raw[o], &raw[i]);
-            let next = key(x) == key(y) && ends[o].checked_add(1) == Some(y.start);
-            let base_next = match (x.base_start, y.base_start) {
-                (None, None) => true,
-                (Some(s), Some(b)) => next && s.checked_add(y.start - x.start) == Some(b),
-                _ => false,
-            };
-            if next && base_next {
-                ends[o] = y.end;
-                keep[i] = false;
-                continue;
-            }
+    type Key = (LineKind, Option<LineState>, Option<LineState>, Option<u32>);
+    let key = |r: &RawRun| -> Key { (r.kind, r.from, r.to, r.base_path.map(|p| rank[p as usize])) };
+    let mut out: Vec<RawRun> = Vec::with_capacity(raw.len());
+    // The last run of each key on the current path, as an index into `out`.
+    let mut last: Vec<(Key, usize)> = Vec::new();
+    let mut path = None;
+    for r in raw {
+        let here = rank[r.path as usize];
+        if path != Some(here) {
+            last.clear();
+            path = Some(here);
         }
-        open = Some(i);
+        let run_key = key(&r);
+        let Some(slot) = last.iter_mut().find(|(have, _)| *have == run_key) else {
+            last.push((run_key, out.len()));
+            out.push(r);
+            continue;
+        };
+        let open = &mut out[slot.1];
+        let next = open.end.checked_add(1) == Some(r.start);
+        let base_next = match (open.base_start, r.base_start) {
+            (None, None) => true,
+            (Some(s), Some(b)) => next && s.checked_add(r.start - open.start) == Some(b),
+            _ => false,
+        };
+        if next && base_next {
+            open.end = r.end;
+        } else {
+            slot.1 = out.len();
+            out.push(r);
+        }
     }
-    raw.into_iter()
-        .zip(keep.into_iter().zip(ends))
-        .filter(|(_, (k, _))| *k)
-        .map(|(mut r, (_, end))| {
-            r.end = end;
-            r
-        })
-        .collect()
+    out
 }
 
 /// One file of either report with its counterpart and the change that links them.

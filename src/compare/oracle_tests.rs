@@ -550,7 +550,42 @@ fn large_comparison_timing() {
         assert_eq!((c.base, c.head), floor);
         assert_eq!(c.files.len(), 5000);
         assert_eq!(c.patch.lines, 1000 * 30);
+        // The same with every hunk a relocation (each edited file's hunks moved from the
+        // next edited file): no patch left, one summary per hunk.
+        let relocations = large_relocations(&changes);
+        let start = std::time::Instant::now();
+        let c = compare_with(&base, &head, &changes, &relocations);
+        let took = start.elapsed();
+        eprintln!(
+            "compare_with {} relocations, {} runs (worst case: {worst}): {took:?}",
+            relocations.len(),
+            c.lines.len()
+        );
+        assert_eq!((c.base, c.head), floor);
+        assert_eq!(c.patch.lines, 0);
+        assert_eq!(c.relocated.len(), relocations.len());
     }
+}
+
+/// Every hunk of `changes` as a moved block from the same hunk of the next change's file.
+fn large_relocations(changes: &[FileChange]) -> Vec<Relocation> {
+    let mut out = Vec::new();
+    for (i, c) in changes.iter().enumerate() {
+        let from = &changes[(i + 1) % changes.len()];
+        for h in &c.hunks {
+            out.push(Relocation {
+                kind: RelocationKind::Moved,
+                old_path: from.old_path.clone().unwrap(),
+                old_start: h.old_start,
+                old_len: h.old_len,
+                new_path: c.new_path.clone().unwrap(),
+                new_start: h.new_start,
+                origins: (h.old_start..h.old_start + h.old_len).map(Some).collect(),
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.new_path, a.new_start).cmp(&(&b.new_path, b.new_start)));
+    out
 }
 
 fn large_input(worst: bool) -> (Report, Report, Vec<FileChange>) {
