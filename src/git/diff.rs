@@ -6,6 +6,10 @@
 //! with the repository. Binary blobs (a NUL byte in the first 8000 bytes, git's own test) are
 //! not line-matched: every old line is treated as replaced by every new line, so nothing is
 //! carried over a change git could not show as text.
+//!
+//! [`Repo::diff_with_moves`] also hands the changed lines of each batch to `moves.rs`
+//! (stripped text only; the blobs are dropped with the batch) and adds the moved blocks and
+//! reformatted runs found among them, across all files; binary files take no part.
 
 use gix::ObjectId;
 use gix::diff::tree_with_rewrites::Change;
@@ -29,10 +33,13 @@ impl Repo {
     pub fn diff_with_moves(&self, old: &CommitId, new: &CommitId) -> Result<Diff, GitError> {
         let mut changes = Changes::default();
         let files = self.diff_files(old, new, Some(&mut changes))?;
-        Ok(Diff {
-            files,
-            relocations: find_relocations(&changes),
-        })
+        let relocations = find_relocations(&changes);
+        tracing::debug!(
+            files = files.len(),
+            relocations = relocations.len(),
+            "moved blocks and reformatted runs found"
+        );
+        Ok(Diff { files, relocations })
     }
 
     /// The file changes of [`Repo::diff`], each also pushed into `moves` when given.
@@ -458,6 +465,18 @@ mod tests {
             git add -A && git commit -qm new && git tag new
         ";
         assert_eq!(relocations(&script), ["moved app.py:3-5 > config.py:3-5"]);
+    }
+
+    #[test]
+    fn a_function_moved_up_within_its_file_is_a_move_in_the_same_file() {
+        let script = FUNCTIONS.to_owned()
+            + r"
+            { f; printf '\n'; g; printf '\n'; h; } > app.py
+            git add -A && git commit -qm old && git tag old
+            { h; printf '\n'; f; printf '\n'; g; } > app.py
+            git add -A && git commit -qm new && git tag new
+        ";
+        assert_eq!(relocations(&script), ["moved app.py:9-11 > app.py:1-3"]);
     }
 
     #[test]

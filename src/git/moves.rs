@@ -376,7 +376,8 @@ impl Alnum {
     }
 }
 
-/// A candidate's place in the queue: longest first, then the same file, then the lowest
+/// A candidate's place in the queue: longest first, then the same file (the removed and the
+/// added lines belong to one file change, so a move inside a renamed file counts), then the lowest
 /// (base path, base line), then the lowest (head path, head line).
 type Key = (
     usize,
@@ -681,6 +682,31 @@ mod tests {
     }
 
     #[test]
+    fn a_candidate_that_lost_lines_competes_again_with_its_free_pieces() {
+        // x.py takes a.py:1-5 (five lines, the longest); y.py's three lines overlap it on
+        // a.py:4-5, and its free piece a.py:6 (23 alphanumerics) is still a block.
+        let both = format!("{F}{G}");
+        let first_five: String = both.split_inclusive('\n').take(5).collect();
+        let got = detect(&[
+            ("a.py", "", &both, ""),
+            ("", "x.py", "", &first_five),
+            ("", "y.py", "", G),
+        ]);
+        assert_eq!(
+            show(&got),
+            ["moved a.py:1-5 > x.py:1-5", "moved a.py:6-6 > y.py:3-3"]
+        );
+    }
+
+    #[test]
+    fn line_endings_and_indentation_do_not_matter_to_a_move() {
+        let crlf = F.replace('\n', "\r\n");
+        let tabbed = F.replace("    ", "\t");
+        let got = detect(&[("a.py", "", &crlf, ""), ("", "b.py", "", &tabbed)]);
+        assert_eq!(show(&got), ["moved a.py:1-3 > b.py:1-3"]);
+    }
+
+    #[test]
     fn a_file_split_into_three_matches_piece_by_piece() {
         let whole = format!("{F}\n{G}\n{H}");
         let got = detect(&[
@@ -705,6 +731,16 @@ mod tests {
         let new = "def run(x):\n    if x:\n        total = compute_total(x)\n        return render_total(total)\n";
         let got = detect(&[("a.py", "a.py", old, new)]);
         assert_eq!(show(&got), ["moved a.py:2-3 > a.py:3-4"]);
+    }
+
+    #[test]
+    fn a_reindent_too_short_to_move_is_reformatted() {
+        // `pass` holds 4 alphanumerics: never a block, but the same text once whitespace is
+        // gone, at the same place.
+        let old = "def f():\n    pass\nend()\n";
+        let new = "def f():\n        pass\nend()\n";
+        let got = detect(&[("a.py", "a.py", old, new)]);
+        assert_eq!(show(&got), ["reformatted a.py:2-2 > a.py:2-2 [2]"]);
     }
 
     #[test]

@@ -154,7 +154,8 @@ pub fn origin(
     let b = block_of(blocks, r)?;
     let start = r.base_start?;
     let base_path = r.base_path.as_deref().unwrap_or(&b.base_path);
-    Some(span(&path(base_path), start, start + (r.end - r.start)))
+    let end = start.saturating_add(r.end.saturating_sub(r.start));
+    Some(span(&path(base_path), start, end))
 }
 
 /// The state a run shows in color: the new one, or the old one when it has none.
@@ -277,6 +278,13 @@ mod tests {
         assert_eq!(origin(&blocks, &cont, plain), None);
         cont.base_start = Some(8);
         assert_eq!(origin(&blocks, &cont, plain).as_deref(), Some("src/a.py:8"));
+        // A malformed run (end before start, base number at the top) cannot panic.
+        let mut odd = run(11, 10, Some(Hit), Some(Miss));
+        odd.base_start = Some(u32::MAX);
+        assert_eq!(
+            origin(&blocks, &odd, plain).as_deref(),
+            Some("src/a.py:4294967295")
+        );
         // Added lines are never from a block.
         cont.kind = LineKind::Added;
         assert_eq!(origin(&blocks, &cont, plain), None);
