@@ -508,3 +508,37 @@ fn a_move_in_the_working_tree_and_against_a_baseline_keeps_its_coverage() {
         [run("src/b.py", (1, 3), Some("src/a.py"), Some(6))]
     );
 }
+
+#[test]
+fn uploads_name_each_sides_commit_and_respect_the_flag() {
+    let repo = TestRepo::new();
+    repo.write("src/a.py", ALPHA);
+    let base = repo.commit("base");
+    let report = repo.write_outside("a.info", &lcov(&[("src/a.py", &[(1, 1)])]));
+    let report = report.to_str().unwrap();
+    for flag in ["unit", "integration"] {
+        repo.covgit(&["record", "--flag", flag, report]).ok();
+    }
+    repo.write("src/a.py", &format!("{ALPHA}x = 1\n"));
+    let head = repo.commit("head");
+    repo.covgit(&["record", "--flag", "unit", report]).ok();
+    let js = compare(&repo, &["--flag", "unit"]);
+    assert_eq!(
+        js["uploads"],
+        serde_json::json!({
+            "base": [{"flag": "unit", "commit": base, "carried": false}],
+            "head": [{"flag": "unit", "commit": head, "carried": false}],
+        })
+    );
+    let js = repo
+        .covgit(&["compare", "HEAD", "--format", "json", "--base", &base])
+        .ok()
+        .json();
+    let flags: Vec<&str> = js["uploads"]["base"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["flag"].as_str().unwrap())
+        .collect();
+    assert_eq!(flags, ["integration", "unit"], "sorted by flag");
+}
