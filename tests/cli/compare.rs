@@ -725,7 +725,7 @@ fn files_left_undecoded_because_unchanged_give_the_same_answer() {
         &format!("new\n{}", numbered(10).replace("line", "m0")),
     );
     repo.git(&["mv", "src/m1.py", "src/renamed.py"]);
-    repo.commit("head");
+    let head = repo.commit("head");
     let mut head_files = base_files.clone();
     head_files[0].1 = std::iter::once((1, 1))
         .chain(same.iter().map(|&(l, h)| (l + 1, h)))
@@ -756,6 +756,13 @@ fn files_left_undecoded_because_unchanged_give_the_same_answer() {
         .json();
     assert_eq!(from_file["head"]["source"], "file");
     from_file["head"]["source"] = json!("store");
+    // A report file has no uploads; the store's head has its one.
+    assert_eq!(from_file["uploads"]["head"], json!([]));
+    assert_eq!(
+        from_store["uploads"]["head"],
+        json!([{"flag": null, "commit": head, "carried": false}])
+    );
+    from_file["uploads"]["head"] = from_store["uploads"]["head"].clone();
     assert_eq!(from_store, from_file);
     assert_eq!(from_store["files"].as_array().unwrap().len(), 6);
     assert_eq!(from_store["totals"]["head"]["files"], 6);
@@ -884,7 +891,7 @@ fn a_pure_rename_is_never_indirect_and_files_without_lines_do_not_count() {
     assert_eq!(renamed["indirect"], false, "{renamed}");
     assert_eq!(
         js["lines"],
-        json!([{"path": "pkg/new.py", "kind": "gained", "from": "miss", "to": "hit", "start": 2, "end": 2, "base_path": null, "base_start": 2}])
+        json!([{"path": "pkg/new.py", "kind": "gained", "from": "miss", "to": "hit", "start": 2, "end": 2, "base_path": "pkg/old.py", "base_start": 2}])
     );
     assert_eq!(js["totals"]["base"]["files"], 1, "{}", js["totals"]);
     assert_eq!(js["totals"]["head"]["files"], 1, "{}", js["totals"]);
