@@ -41,6 +41,8 @@ pub struct CompareConfig {
     pub allow_pseudo_compare: bool,
     pub allow_coverage_offsets: bool,
     pub max_depth: u32,
+    /// SPEC "Moved and reformatted code"; `--no-moves` turns it off for one run.
+    pub detect_moves: bool,
 }
 
 impl Default for CompareConfig {
@@ -49,6 +51,7 @@ impl Default for CompareConfig {
             allow_pseudo_compare: true,
             allow_coverage_offsets: false,
             max_depth: 50,
+            detect_moves: true,
         }
     }
 }
@@ -102,6 +105,7 @@ struct RawCompare {
     allow_pseudo_compare: Option<bool>,
     allow_coverage_offsets: Option<bool>,
     max_depth: Option<u32>,
+    detect_moves: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -179,6 +183,7 @@ impl Config {
                     .allow_coverage_offsets
                     .unwrap_or(d.compare.allow_coverage_offsets),
                 max_depth: raw.compare.max_depth.unwrap_or(d.compare.max_depth),
+                detect_moves: raw.compare.detect_moves.unwrap_or(d.compare.detect_moves),
             },
             check: CheckConfig {
                 patch_target,
@@ -260,6 +265,7 @@ mod tests {
         assert!(c.compare.allow_pseudo_compare);
         assert!(!c.compare.allow_coverage_offsets);
         assert_eq!(c.compare.max_depth, 50);
+        assert!(c.compare.detect_moves);
         assert_eq!(c.check.patch_target, PatchTarget::Auto);
     }
 
@@ -271,6 +277,7 @@ mod tests {
 allow_pseudo_compare = false
 allow_coverage_offsets = true
 max_depth = 7
+detect_moves = false
 [check]
 patch_target = 80
 project_threshold = 0.5
@@ -285,6 +292,7 @@ ignore = ["tests/**"]
         assert!(!c.compare.allow_pseudo_compare);
         assert!(c.compare.allow_coverage_offsets);
         assert_eq!(c.compare.max_depth, 7);
+        assert!(!c.compare.detect_moves);
         assert_eq!(c.check.patch_target, PatchTarget::Percent(80.0));
         assert!((c.check.project_threshold - 0.5).abs() < f64::EPSILON);
         assert!(c.check.fail_on_lost);
@@ -303,6 +311,12 @@ ignore = ["tests/**"]
         assert!(e.to_string().contains("nocolons"), "{e}");
         let e = Config::parse("[check]\npatch_target = \"high\"\n", "c").unwrap_err();
         assert!(e.to_string().contains("high"), "{e}");
+        let e = Config::parse("[compare]\n\ndetect_moves = \"no\"\n", "c").unwrap_err();
+        let e = e.to_string();
+        assert!(
+            e.contains("line 3") && e.contains("expected a boolean"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -8,10 +8,11 @@ use tracing::{info_span, instrument, warn};
 
 use crate::compare::{
     self, Comparison, FileComparison, FileStatus, HeadSource, PatchTotals, SideUploads, Sides,
+    UploadRef,
 };
 use crate::config::{Config, PatchTarget};
 use crate::git::Repo;
-use crate::model::{CiStatus, CommitId, FileChange, Flag, Report, SkipReason, Totals};
+use crate::model::{CiStatus, CommitId, Diff, FileChange, Flag, Report, SkipReason, Totals};
 use crate::offset;
 use crate::parse::InputFormat;
 use crate::resolve::Resolver;
@@ -40,6 +41,8 @@ pub struct CompareOptions {
     pub worktree: bool,
     /// With `worktree`: compare against this named baseline, used as it is.
     pub baseline: Option<String>,
+    /// Flags beat the config: `Some(false)` (`--no-moves`) overrides `detect_moves`.
+    pub detect_moves: Option<bool>,
     /// Where to discover the working tree's report; `None` is the work tree root.
     pub cwd: Option<PathBuf>,
 }
@@ -147,43 +150,34 @@ pub(super) fn compare_with(
     base: BaseRequest,
 ) -> Result<CompareOutcome, Error> {
     let flag = opts.flag.as_ref();
-    let choice = match base {
-        BaseRequest::Select { requested, view } => {
-            let max_depth = opts.max_depth.unwrap_or(config.compare.max_depth);
-            let allow_pseudo = config.compare.allow_pseudo_compare && !opts.no_pseudo;
-            info_span!("select", requested = %requested.short()).in_scope(|| {
-                select::choose(repo, &requested, view, max_depth, allow_pseudo, |c| {
-                    usability(store, c, flag)
-                })
-            })?
-        }
-        BaseRequest::Fixed(commit) => BaseChoice {
-            requested: commit.clone(),
-            used: commit,
-            pseudo: false,
-            skipped: Vec::new(),
-        },
-    };
+    let choice = choose_base(repo, store, config, opts, base)?;
     // A pseudo-base stands in for the requested base; its report is remapped to it.
     let base_commit = if choice.pseudo {
         choice.requested.clone()
     } else {
         choice.used.clone()
     };
+    let moves = opts.detect_moves.unwrap_or(config.compare.detect_moves);
     let (between, changes) = info_span!("diff").in_scope(|| -> Result<_, Error> {
         let between = if choice.pseudo {
-            repo.diff(&choice.used, &choice.requested)?
+            diff(repo, moves, &choice.used, &choice.requested)?
         } else {
-            Vec::new()
+            Diff::default()
         };
-        Ok((between, repo.diff(&base_commit, &head)?))
+        Ok((between, diff(repo, moves, &base_commit, &head)?))
     })?;
 
     // Files whose stored coverage is the same on both sides and which no diff touches cannot
     // change kind: only their totals are needed, so they are not decoded at all. The work
     // grows with what changed, not with the size of the report.
     let skip = match head_data {
-        HeadData::Store => unchanged_files(store, &choice.used, &head, flag, [&between, &changes])?,
+        HeadData::Store => unchanged_files(
+            store,
+            &choice.used,
+            &head,
+            flag,
+            [&between.files, &changes.files],
+        )?,
         HeadData::File(_) => BTreeMap::new(),
     };
     let skip_set: HashSet<String> = skip.keys().cloned().collect();
@@ -212,7 +206,8 @@ pub(super) fn compare_with(
 
     let mut offsets = false;
     let base_report = if choice.pseudo {
-        let remapped = info_span!("remap").in_scope(|| offset::remap(used_report, &between));
+        let remapped = info_span!("remap")
+            .in_scope(|| offset::remap_with(used_report, &between.files, &between.relocations));
         if !remapped.changed_files.is_empty() {
             let allow = opts
                 .allow_offsets
@@ -231,9 +226,15 @@ pub(super) fn compare_with(
         used_report
     };
 
-    let mut comparison =
-        info_span!("compare").in_scope(|| compare::compare(&base_report, &head_report, &changes));
+    let Diff { files, relocations } = &changes;
+    let mut comparison = info_span!("compare")
+        .in_scope(|| compare::compare_with(&base_report, &head_report, files, relocations));
     add_unchanged(&mut comparison, skip);
+    let stored_head = (head_source == HeadSource::Store).then_some(&head);
+    let uploads = SideUploads {
+        base: uploads_of(store, Some(&choice.used), flag)?,
+        head: uploads_of(store, stored_head, flag)?,
+    };
     Ok(CompareOutcome {
         sides: Sides {
             requested: choice.requested,
@@ -244,11 +245,77 @@ pub(super) fn compare_with(
             head: Some(head),
             head_source,
             worktree: None,
-            uploads: SideUploads::default(),
+            uploads,
         },
         comparison,
         head_report: None,
     })
+}
+
+/// SPEC "Parent selection" from a requested base, or a fixed base as it is.
+fn choose_base(
+    repo: &Repo,
+    store: &Store,
+    config: &Config,
+    opts: &CompareOptions,
+    base: BaseRequest,
+) -> Result<BaseChoice, Error> {
+    let flag = opts.flag.as_ref();
+    Ok(match base {
+        BaseRequest::Select { requested, view } => {
+            let max_depth = opts.max_depth.unwrap_or(config.compare.max_depth);
+            let allow_pseudo = config.compare.allow_pseudo_compare && !opts.no_pseudo;
+            info_span!("select", requested = %requested.short()).in_scope(|| {
+                select::choose(repo, &requested, view, max_depth, allow_pseudo, |c| {
+                    usability(store, c, flag)
+                })
+            })?
+        }
+        BaseRequest::Fixed(commit) => BaseChoice {
+            requested: commit.clone(),
+            used: commit,
+            pseudo: false,
+            skipped: Vec::new(),
+        },
+    })
+}
+
+/// The diff from `old` to `new`: with `moves`, its moved blocks and reformatted runs too
+/// (SPEC "Moved and reformatted code"); without, the plain line diff alone.
+fn diff(repo: &Repo, moves: bool, old: &CommitId, new: &CommitId) -> Result<Diff, Error> {
+    Ok(if moves {
+        repo.diff_with_moves(old, new)?
+    } else {
+        Diff {
+            files: repo.diff(old, new)?,
+            relocations: Vec::new(),
+        }
+    })
+}
+
+/// The uploads of `commit` whose coverage its report merges (those with `flag` when given),
+/// all recorded for it, none carried; none for a head read from a file (`None`).
+fn uploads_of(
+    store: &Store,
+    commit: Option<&CommitId>,
+    flag: Option<&Flag>,
+) -> Result<Vec<UploadRef>, Error> {
+    let Some(commit) = commit else {
+        return Ok(Vec::new());
+    };
+    let Some(info) = store.commit_info(commit)? else {
+        return Ok(Vec::new());
+    };
+    Ok(info
+        .uploads
+        .into_iter()
+        .filter(|u| flag.is_none() || u.flag.as_ref() == flag)
+        .map(|u| UploadRef {
+            flag: u.flag,
+            commit: commit.clone(),
+            carried: false,
+        })
+        .collect())
 }
 
 /// The head must have coverage; a failed CI run is compared all the same, with a warning.

@@ -3,27 +3,50 @@
 //!
 //! Each file is one merge-join of its sorted base lines (carried to head numbers through its
 //! [`LineMap`]) with its sorted head lines; runs grow while lines stay consecutive, so no
-//! per-line allocation happens.
+//! per-line allocation happens. Moved and reformatted lines (SPEC "Moved and reformatted
+//! code") are left out of the join through a sorted cursor over each file's relocated ranges
+//! and compared with their origin in a pass of their own, one relocation at a time.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use crate::model::{
-    ChangeKind, FileChange, FileCoverage, LineCoverage, LineNo, LineState, Report, Totals,
+    ChangeKind, FileChange, FileCoverage, LineCoverage, LineNo, LineState, Relocation,
+    RelocationKind, Report, Totals,
 };
 use crate::offset::LineMap;
 
-use super::{Comparison, FileComparison, FileStatus, LineKind, LineRun, PatchTotals};
+use super::{
+    Comparison, FileComparison, FileStatus, LineKind, LineRun, PatchTotals, RelocatedBlock,
+};
 
 /// SPEC "The comparison" of `base` and `head` through `changes` (base → head, renames
 /// followed). Files no change lists, and unresolved paths, keep their path and numbers.
 pub fn compare(base: &Report, head: &Report, changes: &[FileChange]) -> Comparison {
+    compare_with(base, head, changes, &[])
+}
+
+/// [`compare`] with the moved blocks and reformatted runs found in the same diff (SPEC "Moved
+/// and reformatted code"): each relocated head line is compared with the base line it maps
+/// to, in whatever file, like a line of an unchanged run (kind `moved` or `reformatted` when
+/// its state is the same); neither side of a relocation is `added`, `removed` or patch.
+///
+/// `relocations` must describe lines that `changes` removes and adds (as
+/// `Repo::diff_with_moves` gives them); a relocated line the plain diff keeps is compared
+/// through the plain diff only.
+pub fn compare_with(
+    base: &Report,
+    head: &Report,
+    changes: &[FileChange],
+    relocations: &[Relocation],
+) -> Comparison {
     let pairs = pair_files(base, head, changes);
+    let moved = MovedIndex::new(relocations);
     let mut out = Comparison::default();
     let mut raw: Vec<RawRun> = Vec::new();
     let mut paths: Vec<&str> = Vec::with_capacity(pairs.len() * 2);
     for pair in &pairs {
-        let Some(file) = compare_file(pair, &mut paths, &mut raw) else {
+        let Some(file) = compare_file(pair, &moved, &mut paths, &mut raw) else {
             continue;
         };
         if let Some(t) = &file.base {
@@ -37,6 +60,12 @@ pub fn compare(base: &Report, head: &Report, changes: &[FileChange]) -> Comparis
     }
     out.files
         .sort_by(|a, b| (&a.path, &a.base_path).cmp(&(&b.path, &b.base_path)));
+    for r in relocations {
+        out.relocated
+            .push(relocate(r, base, head, &mut paths, &mut raw));
+    }
+    out.relocated
+        .sort_by(|a, b| (&a.path, a.start).cmp(&(&b.path, b.start)));
     // Sort on dense path ranks (equal paths share a rank) instead of comparing strings per
     // pair of runs. Removed lines first where a removed and another run start on the same
     // number, as a diff prints `-` before `+`.
@@ -49,6 +78,9 @@ pub fn compare(base: &Report, head: &Report, changes: &[FileChange]) -> Comparis
             r.kind,
         )
     });
+    if !relocations.is_empty() {
+        raw = join_runs(raw, &rank);
+    }
     out.lines = raw
         .into_iter()
         .map(|r| LineRun {
@@ -59,10 +91,54 @@ pub fn compare(base: &Report, head: &Report, changes: &[FileChange]) -> Comparis
             start: r.start,
             end: r.end,
             base_start: r.base_start,
-            base_path: None,
+            base_path: r.base_path.map(|p| paths[p as usize].to_owned()),
         })
         .collect();
     out
+}
+
+/// Joins runs that became neighbours across relocation boundaries (a moved block next to a
+/// run of the plain join with the same kind, states and origin), keeping the order of `raw`.
+fn join_runs(raw: Vec<RawRun>, rank: &[u32]) -> Vec<RawRun> {
+    let key = |r: &RawRun| {
+        (
+            rank[r.path as usize],
+            r.kind,
+            r.from,
+            r.to,
+            r.base_path.map(|p| rank[p as usize]),
+        )
+    };
+    let mut order: Vec<usize> = (0..raw.len()).collect();
+    order.sort_unstable_by_key(|&i| (key(&raw[i]), raw[i].start));
+    let mut keep = vec![true; raw.len()];
+    let mut ends: Vec<LineNo> = raw.iter().map(|r| r.end).collect();
+    let mut open = None::<usize>;
+    for &i in &order {
+        if let Some(o) = open {
+            let (x, y) = (&raw[o], &raw[i]);
+            let next = key(x) == key(y) && ends[o].checked_add(1) == Some(y.start);
+            let base_next = match (x.base_start, y.base_start) {
+                (None, None) => true,
+                (Some(s), Some(b)) => next && s.checked_add(y.start - x.start) == Some(b),
+                _ => false,
+            };
+            if next && base_next {
+                ends[o] = y.end;
+                keep[i] = false;
+                continue;
+            }
+        }
+        open = Some(i);
+    }
+    raw.into_iter()
+        .zip(keep.into_iter().zip(ends))
+        .filter(|(_, (k, _))| *k)
+        .map(|(mut r, (_, end))| {
+            r.end = end;
+            r
+        })
+        .collect()
 }
 
 /// One file of either report with its counterpart and the change that links them.
@@ -174,17 +250,25 @@ struct RawRun {
     start: LineNo,
     end: LineNo,
     base_start: Option<LineNo>,
+    /// The base path when it differs from `path` (indexes the path table).
+    base_path: Option<u32>,
 }
 
 /// Grows runs from lines given in increasing order of their number.
 struct RunBuilder {
     path: u32,
+    base_path: Option<u32>,
     open: Option<RawRun>,
 }
 
 impl RunBuilder {
-    fn new(path: u32) -> Self {
-        Self { path, open: None }
+    /// Runs on `path` whose lines come from `base_path` (`None`: the same path).
+    fn new(path: u32, base_path: Option<u32>) -> Self {
+        Self {
+            path,
+            base_path,
+            open: None,
+        }
     }
 
     fn push(
@@ -203,6 +287,7 @@ impl RunBuilder {
                 (Some(s), Some(b)) => s.checked_add(line - r.start) == Some(b),
                 _ => false,
             };
+            // One builder has one base path, so runs of a kind join as before.
             if next && base_next && r.kind == kind && r.from == from && r.to == to {
                 r.end = line;
                 return;
@@ -216,6 +301,9 @@ impl RunBuilder {
             start: line,
             end: line,
             base_start: base_line,
+            // Only lines with a base line have a base path (SPEC: `base_start` and
+            // `base_path` point at where the run came from).
+            base_path: self.base_path.filter(|_| kind.on_both_sides()),
         };
         if let Some(done) = self.open.replace(run) {
             out.push(done);
@@ -231,6 +319,7 @@ impl RunBuilder {
 /// has the file.
 fn compare_file<'a>(
     pair: &Pair<'a>,
+    moved: &MovedIndex<'_>,
     paths: &mut Vec<&'a str>,
     raw: &mut Vec<RawRun>,
 ) -> Option<FileComparison> {
@@ -243,12 +332,17 @@ fn compare_file<'a>(
     };
     let base_lines = pair.base.map_or(&[][..], |(_, c)| c.lines());
     let head_lines = pair.head.map_or(&[][..], |(_, c)| c.lines());
+    let renamed = (base_idx != head_idx).then_some(base_idx);
     let fig = classify(
         base_lines,
         head_lines,
         &side.align,
-        &mut RunBuilder::new(head_idx),
-        &mut RunBuilder::new(base_idx),
+        Relocated {
+            head: Cursor::new(moved.head(side.path, pair.head.is_some())),
+            base: Cursor::new(moved.base(side.base_path, pair.base.is_some())),
+        },
+        &mut RunBuilder::new(head_idx, renamed),
+        &mut RunBuilder::new(base_idx, None),
         raw,
     );
     Some(FileComparison {
@@ -318,11 +412,13 @@ struct Figures {
 
 /// The merge-join of one file: base lines carried to head numbers through `align`, against
 /// head lines, both in increasing order. Runs on head numbers go to `on_head`, removed runs
-/// (base numbers) to `on_base`.
+/// (base numbers) to `on_base`. Lines the diff adds or removes that a relocation holds are
+/// counted in the totals and left to [`relocate`].
 fn classify(
     base_lines: &[(LineNo, LineCoverage)],
     head_lines: &[(LineNo, LineCoverage)],
     align: &Align,
+    mut relocated: Relocated<'_>,
     on_head: &mut RunBuilder,
     on_base: &mut RunBuilder,
     raw: &mut Vec<RawRun>,
@@ -342,6 +438,7 @@ fn classify(
             let state = base.count(c);
             match align.old_to_new(*n) {
                 Some(m) => return Some((m, *n, state)),
+                None if relocated.base.holds(*n) => {}
                 None => on_base.push(raw, LineKind::Removed, Some(state), None, *n, None),
             }
         }
@@ -383,7 +480,7 @@ fn classify(
                     fig.both_sided = true;
                     let kind = LineKind::NowTracked;
                     on_head.push(raw, kind, None, Some(to), *at, Some(base_at));
-                } else {
+                } else if !relocated.head.holds(*at) {
                     fig.patch.count(to);
                     on_head.push(raw, LineKind::Added, None, Some(to), *at, None);
                 }
@@ -396,6 +493,148 @@ fn classify(
     fig.base = fig.base.as_one_file();
     fig.head = fig.head.as_one_file();
     fig
+}
+
+/// The relocated line ranges of one file, on each side.
+struct Relocated<'a> {
+    head: Cursor<'a>,
+    base: Cursor<'a>,
+}
+
+/// Sorted, disjoint ranges `(first, last)` asked about in increasing line order: a merge-join
+/// step per question, no hashing per line.
+struct Cursor<'a> {
+    spans: &'a [(LineNo, LineNo)],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(spans: &'a [(LineNo, LineNo)]) -> Self {
+        Self { spans, at: 0 }
+    }
+
+    /// Whether `line` is in a range; `line` must not be smaller than the last one asked.
+    fn holds(&mut self, line: LineNo) -> bool {
+        while self.spans.get(self.at).is_some_and(|s| s.1 < line) {
+            self.at += 1;
+        }
+        self.spans.get(self.at).is_some_and(|s| s.0 <= line)
+    }
+}
+
+/// The head and base ranges of every relocation, by path, sorted.
+struct MovedIndex<'a> {
+    head: HashMap<&'a str, Vec<(LineNo, LineNo)>>,
+    base: HashMap<&'a str, Vec<(LineNo, LineNo)>>,
+}
+
+impl<'a> MovedIndex<'a> {
+    fn new(relocations: &'a [Relocation]) -> Self {
+        let mut head: HashMap<&str, Vec<(LineNo, LineNo)>> = HashMap::new();
+        let mut base: HashMap<&str, Vec<(LineNo, LineNo)>> = HashMap::new();
+        for r in relocations {
+            if !r.origins.is_empty() {
+                head.entry(&r.new_path)
+                    .or_default()
+                    .push((r.new_start, r.new_end()));
+            }
+            if r.old_len > 0 {
+                base.entry(&r.old_path)
+                    .or_default()
+                    .push((r.old_start, r.old_end()));
+            }
+        }
+        for spans in head.values_mut().chain(base.values_mut()) {
+            spans.sort_unstable();
+        }
+        Self { head, base }
+    }
+
+    /// The head ranges of `path`; none when the file is not on that side.
+    fn head(&self, path: &str, present: bool) -> &[(LineNo, LineNo)] {
+        Self::get(&self.head, path, present)
+    }
+
+    fn base(&self, path: &str, present: bool) -> &[(LineNo, LineNo)] {
+        Self::get(&self.base, path, present)
+    }
+
+    fn get<'s>(
+        map: &'s HashMap<&str, Vec<(LineNo, LineNo)>>,
+        path: &str,
+        present: bool,
+    ) -> &'s [(LineNo, LineNo)] {
+        map.get(path).filter(|_| present).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Classifies the head lines of one relocation against their origins into `raw` (runs on the
+/// head path, with `base_path` when the origin is another file) and sums them up for the
+/// summary line. A head line with no origin (a reformatted continuation) is listed only when
+/// tracked in head, as `now_tracked` without a base line.
+fn relocate<'a>(
+    r: &'a Relocation,
+    base: &Report,
+    head: &Report,
+    paths: &mut Vec<&'a str>,
+    raw: &mut Vec<RawRun>,
+) -> RelocatedBlock {
+    fn lines_of<'r>(report: &'r Report, path: &str) -> Option<&'r FileCoverage> {
+        report
+            .files
+            .get(path)
+            .filter(|_| !report.unresolved.contains(path))
+    }
+    let head_cov = lines_of(head, &r.new_path);
+    let base_cov = lines_of(base, &r.old_path);
+    let head_idx = push_path(paths, &r.new_path);
+    let base_idx = (r.old_path != r.new_path).then(|| push_path(paths, &r.old_path));
+    let mut runs = RunBuilder::new(head_idx, base_idx);
+    let same = match r.kind {
+        RelocationKind::Moved => LineKind::Moved,
+        RelocationKind::Reformatted => LineKind::Reformatted,
+    };
+    let mut block = RelocatedBlock {
+        kind: r.kind,
+        path: r.new_path.clone(),
+        start: r.new_start,
+        end: r.new_end(),
+        base_path: r.old_path.clone(),
+        base_start: r.old_start,
+        base_end: r.old_end(),
+        tracked: 0,
+        worse: 0,
+        better: 0,
+    };
+    let state =
+        |cov: Option<&FileCoverage>, l: LineNo| cov.and_then(|c| c.get(l)).map(LineCoverage::state);
+    let mut line = r.new_start;
+    for origin in &r.origins {
+        let to = state(head_cov, line);
+        let from = origin.and_then(|o| state(base_cov, o));
+        let kind = match (origin, from, to) {
+            (_, None, None) => None,
+            (None, _, Some(_)) | (Some(_), None, Some(_)) => Some(LineKind::NowTracked),
+            (_, Some(_), None) => Some(LineKind::NoLongerTracked),
+            (_, Some(f), Some(t)) => Some(match f.cmp(&t) {
+                Ordering::Less => LineKind::Gained,
+                Ordering::Greater => LineKind::Lost,
+                Ordering::Equal => same,
+            }),
+        };
+        if let Some(kind) = kind {
+            block.tracked += 1;
+            match kind {
+                LineKind::Lost | LineKind::NoLongerTracked => block.worse += 1,
+                LineKind::Gained | LineKind::NowTracked => block.better += 1,
+                _ => {}
+            }
+            runs.push(raw, kind, from, to, line, *origin);
+        }
+        line = line.saturating_add(1);
+    }
+    runs.finish(raw);
+    block
 }
 
 /// For each path, its position among the distinct paths in sorted order.

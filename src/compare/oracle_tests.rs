@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 
-use super::{FileStatus, LineKind, compare};
+use super::{FileStatus, LineKind, compare, compare_with};
 use crate::model::{
-    Branches, ChangeKind, FileChange, FileCoverage, Hunk, LineCoverage, LineNo, LineState, Report,
+    Branches, ChangeKind, FileChange, FileCoverage, Hunk, LineCoverage, LineNo, LineState,
+    Relocation, RelocationKind, Report,
 };
 use crate::offset::testgen::{Op, Ops, alignment};
 
@@ -93,7 +94,7 @@ fn file_cov(states: &[Option<LineState>]) -> FileCoverage {
     .unwrap()
 }
 
-/// One classified line: (path, kind, from, to, number, base number).
+/// One classified line: (path, kind, from, to, number, base number, base path if another).
 type Item = (
     String,
     LineKind,
@@ -101,7 +102,11 @@ type Item = (
     Option<LineState>,
     LineNo,
     Option<LineNo>,
+    Option<String>,
 );
+
+/// A run of lines the plain diff adds or removes: (path, first line, count).
+type Span = (String, LineNo, u32);
 
 struct Built {
     base: Report,
@@ -110,6 +115,12 @@ struct Built {
     items: BTreeSet<Item>,
     /// head path (base path when deleted) -> (base path if renamed, status, indirect, patch lines)
     files: BTreeMap<String, (Option<String>, FileStatus, bool, u64)>,
+    /// Line states by path, as the reports hold them (index: line - 1).
+    base_states: BTreeMap<String, Vec<Option<LineState>>>,
+    head_states: BTreeMap<String, Vec<Option<LineState>>>,
+    /// Maximal runs of removed (base) and added (head) lines, in files whose diff is real.
+    removed: Vec<Span>,
+    added: Vec<Span>,
 }
 
 #[expect(
@@ -125,6 +136,10 @@ fn build(cases: &[FileCase]) -> Built {
         changes: Vec::new(),
         items: BTreeSet::new(),
         files: BTreeMap::new(),
+        base_states: BTreeMap::new(),
+        head_states: BTreeMap::new(),
+        removed: Vec::new(),
+        added: Vec::new(),
     };
     for (i, case) in cases.iter().enumerate() {
         use Scenario as S;
@@ -197,7 +212,17 @@ fn build(cases: &[FileCase]) -> Built {
         if case.scenario == S::Unresolved {
             b.base.unresolved.insert(old_path.clone());
             b.head.unresolved.insert(new_path.clone());
+        } else if kind.is_some() {
+            b.removed.extend(spans(&old_path, &a.old_to_new));
+            b.added.extend(spans(&new_path, &a.new_to_old));
+            if has_base {
+                b.base_states.insert(old_path.clone(), base_states.clone());
+            }
+            if has_head {
+                b.head_states.insert(new_path.clone(), head_states.clone());
+            }
         }
+        let renamed = (old_path != new_path).then(|| old_path.clone());
 
         // The oracle: every line on its own.
         let mut both_sided = false;
@@ -208,8 +233,15 @@ fn build(cases: &[FileCase]) -> Built {
                 None => {
                     if let Some(h) = h {
                         patch += 1;
-                        b.items
-                            .insert((new_path.clone(), LineKind::Added, None, Some(h), n, None));
+                        b.items.insert((
+                            new_path.clone(),
+                            LineKind::Added,
+                            None,
+                            Some(h),
+                            n,
+                            None,
+                            None,
+                        ));
                     }
                 }
                 Some(o) => {
@@ -223,7 +255,15 @@ fn build(cases: &[FileCase]) -> Built {
                     };
                     if let Some(kind) = kind {
                         both_sided = true;
-                        b.items.insert((new_path.clone(), kind, bs, h, n, Some(o)));
+                        b.items.insert((
+                            new_path.clone(),
+                            kind,
+                            bs,
+                            h,
+                            n,
+                            Some(o),
+                            renamed.clone(),
+                        ));
                     }
                 }
             }
@@ -232,8 +272,15 @@ fn build(cases: &[FileCase]) -> Built {
             if a.old_to_new[o as usize - 1].is_none()
                 && let Some(bs) = base_state(o)
             {
-                b.items
-                    .insert((old_path.clone(), LineKind::Removed, Some(bs), None, o, None));
+                b.items.insert((
+                    old_path.clone(),
+                    LineKind::Removed,
+                    Some(bs),
+                    None,
+                    o,
+                    None,
+                    None,
+                ));
             }
         }
         if has_base || has_head {
@@ -259,20 +306,180 @@ fn build(cases: &[FileCase]) -> Built {
     b
 }
 
+/// The maximal runs of lines without a counterpart.
+fn spans(path: &str, map: &[Option<LineNo>]) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
+    for (i, m) in map.iter().enumerate() {
+        if m.is_some() {
+            continue;
+        }
+        let n = i as LineNo + 1;
+        match out.last_mut() {
+            Some(last) if last.1 + last.2 == n => last.2 += 1,
+            _ => out.push((path.to_owned(), n, 1)),
+        }
+    }
+    out
+}
+
+/// Relocations drawn from `picks` among the removed and added runs of `b`, with the oracle's
+/// verdict for their lines folded into `b`.
+fn relocate(b: &mut Built, picks: &[u8]) -> Vec<Relocation> {
+    let out = draw_relocations(b, picks);
+    for r in &out {
+        fold_relocation(b, r);
+    }
+    out
+}
+
+/// Moved blocks and reformatted runs among the removed and added runs of `b` (each run used
+/// at most once, a prefix of it).
+fn draw_relocations(b: &Built, picks: &[u8]) -> Vec<Relocation> {
+    let mut picks = picks.iter().copied().cycle();
+    let mut pick = move || picks.next().unwrap_or(0);
+    let mut used = vec![false; b.removed.len()];
+    let mut out = Vec::new();
+    for (new_path, new_start, new_len) in b.added.clone() {
+        if b.removed.is_empty() || pick() % 3 == 0 {
+            continue;
+        }
+        let k = usize::from(pick()) % b.removed.len();
+        if used[k] {
+            continue;
+        }
+        used[k] = true;
+        let (old_path, old_start, old_len) = b.removed[k].clone();
+        let (kind, old_len, origins) = if pick() % 2 == 0 {
+            let len = new_len.min(old_len).min(1 + u32::from(pick()) % 6);
+            let origins = (old_start..old_start + len).map(Some).collect();
+            (RelocationKind::Moved, len, origins)
+        } else {
+            let old_len = old_len.min(1 + u32::from(pick()) % 6);
+            let new_len = new_len.min(1 + u32::from(pick()) % 6);
+            let mut next = old_start;
+            let origins: Vec<Option<LineNo>> = (0..new_len)
+                .map(|_| {
+                    next += u32::from(pick() % 4 == 0);
+                    let take = pick() % 3 != 0 && next < old_start + old_len;
+                    take.then(|| {
+                        next += 1;
+                        next - 1
+                    })
+                })
+                .collect();
+            (RelocationKind::Reformatted, old_len, origins)
+        };
+        out.push(Relocation {
+            kind,
+            old_path,
+            old_start,
+            old_len,
+            new_path,
+            new_start,
+            origins,
+        });
+    }
+    out
+}
+
+/// The oracle for one relocation: its lines leave `added`/`removed` and patch, and each head
+/// line is classified against its origin.
+fn fold_relocation(b: &mut Built, r: &Relocation) {
+    {
+        let base_state = |o: LineNo| {
+            b.base_states
+                .get(&r.old_path)
+                .and_then(|v| v.get(o as usize - 1).copied().flatten())
+        };
+        let head_state = |n: LineNo| {
+            b.head_states
+                .get(&r.new_path)
+                .and_then(|v| v.get(n as usize - 1).copied().flatten())
+        };
+        for o in r.old_start..r.old_start + r.old_len {
+            if let Some(bs) = base_state(o) {
+                let removed = (
+                    r.old_path.clone(),
+                    LineKind::Removed,
+                    Some(bs),
+                    None,
+                    o,
+                    None,
+                    None,
+                );
+                assert!(b.items.remove(&removed));
+            }
+        }
+        let base_path = (r.old_path != r.new_path).then(|| r.old_path.clone());
+        let same = match r.kind {
+            RelocationKind::Moved => LineKind::Moved,
+            RelocationKind::Reformatted => LineKind::Reformatted,
+        };
+        for (n, origin) in (r.new_start..).zip(&r.origins) {
+            let h = head_state(n);
+            if let Some(h) = h {
+                let added = (
+                    r.new_path.clone(),
+                    LineKind::Added,
+                    None,
+                    Some(h),
+                    n,
+                    None,
+                    None,
+                );
+                assert!(b.items.remove(&added));
+                b.files.get_mut(&r.new_path).unwrap().3 -= 1;
+            }
+            let bs = origin.and_then(base_state);
+            let kind = match (bs, h) {
+                (Some(was), Some(is)) if was < is => LineKind::Gained,
+                (Some(was), Some(is)) if was > is => LineKind::Lost,
+                (Some(_), Some(_)) => same,
+                (None, Some(_)) => LineKind::NowTracked,
+                (Some(_), None) => LineKind::NoLongerTracked,
+                (None, None) => continue,
+            };
+            b.items.insert((
+                r.new_path.clone(),
+                kind,
+                bs,
+                h,
+                n,
+                *origin,
+                base_path.clone(),
+            ));
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn compare_matches_the_line_by_line_oracle(cases in prop::collection::vec(file_case(), 1..5)) {
-        let b = build(&cases);
-        let c = compare(&b.base, &b.head, &b.changes);
+    fn compare_matches_the_line_by_line_oracle(
+        cases in prop::collection::vec(file_case(), 1..5),
+        moves in any::<bool>(),
+        picks in prop::collection::vec(any::<u8>(), 1..40),
+    ) {
+        let mut b = build(&cases);
+        let relocations = if moves { relocate(&mut b, &picks) } else { Vec::new() };
+        let c = if moves {
+            compare_with(&b.base, &b.head, &b.changes, &relocations)
+        } else {
+            compare(&b.base, &b.head, &b.changes)
+        };
 
         let mut got = BTreeSet::new();
         for r in &c.lines {
             prop_assert!(r.start <= r.end);
-            prop_assert_eq!(r.base_start.is_some(), r.kind.on_both_sides());
+            // Kinds on both sides have a base line, but for a reformatted continuation.
+            let continuation = r.kind == LineKind::NowTracked && r.base_start.is_none();
+            prop_assert_eq!(r.base_start.is_some() || continuation, r.kind.on_both_sides());
             for k in 0..=(r.end - r.start) {
-                let fresh = got.insert((r.path.clone(), r.kind, r.from, r.to, r.start + k, r.base_start.map(|s| s + k)));
+                let fresh = got.insert((
+                    r.path.clone(), r.kind, r.from, r.to, r.start + k,
+                    r.base_start.map(|s| s + k), r.base_path.clone(),
+                ));
                 prop_assert!(fresh, "a line in two runs: {:?}", r);
             }
         }
@@ -284,6 +491,7 @@ proptest! {
         for w in runs.windows(2) {
             let (x, y) = (&w[0], &w[1]);
             let joinable = x.path == y.path && x.kind == y.kind && x.from == y.from && x.to == y.to
+                && x.base_path == y.base_path
                 && x.end + 1 == y.start
                 && x.base_start.map(|s| s + (y.start - x.start)) == y.base_start;
             prop_assert!(!joinable, "runs {:?} and {:?} should be one", x, y);
@@ -304,6 +512,15 @@ proptest! {
         let added = b.items.iter().filter(|i| i.1 == LineKind::Added).count() as u64;
         prop_assert_eq!(c.patch.lines, added);
         prop_assert_eq!(c.patch.lines, c.files.iter().map(|f| f.patch.lines).sum::<u64>());
+
+        // One summary per relocation, sorted, counting its listed lines.
+        prop_assert_eq!(c.relocated.len(), relocations.len());
+        prop_assert!(c.relocated.windows(2).all(|w| (&w[0].path, w[0].start) <= (&w[1].path, w[1].start)));
+        let relocated = b.items.iter().filter(|i| {
+            relocations.iter().any(|r| r.new_path == i.0 && (r.new_start..=r.new_end()).contains(&i.4))
+                && i.1 != LineKind::Removed
+        }).count() as u64;
+        prop_assert_eq!(c.relocated.iter().map(|r| r.tracked).sum::<u64>(), relocated);
     }
 }
 

@@ -6,18 +6,49 @@
 //! with the repository. Binary blobs (a NUL byte in the first 8000 bytes, git's own test) are
 //! not line-matched: every old line is treated as replaced by every new line, so nothing is
 //! carried over a change git could not show as text.
+//!
+//! [`Repo::diff_with_moves`] also hands the changed lines of each batch to `moves.rs`
+//! (stripped text only; the blobs are dropped with the batch) and adds the moved blocks and
+//! reformatted runs found among them, across all files; binary files take no part.
 
 use gix::ObjectId;
 use gix::diff::tree_with_rewrites::Change;
 
 use super::lines::{count_lines, line_hunks};
+use super::moves::{Changes, find_relocations};
 use super::{GitError, Repo};
-use crate::model::{ChangeKind, CommitId, FileChange, Hunk};
+use crate::model::{ChangeKind, CommitId, Diff, FileChange, Hunk};
 
 impl Repo {
     /// Every file that differs between the trees of `old` and `new`, renames followed (50%
     /// similarity, exact renames first, no copies), with line hunks.
     pub fn diff(&self, old: &CommitId, new: &CommitId) -> Result<Vec<FileChange>, GitError> {
+        self.diff_files(old, new, None)
+    }
+
+    /// [`Repo::diff`] plus the moved blocks and reformatted runs among the lines its hunks
+    /// remove and add, in every file at once (SPEC "Moved and reformatted code"). Only the
+    /// changed lines' stripped text is kept past each batch of blobs; binary files take no
+    /// part.
+    pub fn diff_with_moves(&self, old: &CommitId, new: &CommitId) -> Result<Diff, GitError> {
+        let mut changes = Changes::default();
+        let files = self.diff_files(old, new, Some(&mut changes))?;
+        let relocations = find_relocations(&changes);
+        tracing::debug!(
+            files = files.len(),
+            relocations = relocations.len(),
+            "moved blocks and reformatted runs found"
+        );
+        Ok(Diff { files, relocations })
+    }
+
+    /// The file changes of [`Repo::diff`], each also pushed into `moves` when given.
+    fn diff_files(
+        &self,
+        old: &CommitId,
+        new: &CommitId,
+        mut moves: Option<&mut Changes>,
+    ) -> Result<Vec<FileChange>, GitError> {
         let old_tree = self.tree(old)?;
         let new_tree = self.tree(new)?;
         let mut options = gix::diff::Options::default();
@@ -46,6 +77,11 @@ impl Repo {
                 }
             }
             match_lines(&mut batch, threads);
+            if let Some(moves) = moves.as_deref_mut() {
+                for (change, blobs) in &batch {
+                    blobs.push_lines(change, moves);
+                }
+            }
             out.extend(batch.into_iter().map(|(change, _)| change));
         }
         Ok(out)
@@ -182,6 +218,20 @@ impl Blobs {
     }
 }
 
+impl Blobs {
+    /// Hands the changed lines to move detection; binary content takes no part.
+    fn push_lines(&self, change: &FileChange, moves: &mut Changes) {
+        match self {
+            Blobs::New(new) if !is_binary(new) => moves.push(change, None, Some(new)),
+            Blobs::Old(old) if !is_binary(old) => moves.push(change, Some(old), None),
+            Blobs::Both(a, b) if !is_binary(a) && !is_binary(b) => {
+                moves.push(change, Some(a), Some(b));
+            }
+            Blobs::Same | Blobs::New(_) | Blobs::Old(_) | Blobs::Both(..) => {}
+        }
+    }
+}
+
 /// Fills in each change's hunks, on up to `threads` threads when the batch is worth it.
 fn match_lines(batch: &mut [(FileChange, Blobs)], threads: usize) {
     if threads < 2 || batch.len() < 32 {
@@ -221,6 +271,8 @@ fn is_binary(data: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write;
+
     use super::*;
     use crate::git::fixture::{DIFF, build};
     use ChangeKind::{Added, Deleted, Modified, Renamed};
@@ -359,5 +411,154 @@ mod tests {
         let mut late = vec![b'a'; 8000];
         late.push(0);
         assert!(!is_binary(&late));
+    }
+
+    /// The relocations of `old..new` in a repository built by `script`, one string each:
+    /// `moved a.py:3-5 > b.py:1-3` (reformatted runs add their origins).
+    fn relocations(script: &str) -> Vec<String> {
+        let dir = build(script, &[]);
+        let repo = Repo::discover(dir.path()).unwrap();
+        let (old, new) = (repo.resolve("old").unwrap(), repo.resolve("new").unwrap());
+        let diff = repo.diff_with_moves(&old, &new).unwrap();
+        assert_eq!(
+            diff.files,
+            repo.diff(&old, &new).unwrap(),
+            "same file changes"
+        );
+        diff.relocations
+            .iter()
+            .map(|r| {
+                let kind = format!("{:?}", r.kind).to_lowercase();
+                let mut s = format!(
+                    "{kind} {}:{}-{} > {}:{}-{}",
+                    r.old_path,
+                    r.old_start,
+                    r.old_end(),
+                    r.new_path,
+                    r.new_start,
+                    r.new_end()
+                );
+                if r.kind == crate::model::RelocationKind::Reformatted {
+                    write!(s, " {:?}", r.origins).unwrap();
+                }
+                s
+            })
+            .collect()
+    }
+
+    /// Three functions of a module, to move around.
+    const FUNCTIONS: &str = r"
+        f() { printf 'def load_config(path):\n    with open(path) as handle:\n        return parse_config(handle.read())\n'; }
+        g() { printf 'def save_report(report, path):\n    data = encode_report(report)\n    write_atomically(path, data)\n'; }
+        h() { printf 'class Registry:\n    def __init__(self):\n        self.entries = {}\n'; }
+        git init -q -b main .
+    ";
+
+    #[test]
+    fn a_function_moved_to_another_file_keeps_its_lines() {
+        let script = FUNCTIONS.to_owned()
+            + r"
+            { printf 'import os\n\n'; f; printf '\n'; g; } > app.py
+            git add -A && git commit -qm old && git tag old
+            { printf 'import os\n\n\n'; g; } > app.py
+            { printf 'import os\n\n'; f; } > config.py
+            git add -A && git commit -qm new && git tag new
+        ";
+        assert_eq!(relocations(&script), ["moved app.py:3-5 > config.py:3-5"]);
+    }
+
+    #[test]
+    fn a_function_moved_up_within_its_file_is_a_move_in_the_same_file() {
+        let script = FUNCTIONS.to_owned()
+            + r"
+            { f; printf '\n'; g; printf '\n'; h; } > app.py
+            git add -A && git commit -qm old && git tag old
+            { h; printf '\n'; f; printf '\n'; g; } > app.py
+            git add -A && git commit -qm new && git tag new
+        ";
+        assert_eq!(relocations(&script), ["moved app.py:9-11 > app.py:1-3"]);
+    }
+
+    #[test]
+    fn a_file_split_into_three_is_found_piece_by_piece() {
+        // No part keeps half of big.py, so git sees a deletion and three additions.
+        let script = FUNCTIONS.to_owned()
+            + r"
+            { f; printf '\n'; g; printf '\n'; h; } > big.py
+            git add -A && git commit -qm old && git tag old
+            git rm -q big.py && h > p1.py && g > p2.py && f > p3.py
+            git add -A && git commit -qm new && git tag new
+        ";
+        assert_eq!(
+            relocations(&script),
+            [
+                "moved big.py:9-11 > p1.py:1-3",
+                "moved big.py:5-7 > p2.py:1-3",
+                "moved big.py:1-3 > p3.py:1-3",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_split_where_git_sees_a_rename_still_finds_the_other_parts() {
+        // core.py keeps most of big.py, so git calls it a rename; the parts that left it are
+        // lines its hunks remove, found again in the new files.
+        let script = FUNCTIONS.to_owned()
+            + r"
+            { f; g; h; seq 1 40 | sed 's/^/KEEP_/'; } > big.py
+            git add -A && git commit -qm old && git tag old
+            git mv big.py core.py
+            { h; seq 1 40 | sed 's/^/KEEP_/'; } > core.py
+            f > load.py && g > save.py
+            git add -A && git commit -qm new && git tag new
+        ";
+        let dir = build(&script, &[]);
+        let repo = Repo::discover(dir.path()).unwrap();
+        let (old, new) = (repo.resolve("old").unwrap(), repo.resolve("new").unwrap());
+        let diff = repo.diff_with_moves(&old, &new).unwrap();
+        assert!(
+            diff.files.iter().any(|c| c.kind == Renamed
+                && c.old_path.as_deref() == Some("big.py")
+                && c.new_path.as_deref() == Some("core.py")),
+            "{:?}",
+            diff.files
+        );
+        assert_eq!(
+            relocations(&script),
+            [
+                "moved big.py:1-3 > load.py:1-3",
+                "moved big.py:4-6 > save.py:1-3",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_block_reindented_under_a_new_if_is_moved_and_the_if_is_not() {
+        let script = r"
+            git init -q -b main .
+            printf 'def run(x):\n    total = compute_total(x)\n    return render_total(total)\n' > run.py
+            git add -A && git commit -qm old && git tag old
+            printf 'def run(x):\n    if x:\n        total = compute_total(x)\n        return render_total(total)\n' > run.py
+            git add -A && git commit -qm new && git tag new
+        ";
+        assert_eq!(relocations(script), ["moved run.py:2-3 > run.py:3-4"]);
+    }
+
+    #[test]
+    fn a_rewrapped_call_is_reformatted_and_binary_files_take_no_part() {
+        let script = r"
+            git init -q -b main .
+            printf 'start()\nresult = compute(alpha, beta, gamma)\nend()\n' > call.py
+            printf 'bin\000ary\ndef load_config(path): return parse_config(path)\n' > blob.dat
+            git add -A && git commit -qm old && git tag old
+            printf 'start()\nresult = compute(\n    alpha, beta,\n    gamma)\nend()\n' > call.py
+            git rm -q blob.dat
+            printf 'def load_config(path): return parse_config(path)\n' > text.py
+            git add -A && git commit -qm new && git tag new
+        ";
+        assert_eq!(
+            relocations(script),
+            ["reformatted call.py:2-2 > call.py:2-4 [Some(2), None, None]"]
+        );
     }
 }

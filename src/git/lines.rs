@@ -130,7 +130,7 @@ fn intern(old: &[&[u8]], new: &[&[u8]]) -> (Vec<Token>, Vec<Token>, u32) {
 /// flooding resistance of the default `SipHash` buys nothing here, and it was the matcher's
 /// largest single cost.
 #[derive(Default)]
-struct LineHasher(u64);
+pub(super) struct LineHasher(u64);
 
 impl LineHasher {
     const K: u64 = 0x517c_c1b7_2722_0a95;

@@ -1,6 +1,7 @@
 //! The only module that reads git, through gix: discovering the repository, resolving
 //! revisions, walking first parents and merge-bases, listing trees, and diffing two commits
-//! into [`FileChange`](crate::model::FileChange)s with line hunks.
+//! into [`FileChange`](crate::model::FileChange)s with line hunks, and finding the blocks a
+//! diff moved or reformatted among them (`moves.rs`).
 //!
 //! Commits cross the boundary as [`CommitId`](crate::model::CommitId), never as gix types.
 //! Writes are confined to covgit's own objects and refs under `refs/covgit/`: shared coverage
@@ -15,6 +16,7 @@ mod files;
 mod graph;
 mod hook;
 mod lines;
+mod moves;
 mod reach;
 mod remote;
 mod repo;
@@ -25,6 +27,7 @@ pub use baseline::BASELINE_REFS;
 pub use error::GitError;
 pub use hook::{HookInstalled, HookRemoved};
 pub use lines::line_hunks;
+pub use moves::{Changes, MAX_SEED_OCCURRENCES, MIN_ALNUM, find_relocations};
 pub use remote::PushOutcome;
 pub use repo::Repo;
 pub use share::{

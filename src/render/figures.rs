@@ -2,8 +2,9 @@
 //! both say the same thing the same way. JSON never goes through here: it carries the
 //! unrounded figures.
 
-use crate::compare::{LineKind, LineRun};
+use crate::compare::{LineKind, LineRun, RelocatedBlock};
 use crate::model::LineState;
+use crate::model::RelocationKind;
 
 /// A coverage percent with 2 decimals (`83.10%`), `n/a` when nothing is tracked.
 pub fn percent(c: Option<f64>) -> String {
@@ -40,11 +41,7 @@ pub fn run_len(r: &LineRun) -> u64 {
 
 /// `path:line` or `path:start-end`, the form terminals and editors make clickable.
 pub fn location(r: &LineRun) -> String {
-    if r.start == r.end {
-        format!("{}:{}", r.path, r.start)
-    } else {
-        format!("{}:{}-{}", r.path, r.start, r.end)
-    }
+    span(&r.path, r.start, r.end)
 }
 
 /// The states of a run as it reads after its location: `hit → miss` for a change of state,
@@ -67,6 +64,99 @@ pub const KIND_ORDER: [LineKind; 6] = [
     LineKind::NowTracked,
     LineKind::NoLongerTracked,
 ];
+
+/// `path:line` or `path:start-end` for any span.
+fn span(path: &str, start: u32, end: u32) -> String {
+    if start == end {
+        format!("{path}:{start}")
+    } else {
+        format!("{path}:{start}-{end}")
+    }
+}
+
+/// `line 5` or `lines 5-10`.
+fn lines(start: u32, end: u32) -> String {
+    if start == end {
+        format!("line {start}")
+    } else {
+        format!("lines {start}-{end}")
+    }
+}
+
+/// The head location of a moved block or reformatted run, as [`location`] writes a run's.
+pub fn block_location(b: &RelocatedBlock) -> String {
+    span(&b.path, b.start, b.end)
+}
+
+/// What a moved block or reformatted run is, read after its location: `48 lines moved from
+/// src/a.py:10-57`, `6 lines moved within the file from lines 5-10`, `3 lines reformatted`
+/// (in place; `from P:N-M` when the file was renamed). Paths go through `path` (escaping).
+pub fn relocation(b: &RelocatedBlock, path: impl Fn(&str) -> String) -> String {
+    let n = count(
+        u64::from(b.end.saturating_sub(b.start)) + 1,
+        "line",
+        "lines",
+    );
+    let same_file = b.base_path == b.path;
+    match (b.kind, same_file) {
+        (RelocationKind::Moved, true) => format!(
+            "{n} moved within the file from {}",
+            lines(b.base_start, b.base_end)
+        ),
+        (RelocationKind::Moved, false) => format!(
+            "{n} moved from {}",
+            span(&path(&b.base_path), b.base_start, b.base_end)
+        ),
+        (RelocationKind::Reformatted, true) => format!("{n} reformatted"),
+        (RelocationKind::Reformatted, false) => format!(
+            "{n} reformatted from {}",
+            span(&path(&b.base_path), b.base_start, b.base_end)
+        ),
+    }
+}
+
+/// How a block's coverage fared: `coverage kept`, `3 lines lost coverage`, `2 lines gained
+/// coverage`, both, or `no line tracked`.
+pub fn relocation_outcome(b: &RelocatedBlock) -> String {
+    match (b.worse, b.better) {
+        (0, 0) if b.tracked == 0 => "no line tracked".to_owned(),
+        (0, 0) => "coverage kept".to_owned(),
+        (0, better) => format!("{} gained coverage", count(better, "line", "lines")),
+        (worse, 0) => format!("{} lost coverage", count(worse, "line", "lines")),
+        (worse, better) => format!(
+            "{} lost coverage, {better} gained",
+            count(worse, "line", "lines")
+        ),
+    }
+}
+
+/// The moved block or reformatted run a run lies in, if any; only runs of kinds on both
+/// sides can. `blocks` is sorted by head path then start and no two overlap, as
+/// `Comparison.relocated` is.
+pub fn block_of<'a>(blocks: &'a [RelocatedBlock], r: &LineRun) -> Option<&'a RelocatedBlock> {
+    if !r.kind.on_both_sides() {
+        return None;
+    }
+    let after =
+        blocks.partition_point(|b| (b.path.as_str(), b.start) <= (r.path.as_str(), r.start));
+    let b = blocks[..after].last()?;
+    (b.path == r.path && r.end <= b.end).then_some(b)
+}
+
+/// Where a run inside a moved block or reformatted run came from (`src/a.py:20-22`), path
+/// through `path`; `None` for a run outside every block, or a continuation line of a
+/// reformatted run (no base line of its own).
+pub fn origin(
+    blocks: &[RelocatedBlock],
+    r: &LineRun,
+    path: impl Fn(&str) -> String,
+) -> Option<String> {
+    let b = block_of(blocks, r)?;
+    let start = r.base_start?;
+    let base_path = r.base_path.as_deref().unwrap_or(&b.base_path);
+    let end = start.saturating_add(r.end.saturating_sub(r.start));
+    Some(span(&path(base_path), start, end))
+}
 
 /// The state a run shows in color: the new one, or the old one when it has none.
 pub fn shown_state(r: &LineRun) -> Option<LineState> {
@@ -116,5 +206,87 @@ mod tests {
         assert_eq!(states(&run(1, 1, Some(Hit), None)), "was hit");
         assert_eq!(count(1, "line", "lines"), "1 line");
         assert_eq!(count(0, "line", "lines"), "0 lines");
+    }
+
+    fn block(kind: RelocationKind, base_path: &str, (start, end): (u32, u32)) -> RelocatedBlock {
+        RelocatedBlock {
+            kind,
+            path: "src/a.py".into(),
+            start,
+            end,
+            base_path: base_path.into(),
+            base_start: 7,
+            base_end: 7 + (end - start),
+            tracked: 1,
+            worse: 0,
+            better: 0,
+        }
+    }
+
+    #[test]
+    fn a_block_says_what_moved_from_where_and_how_its_coverage_fared() {
+        use RelocationKind::{Moved, Reformatted};
+        let upper = |p: &str| p.to_uppercase();
+        let mut b = block(Moved, "src/a.py", (1, 1));
+        assert_eq!(block_location(&b), "src/a.py:1");
+        assert_eq!(
+            relocation(&b, upper),
+            "1 line moved within the file from line 7"
+        );
+        assert_eq!(relocation_outcome(&b), "coverage kept");
+        b.tracked = 0;
+        assert_eq!(relocation_outcome(&b), "no line tracked");
+        let mut b = block(Moved, "src/z.py", (3, 4));
+        assert_eq!(relocation(&b, upper), "2 lines moved from SRC/Z.PY:7-8");
+        b.worse = 1;
+        assert_eq!(relocation_outcome(&b), "1 line lost coverage");
+        b.better = 2;
+        assert_eq!(relocation_outcome(&b), "1 line lost coverage, 2 gained");
+        b.worse = 0;
+        assert_eq!(relocation_outcome(&b), "2 lines gained coverage");
+        let b = block(Reformatted, "src/a.py", (3, 5));
+        assert_eq!(relocation(&b, upper), "3 lines reformatted");
+        // In a renamed file: the base path is named.
+        let b = block(Reformatted, "src/old.py", (3, 5));
+        assert_eq!(
+            relocation(&b, upper),
+            "3 lines reformatted from SRC/OLD.PY:7-9"
+        );
+    }
+
+    #[test]
+    fn a_run_inside_a_block_names_its_origin_and_others_do_not() {
+        use LineState::{Hit, Miss};
+        let blocks = [
+            block(RelocationKind::Moved, "src/z.py", (3, 6)),
+            block(RelocationKind::Reformatted, "src/a.py", (10, 12)),
+        ];
+        let plain = |p: &str| p.to_owned();
+        let mut r = run(4, 5, Some(Hit), Some(Miss));
+        r.base_start = Some(8);
+        r.base_path = Some("src/z.py".into());
+        assert_eq!(origin(&blocks, &r, plain).as_deref(), Some("src/z.py:8-9"));
+        // Past the block's end, before its start, in another file: not from a block.
+        for (start, end, path) in [(6, 7, "src/a.py"), (1, 2, "src/a.py"), (4, 5, "src/b.py")] {
+            let mut other = r.clone();
+            (other.start, other.end, other.path) = (start, end, path.into());
+            assert_eq!(origin(&blocks, &other, plain), None, "{start}-{end} {path}");
+        }
+        // A continuation line of a reformatted run has no base line of its own.
+        let mut cont = run(11, 11, None, Some(Hit));
+        cont.kind = LineKind::NowTracked;
+        assert_eq!(origin(&blocks, &cont, plain), None);
+        cont.base_start = Some(8);
+        assert_eq!(origin(&blocks, &cont, plain).as_deref(), Some("src/a.py:8"));
+        // A malformed run (end before start, base number at the top) cannot panic.
+        let mut odd = run(11, 10, Some(Hit), Some(Miss));
+        odd.base_start = Some(u32::MAX);
+        assert_eq!(
+            origin(&blocks, &odd, plain).as_deref(),
+            Some("src/a.py:4294967295")
+        );
+        // Added lines are never from a block.
+        cont.kind = LineKind::Added;
+        assert_eq!(origin(&blocks, &cont, plain), None);
     }
 }

@@ -1,11 +1,12 @@
 //! Comparisons built by hand for the renderers' tests: one of every line kind, a file of
-//! every change, an indirect file, a pseudo-base with skipped commits.
+//! every change, an indirect file, a pseudo-base with skipped commits and carried uploads,
+//! and a refactor with moved blocks and a reformatted run.
 
 use crate::compare::{
     Comparison, FileComparison, FileStatus, HeadSource, LineKind, LineRun, PatchTotals,
-    SideUploads, Sides,
+    RelocatedBlock, SideUploads, Sides, UploadRef,
 };
-use crate::model::{CommitId, LineState, SkipReason, Skipped, Totals};
+use crate::model::{CommitId, Flag, LineState, RelocationKind, SkipReason, Skipped, Totals};
 
 pub fn sha(digit: char) -> CommitId {
     CommitId::new(&digit.to_string().repeat(40)).unwrap()
@@ -26,7 +27,8 @@ pub fn sides() -> Sides {
     }
 }
 
-/// Head 111…, requested base 222… stood in for by 333…, remapped with offsets.
+/// Head 111…, requested base 222… stood in for by 333…, remapped with offsets; the base
+/// merges a `unit` upload, the head one without a flag and an `e2e` one carried from 555….
 pub fn pseudo_sides() -> Sides {
     Sides {
         requested: sha('2'),
@@ -46,7 +48,18 @@ pub fn pseudo_sides() -> Sides {
         head: Some(sha('1')),
         head_source: HeadSource::Store,
         worktree: None,
-        uploads: SideUploads::default(),
+        uploads: SideUploads {
+            base: vec![upload(Some("unit"), '3', false)],
+            head: vec![upload(None, '1', false), upload(Some("e2e"), '5', true)],
+        },
+    }
+}
+
+fn upload(flag: Option<&str>, commit: char, carried: bool) -> UploadRef {
+    UploadRef {
+        flag: flag.map(|f| Flag::new(f).unwrap()),
+        commit: sha(commit),
+        carried,
     }
 }
 
@@ -168,4 +181,166 @@ pub fn comparison() -> Comparison {
 /// Two empty reports: no coverage on either side, nothing added.
 pub fn empty_comparison() -> Comparison {
     Comparison::default()
+}
+
+/// A file whose name needs escaping in every human format: a mention, a table pipe, a
+/// backtick; its block comes from a base file with a bidi control in its name.
+pub const ODD_PATH: &str = "src/@team|x`.py";
+pub const ODD_BASE_PATH: &str = "src/old\u{202e}.py";
+
+/// A refactor, patch 1 of 1 added line: a function moved from `src/a.py:10-57` to the new
+/// `src/b.py:1-48`, three of its lines losing their coverage; a block moved down within
+/// `src/c.py`; a call in `src/c.py` reformatted over three lines, one of which gained; a
+/// block moved into [`ODD_PATH`].
+pub fn relocated_comparison() -> Comparison {
+    use FileStatus::{Added, Deleted, Modified};
+    let patch = PatchTotals {
+        lines: 1,
+        hit: 1,
+        partial: 0,
+        miss: 0,
+    };
+    let mut a = file(
+        "src/a.py",
+        None,
+        Modified,
+        Some(totals(1, 45, 0, 5)),
+        Some(totals(1, 3, 0, 0)),
+    );
+    a.patch = patch;
+    let b = file("src/b.py", None, Added, None, Some(totals(1, 37, 0, 3)));
+    let c = file(
+        "src/c.py",
+        None,
+        Modified,
+        Some(totals(1, 8, 1, 1)),
+        Some(totals(1, 9, 1, 1)),
+    );
+    let odd = file(ODD_PATH, None, Added, None, Some(totals(1, 2, 0, 0)));
+    let old = file(ODD_BASE_PATH, None, Deleted, Some(totals(1, 2, 0, 0)), None);
+    Comparison {
+        base: totals(3, 55, 1, 6),
+        head: totals(4, 51, 1, 4),
+        patch,
+        files: vec![odd, a, b, c, old],
+        lines: relocated_runs(),
+        relocated: relocated_blocks(),
+    }
+}
+
+/// The runs of [`relocated_comparison`]: `(path, kind, from, to, lines, base_start, base_path)`.
+fn relocated_runs() -> Vec<LineRun> {
+    use LineKind::{Added, Gained, Lost, Moved, NowTracked, Reformatted};
+    use LineState::{Hit, Miss, Partial};
+    let runs = [
+        (
+            ODD_PATH,
+            Moved,
+            Some(Hit),
+            Hit,
+            (1, 2),
+            Some(1),
+            Some(ODD_BASE_PATH),
+        ),
+        ("src/a.py", Added, None, Hit, (3, 3), None, None),
+        (
+            "src/b.py",
+            Moved,
+            Some(Hit),
+            Hit,
+            (1, 11),
+            Some(10),
+            Some("src/a.py"),
+        ),
+        (
+            "src/b.py",
+            Lost,
+            Some(Hit),
+            Miss,
+            (12, 14),
+            Some(21),
+            Some("src/a.py"),
+        ),
+        (
+            "src/b.py",
+            Moved,
+            Some(Hit),
+            Hit,
+            (15, 40),
+            Some(24),
+            Some("src/a.py"),
+        ),
+        ("src/c.py", Moved, Some(Hit), Hit, (40, 45), Some(5), None),
+        (
+            "src/c.py",
+            Reformatted,
+            Some(Partial),
+            Partial,
+            (60, 60),
+            Some(58),
+            None,
+        ),
+        ("src/c.py", NowTracked, None, Hit, (61, 61), None, None),
+        (
+            "src/c.py",
+            Gained,
+            Some(Miss),
+            Hit,
+            (62, 62),
+            Some(59),
+            None,
+        ),
+    ];
+    runs.into_iter()
+        .map(
+            |(path, kind, from, to, lines, base_start, base_path)| LineRun {
+                base_path: base_path.map(Into::into),
+                ..run(path, kind, from, Some(to), lines, base_start)
+            },
+        )
+        .collect()
+}
+
+/// The blocks of [`relocated_comparison`]: `(kind, head, base, tracked, worse, better)`.
+fn relocated_blocks() -> Vec<RelocatedBlock> {
+    use RelocationKind::{Moved, Reformatted};
+    let blocks = [
+        (Moved, (ODD_PATH, 1, 6), (ODD_BASE_PATH, 1, 6), 2, 0, 0),
+        (Moved, ("src/b.py", 1, 48), ("src/a.py", 10, 57), 40, 3, 0),
+        (Moved, ("src/c.py", 40, 45), ("src/c.py", 5, 10), 6, 0, 0),
+        (
+            Reformatted,
+            ("src/c.py", 60, 62),
+            ("src/c.py", 58, 59),
+            3,
+            0,
+            2,
+        ),
+    ];
+    blocks
+        .into_iter()
+        .map(
+            |(
+                kind,
+                (path, start, end),
+                (base_path, base_start, base_end),
+                tracked,
+                worse,
+                better,
+            )| {
+                RelocatedBlock {
+                    kind,
+                    path: path.into(),
+                    start,
+                    end,
+                    base_path: base_path.into(),
+                    base_start,
+                    base_end,
+                    tracked,
+                    worse,
+                    better,
+                }
+            },
+        )
+        .collect()
 }

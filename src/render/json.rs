@@ -1,4 +1,4 @@
-//! The JSON contracts `covgit/compare/1`, `covgit/show/1` and `covgit/log/1` (SPEC), as
+//! The JSON contracts `covgit/compare/2`, `covgit/show/1` and `covgit/log/1` (SPEC), as
 //! serialize-only structs separate from the model: renaming a model field never changes the
 //! output. Every key is always present (`null` where the SPEC says so), floats are not
 //! rounded, SHAs are full. Output is pretty-printed with a trailing newline and never styled.
@@ -10,10 +10,12 @@ use serde::Serialize;
 
 use super::log::LogEntry;
 use super::show::ShowView;
-use crate::compare::{Comparison, FileComparison, HeadSource, LineRun, PatchTotals, Sides};
+use crate::compare::{
+    Comparison, FileComparison, HeadSource, LineRun, PatchTotals, Sides, UploadRef,
+};
 use crate::model::{CiStatus, CommitId, Flag, LineState, Totals};
 
-const COMPARE_SCHEMA: &str = "covgit/compare/1";
+const COMPARE_SCHEMA: &str = "covgit/compare/2";
 const SHOW_SCHEMA: &str = "covgit/show/1";
 const LOG_SCHEMA: &str = "covgit/log/1";
 
@@ -70,6 +72,8 @@ struct CompareDto<'a> {
     schema: &'static str,
     base: BaseDto<'a>,
     head: HeadDto<'a>,
+    uploads: SideUploadsDto<'a>,
+    components: Vec<ComponentDto>,
     totals: CompareTotalsDto,
     patch: PatchDto,
     files: Vec<FileDto<'a>>,
@@ -95,6 +99,40 @@ struct SkippedDto<'a> {
 struct HeadDto<'a> {
     commit: Option<&'a str>,
     source: &'static str,
+    complete: bool,
+    missing_flags: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SideUploadsDto<'a> {
+    base: Vec<UploadRefDto<'a>>,
+    head: Vec<UploadRefDto<'a>>,
+}
+
+#[derive(Serialize)]
+struct UploadRefDto<'a> {
+    flag: Option<&'a str>,
+    commit: &'a str,
+    carried: bool,
+}
+
+impl<'a> From<&'a UploadRef> for UploadRefDto<'a> {
+    fn from(u: &'a UploadRef) -> Self {
+        UploadRefDto {
+            flag: u.flag.as_ref().map(Flag::as_str),
+            commit: u.commit.as_str(),
+            carried: u.carried,
+        }
+    }
+}
+
+/// A component's figures (SPEC "Flags"); none are computed yet, so the list is always empty.
+#[derive(Serialize)]
+struct ComponentDto {
+    name: String,
+    base: TotalsDto,
+    head: TotalsDto,
+    patch: PatchDto,
 }
 
 #[derive(Serialize)]
@@ -137,6 +175,7 @@ struct RunDto<'a> {
     to: Option<&'static str>,
     start: u32,
     end: u32,
+    base_path: Option<&'a str>,
     base_start: Option<u32>,
 }
 
@@ -149,6 +188,7 @@ impl<'a> From<&'a LineRun> for RunDto<'a> {
             to: r.to.map(LineState::as_str),
             start: r.start,
             end: r.end,
+            base_path: r.base_path.as_deref(),
             base_start: r.base_start,
         }
     }
@@ -224,7 +264,15 @@ pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison) -> io::Result
                 HeadSource::Store => "store",
                 HeadSource::File => "file",
             },
+            // Expected flags (and so an incomplete head) arrive with issue 15.
+            complete: true,
+            missing_flags: Vec::new(),
         },
+        uploads: SideUploadsDto {
+            base: sides.uploads.base.iter().map(UploadRefDto::from).collect(),
+            head: sides.uploads.head.iter().map(UploadRefDto::from).collect(),
+        },
+        components: Vec::new(),
         totals: CompareTotalsDto {
             base: TotalsDto::from(&c.base),
             head: TotalsDto::from(&c.head),
@@ -336,7 +384,16 @@ pub mod tests {
         "patch",
         "indirect",
     ];
-    const RUN_KEYS: [&str; 7] = ["path", "kind", "from", "to", "start", "end", "base_start"];
+    const RUN_KEYS: [&str; 8] = [
+        "path",
+        "kind",
+        "from",
+        "to",
+        "start",
+        "end",
+        "base_path",
+        "base_start",
+    ];
 
     fn render(sides: &Sides, c: &Comparison) -> (String, Value) {
         let mut out = Vec::new();
@@ -349,15 +406,23 @@ pub mod tests {
     #[test]
     fn compare_json_has_every_key_of_the_schema() {
         let (text, v) = render(&fixtures::pseudo_sides(), &fixtures::comparison());
-        assert!(text.starts_with("{\n  \"schema\": \"covgit/compare/1\",\n"));
+        assert!(text.starts_with("{\n  \"schema\": \"covgit/compare/2\",\n"));
         assert!(text.ends_with("}\n") && !text.ends_with("}\n\n"));
         assert_keys(
             &v,
             &[
-                "schema", "base", "head", "totals", "patch", "files", "lines",
+                "schema",
+                "base",
+                "head",
+                "uploads",
+                "components",
+                "totals",
+                "patch",
+                "files",
+                "lines",
             ],
         );
-        assert_eq!(v["schema"], "covgit/compare/1");
+        assert_eq!(v["schema"], "covgit/compare/2");
         assert_eq!(
             v["base"],
             json!({
@@ -373,8 +438,19 @@ pub mod tests {
         );
         assert_eq!(
             v["head"],
-            json!({"commit": "1".repeat(40), "source": "store"})
+            json!({"commit": "1".repeat(40), "source": "store", "complete": true, "missing_flags": []})
         );
+        assert_eq!(
+            v["uploads"],
+            json!({
+                "base": [{"flag": "unit", "commit": "3".repeat(40), "carried": false}],
+                "head": [
+                    {"flag": null, "commit": "1".repeat(40), "carried": false},
+                    {"flag": "e2e", "commit": "5".repeat(40), "carried": true},
+                ],
+            })
+        );
+        assert_eq!(v["components"], json!([]));
         assert_keys(&v["totals"], &["base", "head", "delta"]);
         assert_totals(&v["totals"]["base"], [5, 8, 6, 0, 2, 4, 2], Some(75.0));
         assert_totals(&v["totals"]["head"], [4, 10, 7, 1, 2, 4, 3], Some(80.0));
@@ -453,19 +529,71 @@ pub mod tests {
             v["lines"],
             json!([
                 {"path": "src/a.py", "kind": "gained", "from": "miss", "to": "hit",
-                 "start": 2, "end": 2, "base_start": 2},
+                 "start": 2, "end": 2, "base_path": null, "base_start": 2},
                 {"path": "src/a.py", "kind": "added", "from": null, "to": "hit",
-                 "start": 10, "end": 11, "base_start": null},
+                 "start": 10, "end": 11, "base_path": null, "base_start": null},
                 {"path": "src/a.py", "kind": "added", "from": null, "to": "miss",
-                 "start": 12, "end": 12, "base_start": null},
+                 "start": 12, "end": 12, "base_path": null, "base_start": null},
                 {"path": "src/a.py", "kind": "now_tracked", "from": null, "to": "miss",
-                 "start": 20, "end": 20, "base_start": 18},
+                 "start": 20, "end": 20, "base_path": null, "base_start": 18},
                 {"path": "src/b.py", "kind": "lost", "from": "hit", "to": "miss",
-                 "start": 3, "end": 4, "base_start": 3},
+                 "start": 3, "end": 4, "base_path": null, "base_start": 3},
                 {"path": "src/old.py", "kind": "removed", "from": "miss", "to": null,
-                 "start": 5, "end": 5, "base_start": null},
+                 "start": 5, "end": 5, "base_path": null, "base_start": null},
             ])
         );
+    }
+
+    #[test]
+    fn compare_json_runs_of_moved_code_name_their_origin() {
+        let (_, v) = render(&fixtures::sides(), &fixtures::relocated_comparison());
+        let runs = v["lines"].as_array().unwrap();
+        for r in runs {
+            assert_keys(r, &RUN_KEYS);
+        }
+        let kinds: Vec<&str> = runs.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "moved",
+                "added",
+                "moved",
+                "lost",
+                "moved",
+                "moved",
+                "reformatted",
+                "now_tracked",
+                "gained"
+            ]
+        );
+        assert_eq!(
+            runs[0],
+            json!({"path": "src/@team|x`.py", "kind": "moved", "from": "hit", "to": "hit",
+                   "start": 1, "end": 2, "base_path": "src/old\u{202e}.py", "base_start": 1})
+        );
+        assert_eq!(
+            runs[3],
+            json!({"path": "src/b.py", "kind": "lost", "from": "hit", "to": "miss",
+                   "start": 12, "end": 14, "base_path": "src/a.py", "base_start": 21})
+        );
+        // A move within the file: its base path is its path, so null.
+        assert_eq!(
+            runs[5],
+            json!({"path": "src/c.py", "kind": "moved", "from": "hit", "to": "hit",
+                   "start": 40, "end": 45, "base_path": null, "base_start": 5})
+        );
+        assert_eq!(
+            runs[6],
+            json!({"path": "src/c.py", "kind": "reformatted", "from": "partial", "to": "partial",
+                   "start": 60, "end": 60, "base_path": null, "base_start": 58})
+        );
+        // A continuation line of the reformatted run, tracked only in head.
+        assert_eq!(
+            runs[7],
+            json!({"path": "src/c.py", "kind": "now_tracked", "from": null, "to": "hit",
+                   "start": 61, "end": 61, "base_path": null, "base_start": null})
+        );
+        assert_eq!(v["patch"]["lines"], 1);
     }
 
     #[test]
@@ -474,7 +602,11 @@ pub mod tests {
         sides.head = None;
         sides.head_source = HeadSource::File;
         let (_, v) = render(&sides, &fixtures::empty_comparison());
-        assert_eq!(v["head"], json!({"commit": null, "source": "file"}));
+        assert_eq!(
+            v["head"],
+            json!({"commit": null, "source": "file", "complete": true, "missing_flags": []})
+        );
+        assert_eq!(v["uploads"], json!({"base": [], "head": []}));
         assert_totals(&v["totals"]["base"], [0; 7], None);
         assert_totals(&v["totals"]["head"], [0; 7], None);
         assert!(v["totals"]["delta"].is_null());

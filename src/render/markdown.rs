@@ -1,6 +1,7 @@
 //! `covgit compare --format markdown`: a pull-request comment. Totals before → after, patch
-//! coverage, a table of the files whose coverage or content changed, and the line runs
-//! folded under a `<details>` tag so a long list does not bury the summary.
+//! coverage, a table of the files whose coverage or content changed, the line runs folded
+//! under a `<details>` tag so a long list does not bury the summary, then the moved blocks
+//! and reformatted runs, folded too, one line each.
 //!
 //! Never styled: the palette does not reach here. Paths are escaped so that `|` cannot
 //! break the table and backticks, `*`, `_`, `<` … cannot start markup, `@` cannot mention
@@ -9,15 +10,17 @@
 //! A comment never exceeds [`MAX_COMMENT`] bytes (so as many characters at most; GitHub
 //! refuses 65,536): the files table stops at [`MAX_FILES`] rows or its share of the size,
 //! the folded runs at [`MAX_RUNS_PER_KIND`] per kind or when the size is reached (every kind
-//! keeping its first [`MIN_RUNS_PER_KIND`] runs first), each saying how many were left out and
-//! which command lists them all.
+//! keeping its first [`MIN_RUNS_PER_KIND`] runs first), the moved blocks at [`MAX_BLOCKS`] or
+//! [`BLOCKS_BUDGET`], each saying how many were left out and which command lists them all.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::escape;
 use super::figures::{self, KIND_ORDER};
-use crate::compare::{Comparison, FileComparison, FileStatus, LineKind, LineRun, Sides};
+use crate::compare::{
+    Comparison, FileComparison, FileStatus, LineKind, LineRun, RelocatedBlock, Sides,
+};
 use crate::model::Totals;
 
 /// The largest comment written, in bytes.
@@ -36,6 +39,12 @@ const RESERVE: usize = 1_500;
 /// Runs listed per kind. A list this long is read by nobody; the text and JSON formats
 /// always list every run.
 const MAX_RUNS_PER_KIND: usize = 100;
+
+/// Moved blocks and reformatted runs listed, one line each; text lists them all.
+const MAX_BLOCKS: usize = 100;
+
+/// The size the list of moved blocks may take, taken from what the runs could use.
+const BLOCKS_BUDGET: usize = 10_000;
 
 /// Runs of every kind kept before any list gets more, so a long first list (`lost`) cannot
 /// leave a later one (`added`) with none.
@@ -102,7 +111,53 @@ fn document(out: &mut String, sides: &Sides, c: &Comparison) {
     let _ = writeln!(out, "- **Patch:** {patch}");
     let _ = writeln!(out);
     files(out, c);
-    runs(out, c);
+    let blocks = blocks(&c.relocated);
+    runs(out, c, blocks.len());
+    out.push_str(&blocks);
+}
+
+/// The folded list of moved blocks and reformatted runs, empty when there is none:
+/// `- src/b.py:1-48 48 lines moved from src/a.py:10-57, coverage kept`.
+fn blocks(blocks: &[RelocatedBlock]) -> String {
+    let mut out = String::new();
+    if blocks.is_empty() {
+        return out;
+    }
+    let lines: u64 = blocks
+        .iter()
+        .map(|b| u64::from(b.end.saturating_sub(b.start)) + 1)
+        .sum();
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "<details><summary>Moved and reformatted: {} in {}</summary>\n",
+        figures::count(lines, "line", "lines"),
+        figures::count(blocks.len() as u64, "block", "blocks")
+    );
+    let closing = "\n</details>\n";
+    let mut shown = 0;
+    for b in blocks.iter().take(MAX_BLOCKS) {
+        let item = format!(
+            "- {} {}, {}\n",
+            escape(&figures::block_location(b)),
+            figures::relocation(b, escape),
+            figures::relocation_outcome(b)
+        );
+        if out.len() + item.len() + RESERVE > BLOCKS_BUDGET {
+            break;
+        }
+        out.push_str(&item);
+        shown += 1;
+    }
+    if shown < blocks.len() {
+        let _ = writeln!(
+            out,
+            "- … and {} (`covgit compare` lists them all)",
+            figures::count((blocks.len() - shown) as u64, "more block", "more blocks")
+        );
+    }
+    out.push_str(closing);
+    out
 }
 
 /// Why the base used is not the one requested, if it is not.
@@ -207,10 +262,9 @@ fn side(t: Option<&Totals>) -> String {
     t.map_or_else(|| "—".to_owned(), |t| figures::percent(t.coverage()))
 }
 
-fn runs(out: &mut String, c: &Comparison) {
-    if c.lines.is_empty() {
-        return;
-    }
+/// The folded runs of every kind but `moved` and `reformatted` (their blocks say it all),
+/// leaving `reserved` bytes for what follows.
+fn runs(out: &mut String, c: &Comparison, reserved: usize) {
     let indirect = |r: &LineRun| {
         r.kind.on_both_sides() && c.files.iter().any(|f| f.indirect && f.path == r.path)
     };
@@ -222,6 +276,9 @@ fn runs(out: &mut String, c: &Comparison) {
             (!of_kind.is_empty()).then_some((kind, of_kind, lines))
         })
         .collect();
+    if groups.is_empty() {
+        return;
+    }
     let name = |kind: LineKind| kind.as_str().replace('_', " ");
     let summary: Vec<String> = groups
         .iter()
@@ -251,8 +308,11 @@ fn runs(out: &mut String, c: &Comparison) {
                 .iter()
                 .take(MAX_RUNS_PER_KIND)
                 .map(|r| {
+                    let origin = figures::origin(&c.relocated, r, escape)
+                        .map(|from| format!(" (from {from})"))
+                        .unwrap_or_default();
                     format!(
-                        "- {} {}{}\n",
+                        "- {} {}{}{origin}\n",
                         escape(&figures::location(r)),
                         figures::states(r),
                         if indirect(r) { " (indirect)" } else { "" }
@@ -261,7 +321,7 @@ fn runs(out: &mut String, c: &Comparison) {
                 .collect()
         })
         .collect();
-    let fixed = out.len() + headers.iter().map(String::len).sum::<usize>() + RESERVE;
+    let fixed = out.len() + headers.iter().map(String::len).sum::<usize>() + RESERVE + reserved;
     let shown = allot(&items, MAX_COMMENT.saturating_sub(fixed));
     for (((_, of_kind, _), header), (items, shown)) in
         groups.iter().zip(&headers).zip(items.iter().zip(shown))
@@ -388,6 +448,109 @@ mod tests {
 
 </details>
 "
+        );
+    }
+
+    #[test]
+    fn moved_code_is_a_folded_list_of_blocks_and_changed_lines_name_their_origin() {
+        let md = render(&fixtures::sides(), &fixtures::relocated_comparison());
+        let runs = "\
+<details><summary>Changed lines: 3 lost, 1 added, 1 gained, 1 now tracked</summary>
+
+**lost**: 3 lines in 1 run
+
+- src/b.py:12-14 hit → miss (from src/a.py:21-23)
+
+**added**: 1 line in 1 run
+
+- src/a.py:3 hit
+
+**gained**: 1 line in 1 run
+
+- src/c.py:62 miss → hit (from src/c.py:59)
+
+**now tracked**: 1 line in 1 run
+
+- src/c.py:61 hit
+
+</details>
+
+<details><summary>Moved and reformatted: 63 lines in 4 blocks</summary>
+
+- src/@&#8203;team\\|x\\`.py:1-6 6 lines moved from src/old\\u{202e}.py:1-6, coverage kept
+- src/b.py:1-48 48 lines moved from src/a.py:10-57, 3 lines lost coverage
+- src/c.py:40-45 6 lines moved within the file from lines 5-10, coverage kept
+- src/c.py:60-62 3 lines reformatted, 2 lines gained coverage
+
+</details>
+";
+        assert!(md.ends_with(&format!("|\n\n{runs}")), "{md}");
+        assert!(
+            md.contains("| src/@&#8203;team\\|x\\`.py (added) | — | 100.00% | — | — |\n"),
+            "{md}"
+        );
+        assert!(!md.contains('\u{202e}') && !md.contains("@team"));
+
+        // Only moved lines: no changed-lines list, the blocks alone.
+        let mut c = fixtures::relocated_comparison();
+        c.lines.retain(|r| r.kind == LineKind::Moved);
+        let md = render(&fixtures::sides(), &c);
+        assert!(!md.contains("Changed lines"), "{md}");
+        assert!(md.contains("|\n\n<details><summary>Moved and reformatted: 63 lines in 4 blocks"));
+    }
+
+    #[test]
+    fn a_long_list_of_blocks_is_cut_and_leaves_the_runs_their_room() {
+        use crate::compare::RelocatedBlock;
+        use crate::model::RelocationKind;
+        let long = |i: u32| format!("src/{}/module_{i:04}.py", "nested".repeat(40));
+        let mut c = fixtures::empty_comparison();
+        c.files = (0..1500).map(|i| changed_file(&long(i))).collect();
+        c.relocated = (0..2000)
+            .map(|i| RelocatedBlock {
+                kind: RelocationKind::Moved,
+                path: long(i),
+                start: 1,
+                end: 30,
+                base_path: long(i + 1),
+                base_start: 1,
+                base_end: 30,
+                tracked: 30,
+                worse: 0,
+                better: 0,
+            })
+            .collect();
+        for kind in [LineKind::Lost, LineKind::Added] {
+            for i in 0..200u32 {
+                c.lines.push(run(
+                    &long(i),
+                    kind,
+                    None,
+                    Some(LineState::Miss),
+                    (i + 40, i + 40),
+                    None,
+                ));
+            }
+        }
+        let md = render(&fixtures::sides(), &c);
+        assert!(md.len() <= MAX_COMMENT, "{}", md.len());
+        let listed = md.matches(" lines moved from src/").count();
+        assert!((3..MAX_BLOCKS).contains(&listed), "{listed}");
+        assert!(
+            md.ends_with(&format!(
+                "- … and {} more blocks (`covgit compare` lists them all)\n\n</details>\n",
+                2000 - listed
+            )),
+            "{md}"
+        );
+        // The runs kept their first lines of every kind.
+        assert!(
+            md.contains("**lost**: 200 lines in 200 runs\n\n- src/"),
+            "{md}"
+        );
+        assert!(
+            md.contains("**added**: 200 lines in 200 runs\n\n- src/"),
+            "{md}"
         );
     }
 

@@ -1,6 +1,7 @@
 //! `covgit compare` for a human at a terminal: which commits were compared (and why, when a
 //! pseudo-base stood in), the totals and patch coverage, then the line runs grouped by kind,
-//! one clickable `path:line` location per run.
+//! one clickable `path:line` location per run, then one summary line per moved block and
+//! reformatted run (their lines that kept their state are not listed one by one).
 //!
 //! Styles come from the caller's [`Palette`]; with the default palette the output has no
 //! escape byte.
@@ -11,7 +12,7 @@ use std::io::{self, Write};
 use super::escape;
 use super::figures::{self, KIND_ORDER};
 use super::style::Palette;
-use crate::compare::{Comparison, HeadSource, LineKind, LineRun, Sides};
+use crate::compare::{Comparison, HeadSource, LineKind, LineRun, RelocatedBlock, Sides};
 
 /// Writes the comparison as text: paths escaped, and no line starting a CI workflow command.
 pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison, p: &Palette) -> io::Result<()> {
@@ -41,22 +42,66 @@ fn write(out: &mut dyn Write, sides: &Sides, c: &Comparison, p: &Palette) -> io:
     };
     writeln!(out, "{} {patch}", p.header.paint("Patch:"))?;
 
-    if c.lines.is_empty() {
-        writeln!(out)?;
-        writeln!(out, "{}", p.dim.paint("No line changed coverage."))?;
-        return Ok(());
-    }
+    // `moved` and `reformatted` runs kept their state: the block summaries cover them.
     let indirect: BTreeSet<&str> = c
         .files
         .iter()
         .filter(|f| f.indirect)
         .map(|f| f.path.as_str())
         .collect();
+    let mut listed = false;
     for kind in KIND_ORDER {
         let runs: Vec<&LineRun> = c.lines.iter().filter(|r| r.kind == kind).collect();
         if !runs.is_empty() {
-            section(out, kind, &runs, &indirect, p)?;
+            section(out, kind, &runs, &indirect, &c.relocated, p)?;
+            listed = true;
         }
+    }
+    if !listed {
+        writeln!(out)?;
+        writeln!(out, "{}", p.dim.paint("No line changed coverage."))?;
+    }
+    if !c.relocated.is_empty() {
+        relocated(out, &c.relocated, p)?;
+    }
+    Ok(())
+}
+
+/// One line per moved block and reformatted run: `src/b.py:1-48  48 lines moved from
+/// src/a.py:10-57, coverage kept`.
+fn relocated(out: &mut dyn Write, blocks: &[RelocatedBlock], p: &Palette) -> io::Result<()> {
+    let lines: u64 = blocks
+        .iter()
+        .map(|b| u64::from(b.end.saturating_sub(b.start)) + 1)
+        .sum();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}: {} in {}",
+        p.kind(LineKind::Moved).paint("moved and reformatted"),
+        figures::count(lines, "line", "lines"),
+        figures::count(blocks.len() as u64, "block", "blocks"),
+    )?;
+    let locations: Vec<String> = blocks
+        .iter()
+        .map(|b| escape::text(&figures::block_location(b)).into_owned())
+        .collect();
+    let width = locations
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (b, loc) in blocks.iter().zip(&locations) {
+        let pad = " ".repeat(width - loc.chars().count());
+        let outcome = figures::relocation_outcome(b);
+        let style = if b.worse > 0 { p.lost } else { p.dim };
+        writeln!(
+            out,
+            "  {}{pad}  {}, {}",
+            p.path.paint(loc),
+            figures::relocation(b, |s| escape::text(s).into_owned()),
+            style.paint(outcome)
+        )?;
     }
     Ok(())
 }
@@ -115,6 +160,7 @@ fn section(
     kind: LineKind,
     runs: &[&LineRun],
     indirect: &BTreeSet<&str>,
+    blocks: &[RelocatedBlock],
     p: &Palette,
 ) -> io::Result<()> {
     let lines: u64 = runs.iter().map(|r| figures::run_len(r)).sum();
@@ -149,6 +195,9 @@ fn section(
         // on both sides can sit in an indirect file.
         if kind.on_both_sides() && indirect.contains(run.path.as_str()) {
             write!(out, " {}", p.dim.paint("(indirect)"))?;
+        }
+        if let Some(from) = figures::origin(blocks, run, |s| escape::text(s).into_owned()) {
+            write!(out, " {}", p.dim.paint(format!("(from {from})")))?;
         }
         writeln!(out)?;
     }
@@ -198,6 +247,65 @@ now_tracked: 1 line in 1 run
 "
         );
         assert!(!text.contains('\x1b'));
+    }
+
+    #[test]
+    fn moved_code_reads_as_one_line_per_block_and_changed_lines_name_their_origin() {
+        let text = render(
+            &fixtures::sides(),
+            &fixtures::relocated_comparison(),
+            &Palette::default(),
+        );
+        assert_eq!(
+            text,
+            "\
+Head 1111111 against base 2222222
+Total: 90.32% → 92.86% (+2.53)
+Patch: 100.00% (1/1 line)
+
+lost: 3 lines in 1 run
+  src/b.py:12-14  hit → miss (from src/a.py:21-23)
+
+added: 1 line in 1 run
+  src/a.py:3  hit
+
+gained: 1 line in 1 run
+  src/c.py:62  miss → hit (from src/c.py:59)
+
+now_tracked: 1 line in 1 run
+  src/c.py:61  hit
+
+moved and reformatted: 63 lines in 4 blocks
+  src/@team|x`.py:1-6  6 lines moved from src/old\\u{202e}.py:1-6, coverage kept
+  src/b.py:1-48        48 lines moved from src/a.py:10-57, 3 lines lost coverage
+  src/c.py:40-45       6 lines moved within the file from lines 5-10, coverage kept
+  src/c.py:60-62       3 lines reformatted, 2 lines gained coverage
+"
+        );
+        let colored = render(
+            &fixtures::sides(),
+            &fixtures::relocated_comparison(),
+            &Palette::colorized(),
+        );
+        assert!(colored.contains(", \x1b[1;31m3 lines lost coverage\x1b[0m\n"));
+        assert_eq!(strip_sgr(&colored), text);
+    }
+
+    #[test]
+    fn a_pure_move_lists_no_line_and_summarises_the_block() {
+        let mut c = fixtures::relocated_comparison();
+        c.lines.retain(|r| r.kind == LineKind::Moved);
+        c.relocated.retain(|b| b.path == "src/c.py" && b.worse == 0);
+        c.relocated.truncate(1);
+        let text = render(&fixtures::sides(), &c, &Palette::default());
+        assert!(
+            text.ends_with(
+                "\nNo line changed coverage.\n\n\
+                 moved and reformatted: 6 lines in 1 block\n  \
+                 src/c.py:40-45  6 lines moved within the file from lines 5-10, coverage kept\n"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! `covgit compare` and `covgit check` on scripted histories (SPEC "Choosing what to
-//! compare", "Coverage offsets", "The comparison", schema compare/1).
+//! compare", "Coverage offsets", "The comparison", schema compare/2).
 
 use std::fmt::Write as _;
 
@@ -70,13 +70,9 @@ fn commit_view_skips_failed_commits_back_to_the_last_passing_one() {
         .covgit(&["compare", &d, "--format", "json"])
         .ok()
         .json();
-    assert_eq!(
-        keys(&js),
-        [
-            "base", "files", "head", "lines", "patch", "schema", "totals"
-        ]
-    );
-    assert_eq!(js["schema"], "covgit/compare/1");
+    let top = "base components files head lines patch schema totals uploads";
+    assert_eq!(keys(&js).join(" "), top);
+    assert_eq!(js["schema"], "covgit/compare/2");
     assert_eq!(
         keys(&js["base"]),
         ["offsets", "pseudo", "requested", "skipped", "used"]
@@ -89,7 +85,11 @@ fn commit_view_skips_failed_commits_back_to_the_last_passing_one() {
         js["base"]["skipped"],
         json!([{"commit": c, "reason": "ci-failed"}, {"commit": b, "reason": "ci-failed"}])
     );
-    assert_eq!(js["head"], json!({"commit": d, "source": "store"}));
+    assert_eq!(
+        js["head"],
+        json!({"commit": d, "source": "store", "complete": true, "missing_flags": []})
+    );
+    assert_eq!(js["components"], json!([]));
     assert_eq!(
         js["totals"]["base"],
         json!({"files": 1, "lines": 100, "hit": 50, "partial": 0, "miss": 50, "branches": 0, "branches_hit": 0, "coverage": 50.0})
@@ -102,7 +102,7 @@ fn commit_view_skips_failed_commits_back_to_the_last_passing_one() {
     );
     assert_eq!(
         js["lines"],
-        json!([{"path": "src/calc.py", "kind": "gained", "from": "miss", "to": "hit", "start": 51, "end": 52, "base_start": 51}])
+        json!([{"path": "src/calc.py", "kind": "gained", "from": "miss", "to": "hit", "start": 51, "end": 52, "base_path": null, "base_start": 51}])
     );
     let files = js["files"].as_array().unwrap();
     assert_eq!(files.len(), 1);
@@ -218,8 +218,8 @@ fn a_pseudo_base_whose_diff_moves_lines_needs_offsets() {
     assert_eq!(
         js["lines"],
         json!([
-            {"path": "src/app.py", "kind": "added", "from": null, "to": "hit", "start": 13, "end": 13, "base_start": null},
-            {"path": "src/app.py", "kind": "added", "from": null, "to": "miss", "start": 14, "end": 14, "base_start": null}
+            {"path": "src/app.py", "kind": "added", "from": null, "to": "hit", "start": 13, "end": 13, "base_path": null, "base_start": null},
+            {"path": "src/app.py", "kind": "added", "from": null, "to": "miss", "start": 14, "end": 14, "base_path": null, "base_start": null}
         ])
     );
     // The config file lifts it too.
@@ -411,9 +411,9 @@ fn renames_deletions_and_new_files_are_followed() {
         0,
         "renamed files keep their lines: {lines}"
     );
-    assert!(lines.as_array().unwrap().contains(&json!({"path": "gone.py", "kind": "removed", "from": "hit", "to": null, "start": 1, "end": 3, "base_start": null})), "{lines}");
-    assert!(lines.as_array().unwrap().contains(&json!({"path": "leaves_report.py", "kind": "no_longer_tracked", "from": "hit", "to": null, "start": 1, "end": 1, "base_start": 1})), "{lines}");
-    assert!(lines.as_array().unwrap().contains(&json!({"path": "pkg_moved.py", "kind": "added", "from": null, "to": "hit", "start": 21, "end": 21, "base_start": null})), "{lines}");
+    assert!(lines.as_array().unwrap().contains(&json!({"path": "gone.py", "kind": "removed", "from": "hit", "to": null, "start": 1, "end": 3, "base_path": null, "base_start": null})), "{lines}");
+    assert!(lines.as_array().unwrap().contains(&json!({"path": "leaves_report.py", "kind": "no_longer_tracked", "from": "hit", "to": null, "start": 1, "end": 1, "base_path": null, "base_start": 1})), "{lines}");
+    assert!(lines.as_array().unwrap().contains(&json!({"path": "pkg_moved.py", "kind": "added", "from": null, "to": "hit", "start": 21, "end": 21, "base_path": null, "base_start": null})), "{lines}");
     assert_eq!(
         (
             &js["patch"]["lines"],
@@ -721,7 +721,7 @@ fn files_left_undecoded_because_unchanged_give_the_same_answer() {
         &format!("new\n{}", numbered(10).replace("line", "m0")),
     );
     repo.git(&["mv", "src/m1.py", "src/renamed.py"]);
-    repo.commit("head");
+    let head = repo.commit("head");
     let mut head_files = base_files.clone();
     head_files[0].1 = std::iter::once((1, 1))
         .chain(same.iter().map(|&(l, h)| (l + 1, h)))
@@ -752,6 +752,13 @@ fn files_left_undecoded_because_unchanged_give_the_same_answer() {
         .json();
     assert_eq!(from_file["head"]["source"], "file");
     from_file["head"]["source"] = json!("store");
+    // A report file has no uploads; the store's head has its one.
+    assert_eq!(from_file["uploads"]["head"], json!([]));
+    assert_eq!(
+        from_store["uploads"]["head"],
+        json!([{"flag": null, "commit": head, "carried": false}])
+    );
+    from_file["uploads"]["head"] = from_store["uploads"]["head"].clone();
     assert_eq!(from_store, from_file);
     assert_eq!(from_store["files"].as_array().unwrap().len(), 6);
     assert_eq!(from_store["totals"]["head"]["files"], 6);
@@ -880,7 +887,7 @@ fn a_pure_rename_is_never_indirect_and_files_without_lines_do_not_count() {
     assert_eq!(renamed["indirect"], false, "{renamed}");
     assert_eq!(
         js["lines"],
-        json!([{"path": "pkg/new.py", "kind": "gained", "from": "miss", "to": "hit", "start": 2, "end": 2, "base_start": 2}])
+        json!([{"path": "pkg/new.py", "kind": "gained", "from": "miss", "to": "hit", "start": 2, "end": 2, "base_path": "pkg/old.py", "base_start": 2}])
     );
     assert_eq!(js["totals"]["base"]["files"], 1, "{}", js["totals"]);
     assert_eq!(js["totals"]["head"]["files"], 1, "{}", js["totals"]);

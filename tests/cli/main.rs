@@ -10,6 +10,7 @@ mod errors;
 mod escaping;
 mod formats;
 mod hook;
+mod moves;
 mod readme;
 mod record;
 mod reliability;

@@ -29,6 +29,10 @@ pub struct CompareArgs {
 
 /// What to compare; shared by `compare` and `check`.
 #[derive(Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each is one independent switch of the command line, as clap reads it"
+)]
 pub struct Selectors {
     /// `A..B` (or `A...B`, the same: B against the merge-base) or a single revision.
     #[arg(value_name = "A..B|REV")]
@@ -54,6 +58,10 @@ pub struct Selectors {
     /// Never stand in a pseudo-base for an unusable merge-base.
     #[arg(long)]
     pub no_pseudo: bool,
+    /// Count moved and reformatted code as removed and added, as the plain line diff has it
+    /// (config: `[compare] detect_moves = false`).
+    #[arg(long)]
+    pub no_moves: bool,
     /// How many ancestors of the requested base to examine for a usable one [default: 50].
     #[arg(long, value_name = "N")]
     pub max_depth: Option<u32>,
@@ -86,6 +94,7 @@ impl Selectors {
             max_depth: self.max_depth,
             worktree: self.worktree,
             baseline: self.baseline.clone(),
+            detect_moves: self.no_moves.then_some(false),
             cwd: None,
         }
     }

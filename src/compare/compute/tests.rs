@@ -58,6 +58,12 @@ fn run(
     }
 }
 
+/// `r` with its base path set (a renamed file, or a block moved from another file).
+fn from(base_path: &str, mut r: LineRun) -> LineRun {
+    r.base_path = Some(base_path.to_owned());
+    r
+}
+
 #[test]
 fn every_kind_in_one_modified_file() {
     // base 1..=8; the diff replaces base 4..=5 by head 4..=6 (one line more), so base 6.. is
@@ -185,14 +191,11 @@ fn pure_rename_keeps_numbers_and_is_never_indirect() {
     let c = compare(&base, &head, &changes);
     assert_eq!(
         c.lines,
-        [run(
-            "new/x.py",
-            Gained,
-            Some(Miss),
-            Some(Hit),
-            (1, 1),
-            Some(1)
-        )]
+        [from(
+            "old/x.py",
+            run("new/x.py", Gained, Some(Miss), Some(Hit), (1, 1), Some(1))
+        )],
+        "a run of a renamed file names its base path"
     );
     let f = &c.files[0];
     assert_eq!(f.path, "new/x.py");
@@ -220,7 +223,10 @@ fn rename_with_edits_maps_lines_and_removed_lines_keep_the_base_path() {
         [
             run("new.py", Added, None, Some(Miss), (2, 2), None),
             run("new.py", Added, None, Some(Hit), (3, 3), None),
-            run("new.py", Gained, Some(Miss), Some(Hit), (4, 4), Some(3)),
+            from(
+                "old.py",
+                run("new.py", Gained, Some(Miss), Some(Hit), (4, 4), Some(3))
+            ),
             run("old.py", Removed, Some(Hit), None, (2, 2), None),
         ]
     );
@@ -348,4 +354,211 @@ fn files_and_runs_are_sorted_by_path() {
     assert_eq!(paths, ["a.py", "b.py"]);
     let runs: Vec<_> = c.lines.iter().map(|r| (r.path.as_str(), r.start)).collect();
     assert_eq!(runs, [("a.py", 9), ("b.py", 1)]);
+}
+
+/// A relocation of base `old` lines `old_start..` to head `new` lines `new_start..`.
+fn relocation(
+    kind: RelocationKind,
+    (old, old_start, old_len): (&str, u32, u32),
+    (new, new_start): (&str, u32),
+    origins: &[Option<u32>],
+) -> Relocation {
+    Relocation {
+        kind,
+        old_path: old.to_owned(),
+        old_start,
+        old_len,
+        new_path: new.to_owned(),
+        new_start,
+        origins: origins.to_vec(),
+    }
+}
+
+fn moved(old: (&str, u32), new: (&str, u32), len: u32) -> Relocation {
+    let origins: Vec<_> = (old.1..old.1 + len).map(Some).collect();
+    relocation(RelocationKind::Moved, (old.0, old.1, len), new, &origins)
+}
+
+use LineKind::{Moved, Reformatted};
+
+#[test]
+fn a_block_moved_to_another_file_is_compared_with_its_origin() {
+    // a.py loses base 3..=7, which become b.py 2..=6 (b.py is new, its line 1 and 7 are new
+    // code). Base 3 untracked, head 2 tracked; base 7 tracked, head 6 untracked.
+    let base = report(&[(
+        "a.py",
+        &[(1, 'h'), (4, 'h'), (5, 'h'), (6, 'm'), (7, 'h'), (9, 'm')],
+    )]);
+    let head = report(&[
+        ("a.py", &[(1, 'h'), (4, 'm')]),
+        (
+            "b.py",
+            &[(1, 'm'), (2, 'h'), (3, 'h'), (4, 'm'), (5, 'h'), (7, 'h')],
+        ),
+    ]);
+    let changes = [
+        change(
+            Some("a.py"),
+            Some("a.py"),
+            ChangeKind::Modified,
+            &[(3, 5, 3, 0)],
+        ),
+        change(None, Some("b.py"), ChangeKind::Added, &[(1, 0, 1, 7)]),
+    ];
+    let relocations = [moved(("a.py", 3), ("b.py", 2), 5)];
+    let c = compare_with(&base, &head, &changes, &relocations);
+    assert_eq!(
+        c.lines,
+        [
+            run("b.py", Added, None, Some(Miss), (1, 1), None),
+            from(
+                "a.py",
+                run("b.py", NowTracked, None, Some(Hit), (2, 2), Some(3))
+            ),
+            from(
+                "a.py",
+                run("b.py", Moved, Some(Hit), Some(Hit), (3, 3), Some(4))
+            ),
+            from(
+                "a.py",
+                run("b.py", Lost, Some(Hit), Some(Miss), (4, 4), Some(5))
+            ),
+            from(
+                "a.py",
+                run("b.py", Gained, Some(Miss), Some(Hit), (5, 5), Some(6))
+            ),
+            from(
+                "a.py",
+                run("b.py", NoLongerTracked, Some(Hit), None, (6, 6), Some(7))
+            ),
+            run("b.py", Added, None, Some(Hit), (7, 7), None),
+        ],
+        "no base line of the block is removed, no head line of it added"
+    );
+    assert_eq!(c.patch.lines, 2, "only b.py 1 and 7 are new code");
+    let b = c.files.iter().find(|f| f.path == "b.py").unwrap();
+    assert_eq!((b.patch.lines, b.patch.hit), (2, 1));
+    assert_eq!(c.base, base.totals());
+    assert_eq!(c.head, head.totals());
+    assert_eq!(
+        c.relocated,
+        [RelocatedBlock {
+            kind: RelocationKind::Moved,
+            path: "b.py".into(),
+            start: 2,
+            end: 6,
+            base_path: "a.py".into(),
+            base_start: 3,
+            base_end: 7,
+            tracked: 5,
+            worse: 2,
+            better: 2,
+        }]
+    );
+}
+
+#[test]
+fn a_block_moved_within_its_file_has_no_base_path() {
+    // base: 1..=3 then 4..=6; head: 4..=6 moved above 1..=3. The plain diff keeps 1..=3 (head
+    // 4..=6), removes base 4..=6 and adds head 1..=3.
+    let base = report(&[("a.py", &[(1, 'h'), (2, 'h'), (4, 'h'), (5, 'm'), (6, 'h')])]);
+    let head = report(&[("a.py", &[(1, 'h'), (2, 'm'), (3, 'h'), (4, 'h'), (5, 'h')])]);
+    let changes = [change(
+        Some("a.py"),
+        Some("a.py"),
+        ChangeKind::Modified,
+        &[(1, 0, 1, 3), (4, 3, 7, 0)],
+    )];
+    let c = compare_with(
+        &base,
+        &head,
+        &changes,
+        &[moved(("a.py", 4), ("a.py", 1), 3)],
+    );
+    assert_eq!(
+        c.lines,
+        [
+            run("a.py", Moved, Some(Hit), Some(Hit), (1, 1), Some(4)),
+            run("a.py", Moved, Some(Miss), Some(Miss), (2, 2), Some(5)),
+            run("a.py", Moved, Some(Hit), Some(Hit), (3, 3), Some(6)),
+        ]
+    );
+    assert_eq!(c.patch.lines, 0);
+    let f = &c.files[0];
+    assert!(!f.indirect);
+    assert_eq!(c.relocated[0].base_path, "a.py");
+    // The same input without the relocation: removed and added, as before.
+    let plain = compare(&base, &head, &changes);
+    assert_eq!(plain.patch.lines, 3);
+    assert!(plain.lines.iter().any(|r| r.kind == Removed));
+}
+
+#[test]
+fn a_reformatted_run_maps_each_head_line_to_the_base_line_of_its_first_character() {
+    // base 2 `f(a, b, c)` becomes head 2..=4 (`f(`, `a, b,`, `c)`), base 3..=4 are joined
+    // into head 5: head 2 takes base 2; 3 and 4 are continuation; head 5 takes base 3 and
+    // base 4 gives nothing (and is not removed).
+    let base = report(&[("a.py", &[(2, 'm'), (3, 'h'), (4, 'h')])]);
+    let head = report(&[("a.py", &[(2, 'm'), (4, 'h'), (5, 'p')])]);
+    let changes = [change(
+        Some("a.py"),
+        Some("a.py"),
+        ChangeKind::Modified,
+        &[(2, 3, 2, 4)],
+    )];
+    let relocations = [relocation(
+        RelocationKind::Reformatted,
+        ("a.py", 2, 3),
+        ("a.py", 2),
+        &[Some(2), None, None, Some(3)],
+    )];
+    let c = compare_with(&base, &head, &changes, &relocations);
+    assert_eq!(
+        c.lines,
+        [
+            run("a.py", Reformatted, Some(Miss), Some(Miss), (2, 2), Some(2)),
+            run("a.py", NowTracked, None, Some(Hit), (4, 4), None),
+            run("a.py", Lost, Some(Hit), Some(Partial), (5, 5), Some(3)),
+        ]
+    );
+    assert_eq!(c.patch.lines, 0);
+    let r = &c.relocated[0];
+    assert_eq!((r.start, r.end, r.base_start, r.base_end), (2, 5, 2, 4));
+    assert_eq!((r.tracked, r.worse, r.better), (3, 1, 1));
+}
+
+#[test]
+fn relocated_lines_untracked_on_both_sides_are_not_listed() {
+    let base = report(&[("a.py", &[(1, 'h')]), ("b.py", &[])]);
+    let head = report(&[("b.py", &[(3, 'h')])]);
+    let changes = [
+        change(Some("a.py"), None, ChangeKind::Deleted, &[(1, 3, 1, 0)]),
+        change(
+            Some("b.py"),
+            Some("b.py"),
+            ChangeKind::Modified,
+            &[(1, 0, 1, 3)],
+        ),
+    ];
+    let c = compare_with(
+        &base,
+        &head,
+        &changes,
+        &[moved(("a.py", 1), ("b.py", 1), 3)],
+    );
+    assert_eq!(
+        c.lines,
+        [
+            from(
+                "a.py",
+                run("b.py", NoLongerTracked, Some(Hit), None, (1, 1), Some(1))
+            ),
+            from(
+                "a.py",
+                run("b.py", NowTracked, None, Some(Hit), (3, 3), Some(3))
+            ),
+        ]
+    );
+    assert_eq!(c.patch.lines, 0);
+    assert_eq!(c.relocated[0].tracked, 2);
 }
