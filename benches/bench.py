@@ -2,6 +2,7 @@
 """covgit against its peers on one synthetic data set, side by side in one run.
 
     python3 benches/bench.py target/release/covgit [--size 1k|5k|20k] [--peers] [--keep DIR]
+                             [--moves SHARE] [--no-moves] [--json FILE]
 
 Generates two versions of a Python code base with Cobertura reports (gen_cobertura.py beside
 this file: 20% of files edited, functions inserted, deleted and flipped), commits them to a
@@ -13,6 +14,17 @@ missed now), how many are false, judged by the generator's ground truth (each fu
 is unique, so where its lines went is known). git's Myers diff makes ~416 false lost lines
 on the 5k set and its patience diff ~52; the goal is 0.
 
+With --moves SHARE the data set also holds moves with known truth (gen_cobertura.py --moves:
+functions moved to other or new files, files split, functions moved up or down, bodies
+re-indented under a new `if`, and too-short moves that must stay added), and the moved lines
+tracked on either side are scored from `covgit compare --format json` (compare/2, or compare/1
+with --no-moves or an older covgit): found (listed with the right origin: `moved`,
+`reformatted`, or a changed state with base_path/base_start pointing at it), missed (listed as
+`added`), wrong origin, unlisted (not listed: the line diff kept it, same state); wrongly
+claimed counts every listed line whose origin (or kind moved/reformatted) the truth does not
+give it; the too-short moves' lines must stay `added`. --no-moves passes --no-moves to
+compare, for today's plain-diff result on the same data.
+
 Prints a table; the last line is a one-line summary. Exit 0 unless something failed to run.
 """
 import argparse, json, os, re, shutil, subprocess, sys, tempfile, time
@@ -20,7 +32,8 @@ import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIZES = {"1k": (1000, 200), "5k": (5000, 400), "20k": (20000, 400)}
-DEF = re.compile(r"^def f_(\d+)\(x\):")
+FUNC = re.compile(r"^def ([fs]_\d+)\(")
+WRAP = "if x is not None:"
 
 
 def timed(cmd, cwd=None, out=None):
@@ -46,22 +59,63 @@ def peers_venv():
     return venv
 
 
-def truth_map(a, b):
-    starts_b = {}
-    for i, t in enumerate(b, 1):
-        m = DEF.match(t)
+def functions(lines):
+    """Function key -> (1-based def line, its lines up to the next unindented line)."""
+    out, key = {}, None
+    for i, t in enumerate(lines, 1):
+        m = FUNC.match(t)
         if m:
-            starts_b[m.group(1)] = i
-    mp, cur, start = {}, None, None
-    for i, t in enumerate(a, 1):
-        m = DEF.match(t)
-        if m:
-            cur, start = m.group(1), i
-        if cur is not None and cur in starts_b:
-            j = starts_b[cur] + (i - start)
-            if j <= len(b) and b[j - 1] == t:
-                mp[i] = j
-    return mp
+            key = m.group(1)
+            out[key] = (i, [t])
+        elif key is not None and (not t or t[0] in " \t"):
+            out[key][1].append(t)
+        else:
+            key = None
+    return out
+
+
+def truth(data, shorts):
+    """Head line -> (base line, function key) for every head line that is the same code as a
+    base line (unchanged, moved or re-indented), over the files whose text changed; lines are
+    (path, number). Each function f_K / s_K is unique, so where its lines went is known;
+    a re-indent wraps a body under a new `if x is not None:` line, which is new code. The
+    short functions are left out: they must stay added. Unchanged files map line to itself
+    (see same_code)."""
+    v1, v2 = f"{data}/v1/src", f"{data}/v2/src"
+    rel = lambda root: {os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs}
+    base_funcs, head_funcs, unchanged = {}, {}, set()
+    for f in sorted(rel(v1) | rel(v2)):
+        a = open(f"{v1}/{f}").read().splitlines() if os.path.exists(f"{v1}/{f}") else None
+        b = open(f"{v2}/{f}").read().splitlines() if os.path.exists(f"{v2}/{f}") else None
+        if a == b:
+            unchanged.add(f)
+            continue
+        for side, lines in ((base_funcs, a), (head_funcs, b)):
+            for key, (start, body) in functions(lines or []).items():
+                side[key] = (f, start, body)
+    tm = {}
+    for key, (hf, hs, hb) in head_funcs.items():
+        if key not in base_funcs or key in shorts:
+            continue
+        bf, bs, bb = base_funcs[key]
+        i = j = 0
+        while i < len(bb) and j < len(hb):
+            if bb[i].strip() == hb[j].strip():
+                tm[(hf, hs + j)] = ((bf, bs + i), key)
+                i, j = i + 1, j + 1
+            elif hb[j].strip() == WRAP:
+                j += 1
+            else:  # an edited statement: not the same code
+                i, j = i + 1, j + 1
+    return tm, unchanged, head_funcs
+
+
+def same_code(tm, unchanged, head):
+    """The base line holding the same code as head line `head`, or None."""
+    if head[0] in unchanged:
+        return head
+    hit = tm.get(head)
+    return hit[0] if hit else None
 
 
 def xml_hits(path):
@@ -71,26 +125,74 @@ def xml_hits(path):
     return out
 
 
-def mapping_score(data, compare_json):
-    """(reported lost, false lost, missed lost) for covgit's answer against the truth."""
-    x1, x2 = xml_hits(f"{data}/v1/coverage.xml"), xml_hits(f"{data}/v2/coverage.xml")
-    true_lost = set()
-    for f in x1:
-        a = open(f"{data}/v1/src/{f}").read().splitlines()
-        b = open(f"{data}/v2/src/{f}").read().splitlines()
-        if a == b:
+def claims(compare_json):
+    """Head line -> (kind, the base line covgit says it came from, or None), from the runs."""
+    out = {}
+    # compare/1 has no base_path on runs: a renamed file's runs come from its base path.
+    renamed = {f["path"]: f["base_path"] for f in compare_json["files"] if f.get("base_path")}
+    for r in compare_json["lines"]:
+        if r["kind"] == "removed":
             continue
-        tm = truth_map(a, b)
-        for ln, hits in x1[f].items():
-            t = tm.get(ln)
-            if t is not None and hits > 0 and x2[f].get(t, 1) == 0:
-                true_lost.add((f, t))
+        base_path = (r["base_path"] if "base_path" in r else renamed.get(r["path"])) or r["path"]
+        for i in range(r["end"] - r["start"] + 1):
+            origin = None
+            if r.get("base_start") is not None:
+                origin = (base_path, r["base_start"] + i)
+            out[(r["path"], r["start"] + i)] = (r["kind"], origin)
+    return out
+
+
+def mapping_score(data, compare_json):
+    """Lost lines (reported, false, missed) for covgit's answer against the truth, and with a
+    moves data set (moves.json) the moved-line score."""
+    x1, x2 = xml_hits(f"{data}/v1/coverage.xml"), xml_hits(f"{data}/v2/coverage.xml")
+    moves = json.load(open(f"{data}/moves.json")) if os.path.exists(f"{data}/moves.json") else None
+    shorts = set(moves["short"]) if moves else set()
+    tm, unchanged, head_funcs = truth(data, shorts)
+    true_lost = set()
+    for head, ((bf, bl), _) in tm.items():
+        hits = x1.get(bf, {}).get(bl)
+        if hits is not None and hits > 0 and x2.get(head[0], {}).get(head[1], 1) == 0:
+            true_lost.add(head)
     got = set()
     for r in compare_json["lines"]:
         if r["kind"] == "lost" and r["to"] == "miss":
             for i in range(r["end"] - r["start"] + 1):
                 got.add((r["path"], r["start"] + i))
-    return len(got), len(got - true_lost), len(true_lost - got)
+    score = {"lost": {"reported": len(got), "false": len(got - true_lost), "missed": len(true_lost - got)}}
+    if moves is None:
+        return score
+    said = claims(compare_json)
+    tracked = lambda head, base: head[1] in x2.get(head[0], {}) or (base and base[1] in x1.get(base[0], {}))
+    # Truth: head lines of moved functions that are tracked on either side.
+    moved = {h: b for h, (b, key) in tm.items() if key in moves["moved"] and tracked(h, b)}
+    found = missed = wrong_origin = unlisted = 0
+    for h, b in moved.items():
+        if h not in said:
+            unlisted += 1  # kept by the line diff, same state: nothing to list
+        elif said[h][0] == "added":
+            missed += 1
+        elif said[h][1] == b:
+            found += 1
+        else:
+            wrong_origin += 1
+    # Wrongly claimed: a listed line with an origin (or kind moved/reformatted) the truth
+    # does not give it.
+    wrong = wrong_moved = 0
+    for h, (kind, origin) in said.items():
+        if origin is None and kind not in ("moved", "reformatted"):
+            continue
+        if origin is None or origin != same_code(tm, unchanged, h):
+            wrong += 1
+            wrong_moved += kind in ("moved", "reformatted")
+    # The two tracked lines of each short function (def and return).
+    short_lines = [(f, start + k) for key, (f, start, _) in head_funcs.items() if key in shorts for k in (0, 1)]
+    short_added = sum(1 for h in short_lines if said.get(h, ("",))[0] == "added")
+    score["moves"] = {"truth": len(moved), "found": found, "missed": missed, "wrong_origin": wrong_origin,
+                      "unlisted": unlisted, "wrongly_claimed": wrong, "wrongly_claimed_moved": wrong_moved,
+                      "short_lines": len(short_lines), "short_stayed_added": short_added,
+                      "ops": moves["ops"]}
+    return score
 
 
 def main():
@@ -100,16 +202,23 @@ def main():
     ap.add_argument("--peers", action="store_true")
     ap.add_argument("--keep")
     ap.add_argument("--json", help="also write the figures to this file as JSON")
+    ap.add_argument("--moves", type=float, default=0.0, metavar="SHARE",
+                    help="a data set where this share of files also gets a move with known truth "
+                         "(e.g. 0.05); 0, the default, is the data set of old runs")
+    ap.add_argument("--no-moves", action="store_true", help="pass --no-moves to covgit compare")
     a = ap.parse_args()
     covgit = os.path.abspath(a.covgit)
     files, lines = SIZES[a.size]
     work = a.keep or tempfile.mkdtemp(prefix="covgit-bench-")
     data, repo = f"{work}/data", f"{work}/repo"
-    if not os.path.exists(f"{data}/v2/coverage.xml"):
+    stamp = json.dumps({"size": a.size, "moves": a.moves})
+    made = open(f"{work}/made").read() if os.path.exists(f"{work}/made") else None
+    if made != stamp and (made is not None or a.moves or not os.path.exists(f"{data}/v2/coverage.xml")):
         shutil.rmtree(work, ignore_errors=True)
         os.makedirs(repo)
         subprocess.run([sys.executable, f"{HERE}/gen_cobertura.py", "--files", str(files), "--lines", str(lines),
-                        "--out", data, "--source-root", repo], check=True, stderr=subprocess.DEVNULL)
+                        "--out", data, "--source-root", repo, "--moves", str(a.moves)],
+                       check=True, stderr=subprocess.DEVNULL)
         g = lambda *x: subprocess.run(["git", "-C", repo, *x], check=True, capture_output=True)
         g("init", "-q", "-b", "main")
         g("config", "user.email", "b@b")
@@ -121,6 +230,7 @@ def main():
                 shutil.rmtree(f"{repo}/{d}")
         shutil.copytree(f"{data}/v2/src", repo, dirs_exist_ok=True)
         g("add", "-A"); g("commit", "-qm", "v2"); g("tag", "v2")
+        open(f"{work}/made", "w").write(stamp)
     db = f"{work}/covgit.db"
     if os.path.exists(db):
         os.remove(db)
@@ -139,7 +249,7 @@ def main():
     r1 = run("covgit record v1", base + ["record", "--commit", "v1", f"{data}/v1/coverage.xml"])
     r2 = run("covgit record v2", base + ["record", "--commit", "v2", f"{data}/v2/coverage.xml"])
     cmp_out = f"{work}/compare.json"
-    c = run("covgit compare v1..v2", base + ["compare", "v1..v2", "--format", "json"], out=cmp_out)
+    c = run("covgit compare v1..v2", base + ["compare", "v1..v2", "--format", "json"] + ["--no-moves"] * a.no_moves, out=cmp_out)
     ours = r2 + c
     peer_times = {}
     if a.peers:
@@ -164,9 +274,16 @@ def main():
         summary.append(f"{k} {t / max(ours, 1e-9):.1f}x slower")
     try:
         js = json.load(open(cmp_out))
-        rep, false, missed = mapping_score(data, js)
-        summary.append(f"lost lines reported {rep}, false {false}, missed {missed}")
-        figures["lost"] = {"reported": rep, "false": false, "missed": missed}
+        score = mapping_score(data, js)
+        lost = score["lost"]
+        summary.append(f"lost lines reported {lost['reported']}, false {lost['false']}, missed {lost['missed']}")
+        figures.update(score)
+        if "moves" in score:
+            m = score["moves"]
+            summary.append(f"moved lines {m['truth']}: found {m['found']}, missed {m['missed']}, "
+                           f"wrong origin {m['wrong_origin']}, unlisted {m['unlisted']}; "
+                           f"wrongly claimed {m['wrongly_claimed']} ({m['wrongly_claimed_moved']} as moved); "
+                           f"too-short lines kept added {m['short_stayed_added']}/{m['short_lines']}")
     except Exception as e:  # no or bad JSON: say so, do not score
         summary.append(f"no mapping score ({type(e).__name__})")
         failed = True
