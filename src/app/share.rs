@@ -14,7 +14,7 @@ use std::time::Duration;
 use tracing::{debug, instrument, warn};
 
 use crate::git::{PushOutcome, Repo, SharedLocator, SharedReader, SharedRecord, bounded};
-use crate::model::{CommitId, FileCoverage, Flag, RepoPath};
+use crate::model::{CommitId, FileCoverage, Flag};
 use crate::store::{self, SharedMeta, SharedUpload};
 
 use super::{Error, Workspace};
@@ -526,11 +526,10 @@ fn decode_files(
 ) -> Result<(BTreeMap<String, FileCoverage>, u64), String> {
     let mut lines: u64 = 0;
     for (path, bytes) in raw {
-        if let Err(e) = RepoPath::new(path) {
+        if let Some(why) = not_a_tree_path(path) {
             return Err(format!(
-                "path '{}' is not a repository path: {}",
-                bounded(path),
-                e.why
+                "path '{}' is not a repository path: {why}",
+                bounded(path)
             ));
         }
         if path.chars().any(char::is_control) {
@@ -550,6 +549,27 @@ fn decode_files(
         files.insert(path.clone(), cov);
     }
     Ok((files, lines))
+}
+
+/// Why `path` is not a path as it appears in a git tree (relative, `/`-separated, not empty,
+/// no leading or trailing `/`, no `.`, `..` or empty components, no `\\` or NUL), if it is not.
+fn not_a_tree_path(path: &str) -> Option<&'static str> {
+    if path.is_empty() {
+        Some("it is empty")
+    } else if path.contains('\0') {
+        Some("it contains a NUL byte")
+    } else if path.contains('\\') {
+        Some("it contains a backslash")
+    } else if path.starts_with('/') {
+        Some("it is absolute")
+    } else if path
+        .split('/')
+        .any(|c| c.is_empty() || c == "." || c == "..")
+    {
+        Some("it has an empty, '.' or '..' component")
+    } else {
+        None
+    }
 }
 
 fn mark_shared(
@@ -625,6 +645,14 @@ mod tests {
             let mut b = r.clone();
             b.files[0].0 = bad.to_owned();
             assert!(decode_files(&b.files).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn only_tree_paths_are_repository_paths() {
+        assert_eq!(not_a_tree_path("src/a.py"), None);
+        for bad in ["", "/abs", "a//b", "a/./b", "../x", "a\\b", "a/", "a\0b"] {
+            assert!(not_a_tree_path(bad).is_some(), "{bad:?} accepted");
         }
     }
 }

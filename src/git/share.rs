@@ -254,33 +254,6 @@ impl Repo {
         })
     }
 
-    /// The records of data commit `tip` that are new or different since data commit `since`
-    /// (all of them when `since` is `None` or not in this repository), in key order.
-    pub fn read_shared(
-        &self,
-        since: Option<&CommitId>,
-        tip: &CommitId,
-    ) -> Result<Vec<SharedRecord>, GitError> {
-        let mut reader = self.shared_reader();
-        self.shared_locators(since, tip)?
-            .records
-            .into_iter()
-            .map(|loc| {
-                let head = reader.head(tip, &loc)?;
-                let files = match &head.files_key {
-                    Some(k) => reader.files(tip, k)?,
-                    None => Vec::new(),
-                };
-                Ok(SharedRecord {
-                    commit: loc.commit,
-                    flag: loc.flag,
-                    meta: head.meta,
-                    files,
-                })
-            })
-            .collect()
-    }
-
     /// A reader for the records [`Repo::shared_locators`] finds.
     pub fn shared_reader(&self) -> SharedReader<'_> {
         SharedReader {

@@ -102,14 +102,6 @@ pub struct SharedUpload {
     pub recorded_at: i64,
 }
 
-/// An upload of this store that a remote does not hold yet.
-#[derive(Debug, Clone)]
-pub struct PendingUpload {
-    /// Pass back to [`Store::mark_shared`] once the remote holds it.
-    pub key: UploadKey,
-    pub shared: SharedUpload,
-}
-
 /// An upload of this store that a remote does not hold yet, already in the shared
 /// encoding: the coverage bytes are the store's own ([`encode_file`] is its codec), so
 /// nothing is decoded to be sent.
@@ -267,14 +259,8 @@ impl UploadMeta {
 }
 
 impl Store {
-    /// Every upload `remote` is not known to hold, oldest record first.
-    pub fn unshared(&self, remote: &str) -> Result<Vec<PendingUpload>, StoreError> {
-        let keys = self.unshared_keys(remote)?;
-        self.pending(&keys)
-    }
-
     /// The keys (and commits) of the uploads `remote` is not known to hold, oldest record
-    /// first, without reading their coverage: [`Store::pending`] reads them a batch at a time.
+    /// first, without reading their coverage: [`Store::pending_encoded`] reads them a batch at a time.
     pub fn unshared_keys(&self, remote: &str) -> Result<Vec<(UploadKey, CommitId)>, StoreError> {
         self.conn
             .prepare_cached(
@@ -290,44 +276,8 @@ impl Store {
             .map_err(|e| self.fail("list the uploads to share", e))
     }
 
-    /// The uploads named by `keys` (from [`Store::unshared_keys`]), with their coverage.
-    pub fn pending(
-        &self,
-        keys: &[(UploadKey, CommitId)],
-    ) -> Result<Vec<PendingUpload>, StoreError> {
-        let mut out = Vec::with_capacity(keys.len());
-        for (key, commit) in keys {
-            let one =
-                || -> Result<PendingUpload, Fail> {
-                    let (flag, format, ci_status, recorded_at) = self
-                    .conn
-                    .prepare_cached(
-                        "SELECT flag, format, ci_status, recorded_at FROM uploads WHERE id = ?1",
-                    )?
-                    .query_row([key.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-                    let report = load_report(&self.conn, key.0, &HashSet::new())?;
-                    Ok(PendingUpload {
-                        key: *key,
-                        shared: SharedUpload {
-                            commit: commit.clone(),
-                            upload: Upload {
-                                flag,
-                                format,
-                                ci_status,
-                                report,
-                            },
-                            recorded_at,
-                        },
-                    })
-                };
-            out.push(
-                one().map_err(|f| self.failed(f, commit, "read the upload to share of commit"))?,
-            );
-        }
-        Ok(out)
-    }
-
-    /// [`Store::pending`] in the shared encoding, read as stored.
+    /// The uploads named by `keys` (from [`Store::unshared_keys`]) in the shared encoding,
+    /// read as stored.
     pub fn pending_encoded(
         &self,
         keys: &[(UploadKey, CommitId)],
@@ -792,17 +742,13 @@ mod tests {
         s.record(&commit(1), &upload(None, 1)).unwrap();
         s.record(&commit(1), &two_files).unwrap();
         let keys = s.unshared_keys("origin").unwrap();
-        let decoded = s.pending(&keys).unwrap();
         let encoded = s.pending_encoded(&keys).unwrap();
         assert_eq!(encoded.len(), 2);
-        for (d, e) in decoded.iter().zip(&encoded) {
-            let up = &d.shared.upload;
-            assert_eq!(
-                (e.key, &e.commit, &e.flag),
-                (d.key, &d.shared.commit, &up.flag)
-            );
-            assert_eq!(e.meta, encode_meta(up, d.shared.recorded_at));
-            let files: Vec<(String, Vec<u8>)> = up
+        for ((e, (key, _)), want) in encoded.iter().zip(&keys).zip([upload(None, 1), two_files]) {
+            assert_eq!((e.key, &e.commit, &e.flag), (*key, &commit(1), &want.flag));
+            let recorded_at = decode_meta(&e.meta).unwrap().recorded_at;
+            assert_eq!(e.meta, encode_meta(&want, recorded_at));
+            let files: Vec<(String, Vec<u8>)> = want
                 .report
                 .files
                 .iter()
@@ -817,16 +763,19 @@ mod tests {
     fn push_marks_and_pull_imports_keeping_the_later_record() {
         let mut s = Store::open_in_memory().unwrap();
         s.record(&commit(1), &upload(None, 1)).unwrap();
-        let pending = s.unshared("origin").unwrap();
+        let pending = s.unshared_keys("origin").unwrap();
         assert_eq!(pending.len(), 1);
-        assert!(s.unshared("other").unwrap().len() == 1);
-        s.mark_shared("origin", &[pending[0].key]).unwrap();
-        assert!(s.unshared("origin").unwrap().is_empty());
+        assert!(s.unshared_keys("other").unwrap().len() == 1);
+        s.mark_shared("origin", &[pending[0].0]).unwrap();
+        assert!(s.unshared_keys("origin").unwrap().is_empty());
 
         // Re-recording makes it unshared again.
         s.record(&commit(1), &upload(None, 2)).unwrap();
-        assert_eq!(s.unshared("origin").unwrap().len(), 1);
-        let local_at = s.unshared("origin").unwrap()[0].shared.recorded_at;
+        assert_eq!(s.unshared_keys("origin").unwrap().len(), 1);
+        let keys = s.unshared_keys("origin").unwrap();
+        let local_at = decode_meta(&s.pending_encoded(&keys).unwrap()[0].meta)
+            .unwrap()
+            .recorded_at;
 
         let older = SharedUpload {
             commit: commit(1),
@@ -851,9 +800,9 @@ mod tests {
         assert_eq!(s.uploads(&commit(2)).unwrap(), vec![other.upload.clone()]);
         assert_eq!(s.uploads(&commit(1)).unwrap(), vec![upload(None, 2)]);
         // The kept local record is still to be pushed; the imported one is not.
-        let pending = s.unshared("origin").unwrap();
+        let pending = s.unshared_keys("origin").unwrap();
         assert_eq!(pending.len(), 1);
-        assert_eq!(pending[0].shared.commit, commit(1));
+        assert_eq!(pending[0].1, commit(1));
 
         // The same record again changes nothing; a newer remote one replaces.
         let out = s
@@ -868,11 +817,11 @@ mod tests {
         s.import_shared("origin", &[newer_rec], Some("m3"), local_at)
             .unwrap();
         assert_eq!(s.uploads(&commit(1)).unwrap(), vec![upload(None, 7)]);
-        assert!(s.unshared("origin").unwrap().is_empty());
+        assert!(s.unshared_keys("origin").unwrap().is_empty());
 
         s.forget_remote("origin").unwrap();
         assert_eq!(s.pulled_mark("origin").unwrap(), None);
-        assert_eq!(s.unshared("origin").unwrap().len(), 2);
+        assert_eq!(s.unshared_keys("origin").unwrap().len(), 2);
     }
 
     #[test]
