@@ -34,7 +34,7 @@ use gix::objs::tree::{Entry, EntryKind};
 
 use super::GitError;
 use super::repo::{Repo, commit_id, object_id};
-use crate::model::{CommitId, Flag};
+use crate::model::{CommitId, Flag, SharedRecord};
 
 /// The ref holding shared coverage, locally and on remotes.
 pub const DATA_REF: &str = "refs/covgit/data";
@@ -61,17 +61,6 @@ const MAX_PATH_BYTES: usize = 4096;
 const BLOB_CACHE_BYTES: usize = 64 << 20;
 const META: &str = "meta";
 const FILES: &str = "files";
-
-/// One upload record in the shared layout.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SharedRecord {
-    pub commit: CommitId,
-    pub flag: Option<Flag>,
-    /// The upload's description, opaque to git.
-    pub meta: Vec<u8>,
-    /// Each file's path and coverage bytes.
-    pub files: Vec<(String, Vec<u8>)>,
-}
 
 /// Where one shared record sits in a data commit, found without reading it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,6 +9,7 @@ mod diff;
 mod ids;
 mod line;
 mod report;
+mod shared;
 mod totals;
 mod words;
 
@@ -17,5 +18,6 @@ pub use diff::{ChangeKind, Diff, FileChange, Hunk, Relocation, RelocationKind};
 pub use ids::{CiStatus, CommitId, Flag, InvalidId};
 pub use line::{Branches, LineCoverage, LineNo, LineState};
 pub use report::{FileCoverage, Report, Upload};
+pub use shared::SharedRecord;
 pub use totals::Totals;
-pub use words::{count, quoted};
+pub use words::{UnknownFormat, count, quoted};

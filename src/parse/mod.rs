@@ -41,7 +41,7 @@ mod parts_tests;
 mod same_run_tests;
 
 pub use error::ParseError;
-pub use format::{DETECT_PREFIX_LEN, InputFormat, UnknownFormat, detect};
+pub use format::{DETECT_PREFIX_LEN, InputFormat, detect};
 pub use read::{ParseWarning, Parsed, parse, parse_at, parse_bytes};
 pub use source::ReadAt;
 

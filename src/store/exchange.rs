@@ -35,7 +35,7 @@ use super::StoreError;
 use super::codec::{self, CodecError, Reader, err, put};
 use super::database::{Fail, Store, commit_row, load_report, load_unresolved, upload_rows};
 use super::record::{forget_in, put_tombstone, record_with_set, tombstone};
-use crate::model::{CiStatus, CommitId, FileCoverage, Flag, Report, Upload};
+use crate::model::{CiStatus, CommitId, FileCoverage, Flag, Report, SharedRecord, Upload};
 
 /// The meta encoding version written as the first byte.
 const META_VERSION: u8 = 1;
@@ -102,21 +102,6 @@ pub struct SharedUpload {
     pub recorded_at: i64,
 }
 
-/// An upload of this store that a remote does not hold yet, already in the shared
-/// encoding: the coverage bytes are the store's own ([`encode_file`] is its codec), so
-/// nothing is decoded to be sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EncodedUpload {
-    /// Pass back to [`Store::mark_shared`] once the remote holds it.
-    pub key: UploadKey,
-    pub commit: CommitId,
-    pub flag: Option<Flag>,
-    /// [`encode_meta`] of the upload.
-    pub meta: Vec<u8>,
-    /// Each file's path and [`encode_file`] bytes, sorted by path.
-    pub files: Vec<(String, Vec<u8>)>,
-}
-
 /// Names one stored upload for [`Store::mark_shared`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UploadKey(i64);
@@ -128,11 +113,10 @@ pub struct ForgottenKey(i64);
 /// A tombstone of this store that a remote does not hold yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingForgotten {
+    /// Pass back to [`Store::mark_forgotten_shared`] once the remote holds it.
     pub key: ForgottenKey,
-    pub commit: CommitId,
-    pub flag: Option<Flag>,
-    /// [`encode_forgotten`] of its date.
-    pub meta: Vec<u8>,
+    /// Its meta is [`encode_forgotten`] of its date; it has no files.
+    pub record: SharedRecord,
 }
 
 /// What [`Store::import_shared`] did.
@@ -276,15 +260,16 @@ impl Store {
             .map_err(|e| self.fail("list the uploads to share", e))
     }
 
-    /// The uploads named by `keys` (from [`Store::unshared_keys`]) in the shared encoding,
-    /// read as stored.
+    /// The uploads named by `keys` (from [`Store::unshared_keys`]), in their order, as shared
+    /// records: the meta is [`encode_meta`], and the coverage bytes are the store's own
+    /// ([`encode_file`] is its codec), so nothing is decoded to be sent.
     pub fn pending_encoded(
         &self,
         keys: &[(UploadKey, CommitId)],
-    ) -> Result<Vec<EncodedUpload>, StoreError> {
+    ) -> Result<Vec<SharedRecord>, StoreError> {
         let mut out = Vec::with_capacity(keys.len());
         for (key, commit) in keys {
-            let one = || -> rusqlite::Result<EncodedUpload> {
+            let one = || -> rusqlite::Result<SharedRecord> {
                 let (flag, format, ci_status, recorded_at): (Option<Flag>, String, CiStatus, i64) =
                     self.conn
                         .prepare_cached(
@@ -314,8 +299,7 @@ impl Store {
                         unresolved: load_unresolved(&self.conn, key.0)?,
                     },
                 };
-                Ok(EncodedUpload {
-                    key: *key,
+                Ok(SharedRecord {
                     commit: commit.clone(),
                     flag,
                     meta: encode_meta(&described, recorded_at),
@@ -402,7 +386,8 @@ impl Store {
 
     /// Every tombstone `remote` is not known to hold.
     pub fn unshared_forgotten(&self, remote: &str) -> Result<Vec<PendingForgotten>, StoreError> {
-        self.conn
+        let rows: Vec<(i64, CommitId, String, i64)> = self
+            .conn
             .prepare_cached(
                 "SELECT f.id, f.sha, f.flag, f.forgotten_at FROM forgotten f
                  WHERE NOT EXISTS (SELECT 1 FROM shared_forgotten s
@@ -411,18 +396,34 @@ impl Store {
             )
             .and_then(|mut s| {
                 s.query_map([remote], |r| {
-                    let flag: String = r.get(2)?;
-                    Ok(PendingForgotten {
-                        key: ForgottenKey(r.get(0)?),
-                        commit: r.get(1)?,
-                        // Stored flags were valid flags.
-                        flag: Flag::new(&flag).ok(),
-                        meta: encode_forgotten(r.get(3)?),
-                    })
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
                 })?
                 .collect()
             })
-            .map_err(|e| self.fail("list the forgotten uploads to share", e))
+            .map_err(|e| self.fail("list the forgotten uploads to share", e))?;
+        rows.into_iter()
+            .map(|(id, commit, flag, forgotten_at)| {
+                // '' is the unflagged upload; anything else that is not a flag is a corrupt
+                // row, refused rather than sent as the tombstone of another key.
+                let flag = match flag.as_str() {
+                    "" => None,
+                    name => Some(Flag::new(name).map_err(|_| StoreError::CorruptFlag {
+                        path: self.path.clone(),
+                        commit: commit.clone(),
+                        flag,
+                    })?),
+                };
+                Ok(PendingForgotten {
+                    key: ForgottenKey(id),
+                    record: SharedRecord {
+                        commit,
+                        flag,
+                        meta: encode_forgotten(forgotten_at),
+                        files: Vec::new(),
+                    },
+                })
+            })
+            .collect()
     }
 
     /// Notes that `remote` now holds these tombstones.
@@ -744,8 +745,8 @@ mod tests {
         let keys = s.unshared_keys("origin").unwrap();
         let encoded = s.pending_encoded(&keys).unwrap();
         assert_eq!(encoded.len(), 2);
-        for ((e, (key, _)), want) in encoded.iter().zip(&keys).zip([upload(None, 1), two_files]) {
-            assert_eq!((e.key, &e.commit, &e.flag), (*key, &commit(1), &want.flag));
+        for (e, want) in encoded.iter().zip([upload(None, 1), two_files]) {
+            assert_eq!((&e.commit, &e.flag), (&commit(1), &want.flag));
             let recorded_at = decode_meta(&e.meta).unwrap().recorded_at;
             assert_eq!(e.meta, encode_meta(&want, recorded_at));
             let files: Vec<(String, Vec<u8>)> = want
@@ -878,10 +879,34 @@ mod tests {
         let pending = s.unshared_forgotten("origin").unwrap();
         assert_eq!(pending.len(), 1);
         assert_eq!(
-            decode_shared(&pending[0].meta).unwrap(),
+            decode_shared(&pending[0].record.meta).unwrap(),
             SharedMeta::Forgotten { forgotten_at: 40 }
         );
         assert!(s.forget(&commit(1), None, 41).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_corrupt_flag_of_a_tombstone_is_an_error_not_the_unflagged_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let mut s = Store::open(&path).unwrap();
+        s.record(&commit(1), &upload(Some("unit"), 1)).unwrap();
+        s.record(&commit(1), &upload(None, 1)).unwrap();
+        let unit = Flag::new("unit").unwrap();
+        s.forget(&commit(1), Some(&unit), 40).unwrap();
+        drop(s);
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute("UPDATE forgotten SET flag = 'not a flag!'", [])
+            .unwrap();
+        let s = Store::open(&path).unwrap();
+        let msg = s.unshared_forgotten("origin").unwrap_err().to_string();
+        assert!(
+            msg.contains("c.db")
+                && msg.contains(&format!("forgotten upload of commit {}", commit(1)))
+                && msg.contains("flag 'not a flag!', which is not a flag"),
+            "{msg}"
+        );
     }
 
     #[test]
