@@ -63,6 +63,26 @@ pub enum PatchTarget {
     Auto,
 }
 
+/// A `patch_target` that is neither a percentage from 0 to 100 nor `auto`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a percentage from 0 to 100 or 'auto'")]
+pub struct InvalidPatchTarget(pub String);
+
+/// `auto`, or a percentage from 0 to 100 with an optional `%` (`80`, `72.5%`): how
+/// `--patch-target` spells it, and how `.covgit.toml` spells `auto`.
+impl std::str::FromStr for PatchTarget {
+    type Err = InvalidPatchTarget;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "auto" {
+            return Ok(Self::Auto);
+        }
+        match s.trim_end_matches('%').parse::<f64>() {
+            Ok(p) if valid_patch_target(p) => Ok(Self::Percent(p)),
+            _ => Err(InvalidPatchTarget(s.to_owned())),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckConfig {
     pub patch_target: PatchTarget,
@@ -138,7 +158,8 @@ impl Config {
         let d = Config::default();
         let patch_target = match raw.check.patch_target {
             None => d.check.patch_target,
-            Some(toml::Value::String(s)) if s == "auto" => PatchTarget::Auto,
+            // TOML numbers are numbers: a quoted one is a string, and a string is `auto`.
+            Some(toml::Value::String(s)) if s.parse() == Ok(PatchTarget::Auto) => PatchTarget::Auto,
             Some(toml::Value::Integer(i)) if (0..=100).contains(&i) => {
                 PatchTarget::Percent(i as f64)
             }
@@ -317,6 +338,22 @@ ignore = ["tests/**"]
             e.contains("line 3") && e.contains("expected a boolean"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn patch_targets_are_auto_or_a_percentage() {
+        assert_eq!("auto".parse(), Ok(PatchTarget::Auto));
+        assert_eq!("80".parse(), Ok(PatchTarget::Percent(80.0)));
+        assert_eq!("72.5%".parse(), Ok(PatchTarget::Percent(72.5)));
+        for bad in ["", "high", "101", "-1", "NaN", "inf", "Auto"] {
+            let e = bad.parse::<PatchTarget>().unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!("'{bad}' is not a percentage from 0 to 100 or 'auto'")
+            );
+        }
+        // In the file a number is a TOML number; a quoted one is refused as before.
+        assert!(Config::parse("[check]\npatch_target = \"80\"\n", "c").is_err());
     }
 
     #[test]

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use tracing::{debug, instrument, warn};
 
-use crate::git::{PushOutcome, Repo, SharedLocator, SharedReader, SharedRecord, bounded};
-use crate::model::{CommitId, FileCoverage, Flag, RepoPath};
+use crate::git::{PushOutcome, Repo, SharedLocator, SharedReader, bounded};
+use crate::model::{CommitId, FileCoverage, Flag, SharedRecord};
 use crate::store::{self, SharedMeta, SharedUpload};
 
 use super::{Error, Workspace};
@@ -162,7 +162,8 @@ pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
     }
     let now = now();
     let keep_new = |old: &[u8], new: &[u8]| store::newer(old, new, now);
-    let tombstone_records = tombstone_records(&tombstones);
+    let tombstone_records: Vec<SharedRecord> =
+        tombstones.iter().map(|t| t.record.clone()).collect();
     let tracking = Repo::tracking_ref(remote);
     for attempt in 0..PUSH_ATTEMPTS {
         // Build on the remote's tip only once it is fetched here: having its commit object is
@@ -225,7 +226,7 @@ pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
                     sent: describe_keys(
                         keys.iter()
                             .map(|(_, c)| c)
-                            .chain(tombstones.iter().map(|t| &t.commit)),
+                            .chain(tombstones.iter().map(|t| &t.record.commit)),
                     ),
                 });
             }
@@ -235,19 +236,6 @@ pub fn push(ws: &Workspace, remote: &str) -> Result<PushSummary, Error> {
         remote: remote.to_owned(),
         attempts: PUSH_ATTEMPTS,
     })
-}
-
-/// Tombstones in the shared layout: a record with the tombstone's meta and no files.
-fn tombstone_records(tombstones: &[store::PendingForgotten]) -> Vec<SharedRecord> {
-    tombstones
-        .iter()
-        .map(|t| SharedRecord {
-            commit: t.commit.clone(),
-            flag: t.flag.clone(),
-            meta: t.meta.clone(),
-            files: Vec::new(),
-        })
-        .collect()
 }
 
 /// What [`build`] wrote.
@@ -282,16 +270,7 @@ fn build(
         out.head = Some(made.id);
     }
     for batch in keys.chunks(PUSH_BATCH) {
-        let records: Vec<SharedRecord> = store
-            .pending_encoded(batch)?
-            .into_iter()
-            .map(|e| SharedRecord {
-                commit: e.commit,
-                flag: e.flag,
-                meta: e.meta,
-                files: e.files,
-            })
-            .collect();
+        let records = store.pending_encoded(batch)?;
         let made = repo.write_shared(out.head.as_ref(), &records, keep_new)?;
         out.written += made.written;
         out.kept_old.extend(made.kept_old);
@@ -526,11 +505,10 @@ fn decode_files(
 ) -> Result<(BTreeMap<String, FileCoverage>, u64), String> {
     let mut lines: u64 = 0;
     for (path, bytes) in raw {
-        if let Err(e) = RepoPath::new(path) {
+        if let Some(why) = not_a_tree_path(path) {
             return Err(format!(
-                "path '{}' is not a repository path: {}",
-                bounded(path),
-                e.why
+                "path '{}' is not a repository path: {why}",
+                bounded(path)
             ));
         }
         if path.chars().any(char::is_control) {
@@ -550,6 +528,27 @@ fn decode_files(
         files.insert(path.clone(), cov);
     }
     Ok((files, lines))
+}
+
+/// Why `path` is not a path as it appears in a git tree (relative, `/`-separated, not empty,
+/// no leading or trailing `/`, no `.`, `..` or empty components, no `\\` or NUL), if it is not.
+fn not_a_tree_path(path: &str) -> Option<&'static str> {
+    if path.is_empty() {
+        Some("it is empty")
+    } else if path.contains('\0') {
+        Some("it contains a NUL byte")
+    } else if path.contains('\\') {
+        Some("it contains a backslash")
+    } else if path.starts_with('/') {
+        Some("it is absolute")
+    } else if path
+        .split('/')
+        .any(|c| c.is_empty() || c == "." || c == "..")
+    {
+        Some("it has an empty, '.' or '..' component")
+    } else {
+        None
+    }
 }
 
 fn mark_shared(
@@ -625,6 +624,14 @@ mod tests {
             let mut b = r.clone();
             b.files[0].0 = bad.to_owned();
             assert!(decode_files(&b.files).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn only_tree_paths_are_repository_paths() {
+        assert_eq!(not_a_tree_path("src/a.py"), None);
+        for bad in ["", "/abs", "a//b", "a/./b", "../x", "a\\b", "a/", "a\0b"] {
+            assert!(not_a_tree_path(bad).is_some(), "{bad:?} accepted");
         }
     }
 }

@@ -70,39 +70,6 @@ impl Repo {
         })
     }
 
-    /// The branch a push to `remote` is measured against: what `refs/remotes/REMOTE/HEAD`
-    /// points to, else `REMOTE/main`, else `REMOTE/master`; `None` when there is none of
-    /// these (a remote never fetched from, or a URL instead of a remote's name).
-    pub fn remote_default_branch(&self, remote: &str) -> Result<Option<String>, GitError> {
-        let find = |name: &str| {
-            self.inner
-                .try_find_reference(name)
-                .map_err(|source| GitError::Read {
-                    what: format!("reference {name}"),
-                    source,
-                })
-        };
-        let prefix = format!("refs/remotes/{remote}/");
-        if gix::refs::FullName::try_from(format!("{prefix}HEAD").as_str()).is_err() {
-            return Ok(None);
-        }
-        if let Some(head) = find(&format!("{prefix}HEAD"))?
-            && let gix::refs::TargetRef::Symbolic(target) = head.target()
-        {
-            let full = target.as_bstr().to_string();
-            return Ok(Some(
-                full.strip_prefix("refs/remotes/")
-                    .map_or_else(|| full.clone(), str::to_owned),
-            ));
-        }
-        for branch in ["main", "master"] {
-            if find(&format!("{prefix}{branch}"))?.is_some() {
-                return Ok(Some(format!("{remote}/{branch}")));
-            }
-        }
-        Ok(None)
-    }
-
     /// Adds covgit's block to the pre-push hook, creating the hook when there is none. The
     /// block runs `covgit` from git's `PATH`, else `exe` (the installing binary's path,
     /// already quoted for the shell); when neither exists it says so in one line and lets
@@ -582,28 +549,6 @@ mod repo_tests {
             Err(GitError::ForeignHook { .. })
         ));
         assert_eq!(std::fs::read(&path).unwrap(), b"#!/usr/bin/env python3\n");
-    }
-
-    #[test]
-    fn the_remote_default_branch_follows_its_head_then_main_then_master() {
-        let dir = build(
-            "git init -q -b main . && git commit -q --allow-empty -m one && \
-             git update-ref refs/remotes/origin/master HEAD && \
-             git update-ref refs/remotes/up/main HEAD && git update-ref refs/remotes/up/trunk HEAD && \
-             git symbolic-ref refs/remotes/up/HEAD refs/remotes/up/trunk",
-            &[],
-        );
-        let repo = Repo::discover(dir.path()).unwrap();
-        assert_eq!(
-            repo.remote_default_branch("origin").unwrap().as_deref(),
-            Some("origin/master")
-        );
-        assert_eq!(
-            repo.remote_default_branch("up").unwrap().as_deref(),
-            Some("up/trunk")
-        );
-        assert_eq!(repo.remote_default_branch("none").unwrap(), None);
-        assert_eq!(repo.remote_default_branch("../remote.git").unwrap(), None);
     }
 }
 

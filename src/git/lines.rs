@@ -531,6 +531,4 @@ mod tests {
             }
         }
     }
-
-    include!("lines_bench.rs");
 }

@@ -32,7 +32,7 @@ pub use remote::PushOutcome;
 pub use repo::Repo;
 pub use share::{
     DATA_REF, MAX_RECORD_BYTES, MAX_RECORD_FILES, MAX_TREE_DEPTH, SharedCommit, SharedHead,
-    SharedListing, SharedLocator, SharedProblem, SharedReader, SharedRecord, bounded,
+    SharedListing, SharedLocator, SharedProblem, SharedReader, bounded,
 };
 pub use snapshot::{ChangeSource, WorktreeChange, WorktreeSnapshot};
 

@@ -195,6 +195,30 @@ impl Repo {
     /// The default branch: what `refs/remotes/origin/HEAD` points to (`origin/main`), else
     /// `main` if it exists, else `master` if it exists.
     pub fn default_branch(&self) -> Result<String, GitError> {
+        self.default_among("refs/remotes/origin/HEAD", "refs/heads/", "")?
+            .ok_or(GitError::NoDefaultBranch)
+    }
+
+    /// The branch a push to `remote` is measured against: what `refs/remotes/REMOTE/HEAD`
+    /// points to, else `REMOTE/main`, else `REMOTE/master`; `None` when there is none of
+    /// these (a remote never fetched from, or a URL instead of a remote's name).
+    pub fn remote_default_branch(&self, remote: &str) -> Result<Option<String>, GitError> {
+        let prefix = format!("refs/remotes/{remote}/");
+        let head = format!("{prefix}HEAD");
+        if gix::refs::FullName::try_from(head.as_str()).is_err() {
+            return Ok(None);
+        }
+        self.default_among(&head, &prefix, &format!("{remote}/"))
+    }
+
+    /// What the symbolic ref `head` points to (without `refs/remotes/`), else the first of
+    /// `main` and `master` that exists under `branches`, named `short` + its name.
+    fn default_among(
+        &self,
+        head: &str,
+        branches: &str,
+        short: &str,
+    ) -> Result<Option<String>, GitError> {
         let find = |name: &str| {
             self.inner
                 .try_find_reference(name)
@@ -203,20 +227,21 @@ impl Repo {
                     source,
                 })
         };
-        if let Some(origin_head) = find("refs/remotes/origin/HEAD")?
-            && let gix::refs::TargetRef::Symbolic(target) = origin_head.target()
+        if let Some(head) = find(head)?
+            && let gix::refs::TargetRef::Symbolic(target) = head.target()
         {
             let full = target.as_bstr().to_string();
-            return Ok(full
-                .strip_prefix("refs/remotes/")
-                .map_or_else(|| full.clone(), str::to_owned));
+            return Ok(Some(
+                full.strip_prefix("refs/remotes/")
+                    .map_or_else(|| full.clone(), str::to_owned),
+            ));
         }
         for branch in ["main", "master"] {
-            if find(&format!("refs/heads/{branch}"))?.is_some() {
-                return Ok(branch.to_owned());
+            if find(&format!("{branches}{branch}"))?.is_some() {
+                return Ok(Some(format!("{short}{branch}")));
             }
         }
-        Err(GitError::NoDefaultBranch)
+        Ok(None)
     }
 
     pub(super) fn commit(&self, c: &CommitId) -> Result<gix::Commit<'_>, GitError> {
@@ -472,5 +497,27 @@ mod tests {
             repo.default_branch(),
             Err(GitError::NoDefaultBranch)
         ));
+    }
+
+    #[test]
+    fn the_remote_default_branch_follows_its_head_then_main_then_master() {
+        let dir = build(
+            "git init -q -b main . && git commit -q --allow-empty -m one && \
+             git update-ref refs/remotes/origin/master HEAD && \
+             git update-ref refs/remotes/up/main HEAD && git update-ref refs/remotes/up/trunk HEAD && \
+             git symbolic-ref refs/remotes/up/HEAD refs/remotes/up/trunk",
+            &[],
+        );
+        let repo = Repo::discover(dir.path()).unwrap();
+        assert_eq!(
+            repo.remote_default_branch("origin").unwrap().as_deref(),
+            Some("origin/master")
+        );
+        assert_eq!(
+            repo.remote_default_branch("up").unwrap().as_deref(),
+            Some("up/trunk")
+        );
+        assert_eq!(repo.remote_default_branch("none").unwrap(), None);
+        assert_eq!(repo.remote_default_branch("../remote.git").unwrap(), None);
     }
 }

@@ -11,6 +11,33 @@ pub fn count(n: u64, one: &str, many: &str) -> String {
     }
 }
 
+/// A format name (`--format`, `--input-format`) that is none of the names covgit knows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {kind} '{name}' (expected {expected})")]
+pub struct UnknownFormat {
+    /// What was named: `format`, `input format`.
+    pub kind: &'static str,
+    pub name: String,
+    /// The known names, as `a, b or c`.
+    pub expected: String,
+}
+
+impl UnknownFormat {
+    /// `name` is none of `known`, the names of a `kind` of format.
+    pub fn new(kind: &'static str, name: &str, known: &[&str]) -> Self {
+        let expected = match known.split_last() {
+            Some((last, [])) => (*last).to_owned(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        Self {
+            kind,
+            name: name.to_owned(),
+            expected,
+        }
+    }
+}
+
 /// `s` for quoting in a one-line message: control characters as visible escapes (`\n`,
 /// `\u{1b}`) and cut at `max` characters with `…`. Names and paths others wrote (reports,
 /// the remote's shared data) go through it so a message stays one bounded line.
@@ -32,7 +59,18 @@ pub fn quoted(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{count, quoted};
+    use super::{UnknownFormat, count, quoted};
+
+    #[test]
+    fn an_unknown_format_lists_the_known_names() {
+        let e = UnknownFormat::new("format", "xml", &["text", "json", "github"]);
+        assert_eq!(
+            e.to_string(),
+            "unknown format 'xml' (expected text, json or github)"
+        );
+        let e = UnknownFormat::new("input format", "x", &["lcov"]);
+        assert_eq!(e.to_string(), "unknown input format 'x' (expected lcov)");
+    }
 
     #[test]
     fn quoted_escapes_and_cuts() {

@@ -39,11 +39,6 @@ impl LineMap {
         LineMap { spans }
     }
 
-    /// True when the map is the identity (no hunks).
-    pub fn is_identity(&self) -> bool {
-        self.spans.is_empty()
-    }
-
     /// The new number of old line `l`; `None` when the diff removes or replaces it.
     pub fn old_to_new(&self, l: LineNo) -> Option<LineNo> {
         let l = i64::from(l);
@@ -138,7 +133,7 @@ mod tests {
         let m = LineMap::from_hunks(&[hunk(1, 3, 1, 0)]);
         assert_eq!(m.old_to_new(4), Some(1));
         assert_eq!(m.new_to_old(1), Some(4));
-        assert!(LineMap::from_hunks(&[hunk(4, 0, 4, 0)]).is_identity());
+        assert_eq!(LineMap::from_hunks(&[hunk(4, 0, 4, 0)]), LineMap::default());
     }
 
     proptest! {

@@ -2,8 +2,10 @@
 //! beyond the text a report writes.
 //!
 //! [`parse`] sniffs the format from content ([`detect`]) unless told, and hands the bytes to
-//! the format's reader (`cobertura`, `lcov`, `jacoco`, `clover`, `gocover`,
-//! `coveragepy_json`, `llvm_json`, `istanbul`, `simplecov`); [`parse_bytes`] does the same
+//! the format's reader, grouped by family with what the family shares: `xml/` (`cobertura`,
+//! `jacoco`, `clover`; the event loop, root check and attribute reading), `json/`
+//! (`coveragepy_json`, `llvm_json`, `istanbul`, `simplecov`; line tracking, numbers and the
+//! serde object scaffolding), `text/` (`lcov`, `gocover`); [`parse_bytes`] does the same
 //! for a report in memory, [`parse_at`] for a file read at offsets; both read a large
 //! Cobertura report in parts on several threads. The result keeps each file's path
 //! exactly as written (only trimmed) for `resolve` to map onto the tree, plus Cobertura's
@@ -11,23 +13,19 @@
 //! refused with a [`ParseError`] naming it; single bad records are skipped with a
 //! [`ParseWarning`] naming the report line. Nothing here prints or panics on bad input.
 
-mod clover;
-mod cobertura;
-mod coveragepy_json;
 mod error;
 mod format;
-mod gocover;
-mod istanbul;
-mod jacoco;
 mod json;
-mod lcov;
 mod lines;
-mod llvm_json;
 mod numbers;
 mod read;
-mod simplecov;
 mod source;
+mod text;
 mod xml;
+
+use json::{coveragepy_json, istanbul, llvm_json, simplecov};
+use text::{gocover, lcov};
+use xml::{clover, cobertura, jacoco};
 
 #[cfg(test)]
 mod fixture_tests;
@@ -41,7 +39,7 @@ mod parts_tests;
 mod same_run_tests;
 
 pub use error::ParseError;
-pub use format::{DETECT_PREFIX_LEN, InputFormat, UnknownFormat, detect};
+pub use format::{DETECT_PREFIX_LEN, InputFormat, detect};
 pub use read::{ParseWarning, Parsed, parse, parse_at, parse_bytes};
 pub use source::ReadAt;
 

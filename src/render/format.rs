@@ -9,6 +9,7 @@ use std::str::FromStr;
 use super::style::Palette;
 use super::{github, json, markdown, text};
 use crate::compare::{Comparison, Sides};
+use crate::model::UnknownFormat;
 
 /// `--format` of `covgit compare`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,18 +40,13 @@ impl fmt::Display for CompareFormat {
     }
 }
 
-/// A `--format` name that is not one of ours.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown format '{0}': expected one of text, markdown, json, github")]
-pub struct UnknownFormat(pub String);
-
 impl FromStr for CompareFormat {
     type Err = UnknownFormat;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::ALL
             .into_iter()
             .find(|f| f.as_str() == s)
-            .ok_or_else(|| UnknownFormat(s.to_owned()))
+            .ok_or_else(|| UnknownFormat::new("format", s, &Self::ALL.map(Self::as_str)))
     }
 }
 
@@ -83,7 +79,7 @@ mod tests {
         let err = "html".parse::<CompareFormat>().unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown format 'html': expected one of text, markdown, json, github"
+            "unknown format 'html' (expected text, markdown, json or github)"
         );
     }
 

@@ -22,7 +22,7 @@ mod text;
 mod fixtures;
 
 pub use figures::{count, percent};
-pub use format::{CompareFormat, UnknownFormat, compare};
+pub use format::{CompareFormat, compare};
 pub use log::{LogEntry, log};
 pub use show::{ShowView, show};
 pub use style::{Painted, Palette, Style};

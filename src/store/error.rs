@@ -87,4 +87,15 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
+
+    /// A stored flag that is not a flag: the file was corrupted or edited by hand.
+    #[error(
+        "coverage database {}: the forgotten upload of commit {commit} is stored with flag '{flag}', which is not a flag (the database is corrupt)",
+        path.display()
+    )]
+    CorruptFlag {
+        path: PathBuf,
+        commit: CommitId,
+        flag: String,
+    },
 }

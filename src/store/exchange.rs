@@ -35,7 +35,7 @@ use super::StoreError;
 use super::codec::{self, CodecError, Reader, err, put};
 use super::database::{Fail, Store, commit_row, load_report, load_unresolved, upload_rows};
 use super::record::{forget_in, put_tombstone, record_with_set, tombstone};
-use crate::model::{CiStatus, CommitId, FileCoverage, Flag, Report, Upload};
+use crate::model::{CiStatus, CommitId, FileCoverage, Flag, Report, SharedRecord, Upload};
 
 /// The meta encoding version written as the first byte.
 const META_VERSION: u8 = 1;
@@ -102,29 +102,6 @@ pub struct SharedUpload {
     pub recorded_at: i64,
 }
 
-/// An upload of this store that a remote does not hold yet.
-#[derive(Debug, Clone)]
-pub struct PendingUpload {
-    /// Pass back to [`Store::mark_shared`] once the remote holds it.
-    pub key: UploadKey,
-    pub shared: SharedUpload,
-}
-
-/// An upload of this store that a remote does not hold yet, already in the shared
-/// encoding: the coverage bytes are the store's own ([`encode_file`] is its codec), so
-/// nothing is decoded to be sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EncodedUpload {
-    /// Pass back to [`Store::mark_shared`] once the remote holds it.
-    pub key: UploadKey,
-    pub commit: CommitId,
-    pub flag: Option<Flag>,
-    /// [`encode_meta`] of the upload.
-    pub meta: Vec<u8>,
-    /// Each file's path and [`encode_file`] bytes, sorted by path.
-    pub files: Vec<(String, Vec<u8>)>,
-}
-
 /// Names one stored upload for [`Store::mark_shared`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UploadKey(i64);
@@ -136,11 +113,10 @@ pub struct ForgottenKey(i64);
 /// A tombstone of this store that a remote does not hold yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingForgotten {
+    /// Pass back to [`Store::mark_forgotten_shared`] once the remote holds it.
     pub key: ForgottenKey,
-    pub commit: CommitId,
-    pub flag: Option<Flag>,
-    /// [`encode_forgotten`] of its date.
-    pub meta: Vec<u8>,
+    /// Its meta is [`encode_forgotten`] of its date; it has no files.
+    pub record: SharedRecord,
 }
 
 /// What [`Store::import_shared`] did.
@@ -267,14 +243,8 @@ impl UploadMeta {
 }
 
 impl Store {
-    /// Every upload `remote` is not known to hold, oldest record first.
-    pub fn unshared(&self, remote: &str) -> Result<Vec<PendingUpload>, StoreError> {
-        let keys = self.unshared_keys(remote)?;
-        self.pending(&keys)
-    }
-
     /// The keys (and commits) of the uploads `remote` is not known to hold, oldest record
-    /// first, without reading their coverage: [`Store::pending`] reads them a batch at a time.
+    /// first, without reading their coverage: [`Store::pending_encoded`] reads them a batch at a time.
     pub fn unshared_keys(&self, remote: &str) -> Result<Vec<(UploadKey, CommitId)>, StoreError> {
         self.conn
             .prepare_cached(
@@ -290,51 +260,16 @@ impl Store {
             .map_err(|e| self.fail("list the uploads to share", e))
     }
 
-    /// The uploads named by `keys` (from [`Store::unshared_keys`]), with their coverage.
-    pub fn pending(
-        &self,
-        keys: &[(UploadKey, CommitId)],
-    ) -> Result<Vec<PendingUpload>, StoreError> {
-        let mut out = Vec::with_capacity(keys.len());
-        for (key, commit) in keys {
-            let one =
-                || -> Result<PendingUpload, Fail> {
-                    let (flag, format, ci_status, recorded_at) = self
-                    .conn
-                    .prepare_cached(
-                        "SELECT flag, format, ci_status, recorded_at FROM uploads WHERE id = ?1",
-                    )?
-                    .query_row([key.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-                    let report = load_report(&self.conn, key.0, &HashSet::new())?;
-                    Ok(PendingUpload {
-                        key: *key,
-                        shared: SharedUpload {
-                            commit: commit.clone(),
-                            upload: Upload {
-                                flag,
-                                format,
-                                ci_status,
-                                report,
-                            },
-                            recorded_at,
-                        },
-                    })
-                };
-            out.push(
-                one().map_err(|f| self.failed(f, commit, "read the upload to share of commit"))?,
-            );
-        }
-        Ok(out)
-    }
-
-    /// [`Store::pending`] in the shared encoding, read as stored.
+    /// The uploads named by `keys` (from [`Store::unshared_keys`]), in their order, as shared
+    /// records: the meta is [`encode_meta`], and the coverage bytes are the store's own
+    /// ([`encode_file`] is its codec), so nothing is decoded to be sent.
     pub fn pending_encoded(
         &self,
         keys: &[(UploadKey, CommitId)],
-    ) -> Result<Vec<EncodedUpload>, StoreError> {
+    ) -> Result<Vec<SharedRecord>, StoreError> {
         let mut out = Vec::with_capacity(keys.len());
         for (key, commit) in keys {
-            let one = || -> rusqlite::Result<EncodedUpload> {
+            let one = || -> rusqlite::Result<SharedRecord> {
                 let (flag, format, ci_status, recorded_at): (Option<Flag>, String, CiStatus, i64) =
                     self.conn
                         .prepare_cached(
@@ -364,8 +299,7 @@ impl Store {
                         unresolved: load_unresolved(&self.conn, key.0)?,
                     },
                 };
-                Ok(EncodedUpload {
-                    key: *key,
+                Ok(SharedRecord {
                     commit: commit.clone(),
                     flag,
                     meta: encode_meta(&described, recorded_at),
@@ -452,7 +386,8 @@ impl Store {
 
     /// Every tombstone `remote` is not known to hold.
     pub fn unshared_forgotten(&self, remote: &str) -> Result<Vec<PendingForgotten>, StoreError> {
-        self.conn
+        let rows: Vec<(i64, CommitId, String, i64)> = self
+            .conn
             .prepare_cached(
                 "SELECT f.id, f.sha, f.flag, f.forgotten_at FROM forgotten f
                  WHERE NOT EXISTS (SELECT 1 FROM shared_forgotten s
@@ -461,18 +396,34 @@ impl Store {
             )
             .and_then(|mut s| {
                 s.query_map([remote], |r| {
-                    let flag: String = r.get(2)?;
-                    Ok(PendingForgotten {
-                        key: ForgottenKey(r.get(0)?),
-                        commit: r.get(1)?,
-                        // Stored flags were valid flags.
-                        flag: Flag::new(&flag).ok(),
-                        meta: encode_forgotten(r.get(3)?),
-                    })
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
                 })?
                 .collect()
             })
-            .map_err(|e| self.fail("list the forgotten uploads to share", e))
+            .map_err(|e| self.fail("list the forgotten uploads to share", e))?;
+        rows.into_iter()
+            .map(|(id, commit, flag, forgotten_at)| {
+                // '' is the unflagged upload; anything else that is not a flag is a corrupt
+                // row, refused rather than sent as the tombstone of another key.
+                let flag = match flag.as_str() {
+                    "" => None,
+                    name => Some(Flag::new(name).map_err(|_| StoreError::CorruptFlag {
+                        path: self.path.clone(),
+                        commit: commit.clone(),
+                        flag,
+                    })?),
+                };
+                Ok(PendingForgotten {
+                    key: ForgottenKey(id),
+                    record: SharedRecord {
+                        commit,
+                        flag,
+                        meta: encode_forgotten(forgotten_at),
+                        files: Vec::new(),
+                    },
+                })
+            })
+            .collect()
     }
 
     /// Notes that `remote` now holds these tombstones.
@@ -792,17 +743,13 @@ mod tests {
         s.record(&commit(1), &upload(None, 1)).unwrap();
         s.record(&commit(1), &two_files).unwrap();
         let keys = s.unshared_keys("origin").unwrap();
-        let decoded = s.pending(&keys).unwrap();
         let encoded = s.pending_encoded(&keys).unwrap();
         assert_eq!(encoded.len(), 2);
-        for (d, e) in decoded.iter().zip(&encoded) {
-            let up = &d.shared.upload;
-            assert_eq!(
-                (e.key, &e.commit, &e.flag),
-                (d.key, &d.shared.commit, &up.flag)
-            );
-            assert_eq!(e.meta, encode_meta(up, d.shared.recorded_at));
-            let files: Vec<(String, Vec<u8>)> = up
+        for (e, want) in encoded.iter().zip([upload(None, 1), two_files]) {
+            assert_eq!((&e.commit, &e.flag), (&commit(1), &want.flag));
+            let recorded_at = decode_meta(&e.meta).unwrap().recorded_at;
+            assert_eq!(e.meta, encode_meta(&want, recorded_at));
+            let files: Vec<(String, Vec<u8>)> = want
                 .report
                 .files
                 .iter()
@@ -817,16 +764,19 @@ mod tests {
     fn push_marks_and_pull_imports_keeping_the_later_record() {
         let mut s = Store::open_in_memory().unwrap();
         s.record(&commit(1), &upload(None, 1)).unwrap();
-        let pending = s.unshared("origin").unwrap();
+        let pending = s.unshared_keys("origin").unwrap();
         assert_eq!(pending.len(), 1);
-        assert!(s.unshared("other").unwrap().len() == 1);
-        s.mark_shared("origin", &[pending[0].key]).unwrap();
-        assert!(s.unshared("origin").unwrap().is_empty());
+        assert!(s.unshared_keys("other").unwrap().len() == 1);
+        s.mark_shared("origin", &[pending[0].0]).unwrap();
+        assert!(s.unshared_keys("origin").unwrap().is_empty());
 
         // Re-recording makes it unshared again.
         s.record(&commit(1), &upload(None, 2)).unwrap();
-        assert_eq!(s.unshared("origin").unwrap().len(), 1);
-        let local_at = s.unshared("origin").unwrap()[0].shared.recorded_at;
+        assert_eq!(s.unshared_keys("origin").unwrap().len(), 1);
+        let keys = s.unshared_keys("origin").unwrap();
+        let local_at = decode_meta(&s.pending_encoded(&keys).unwrap()[0].meta)
+            .unwrap()
+            .recorded_at;
 
         let older = SharedUpload {
             commit: commit(1),
@@ -851,9 +801,9 @@ mod tests {
         assert_eq!(s.uploads(&commit(2)).unwrap(), vec![other.upload.clone()]);
         assert_eq!(s.uploads(&commit(1)).unwrap(), vec![upload(None, 2)]);
         // The kept local record is still to be pushed; the imported one is not.
-        let pending = s.unshared("origin").unwrap();
+        let pending = s.unshared_keys("origin").unwrap();
         assert_eq!(pending.len(), 1);
-        assert_eq!(pending[0].shared.commit, commit(1));
+        assert_eq!(pending[0].1, commit(1));
 
         // The same record again changes nothing; a newer remote one replaces.
         let out = s
@@ -868,11 +818,11 @@ mod tests {
         s.import_shared("origin", &[newer_rec], Some("m3"), local_at)
             .unwrap();
         assert_eq!(s.uploads(&commit(1)).unwrap(), vec![upload(None, 7)]);
-        assert!(s.unshared("origin").unwrap().is_empty());
+        assert!(s.unshared_keys("origin").unwrap().is_empty());
 
         s.forget_remote("origin").unwrap();
         assert_eq!(s.pulled_mark("origin").unwrap(), None);
-        assert_eq!(s.unshared("origin").unwrap().len(), 2);
+        assert_eq!(s.unshared_keys("origin").unwrap().len(), 2);
     }
 
     #[test]
@@ -929,10 +879,34 @@ mod tests {
         let pending = s.unshared_forgotten("origin").unwrap();
         assert_eq!(pending.len(), 1);
         assert_eq!(
-            decode_shared(&pending[0].meta).unwrap(),
+            decode_shared(&pending[0].record.meta).unwrap(),
             SharedMeta::Forgotten { forgotten_at: 40 }
         );
         assert!(s.forget(&commit(1), None, 41).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_corrupt_flag_of_a_tombstone_is_an_error_not_the_unflagged_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let mut s = Store::open(&path).unwrap();
+        s.record(&commit(1), &upload(Some("unit"), 1)).unwrap();
+        s.record(&commit(1), &upload(None, 1)).unwrap();
+        let unit = Flag::new("unit").unwrap();
+        s.forget(&commit(1), Some(&unit), 40).unwrap();
+        drop(s);
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute("UPDATE forgotten SET flag = 'not a flag!'", [])
+            .unwrap();
+        let s = Store::open(&path).unwrap();
+        let msg = s.unshared_forgotten("origin").unwrap_err().to_string();
+        assert!(
+            msg.contains("c.db")
+                && msg.contains(&format!("forgotten upload of commit {}", commit(1)))
+                && msg.contains("flag 'not a flag!', which is not a flag"),
+            "{msg}"
+        );
     }
 
     #[test]

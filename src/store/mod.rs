@@ -22,9 +22,9 @@ pub use codec::{CodecError, line_count};
 pub use database::{CommitInfo, FileRef, Snapshot, Store, UploadInfo};
 pub use error::StoreError;
 pub use exchange::{
-    EncodedUpload, FUTURE_SLACK, ForgottenKey, Import, ImportOutcome, PendingForgotten,
-    PendingUpload, SharedMeta, SharedUpload, UploadKey, UploadMeta, decode_file, decode_meta,
-    decode_shared, encode_file, encode_forgotten, encode_meta, from_the_future, newer,
+    FUTURE_SLACK, ForgottenKey, Import, ImportOutcome, PendingForgotten, SharedMeta, SharedUpload,
+    UploadKey, UploadMeta, decode_file, decode_meta, decode_shared, encode_file, encode_forgotten,
+    encode_meta, from_the_future, newer,
 };
 pub use gc::{GcOutcome, GcPlan};
 pub use record::RecordOutcome;

@@ -86,3 +86,28 @@ fn jacoco_package_paths_resolve_by_suffix_and_formats_mix_in_one_upload() {
         run.stderr
     );
 }
+
+#[test]
+fn an_unknown_format_name_is_refused_with_the_names_it_could_be() {
+    let repo = TestRepo::new();
+    repo.write("a.py", "x = 1\n");
+    repo.commit("one");
+    let run = repo.covgit(&["compare", "--format", "xml"]).code(2);
+    assert!(
+        run.stderr
+            .contains("unknown format 'xml' (expected text, markdown, json or github)"),
+        "{}",
+        run.stderr
+    );
+    let run = repo
+        .covgit(&["record", "--input-format", "foo", "r.info"])
+        .code(2);
+    assert!(
+        run.stderr.contains(
+            "unknown input format 'foo' (expected cobertura, lcov, jacoco, clover, go, \
+             coveragepy-json, llvm-cov-json, istanbul or simplecov)"
+        ),
+        "{}",
+        run.stderr
+    );
+}

@@ -841,6 +841,39 @@ fn a_forgotten_upload_leaves_the_remote_and_does_not_come_back() {
     assert_eq!(uploads_of(&repo, &fresh, &shas[1]), ["unit"]);
 }
 
+/// A tombstone whose stored flag is not a flag (a corrupt or hand-edited database) must not
+/// travel as the tombstone of the unflagged upload: push stops with an error naming the
+/// database, and the remote is left as it was.
+#[test]
+fn push_refuses_a_tombstone_whose_stored_flag_is_corrupt() {
+    let repo = TestRepo::new();
+    let shas = with_remote(&repo, 1);
+    let r1 = report(&repo, "r1.info", 1);
+    for flag in ["unit", "wrong"] {
+        let file = r1.to_str().unwrap();
+        repo.covgit(&["record", "--commit", &shas[0], "--flag", flag, file])
+            .ok();
+    }
+    repo.covgit(&["push"]).ok();
+    let tip = remote_tip(&repo);
+    repo.covgit(&["forget", &shas[0], "--flag", "wrong"]).ok();
+    rusqlite::Connection::open(repo.db())
+        .unwrap()
+        .execute("UPDATE forgotten SET flag = 'not a flag!'", [])
+        .unwrap();
+    let run = repo.covgit(&["push"]).code(2);
+    assert!(
+        run.stderr
+            .contains("covgit.db: the forgotten upload of commit")
+            && run
+                .stderr
+                .contains("flag 'not a flag!', which is not a flag"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(remote_tip(&repo), tip);
+}
+
 #[test]
 fn forgetting_a_commit_without_uploads_names_it() {
     let repo = TestRepo::new();

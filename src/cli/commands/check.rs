@@ -31,13 +31,8 @@ pub struct CheckArgs {
 }
 
 fn parse_target(s: &str) -> Result<PatchTarget, String> {
-    if s == "auto" {
-        return Ok(PatchTarget::Auto);
-    }
-    match s.trim_end_matches('%').parse::<f64>() {
-        Ok(p) if covgit::config::valid_patch_target(p) => Ok(PatchTarget::Percent(p)),
-        _ => Err(format!("'{s}' is not a percentage from 0 to 100 or 'auto'")),
-    }
+    s.parse()
+        .map_err(|e: covgit::config::InvalidPatchTarget| e.to_string())
 }
 
 fn parse_threshold(s: &str) -> Result<f64, String> {

@@ -2,6 +2,10 @@
 //! malformed and truncated documents refused the same way for every format, and attribute
 //! reading.
 
+pub(super) mod clover;
+pub(super) mod cobertura;
+pub(super) mod jacoco;
+
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::io::Read;
@@ -32,6 +36,34 @@ pub(super) trait XmlDoc {
     fn other(&mut self, _event: &Event<'_>) {}
     /// The innermost element still open, for the error when the document ends early.
     fn open_element(&self) -> Option<&'static str>;
+}
+
+/// The root element a format's documents must have, and how the format refuses a document
+/// whose first element is another one, or that has none.
+pub(super) struct Root {
+    /// The element's local name: `coverage`, `report`.
+    pub(super) name: &'static str,
+    /// The refusal of report `name`, given what was found: `<html>`, "no element at all".
+    pub(super) refuse: fn(name: &str, found: String) -> ParseError,
+}
+
+impl Root {
+    /// `Err` unless `e`, the document's first element, is this root.
+    pub(super) fn check(&self, report: &str, e: &BytesStart<'_>) -> Result<(), ParseError> {
+        if e.local_name().into_inner() == self.name {
+            Ok(())
+        } else {
+            Err((self.refuse)(
+                report,
+                format!("<{}>", e.name().into_inner()),
+            ))
+        }
+    }
+
+    /// The refusal of a document without any element.
+    pub(super) fn missing(&self, report: &str) -> ParseError {
+        (self.refuse)(report, "no element at all".to_owned())
+    }
 }
 
 /// Feeds every event of `input` to `doc`. Refuses malformed XML (end tags must match) and a

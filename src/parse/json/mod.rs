@@ -10,6 +10,11 @@
 //! wrong (an array where an object must be, a missing required key, broken JSON) is refused
 //! with [`ParseError::Json`] naming the line and column where serde stopped.
 
+pub(super) mod coveragepy_json;
+pub(super) mod istanbul;
+pub(super) mod llvm_json;
+pub(super) mod simplecov;
+
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
@@ -21,7 +26,8 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Vis
 use crate::model::{FileCoverage, LineCoverage, LineNo};
 
 use super::numbers::{self, BadNumber};
-use super::{InputFormat, ParseError};
+use super::read::Warnings;
+use super::{InputFormat, ParseError, Parsed};
 
 /// A `Read` over a `BufRead` that counts the newlines it has handed out, so a visitor can
 /// ask which report line it is at. `serde_json` reads one byte at a time and looks ahead at
@@ -107,6 +113,73 @@ pub(crate) fn deserialize<R: BufRead, T>(
         serde_json::Deserializer::from_reader(io::BufReader::with_capacity(capacity, reader));
     let out = read(&mut de, line).and_then(|v| de.end().map(|()| v));
     out.map_err(|e| json_error(name, format, e))
+}
+
+/// A JSON object read by a visitor of its entries: the serde `DeserializeSeed` and `Visitor`
+/// that every object a format reads needs, once; wrap the reader in [`Object`].
+pub(crate) trait ObjectSeed<'de> {
+    /// What the object should be, for serde's "invalid type" message.
+    const EXPECTING: &'static str;
+    fn visit<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error>;
+}
+
+/// Deserializes a JSON object through its [`ObjectSeed`].
+pub(crate) struct Object<T>(pub(crate) T);
+
+impl<'de, T: ObjectSeed<'de>> serde::de::DeserializeSeed<'de> for Object<T> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T: ObjectSeed<'de>> Visitor<'de> for Object<T> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        self.0.visit(map)
+    }
+}
+
+/// Reads an object of file key -> entry, handing each entry to `add` with its key and the
+/// report line where it starts (when lines are counted exactly).
+pub(crate) fn each_entry<'de, A: MapAccess<'de>, E: Deserialize<'de>>(
+    mut map: A,
+    line: &LineOf,
+    mut add: impl FnMut(String, E, Option<u64>),
+) -> Result<(), A::Error> {
+    while let Some(key) = map.next_key::<String>()? {
+        let at = line.get();
+        let entry: E = map.next_value()?;
+        add(key, entry, at);
+    }
+    Ok(())
+}
+
+/// Reads a JSON object of which only `key` matters: each value of `key` goes to `value`,
+/// every other value is skipped, and an object without `key` is refused (serde's "missing
+/// field", which [`deserialize`] reports with its line and column).
+pub(crate) fn required_key<'de, A: MapAccess<'de>>(
+    mut map: A,
+    key: &'static str,
+    mut value: impl FnMut(&mut A) -> Result<(), A::Error>,
+) -> Result<(), A::Error> {
+    let mut seen = false;
+    while let Some(k) = map.next_key::<String>()? {
+        if k == key {
+            seen = true;
+            value(&mut map)?;
+        } else {
+            map.next_value::<IgnoredAny>()?;
+        }
+    }
+    if seen {
+        Ok(())
+    } else {
+        Err(serde::de::Error::missing_field(key))
+    }
 }
 
 fn json_error(name: &str, format: InputFormat, e: serde_json::Error) -> ParseError {
@@ -236,6 +309,16 @@ pub(crate) struct FileSet {
 }
 
 impl FileSet {
+    /// What a JSON report of `format` holds: these files (JSON formats name no source roots).
+    pub(crate) fn into_parsed(self, format: InputFormat, warnings: Warnings) -> Parsed {
+        Parsed {
+            format,
+            sources: Vec::new(),
+            files: self.into_files(),
+            warnings: warnings.finish(),
+        }
+    }
+
     pub(crate) fn add(&mut self, path: &str, cov: FileCoverage) {
         let path = path.trim();
         match self.index.get(path) {

@@ -32,11 +32,11 @@ use std::io::BufRead;
 
 use crate::model::{Branches, FileCoverage, LineCoverage, LineNo};
 
-use super::error::{MAX_PATH_BYTES, path_too_long};
-use super::lines::{MAX_LINE_BYTES, read_line};
-use super::numbers::{self, BadNumber};
-use super::read::Warnings;
-use super::{InputFormat, ParseError, Parsed};
+use crate::parse::error::{MAX_PATH_BYTES, path_too_long};
+use crate::parse::lines::{MAX_LINE_BYTES, read_line};
+use crate::parse::numbers::{self, BadNumber};
+use crate::parse::read::Warnings;
+use crate::parse::{InputFormat, ParseError, Parsed};
 
 /// The record being read.
 #[derive(Default)]

@@ -35,17 +35,17 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::model::{Branches, LineCoverage, LineNo};
 
-use super::json::{self, FileSet, LineOf, Lines, Num, show};
-use super::numbers;
-use super::read::Warnings;
-use super::{InputFormat, ParseError, Parsed};
+use super::{FileSet, LineOf, Lines, Num, show};
+use crate::parse::numbers;
+use crate::parse::read::Warnings;
+use crate::parse::{InputFormat, ParseError, Parsed};
 
 pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, ParseError> {
     let mut cx = Cx {
         warnings: Warnings::default(),
         files: FileSet::default(),
     };
-    json::deserialize(
+    super::deserialize(
         input,
         name,
         InputFormat::SimpleCov,
@@ -59,12 +59,7 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
             .deserialize(de)
         },
     )?;
-    Ok(Parsed {
-        format: InputFormat::SimpleCov,
-        sources: Vec::new(),
-        files: cx.files.into_files(),
-        warnings: cx.warnings.finish(),
-    })
+    Ok(cx.files.into_parsed(InputFormat::SimpleCov, cx.warnings))
 }
 
 struct Cx {

@@ -33,11 +33,11 @@ use std::io::BufRead;
 
 use crate::model::{FileCoverage, LineCoverage, LineNo};
 
-use super::error::{MAX_PATH_BYTES, path_too_long};
-use super::lines::{MAX_LINE_BYTES, read_line};
-use super::numbers::{self, BadNumber};
-use super::read::Warnings;
-use super::{InputFormat, ParseError, Parsed};
+use crate::parse::error::{MAX_PATH_BYTES, path_too_long};
+use crate::parse::lines::{MAX_LINE_BYTES, read_line};
+use crate::parse::numbers::{self, BadNumber};
+use crate::parse::read::Warnings;
+use crate::parse::{InputFormat, ParseError, Parsed};
 
 /// A block longer than this is taken for garbage: a Go basic block of a million lines does
 /// not occur, and reading one would allocate a line entry per line.

@@ -38,9 +38,9 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::model::{Branches, FileCoverage, LineCoverage, LineNo};
 
-use super::json::{self, FileSet, LineOf, Lines, Num, show};
-use super::read::Warnings;
-use super::{InputFormat, ParseError, Parsed};
+use super::{FileSet, LineOf, Lines, Num, Object, ObjectSeed, show};
+use crate::parse::read::Warnings;
+use crate::parse::{InputFormat, ParseError, Parsed};
 
 pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, ParseError> {
     let mut cx = Cx {
@@ -48,25 +48,20 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
         files: FileSet::default(),
         budget: MAX_LINES,
     };
-    json::deserialize(
+    super::deserialize(
         input,
         name,
         InputFormat::LlvmCovJson,
         Lines::Fast,
         |de, line| {
-            Root {
+            Object(Root {
                 line: &line,
                 cx: &mut cx,
-            }
+            })
             .deserialize(de)
         },
     )?;
-    Ok(Parsed {
-        format: InputFormat::LlvmCovJson,
-        sources: Vec::new(),
-        files: cx.files.into_files(),
-        warnings: cx.warnings.finish(),
-    })
+    Ok(cx.files.into_parsed(InputFormat::LlvmCovJson, cx.warnings))
 }
 
 struct Cx {
@@ -293,37 +288,16 @@ struct Root<'a> {
     cx: &'a mut Cx,
 }
 
-impl<'de> DeserializeSeed<'de> for Root<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Root<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an llvm-cov export object with \"data\"")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut saw_data = false;
-        while let Some(key) = map.next_key::<String>()? {
-            if key == "data" {
-                saw_data = true;
-                map.next_value_seed(Level {
-                    line: self.line,
-                    cx: self.cx,
-                    depth: Depth::Data,
-                })?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        if saw_data {
-            Ok(())
-        } else {
-            Err(de::Error::missing_field("data"))
-        }
+impl<'de> ObjectSeed<'de> for Root<'_> {
+    const EXPECTING: &'static str = "an llvm-cov export object with \"data\"";
+    fn visit<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        super::required_key(map, "data", |map| {
+            map.next_value_seed(Level {
+                line: self.line,
+                cx: &mut *self.cx,
+                depth: Depth::Data,
+            })
+        })
     }
 }
 

@@ -32,10 +32,10 @@ use quick_xml::events::BytesStart;
 
 use crate::model::{Branches, LineCoverage, LineNo};
 
-use super::numbers::{self, BadNumber};
-use super::read::Warnings;
-use super::xml::{FileEntries, RawAttributes, XmlDoc, attribute, drive, skip_line};
-use super::{InputFormat, ParseError, Parsed};
+use super::{FileEntries, RawAttributes, Root, XmlDoc, attribute, drive, skip_line};
+use crate::parse::numbers::{self, BadNumber};
+use crate::parse::read::Warnings;
+use crate::parse::{InputFormat, ParseError, Parsed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -80,19 +80,20 @@ pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, Parse
     };
     drive(input, name, &mut doc)?;
     if !doc.saw_root {
-        return Err(wrong_root(name, "no element at all".to_owned()));
+        return Err(ROOT.missing(name));
     }
     Ok(doc.finish())
 }
 
-fn wrong_root(name: &str, found: String) -> ParseError {
-    ParseError::WrongRoot {
+const ROOT: Root = Root {
+    name: "report",
+    refuse: |name, found| ParseError::WrongRoot {
         name: name.to_owned(),
         expected: "report",
         format: InputFormat::JaCoCo.with_article(),
         found,
-    }
-}
+    },
+};
 
 impl XmlDoc for Doc<'_> {
     fn start(
@@ -132,12 +133,7 @@ impl Doc<'_> {
     ) -> Result<(), ParseError> {
         let local = e.local_name().into_inner();
         if !self.saw_root {
-            if local != "report" {
-                return Err(wrong_root(
-                    self.name,
-                    format!("<{}>", e.name().into_inner()),
-                ));
-            }
+            ROOT.check(self.name, e)?;
             self.saw_root = true;
             if !empty {
                 self.stack.push(Kind::Report);

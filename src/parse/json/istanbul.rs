@@ -24,41 +24,35 @@
 //! `coverage-summary.json`), maps of the wrong type, I/O errors.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::io::BufRead;
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, MapAccess};
 
 use crate::model::{Branches, LineCoverage, LineNo};
 
-use super::json::{self, FileSet, LineOf, Lines, Num, show};
-use super::read::Warnings;
-use super::{InputFormat, ParseError, Parsed};
+use super::{FileSet, LineOf, Lines, Num, Object, ObjectSeed, show};
+use crate::parse::read::Warnings;
+use crate::parse::{InputFormat, ParseError, Parsed};
 
 pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, ParseError> {
     let mut warnings = Warnings::default();
     let mut files = FileSet::default();
-    json::deserialize(
+    super::deserialize(
         input,
         name,
         InputFormat::Istanbul,
         Lines::Fast,
         |de, line| {
-            Root {
+            Object(Root {
                 line: &line,
                 files: &mut files,
                 warnings: &mut warnings,
-            }
+            })
             .deserialize(de)
         },
     )?;
-    Ok(Parsed {
-        format: InputFormat::Istanbul,
-        sources: Vec::new(),
-        files: files.into_files(),
-        warnings: warnings.finish(),
-    })
+    Ok(files.into_parsed(InputFormat::Istanbul, warnings))
 }
 
 #[derive(Deserialize)]
@@ -112,30 +106,17 @@ struct Root<'a> {
     warnings: &'a mut Warnings,
 }
 
-impl<'de> DeserializeSeed<'de> for Root<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Root<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of file path -> Istanbul file coverage")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            let at = self.line.get();
-            let entry: Entry = map.next_value()?;
+impl<'de> ObjectSeed<'de> for Root<'_> {
+    const EXPECTING: &'static str = "an object of file path -> Istanbul file coverage";
+    fn visit<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        super::each_entry(map, self.line, |key, entry: Entry, at| {
             let path = match entry.path.as_deref() {
                 Some(p) if !p.trim().is_empty() => p.to_owned(),
                 _ => key,
             };
             let lines = file_lines(&path, &entry, at, self.warnings);
             self.files.add_entries(&path, lines);
-        }
-        Ok(())
+        })
     }
 }
 

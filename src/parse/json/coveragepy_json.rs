@@ -25,41 +25,35 @@
 //! an object or whose lists are not lists, I/O errors.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::io::BufRead;
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, MapAccess};
 
 use crate::model::{Branches, LineCoverage, LineNo};
 
-use super::json::{self, FileSet, LineOf, Lines, Num, show};
-use super::read::Warnings;
-use super::{InputFormat, ParseError, Parsed};
+use super::{FileSet, LineOf, Lines, Num, Object, ObjectSeed, show};
+use crate::parse::read::Warnings;
+use crate::parse::{InputFormat, ParseError, Parsed};
 
 pub(crate) fn read(input: &mut impl BufRead, name: &str) -> Result<Parsed, ParseError> {
     let mut warnings = Warnings::default();
     let mut files = FileSet::default();
-    json::deserialize(
+    super::deserialize(
         input,
         name,
         InputFormat::CoveragePyJson,
         Lines::Exact,
         |de, line| {
-            Root {
+            Object(Root {
                 line: &line,
                 files: &mut files,
                 warnings: &mut warnings,
-            }
+            })
             .deserialize(de)
         },
     )?;
-    Ok(Parsed {
-        format: InputFormat::CoveragePyJson,
-        sources: Vec::new(),
-        files: files.into_files(),
-        warnings: warnings.finish(),
-    })
+    Ok(files.into_parsed(InputFormat::CoveragePyJson, warnings))
 }
 
 #[derive(Deserialize)]
@@ -89,37 +83,16 @@ struct Root<'a> {
     warnings: &'a mut Warnings,
 }
 
-impl<'de> DeserializeSeed<'de> for Root<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Root<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a coverage.py JSON object with \"files\"")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut saw_files = false;
-        while let Some(key) = map.next_key::<String>()? {
-            if key == "files" {
-                saw_files = true;
-                map.next_value_seed(FilesSeed {
-                    line: self.line,
-                    files: self.files,
-                    warnings: self.warnings,
-                })?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        if saw_files {
-            Ok(())
-        } else {
-            Err(de::Error::missing_field("files"))
-        }
+impl<'de> ObjectSeed<'de> for Root<'_> {
+    const EXPECTING: &'static str = "a coverage.py JSON object with \"files\"";
+    fn visit<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        super::required_key(map, "files", |map| {
+            map.next_value_seed(Object(FilesSeed {
+                line: self.line,
+                files: &mut *self.files,
+                warnings: &mut *self.warnings,
+            }))
+        })
     }
 }
 
@@ -129,26 +102,13 @@ struct FilesSeed<'a> {
     warnings: &'a mut Warnings,
 }
 
-impl<'de> DeserializeSeed<'de> for FilesSeed<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FilesSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of file path -> file entry")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(path) = map.next_key::<String>()? {
-            let at = self.line.get();
-            let entry: Entry = map.next_value()?;
+impl<'de> ObjectSeed<'de> for FilesSeed<'_> {
+    const EXPECTING: &'static str = "an object of file path -> file entry";
+    fn visit<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        super::each_entry(map, self.line, |path, entry: Entry, at| {
             let lines = file_lines(&path, &entry, at, self.warnings);
             self.files.add_entries(&path, lines);
-        }
-        Ok(())
+        })
     }
 }
 
