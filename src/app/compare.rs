@@ -6,10 +6,7 @@ use std::path::PathBuf;
 
 use tracing::{info_span, instrument, warn};
 
-use crate::compare::{
-    self, Comparison, FileComparison, FileStatus, HeadSource, PatchTotals, SideUploads, Sides,
-    UploadRef,
-};
+use crate::compare::{self, Comparison, HeadSource, SideUploads, Sides, UploadRef};
 use crate::config::{Config, PatchTarget};
 use crate::git::Repo;
 use crate::model::{CiStatus, CommitId, Diff, FileChange, Flag, Report, SkipReason, Totals};
@@ -227,9 +224,8 @@ pub(super) fn compare_with(
     };
 
     let Diff { files, relocations } = &changes;
-    let mut comparison = info_span!("compare")
-        .in_scope(|| compare::compare_with(&base_report, &head_report, files, relocations));
-    add_unchanged(&mut comparison, skip);
+    let comparison = info_span!("compare")
+        .in_scope(|| compare::assemble(&base_report, &head_report, files, relocations, skip));
     let stored_head = (head_source == HeadSource::Store).then_some(&head);
     let uploads = SideUploads {
         base: uploads_of(store, Some(&choice.used), flag)?,
@@ -358,27 +354,6 @@ fn unchanged_files(
         .filter(|(path, r)| !touched.contains(path.as_str()) && h.get(path) == Some(r))
         .filter_map(|(path, r)| r.totals.map(|t| (path, t)))
         .collect())
-}
-
-/// Puts the files left out of the comparison as unchanged back into its file list and totals.
-fn add_unchanged(c: &mut Comparison, skipped: BTreeMap<String, Totals>) {
-    if skipped.is_empty() {
-        return;
-    }
-    for (path, t) in skipped {
-        c.base.add(&t);
-        c.head.add(&t);
-        c.files.push(FileComparison {
-            path,
-            base_path: None,
-            change: FileStatus::Unchanged,
-            base: Some(t),
-            head: Some(t),
-            patch: PatchTotals::default(),
-            indirect: false,
-        });
-    }
-    c.files.sort_by(|a, b| a.path.cmp(&b.path));
 }
 
 /// Head, requested base and view from the command line (SPEC "Choosing what to compare"):

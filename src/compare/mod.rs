@@ -15,4 +15,4 @@ pub use comparison::{
     Comparison, FileComparison, FileStatus, HeadSource, LineKind, LineRun, PatchTotals,
     RelocatedBlock, SideUploads, Sides, UploadRef, WorktreeChanges,
 };
-pub use compute::{compare, compare_with};
+pub use compute::{assemble, compare, compare_with};
