@@ -164,11 +164,8 @@ pub(super) fn compare_with(
     };
     Ok(CompareOutcome {
         sides: Sides {
-            requested: choice.requested,
-            used: choice.used,
-            pseudo: choice.pseudo,
+            base: choice,
             offsets,
-            skipped: choice.skipped,
             head: Some(head),
             head_source,
             worktree: None,
