@@ -17,6 +17,9 @@ use super::stores::store_for_read;
 use super::worktree::compare_worktree;
 use super::{Error, Workspace};
 
+/// The comparison the command line asks for (SPEC "Choosing what to compare"): the head and
+/// requested base it names, the head's coverage from the store or `--head-report`; with
+/// `worktree`, the working tree against its base.
 #[instrument(skip_all)]
 pub fn compare(
     ws: &Workspace,
