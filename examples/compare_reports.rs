@@ -3,7 +3,7 @@
 //!
 //! `cargo run --example compare_reports`
 
-use covgit::compare::{self, HeadSource, SideUploads, Sides};
+use covgit::compare::{self, BaseChoice, HeadSource, SideUploads, Sides};
 use covgit::model::{ChangeKind, CommitId, FileChange, FileCoverage, Hunk, LineCoverage, Report};
 use covgit::render::{self, CompareFormat, Palette};
 
@@ -57,11 +57,13 @@ fn main() -> std::io::Result<()> {
 
     let id = |c: char| CommitId::new(&c.to_string().repeat(40)).expect("40 hex digits");
     let sides = Sides {
-        requested: id('a'),
-        used: id('a'),
-        pseudo: false,
+        base: BaseChoice {
+            requested: id('a'),
+            used: id('a'),
+            pseudo: false,
+            skipped: vec![],
+        },
         offsets: false,
-        skipped: vec![],
         head: Some(id('b')),
         head_source: HeadSource::File,
         worktree: None,

@@ -10,8 +10,8 @@ use crate::config::Config;
 use crate::model::{CiStatus, CommitId, Totals, Upload};
 use crate::parse::InputFormat;
 
-use super::compare::read_head_report;
-use super::worktree::{changes_of, discover_newest, now, report_dirs};
+use super::input::{discover_newest, read_resolved, report_dirs};
+use super::worktree::{changes_of, now};
 use super::{Error, Workspace};
 
 /// The name used when none is given.
@@ -52,7 +52,7 @@ pub fn baseline_save(
         None => discover_newest(&report_dirs(ws, Some(&opts.cwd)))?,
     };
     let snapshot = repo.snapshot_worktree(&message(&opts.name), now())?;
-    let report = read_head_report(
+    let report = read_resolved(
         ws,
         repo,
         config,

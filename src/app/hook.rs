@@ -11,8 +11,10 @@ use crate::git::{HookInstalled, HookRemoved};
 use crate::model::{CommitId, SkipReason, Skipped, count};
 use crate::select::SelectError;
 
-use super::compare::{CompareOptions, usability};
-use super::{CheckOptions, CheckOutcome, Error, Workspace, check};
+use super::comparing::{CheckOptions, CheckOutcome, CompareOptions, judge};
+use super::stores::{unpulled_coverage, usability};
+use super::worktree::compare_worktree;
+use super::{Error, Workspace};
 
 /// Writes covgit's block into the pre-push hook. The hook runs `covgit` from git's `PATH`,
 /// else `exe` (the installing binary's absolute path, for a `PATH` without covgit).
@@ -137,21 +139,20 @@ pub fn pre_push(
         }
         done.push(merge_base.clone());
         info!(%merge_base, against = %against, "checking the push");
-        let checked = check(
-            ws,
-            config,
-            &CheckOptions {
-                compare: CompareOptions {
-                    worktree: true,
-                    base: Some(merge_base.as_str().to_owned()),
-                    cwd: Some(opts.cwd.clone()),
-                    ..CompareOptions::default()
-                },
-                patch_target: None,
-                project_threshold: None,
-                fail_on_lost: false,
+        // `covgit check --worktree --base <merge-base>`, the gates from the config.
+        let check = CheckOptions {
+            compare: CompareOptions {
+                worktree: true,
+                base: Some(merge_base.as_str().to_owned()),
+                cwd: Some(opts.cwd.clone()),
+                ..CompareOptions::default()
             },
-        );
+            patch_target: None,
+            project_threshold: None,
+            fail_on_lost: false,
+        };
+        let checked = compare_worktree(ws, config, &check.compare)
+            .map(|compared| judge(config, &check, compared));
         let skipped = match &checked {
             Err(Error::NoDatabase { .. }) => Some(Vec::new()),
             Err(Error::Select(SelectError::NoUsableBase { skipped, .. })) => Some(skipped.clone()),
@@ -204,7 +205,7 @@ fn no_base_reason(
         base.short()
     );
     if let Some(remote) = remote
-        && super::query::unpulled_coverage(ws, remote)
+        && unpulled_coverage(ws, remote)
     {
         return format!(
             "{what} here, and '{remote}' shares coverage that is not pulled yet; run `covgit pull {remote}` and push again"

@@ -1,15 +1,29 @@
 //! Use-cases: the only place where the stages meet. Each takes an options struct and
 //! returns domain values; nothing here prints or asks about the terminal (warnings go
 //! through `tracing`, progress through the [`Progress`] the caller hands in).
+//!
+//! Two kinds of file. The use-cases (`record`, `compare`, `baseline`, `hook`, `query`,
+//! `share`, `maintain`) each serve commands and never import one another; the steps they
+//! share live in files of their own (`input`: finding, reading and resolving reports;
+//! `revisions`: ranges and the sides a command line names; `stores`: the store to read and
+//! which commits are usable; `comparing`: base, diff and comparison; `worktree`: the working
+//! tree as a head), which import no use-case. `.ci/check-modules` holds both rules.
 
+// Use-cases.
 mod baseline;
 mod compare;
-mod error;
 mod hook;
 mod maintain;
 mod query;
 mod record;
 mod share;
+
+// Steps the use-cases share.
+mod comparing;
+mod error;
+mod input;
+mod revisions;
+mod stores;
 mod workspace;
 mod worktree;
 
@@ -17,12 +31,14 @@ pub use baseline::{
     BaselineInfo, BaselineSaveOptions, BaselineSaved, DEFAULT_BASELINE, baseline_drop,
     baseline_list, baseline_save,
 };
-pub use compare::{CheckOptions, CheckOutcome, CompareOptions, CompareOutcome, check, compare};
+pub use compare::{check, compare};
+pub use comparing::{CheckOptions, CheckOutcome, CompareOptions, CompareOutcome};
 pub use error::Error;
 pub use hook::{PrePushOptions, PrePushResult, PushedRef, hook_install, hook_uninstall, pre_push};
+pub use input::Progress;
 pub use maintain::{GcOptions, GcSummary, gc};
 pub use query::{DEFAULT_LOG_WALK, LogOptions, LogOutcome, LogStop, ShowOptions, log, mark, show};
-pub use record::{Progress, RecordOptions, RecordSummary, ReportSummary, record};
+pub use record::{RecordOptions, RecordSummary, ReportSummary, record};
 pub use share::{
     ForgetSummary, MAX_RECORD_LINES, PullSummary, PushSummary, SkippedRecord, forget, pull, push,
 };

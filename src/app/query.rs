@@ -7,6 +7,8 @@ use tracing::instrument;
 use crate::model::{CiStatus, CommitId, Flag, Totals};
 use crate::render::{LogEntry, ShowView};
 
+use super::revisions::{flag_note, merge_base_named, split_range};
+use super::stores::{store_for_read, unpulled_remote};
 use super::{Error, Workspace};
 
 pub struct ShowOptions {
@@ -177,63 +179,6 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
     })
 }
 
-/// The merge-base of two revisions; with none, the error names them as the user typed them,
-/// beside their short SHAs (issue 12.15).
-pub(crate) fn merge_base_named(
-    repo: &crate::git::Repo,
-    (a_typed, a): (&str, &CommitId),
-    (b_typed, b): (&str, &CommitId),
-) -> Result<CommitId, Error> {
-    repo.merge_base(a, b).map_err(|e| match e {
-        crate::git::GitError::NoMergeBase { shallow, .. } => crate::git::GitError::NoMergeBase {
-            a: format!("'{a_typed}' ({})", a.short()),
-            b: format!("'{b_typed}' ({})", b.short()),
-            shallow,
-        }
-        .into(),
-        other => other.into(),
-    })
-}
-
-/// The remote that shares coverage not pulled here yet, for hints that would otherwise say
-/// `covgit record` in a clone where nothing is recorded (issue 12.16): `origin` when it lists
-/// `refs/covgit/data` at a commit other than the one last pulled. `None` when there is no
-/// such remote, everything it shares is pulled, or it cannot be asked quickly.
-pub(crate) fn unpulled_remote(ws: &Workspace) -> Option<String> {
-    const REMOTE: &str = "origin";
-    (ws.repo.has_remote(REMOTE) && unpulled_coverage(ws, REMOTE)).then(|| REMOTE.to_owned())
-}
-
-/// How long a hint may wait for a remote to list its refs.
-const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
-
-/// Whether `remote` holds shared coverage (`refs/covgit/data`) that was never pulled here,
-/// or changed since the last pull. A remote that cannot be reached, or not without asking
-/// for credentials, or not within a few seconds, counts as no.
-pub(crate) fn unpulled_coverage(ws: &Workspace, remote: &str) -> bool {
-    let Some(tip) = ws.repo.probe_remote_data(remote, PROBE_TIMEOUT) else {
-        return false;
-    };
-    let pulled = ws
-        .repo
-        .local_ref(&crate::git::Repo::tracking_ref(remote))
-        .ok()
-        .flatten();
-    pulled.as_ref() != Some(&tip)
-}
-
-/// The store to read; with no database yet, an error that says `covgit pull` where a remote
-/// shares coverage, and `covgit record` otherwise.
-pub(crate) fn store_for_read(ws: &Workspace) -> Result<crate::store::Store, Error> {
-    match ws.store_for_read() {
-        Err(Error::NoDatabase { path }) => Err(match unpulled_remote(ws) {
-            Some(remote) => Error::NotPulled { path, remote },
-            None => Error::NoDatabase { path },
-        }),
-        other => other,
-    }
-}
-
 /// Sets the CI status of a recorded commit; returns the commit.
 pub fn mark(ws: &Workspace, rev: &str, status: CiStatus) -> Result<CommitId, Error> {
     let commit = ws.repo.resolve(rev)?;
@@ -245,48 +190,5 @@ pub fn mark(ws: &Workspace, rev: &str, status: CiStatus) -> Result<CommitId, Err
             commit,
             flag: String::new(),
         })
-    }
-}
-
-pub(crate) fn flag_note(flag: Option<&Flag>) -> String {
-    flag.map(|f| format!(" for flag '{f}'")).unwrap_or_default()
-}
-
-/// `A..B` or `A...B` (SPEC: the same range, the base being the merge-base either way) as
-/// `(A, B)`, an empty side being HEAD, as git reads it.
-pub(crate) fn split_range(r: &str) -> Result<(&str, &str), Error> {
-    let split = r.split_once("...").or_else(|| r.split_once(".."));
-    match split {
-        Some((a, b)) if !a.contains("..") && !b.starts_with('.') && !b.contains("..") => {
-            let a = if a.is_empty() { "HEAD" } else { a };
-            let b = if b.is_empty() { "HEAD" } else { b };
-            Ok((a, b))
-        }
-        _ => Err(Error::BadRange(r.to_owned())),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_range;
-
-    #[test]
-    fn three_dots_mean_the_same_range_as_two() {
-        // Issue 12.17: `compare main...HEAD` was refused.
-        for (r, want) in [
-            ("main..HEAD", ("main", "HEAD")),
-            ("main...HEAD", ("main", "HEAD")),
-            ("main...", ("main", "HEAD")),
-            ("...topic", ("HEAD", "topic")),
-            ("..topic", ("HEAD", "topic")),
-        ] {
-            assert_eq!(split_range(r).unwrap(), want, "{r}");
-        }
-        for bad in ["a....b", "a..b..c", "a...b...c", "a..b...c", "..a...b"] {
-            assert_eq!(
-                split_range(bad).unwrap_err().to_string(),
-                format!("'{bad}' is not a revision range: expected A..B or A...B"),
-            );
-        }
     }
 }

@@ -1,8 +1,10 @@
-//! `covgit compare --worktree` (and `check --worktree`): the head is a snapshot commit of
-//! the working tree, kept in memory, with the coverage report just produced.
+//! The working tree as a head, for `compare --worktree`, `check --worktree` and the
+//! pre-push hook: a snapshot commit of it, kept in memory, with the coverage report just
+//! produced (and a warning when that report is older than the code); and the snapshot's
+//! date and changes, which `baseline save` records too.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use tracing::{instrument, warn};
@@ -13,12 +15,13 @@ use crate::git::{ChangeSource, Repo, WorktreeSnapshot};
 use crate::model::{CommitId, Report};
 use crate::select::View;
 
-use super::compare::{
-    BaseRequest, CompareOptions, CompareOutcome, HeadData, compare_with, read_head_report,
-};
-use super::record::DISCOVERED;
+use super::comparing::{BaseRequest, CompareOptions, CompareOutcome, HeadData, compare_with};
+use super::input::{discover_newest, read_resolved, report_dirs};
 use super::{Error, Workspace};
 
+/// The working tree (its snapshot, with the newest report or `--head-report`) compared with
+/// its base: HEAD or `--base` through parent selection in the commit view, or a named
+/// baseline used as it is.
 #[instrument(skip_all, fields(baseline = opts.baseline.as_deref()))]
 pub(super) fn compare_worktree(
     ws: &Workspace,
@@ -33,7 +36,7 @@ pub(super) fn compare_worktree(
         Some(p) => p.clone(),
         None => discover_newest(&report_dirs(ws, opts.cwd.as_deref()))?,
     };
-    let report = read_head_report(
+    let report = read_resolved(
         ws,
         &repo,
         config,
@@ -88,50 +91,6 @@ pub(super) fn changes_of(snapshot: &WorktreeSnapshot) -> WorktreeChanges {
         unstaged: snapshot.count(ChangeSource::Unstaged),
         untracked: snapshot.count(ChangeSource::Untracked),
     }
-}
-
-/// Where a working tree's report is looked for: the folder covgit runs in, then the work
-/// tree root.
-pub(super) fn report_dirs(ws: &Workspace, cwd: Option<&Path>) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = cwd.map(Path::to_owned).into_iter().collect();
-    if let Some(root) = ws.root()
-        && !dirs.iter().any(|d| same_dir(d, &root))
-    {
-        dirs.push(root);
-    }
-    dirs
-}
-
-fn same_dir(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
-}
-
-/// The most recently written of `record`'s usual report files in `dirs`: "the report just
-/// produced", when a project leaves several behind.
-pub(super) fn discover_newest(dirs: &[PathBuf]) -> Result<PathBuf, Error> {
-    let mut best: Option<(SystemTime, PathBuf)> = None;
-    for dir in dirs {
-        for name in DISCOVERED {
-            let path = dir.join(name);
-            let Ok(meta) = std::fs::metadata(&path) else {
-                continue;
-            };
-            if !meta.is_file() {
-                continue;
-            }
-            let time = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-            if best.as_ref().is_none_or(|(t, _)| time > *t) {
-                best = Some((time, path));
-            }
-        }
-    }
-    best.map(|(_, p)| p).ok_or_else(|| Error::NoReportFound {
-        dir: dirs.first().cloned().unwrap_or_default(),
-        looked: DISCOVERED.join(", "),
-    })
 }
 
 /// How many first-parent commits the staleness check looks at, at most, to name the commit

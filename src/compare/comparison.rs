@@ -1,6 +1,7 @@
 //! The result of a comparison as plain data, shaped after the `covgit/compare/2` JSON.
 
-use crate::model::{CommitId, Flag, LineNo, LineState, RelocationKind, Skipped, Totals, count};
+use crate::model::{CommitId, Flag, LineNo, LineState, RelocationKind, Totals, count};
+use crate::select::BaseChoice;
 
 /// The eight line kinds of SPEC "The comparison".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -195,15 +196,11 @@ pub enum HeadSource {
 /// What was compared with what: the base choice and the head, for renderers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sides {
-    /// The merge-base of a range; REV's first parent in the commit view.
-    pub requested: CommitId,
-    /// The commit whose report was used.
-    pub used: CommitId,
-    /// A range whose used != requested (always false in the commit view).
-    pub pseudo: bool,
+    /// The base requested, the one whose report was used, whether it is a pseudo-base and
+    /// the commits passed over (SPEC "Parent selection").
+    pub base: BaseChoice,
     /// The pseudo-base report was remapped.
     pub offsets: bool,
-    pub skipped: Vec<Skipped>,
     /// `None` when the head is the working tree.
     pub head: Option<CommitId>,
     pub head_source: HeadSource,

@@ -8,7 +8,7 @@
 //! and compared with their origin in a pass of their own, one relocation at a time.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{
     ChangeKind, FileChange, FileCoverage, LineCoverage, LineNo, LineState, Relocation,
@@ -39,6 +39,20 @@ pub fn compare_with(
     changes: &[FileChange],
     relocations: &[Relocation],
 ) -> Comparison {
+    assemble(base, head, changes, relocations, BTreeMap::new())
+}
+
+/// [`compare_with`] where the files in `unchanged` were left out of both reports, because
+/// their coverage is the same on both sides and no change touches them (the caller knows
+/// their totals without decoding them): each is listed as an unchanged file with its totals,
+/// counted in both sides' totals, in path order with the others.
+pub fn assemble(
+    base: &Report,
+    head: &Report,
+    changes: &[FileChange],
+    relocations: &[Relocation],
+    unchanged: BTreeMap<String, Totals>,
+) -> Comparison {
     let pairs = pair_files(base, head, changes);
     let moved = MovedIndex::new(relocations);
     let mut out = Comparison::default();
@@ -56,6 +70,19 @@ pub fn compare_with(
         }
         out.patch.add(&file.patch);
         out.files.push(file);
+    }
+    for (path, t) in unchanged {
+        out.base.add(&t);
+        out.head.add(&t);
+        out.files.push(FileComparison {
+            path,
+            base_path: None,
+            change: FileStatus::Unchanged,
+            base: Some(t),
+            head: Some(t),
+            patch: PatchTotals::default(),
+            indirect: false,
+        });
     }
     out.files
         .sort_by(|a, b| (&a.path, &a.base_path).cmp(&(&b.path, &b.base_path)));

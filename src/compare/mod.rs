@@ -11,8 +11,10 @@ pub mod gate;
 #[cfg(test)]
 mod oracle_tests;
 
+/// What [`Sides`] holds of the base, re-exported for library users who build one.
+pub use crate::select::BaseChoice;
 pub use comparison::{
     Comparison, FileComparison, FileStatus, HeadSource, LineKind, LineRun, PatchTotals,
     RelocatedBlock, SideUploads, Sides, UploadRef, WorktreeChanges,
 };
-pub use compute::{compare, compare_with};
+pub use compute::{assemble, compare, compare_with};

@@ -3,7 +3,7 @@
 //! and a refactor with moved blocks and a reformatted run.
 
 use crate::compare::{
-    Comparison, FileComparison, FileStatus, HeadSource, LineKind, LineRun, PatchTotals,
+    BaseChoice, Comparison, FileComparison, FileStatus, HeadSource, LineKind, LineRun, PatchTotals,
     RelocatedBlock, SideUploads, Sides, UploadRef,
 };
 use crate::model::{CommitId, Flag, LineState, RelocationKind, SkipReason, Skipped, Totals};
@@ -15,11 +15,13 @@ pub fn sha(digit: char) -> CommitId {
 /// Head 111…, base 222… used as requested.
 pub fn sides() -> Sides {
     Sides {
-        requested: sha('2'),
-        used: sha('2'),
-        pseudo: false,
+        base: BaseChoice {
+            requested: sha('2'),
+            used: sha('2'),
+            pseudo: false,
+            skipped: vec![],
+        },
         offsets: false,
-        skipped: vec![],
         head: Some(sha('1')),
         head_source: HeadSource::Store,
         worktree: None,
@@ -31,20 +33,22 @@ pub fn sides() -> Sides {
 /// merges a `unit` upload, the head one without a flag and an `e2e` one carried from 555….
 pub fn pseudo_sides() -> Sides {
     Sides {
-        requested: sha('2'),
-        used: sha('3'),
-        pseudo: true,
+        base: BaseChoice {
+            requested: sha('2'),
+            used: sha('3'),
+            pseudo: true,
+            skipped: vec![
+                Skipped {
+                    commit: sha('2'),
+                    reason: SkipReason::NoReport,
+                },
+                Skipped {
+                    commit: sha('4'),
+                    reason: SkipReason::CiFailed,
+                },
+            ],
+        },
         offsets: true,
-        skipped: vec![
-            Skipped {
-                commit: sha('2'),
-                reason: SkipReason::NoReport,
-            },
-            Skipped {
-                commit: sha('4'),
-                reason: SkipReason::CiFailed,
-            },
-        ],
         head: Some(sha('1')),
         head_source: HeadSource::Store,
         worktree: None,

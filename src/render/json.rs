@@ -245,11 +245,12 @@ pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison) -> io::Result
     let dto = CompareDto {
         schema: COMPARE_SCHEMA,
         base: BaseDto {
-            requested: sides.requested.as_str(),
-            used: sides.used.as_str(),
-            pseudo: sides.pseudo,
+            requested: sides.base.requested.as_str(),
+            used: sides.base.used.as_str(),
+            pseudo: sides.base.pseudo,
             offsets: sides.offsets,
             skipped: sides
+                .base
                 .skipped
                 .iter()
                 .map(|s| SkippedDto {

@@ -84,7 +84,7 @@ fn document(out: &mut String, sides: &Sides, c: &Comparison) {
     let _ = writeln!(
         out,
         "## Coverage of {head} against `{}`",
-        sides.requested.short()
+        sides.base.requested.short()
     );
     let _ = writeln!(out);
     if let Some(note) = base_note(sides) {
@@ -162,27 +162,28 @@ fn blocks(blocks: &[RelocatedBlock]) -> String {
 
 /// Why the base used is not the one requested, if it is not.
 fn base_note(sides: &Sides) -> Option<String> {
-    if sides.used == sides.requested {
+    if sides.base.used == sides.base.requested {
         return None;
     }
-    let mut note = if sides.pseudo {
+    let mut note = if sides.base.pseudo {
         format!(
             "`{}` had no usable coverage; pseudo-base `{}` stands in for it",
-            sides.requested.short(),
-            sides.used.short()
+            sides.base.requested.short(),
+            sides.base.used.short()
         )
     } else {
         format!(
             "`{}` had no usable coverage; compared with its ancestor `{}`",
-            sides.requested.short(),
-            sides.used.short()
+            sides.base.requested.short(),
+            sides.base.used.short()
         )
     };
     if sides.offsets {
         note.push_str(" (its coverage remapped through their diff)");
     }
-    if !sides.skipped.is_empty() {
+    if !sides.base.skipped.is_empty() {
         let skipped: Vec<String> = sides
+            .base
             .skipped
             .iter()
             .map(|s| format!("`{}` ({})", s.commit.short(), s.reason.as_str()))
@@ -695,8 +696,8 @@ No file's coverage or content changed.
 
         // Only a huge header is left to the last guard, which cuts and says so.
         let mut sides = fixtures::pseudo_sides();
-        sides.skipped = (0..5000)
-            .map(|_| fixtures::pseudo_sides().skipped[0].clone())
+        sides.base.skipped = (0..5000)
+            .map(|_| fixtures::pseudo_sides().base.skipped[0].clone())
             .collect();
         let md = render(&sides, &c);
         assert!(md.len() <= MAX_COMMENT, "{}", md.len());

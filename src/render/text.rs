@@ -116,26 +116,26 @@ fn header(out: &mut dyn Write, sides: &Sides, p: &Palette) -> io::Result<()> {
             None => "Working tree (report file)".to_owned(),
         },
     };
-    let base = if sides.pseudo {
+    let base = if sides.base.pseudo {
         format!(
             "pseudo-base {}, standing in for base {}",
-            sides.used.short(),
-            sides.requested.short()
+            sides.base.used.short(),
+            sides.base.requested.short()
         )
-    } else if sides.used == sides.requested {
-        format!("base {}", sides.used.short())
+    } else if sides.base.used == sides.base.requested {
+        format!("base {}", sides.base.used.short())
     } else {
         format!(
             "base {} (first usable ancestor of {})",
-            sides.used.short(),
-            sides.requested.short()
+            sides.base.used.short(),
+            sides.base.requested.short()
         )
     };
     writeln!(out, "{}", p.header.paint(format!("{head} against {base}")))?;
-    if !sides.skipped.is_empty() {
-        let n = sides.skipped.len() as u64;
+    if !sides.base.skipped.is_empty() {
+        let n = sides.base.skipped.len() as u64;
         writeln!(out, "Skipped {}:", figures::count(n, "commit", "commits"))?;
-        for s in &sides.skipped {
+        for s in &sides.base.skipped {
             writeln!(
                 out,
                 "  {} {}",
@@ -148,8 +148,8 @@ fn header(out: &mut dyn Write, sides: &Sides, p: &Palette) -> io::Result<()> {
         writeln!(
             out,
             "Offsets: the coverage of {} was remapped onto {} through their diff (approximate)",
-            sides.used.short(),
-            sides.requested.short()
+            sides.base.used.short(),
+            sides.base.requested.short()
         )?;
     }
     Ok(())
@@ -334,9 +334,9 @@ No line changed coverage.
     #[test]
     fn the_commit_view_names_the_ancestor_found_and_a_file_head() {
         let mut sides = fixtures::pseudo_sides();
-        sides.pseudo = false;
+        sides.base.pseudo = false;
         sides.offsets = false;
-        sides.skipped.truncate(1);
+        sides.base.skipped.truncate(1);
         sides.head_source = HeadSource::File;
         let text = render(&sides, &fixtures::empty_comparison(), &Palette::default());
         assert!(text.starts_with(

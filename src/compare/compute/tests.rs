@@ -356,6 +356,33 @@ fn files_and_runs_are_sorted_by_path() {
     assert_eq!(runs, [("a.py", 9), ("b.py", 1)]);
 }
 
+#[test]
+fn files_left_out_as_unchanged_are_assembled_as_if_compared() {
+    // The store leaves out files stored identically on both sides and untouched by the diff;
+    // added back with their totals, the comparison is the one of the whole reports.
+    let same: &[(u32, char)] = &[(1, 'h'), (2, 'm'), (3, 'p')];
+    let base = report(&[("a.py", &[(1, 'm')]), ("b.py", same), ("c.py", &[(4, 'h')])]);
+    let head = report(&[("a.py", &[(1, 'h')]), ("b.py", same), ("c.py", &[(4, 'm')])]);
+    let changes = [change(
+        Some("c.py"),
+        Some("c.py"),
+        ChangeKind::Modified,
+        &[(2, 0, 2, 1)],
+    )];
+    let whole = compare(&base, &head, &changes);
+
+    let without = |r: &Report| {
+        let mut r = r.clone();
+        r.files.remove("b.py");
+        r
+    };
+    let unchanged = BTreeMap::from([("b.py".to_owned(), cov(same).totals())]);
+    let assembled = assemble(&without(&base), &without(&head), &changes, &[], unchanged);
+    let paths: Vec<_> = assembled.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["a.py", "b.py", "c.py"]);
+    assert_eq!(assembled, whole);
+}
+
 /// A relocation of base `old` lines `old_start..` to head `new` lines `new_start..`.
 fn relocation(
     kind: RelocationKind,

@@ -1,0 +1,303 @@
+//! Comparing a head with its base, the steps `compare`, `check`, `compare --worktree` and
+//! the pre-push hook share: choose the base (or take a fixed one), load or remap its report,
+//! diff, have [`crate::compare`] assemble the comparison, and judge it against the gates.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+use tracing::info_span;
+
+use crate::compare::{self, Comparison, HeadSource, SideUploads, Sides, UploadRef};
+use crate::config::{Config, PatchTarget};
+use crate::git::Repo;
+use crate::model::{CommitId, Diff, FileChange, Flag, Report, Totals};
+use crate::offset;
+use crate::parse::InputFormat;
+use crate::select::{self, BaseChoice, View};
+use crate::store::Store;
+
+use super::Error;
+use super::revisions::flag_note;
+use super::stores::usability;
+
+#[derive(Default)]
+pub struct CompareOptions {
+    /// `A..B` or a single revision (the commit view); `None` is `<default branch>..HEAD`.
+    pub target: Option<String>,
+    pub base: Option<String>,
+    pub head: Option<String>,
+    pub head_report: Option<PathBuf>,
+    pub input_format: Option<InputFormat>,
+    pub flag: Option<Flag>,
+    /// Flags beat the config: `Some` overrides `allow_coverage_offsets`.
+    pub allow_offsets: Option<bool>,
+    pub no_pseudo: bool,
+    pub max_depth: Option<u32>,
+    /// The head is the working tree (SPEC `--worktree`), its coverage from `head_report`
+    /// or the newest report discovered in `cwd`.
+    pub worktree: bool,
+    /// With `worktree`: compare against this named baseline, used as it is.
+    pub baseline: Option<String>,
+    /// Flags beat the config: `Some(false)` (`--no-moves`) overrides `detect_moves`.
+    pub detect_moves: Option<bool>,
+    /// Where to discover the working tree's report; `None` is the work tree root.
+    pub cwd: Option<PathBuf>,
+}
+
+pub struct CompareOutcome {
+    pub sides: Sides,
+    pub comparison: Comparison,
+    /// The report file the head's coverage came from (`--head-report` or discovered).
+    pub head_report: Option<PathBuf>,
+}
+
+/// How the base is found.
+pub(super) enum BaseRequest {
+    /// SPEC "Parent selection" from this requested base.
+    Select { requested: CommitId, view: View },
+    /// This commit, used as it is (a named baseline).
+    Fixed(CommitId),
+}
+
+/// Where the head's coverage comes from.
+pub(super) enum HeadData {
+    /// A report file, already read and resolved.
+    File(Report),
+    /// The store; loaded without the files that cannot have changed.
+    Store,
+}
+
+/// Chooses the base, loads (or remaps) its report, and compares it with the head
+/// `(commit, coverage)` through their diff.
+pub(super) fn compare_with(
+    repo: &Repo,
+    store: &Store,
+    config: &Config,
+    opts: &CompareOptions,
+    (head, head_data): (CommitId, HeadData),
+    base: BaseRequest,
+) -> Result<CompareOutcome, Error> {
+    let flag = opts.flag.as_ref();
+    let choice = choose_base(repo, store, config, opts, base)?;
+    // A pseudo-base stands in for the requested base; its report is remapped to it.
+    let base_commit = if choice.pseudo {
+        choice.requested.clone()
+    } else {
+        choice.used.clone()
+    };
+    let moves = opts.detect_moves.unwrap_or(config.compare.detect_moves);
+    let (between, changes) = info_span!("diff").in_scope(|| -> Result<_, Error> {
+        let between = if choice.pseudo {
+            diff(repo, moves, &choice.used, &choice.requested)?
+        } else {
+            Diff::default()
+        };
+        Ok((between, diff(repo, moves, &base_commit, &head)?))
+    })?;
+
+    // Files whose stored coverage is the same on both sides and which no diff touches cannot
+    // change kind: only their totals are needed, so they are not decoded at all. The work
+    // grows with what changed, not with the size of the report.
+    let skip = match head_data {
+        HeadData::Store => unchanged_files(
+            store,
+            &choice.used,
+            &head,
+            flag,
+            [&between.files, &changes.files],
+        )?,
+        HeadData::File(_) => BTreeMap::new(),
+    };
+    let skip_set: HashSet<String> = skip.keys().cloned().collect();
+
+    let (mut head_report, head_source) = match head_data {
+        HeadData::File(report) => (report, HeadSource::File),
+        HeadData::Store => (
+            info_span!("load", commit = %head.short())
+                .in_scope(|| store.report_without(&head, flag, &skip_set))?
+                .ok_or_else(|| Error::NoHeadReport {
+                    commit: head.clone(),
+                    flag: flag_note(flag),
+                })?,
+            HeadSource::Store,
+        ),
+    };
+    let mut used_report = info_span!("load", commit = %choice.used.short())
+        .in_scope(|| store.report_without(&choice.used, flag, &skip_set))?
+        .ok_or_else(|| Error::NotRecorded {
+            commit: choice.used.clone(),
+            flag: flag_note(flag),
+        })?;
+    for r in [&mut head_report, &mut used_report] {
+        r.unresolved.retain(|p| !skip_set.contains(p));
+    }
+
+    let mut offsets = false;
+    let base_report = if choice.pseudo {
+        let remapped = info_span!("remap")
+            .in_scope(|| offset::remap_with(used_report, &between.files, &between.relocations));
+        if !remapped.changed_files.is_empty() {
+            let allow = opts
+                .allow_offsets
+                .unwrap_or(config.compare.allow_coverage_offsets);
+            if !allow {
+                return Err(Error::OffsetsNeeded {
+                    pseudo: choice.used.clone(),
+                    base: choice.requested.clone(),
+                    files: remapped.changed_files.join(", "),
+                });
+            }
+            offsets = true;
+        }
+        remapped.report
+    } else {
+        used_report
+    };
+
+    let Diff { files, relocations } = &changes;
+    let comparison = info_span!("compare")
+        .in_scope(|| compare::assemble(&base_report, &head_report, files, relocations, skip));
+    let stored_head = (head_source == HeadSource::Store).then_some(&head);
+    let uploads = SideUploads {
+        base: uploads_of(store, Some(&choice.used), flag)?,
+        head: uploads_of(store, stored_head, flag)?,
+    };
+    Ok(CompareOutcome {
+        sides: Sides {
+            base: choice,
+            offsets,
+            head: Some(head),
+            head_source,
+            worktree: None,
+            uploads,
+        },
+        comparison,
+        head_report: None,
+    })
+}
+
+/// SPEC "Parent selection" from a requested base, or a fixed base as it is.
+fn choose_base(
+    repo: &Repo,
+    store: &Store,
+    config: &Config,
+    opts: &CompareOptions,
+    base: BaseRequest,
+) -> Result<BaseChoice, Error> {
+    let flag = opts.flag.as_ref();
+    Ok(match base {
+        BaseRequest::Select { requested, view } => {
+            let max_depth = opts.max_depth.unwrap_or(config.compare.max_depth);
+            let allow_pseudo = config.compare.allow_pseudo_compare && !opts.no_pseudo;
+            info_span!("select", requested = %requested.short()).in_scope(|| {
+                select::choose(repo, &requested, view, max_depth, allow_pseudo, |c| {
+                    usability(store, c, flag)
+                })
+            })?
+        }
+        BaseRequest::Fixed(commit) => BaseChoice {
+            requested: commit.clone(),
+            used: commit,
+            pseudo: false,
+            skipped: Vec::new(),
+        },
+    })
+}
+
+/// The diff from `old` to `new`: with `moves`, its moved blocks and reformatted runs too
+/// (SPEC "Moved and reformatted code"); without, the plain line diff alone.
+fn diff(repo: &Repo, moves: bool, old: &CommitId, new: &CommitId) -> Result<Diff, Error> {
+    Ok(if moves {
+        repo.diff_with_moves(old, new)?
+    } else {
+        Diff {
+            files: repo.diff(old, new)?,
+            relocations: Vec::new(),
+        }
+    })
+}
+
+/// The uploads of `commit` whose coverage its report merges (those with `flag` when given),
+/// all recorded for it, none carried; none for a head read from a file (`None`).
+fn uploads_of(
+    store: &Store,
+    commit: Option<&CommitId>,
+    flag: Option<&Flag>,
+) -> Result<Vec<UploadRef>, Error> {
+    let Some(commit) = commit else {
+        return Ok(Vec::new());
+    };
+    let Some(info) = store.commit_info(commit)? else {
+        return Ok(Vec::new());
+    };
+    Ok(info
+        .uploads
+        .into_iter()
+        .filter(|u| flag.is_none() || u.flag.as_ref() == flag)
+        .map(|u| UploadRef {
+            flag: u.flag,
+            commit: commit.clone(),
+            carried: false,
+        })
+        .collect())
+}
+
+/// Paths whose coverage is stored identically for `base` and `head` (same uploads' coverage,
+/// totals known without decoding) and that none of `diffs` touches, with their totals.
+fn unchanged_files(
+    store: &Store,
+    base: &CommitId,
+    head: &CommitId,
+    flag: Option<&Flag>,
+    diffs: [&[FileChange]; 2],
+) -> Result<BTreeMap<String, Totals>, Error> {
+    let (Some(b), Some(h)) = (store.file_refs(base, flag)?, store.file_refs(head, flag)?) else {
+        return Ok(BTreeMap::new());
+    };
+    let touched: HashSet<&str> = diffs
+        .iter()
+        .flat_map(|d| d.iter())
+        .flat_map(|c| [c.old_path.as_deref(), c.new_path.as_deref()])
+        .flatten()
+        .collect();
+    Ok(b.into_iter()
+        .filter(|(path, r)| !touched.contains(path.as_str()) && h.get(path) == Some(r))
+        .filter_map(|(path, r)| r.totals.map(|t| (path, t)))
+        .collect())
+}
+
+pub struct CheckOptions {
+    pub compare: CompareOptions,
+    /// Flags beat the config.
+    pub patch_target: Option<PatchTarget>,
+    pub project_threshold: Option<f64>,
+    pub fail_on_lost: bool,
+}
+
+pub struct CheckOutcome {
+    pub compared: CompareOutcome,
+    pub verdict: compare::gate::Verdict,
+}
+
+/// Judges a comparison against the gates: flags beat the config, and an `auto` patch target
+/// is the base's coverage.
+pub(super) fn judge(
+    config: &Config,
+    opts: &CheckOptions,
+    compared: CompareOutcome,
+) -> CheckOutcome {
+    let target = match opts.patch_target.unwrap_or(config.check.patch_target) {
+        PatchTarget::Percent(p) => Some(p),
+        PatchTarget::Auto => compared.comparison.base.coverage(),
+    };
+    let gates = compare::gate::Gates {
+        patch_target: target,
+        project_threshold: Some(
+            opts.project_threshold
+                .unwrap_or(config.check.project_threshold),
+        ),
+        fail_on_lost: opts.fail_on_lost || config.check.fail_on_lost,
+    };
+    let verdict = compare::gate::evaluate(&compared.comparison, &gates);
+    CheckOutcome { compared, verdict }
+}

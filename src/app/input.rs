@@ -1,0 +1,326 @@
+//! Report input, shared by every use-case that reads a coverage report: finding the report
+//! (`record`'s usual files, or the newest of them for a working tree), reading it within
+//! the size limit, and resolving its paths against a commit's tree (Go modules included).
+//! Nothing here touches the store.
+
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use tracing::{info_span, warn};
+
+use crate::config::Config;
+use crate::git::Repo;
+use crate::model::{CommitId, Report};
+use crate::parse::{self, InputFormat};
+use crate::resolve::{Resolution, Resolver, go_module_path};
+
+use super::{Error, Workspace};
+
+/// The files `record` looks for when no report is named, in this order, relative to the
+/// current folder.
+pub const DISCOVERED: &[&str] = &[
+    "coverage.xml",
+    "cobertura.xml",
+    "coverage/cobertura-coverage.xml",
+    "lcov.info",
+    "coverage/lcov.info",
+    "coverage.lcov",
+    "coverage.json",
+    "coverage/coverage-final.json",
+    "coverage/.resultset.json",
+    "clover.xml",
+    "coverage/clover.xml",
+    "target/site/jacoco/jacoco.xml",
+    "build/reports/jacoco/test/jacocoTestReport.xml",
+    "coverage.out",
+    "cover.out",
+    "coverage.profile",
+];
+
+/// The largest report covgit reads (768 MiB).
+pub const MAX_REPORT_BYTES: u64 = 768 << 20;
+
+/// Progress of long work, drawn by the caller (a bar on a terminal, nothing elsewhere).
+pub trait Progress: Sync {
+    fn start(&self, total_bytes: u64);
+    fn advance(&self, bytes: u64);
+    fn finish(&self);
+}
+
+/// Progress that draws nothing.
+impl Progress for () {
+    fn start(&self, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// The resolver of report paths against `commit`'s `tree` (listed by the caller, which may
+/// keep it for other uses): the work tree root, the `[paths]` rules and the tree's Go
+/// modules.
+pub(super) fn resolver_for<'t>(
+    ws: &Workspace,
+    repo: &Repo,
+    config: &'t Config,
+    commit: &CommitId,
+    tree: &'t [String],
+) -> Result<Resolver<'t>, Error> {
+    let root = ws
+        .root()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Resolver::new(tree, &root, &config.paths)?.with_go_modules(go_modules(repo, commit, tree)))
+}
+
+/// Reads a report file, its paths resolved against `commit`'s tree (read from `repo`,
+/// which may hold an in-memory working-tree snapshot).
+pub(super) fn read_resolved(
+    ws: &Workspace,
+    repo: &Repo,
+    config: &Config,
+    commit: &CommitId,
+    path: &Path,
+    input_format: Option<InputFormat>,
+) -> Result<Report, Error> {
+    let tree = repo.tree_files(commit)?;
+    let resolver = resolver_for(ws, repo, config, commit, &tree)?;
+    let (_, resolution, _) = read_one(path, input_format, &resolver, &())?;
+    Ok(resolution.report)
+}
+
+/// Parses and resolves one report file.
+pub(super) fn read_one(
+    path: &Path,
+    forced: Option<InputFormat>,
+    resolver: &Resolver<'_>,
+    progress: &dyn Progress,
+) -> Result<(InputFormat, Resolution, usize), Error> {
+    let file = File::open(path).map_err(|source| Error::ReadReport {
+        path: path.to_owned(),
+        source,
+    })?;
+    // Memory follows the report's size (a 69 MB Cobertura report peaks at about 100 MB), so
+    // a size limit is a memory limit, said before anything is read.
+    let meta = file.metadata().map_err(|source| Error::ReadReport {
+        path: path.to_owned(),
+        source,
+    })?;
+    if meta.len() > MAX_REPORT_BYTES {
+        return Err(Error::ReportTooLarge {
+            path: path.to_owned(),
+            size: meta.len(),
+            limit: MAX_REPORT_BYTES,
+        });
+    }
+    let name = path.display().to_string();
+    let over = Cell::new(false);
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let parsed = info_span!("parse").in_scope(|| {
+        if meta.is_file() {
+            parse_file(file, meta.len(), &name, forced, threads, progress)
+        } else {
+            // A pipe (`<(zcat coverage.xml.gz)`) only reads forwards, streamed, and is held
+            // to the same size as a file: its end is not known beforehand.
+            let mut reader = BufReader::with_capacity(
+                256 * 1024,
+                Capped {
+                    inner: Counting {
+                        inner: file,
+                        progress,
+                    },
+                    left: MAX_REPORT_BYTES,
+                    over: &over,
+                },
+            );
+            parse::parse(&mut reader, &name, forced)
+        }
+    });
+    let parsed = match parsed {
+        Err(_) if over.get() => {
+            return Err(Error::PipeTooLarge {
+                path: path.to_owned(),
+                limit: MAX_REPORT_BYTES,
+            });
+        }
+        p => p?,
+    };
+    for w in &parsed.warnings {
+        match w.line {
+            Some(l) => warn!("{name}:{l}: {}", w.message),
+            None => warn!("{name}: {}", w.message),
+        }
+    }
+    let resolution =
+        info_span!("resolve").in_scope(|| resolver.resolve_all(&parsed.sources, parsed.files));
+    Ok((parsed.format, resolution, parsed.warnings.len()))
+}
+
+/// Parses a regular file, reading it at offsets: a large Cobertura report in parts on
+/// `threads` threads.
+#[cfg(any(unix, windows))]
+fn parse_file(
+    file: File,
+    len: u64,
+    name: &str,
+    forced: Option<InputFormat>,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<parse::Parsed, parse::ParseError> {
+    parse::parse_at(
+        &Counting {
+            inner: file,
+            progress,
+        },
+        len,
+        name,
+        forced,
+        threads,
+    )
+}
+
+#[cfg(not(any(unix, windows)))]
+fn parse_file(
+    file: File,
+    _len: u64,
+    name: &str,
+    forced: Option<InputFormat>,
+    _threads: usize,
+    progress: &dyn Progress,
+) -> Result<parse::Parsed, parse::ParseError> {
+    let mut reader = BufReader::with_capacity(
+        256 * 1024,
+        Counting {
+            inner: file,
+            progress,
+        },
+    );
+    parse::parse(&mut reader, name, forced)
+}
+
+/// The Go modules of the tree: each `go.mod`'s module path and folder. Unreadable ones are
+/// passed over (their files then resolve by suffix like any other).
+fn go_modules(repo: &Repo, commit: &CommitId, tree: &[String]) -> Vec<(String, String)> {
+    tree.iter()
+        .filter(|p| *p == "go.mod" || p.ends_with("/go.mod"))
+        .filter_map(|p| {
+            let text = repo.read_file(commit, p).ok()??;
+            let module = go_module_path(&String::from_utf8_lossy(&text))?;
+            let dir = p.strip_suffix("go.mod")?.trim_end_matches('/').to_owned();
+            Some((module, dir))
+        })
+        .collect()
+}
+
+/// The first of [`DISCOVERED`] that is a file in `dir`, for `record` with no report named.
+pub(super) fn discover(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    DISCOVERED
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.is_file())
+        .map(|p| vec![p])
+        .ok_or_else(|| Error::NoReportFound {
+            dir: dir.to_owned(),
+            looked: DISCOVERED.join(", "),
+        })
+}
+
+/// Where a working tree's report is looked for: the folder covgit runs in, then the work
+/// tree root.
+pub(super) fn report_dirs(ws: &Workspace, cwd: Option<&Path>) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = cwd.map(Path::to_owned).into_iter().collect();
+    if let Some(root) = ws.root()
+        && !dirs.iter().any(|d| same_dir(d, &root))
+    {
+        dirs.push(root);
+    }
+    dirs
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// The most recently written of `record`'s usual report files in `dirs`: "the report just
+/// produced", when a project leaves several behind.
+pub(super) fn discover_newest(dirs: &[PathBuf]) -> Result<PathBuf, Error> {
+    let mut best: Option<(SystemTime, PathBuf)> = None;
+    for dir in dirs {
+        for name in DISCOVERED {
+            let path = dir.join(name);
+            let Ok(meta) = std::fs::metadata(&path) else {
+                continue;
+            };
+            if !meta.is_file() {
+                continue;
+            }
+            let time = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+            if best.as_ref().is_none_or(|(t, _)| time > *t) {
+                best = Some((time, path));
+            }
+        }
+    }
+    best.map(|(_, p)| p).ok_or_else(|| Error::NoReportFound {
+        dir: dirs.first().cloned().unwrap_or_default(),
+        looked: DISCOVERED.join(", "),
+    })
+}
+
+/// A reader that fails once more than `left` bytes come through, and says so in `over`.
+struct Capped<'c, R> {
+    inner: R,
+    left: u64,
+    over: &'c Cell<bool>,
+}
+
+impl<R: Read> Read for Capped<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.left == 0 {
+            // At the cap: one byte more means the input is too large.
+            let mut probe = [0_u8; 1];
+            if self.inner.read(&mut probe)? == 0 {
+                return Ok(0);
+            }
+            self.over.set(true);
+            return Err(std::io::Error::other(
+                "the report is larger than covgit reads",
+            ));
+        }
+        let max = usize::try_from(self.left)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let n = self.inner.read(&mut buf[..max])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// A reader that reports how many bytes went through it.
+struct Counting<'p, R> {
+    inner: R,
+    progress: &'p dyn Progress,
+}
+
+#[cfg(any(unix, windows))]
+impl parse::ReadAt for Counting<'_, File> {
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+        let n = parse::ReadAt::read_at(&self.inner, buf, offset)?;
+        self.progress.advance(n as u64);
+        Ok(n)
+    }
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advance(n as u64);
+        Ok(n)
+    }
+}

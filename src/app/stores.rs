@@ -1,0 +1,78 @@
+//! The store as the read-only use-cases open it, and what makes a commit's coverage usable
+//! as a base (SPEC "Parent selection"): with no database yet, the error points at
+//! `covgit pull` where a remote shares coverage not pulled here.
+
+use std::time::Duration;
+
+use tracing::warn;
+
+use crate::git::Repo;
+use crate::model::{CiStatus, CommitId, Flag, SkipReason};
+use crate::store::Store;
+
+use super::{Error, Workspace};
+
+/// The remote that shares coverage not pulled here yet, for hints that would otherwise say
+/// `covgit record` in a clone where nothing is recorded (issue 12.16): `origin` when it lists
+/// `refs/covgit/data` at a commit other than the one last pulled. `None` when there is no
+/// such remote, everything it shares is pulled, or it cannot be asked quickly.
+pub(super) fn unpulled_remote(ws: &Workspace) -> Option<String> {
+    const REMOTE: &str = "origin";
+    (ws.repo.has_remote(REMOTE) && unpulled_coverage(ws, REMOTE)).then(|| REMOTE.to_owned())
+}
+
+/// How long a hint may wait for a remote to list its refs.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Whether `remote` holds shared coverage (`refs/covgit/data`) that was never pulled here,
+/// or changed since the last pull. A remote that cannot be reached, or not without asking
+/// for credentials, or not within a few seconds, counts as no.
+pub(super) fn unpulled_coverage(ws: &Workspace, remote: &str) -> bool {
+    let Some(tip) = ws.repo.probe_remote_data(remote, PROBE_TIMEOUT) else {
+        return false;
+    };
+    let pulled = ws
+        .repo
+        .local_ref(&Repo::tracking_ref(remote))
+        .ok()
+        .flatten();
+    pulled.as_ref() != Some(&tip)
+}
+
+/// The store to read; with no database yet, an error that says `covgit pull` where a remote
+/// shares coverage, and `covgit record` otherwise.
+pub(super) fn store_for_read(ws: &Workspace) -> Result<Store, Error> {
+    match ws.store_for_read() {
+        Err(Error::NoDatabase { path }) => Err(match unpulled_remote(ws) {
+            Some(remote) => Error::NotPulled { path, remote },
+            None => Error::NoDatabase { path },
+        }),
+        other => other,
+    }
+}
+
+/// Why `c` cannot stand as a base (no report with `flag`, CI failed or pending); `None`
+/// when it can. A record that cannot be read counts as no report, with a warning.
+pub(super) fn usability(store: &Store, c: &CommitId, flag: Option<&Flag>) -> Option<SkipReason> {
+    let info = match store.commit_info(c) {
+        Ok(Some(info)) => info,
+        Ok(None) => return Some(SkipReason::NoReport),
+        Err(e) => {
+            warn!("cannot read the record of {}: {e}", c.short());
+            return Some(SkipReason::NoReport);
+        }
+    };
+    let uploads: Vec<_> = info
+        .uploads
+        .iter()
+        .filter(|u| flag.is_none() || u.flag.as_ref() == flag)
+        .collect();
+    if uploads.is_empty() {
+        return Some(SkipReason::NoReport);
+    }
+    match CiStatus::combine(uploads.iter().map(|u| u.ci_status)) {
+        Some(CiStatus::Passed) => None,
+        Some(CiStatus::Failed) => Some(SkipReason::CiFailed),
+        Some(CiStatus::Pending) | None => Some(SkipReason::CiPending),
+    }
+}
