@@ -19,6 +19,7 @@ use crate::resolve::Resolver;
 use crate::select::{self, BaseChoice, History, View};
 use crate::store::Store;
 
+use super::generated::LeaveOutGenerated;
 use super::query::{flag_note, merge_base_named, split_range};
 use super::record::{go_modules, read_one};
 use super::{Error, Workspace};
@@ -119,7 +120,8 @@ pub(super) fn read_head_report(
         .unwrap_or_default();
     let resolver = Resolver::new(&tree, &root, &config.paths)?
         .with_go_modules(go_modules(repo, commit, &tree));
-    let (_, resolution, _) = read_one(path, input_format, &resolver, &())?;
+    let (_, mut resolution, _) = read_one(path, input_format, &resolver, &())?;
+    LeaveOutGenerated::new(repo, config, commit)?.apply(&mut resolution.report)?;
     Ok(resolution.report)
 }
 

@@ -5,6 +5,7 @@
 mod baseline;
 mod compare;
 mod error;
+mod generated;
 mod hook;
 mod maintain;
 mod query;
