@@ -60,6 +60,17 @@ fn a_folder_marked_generated_is_left_out_of_record_compare_and_show() {
     let show = repo.covgit(&["show", "--format", "json"]).ok().json();
     assert_eq!(paths(&show["files"]), ["src/app.py"]);
     assert_eq!(show["totals"]["lines"], 2);
+    // JSON keeps its fixed schema; the text says how many were left out and why.
+    assert_eq!(
+        show["uploads"],
+        serde_json::json!([{"flag": null, "format": "lcov"}])
+    );
+    let text = repo.covgit(&["show"]).ok().stdout;
+    assert!(
+        text.contains("\nUploads: 1\n  (no flag)  lcov  1 generated file left out (linguist-generated in .gitattributes)\n"),
+        "{text}"
+    );
+
     // The head edits both files; its report is left the same way, so the comparison sees
     // only code.
     repo.write("gen/api.py", &format!("{GEN}E = 5\n"));
@@ -122,6 +133,7 @@ fn generated_false_keeps_them() {
     let show = repo.covgit(&["show", "--format", "json"]).ok().json();
     assert_eq!(paths(&show["files"]), ["gen/api.py", "src/app.py"]);
     assert_eq!(show["totals"]["lines"], 6);
+    assert!(!repo.covgit(&["show"]).ok().stdout.contains("generated"));
 }
 
 #[test]
