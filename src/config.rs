@@ -100,12 +100,24 @@ impl Default for CheckConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PathsConfig {
     /// `before::after` prefix rewrites, in order.
     pub fixes: Vec<(String, String)>,
     /// Globs of repository paths left out of every report.
     pub ignore: Vec<String>,
+    /// Leave out the files the recorded commit's `.gitattributes` mark `linguist-generated`.
+    pub generated: bool,
+}
+
+impl Default for PathsConfig {
+    fn default() -> Self {
+        Self {
+            fixes: Vec::new(),
+            ignore: Vec::new(),
+            generated: true,
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -143,6 +155,7 @@ struct RawPaths {
     fixes: Vec<String>,
     #[serde(default)]
     ignore: Vec<String>,
+    generated: Option<bool>,
 }
 
 impl Config {
@@ -217,6 +230,7 @@ impl Config {
             paths: PathsConfig {
                 fixes,
                 ignore: raw.paths.ignore,
+                generated: raw.paths.generated.unwrap_or(d.paths.generated),
             },
         })
     }
@@ -288,6 +302,7 @@ mod tests {
         assert_eq!(c.compare.max_depth, 50);
         assert!(c.compare.detect_moves);
         assert_eq!(c.check.patch_target, PatchTarget::Auto);
+        assert!(c.paths.generated);
     }
 
     #[test]
@@ -306,6 +321,7 @@ fail_on_lost = true
 [paths]
 fixes = ["build/src/::src/"]
 ignore = ["tests/**"]
+generated = false
 "#,
             "x",
         )
@@ -322,6 +338,7 @@ ignore = ["tests/**"]
             [("build/src/".to_owned(), "src/".to_owned())]
         );
         assert_eq!(c.paths.ignore, ["tests/**"]);
+        assert!(!c.paths.generated);
     }
 
     #[test]
@@ -332,6 +349,11 @@ ignore = ["tests/**"]
         assert!(e.to_string().contains("nocolons"), "{e}");
         let e = Config::parse("[check]\npatch_target = \"high\"\n", "c").unwrap_err();
         assert!(e.to_string().contains("high"), "{e}");
+        let e = Config::parse("[paths]\ngenerated = \"no\"\n", "c").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "c is not valid: line 2: wrong type, expected a boolean"
+        );
         let e = Config::parse("[compare]\n\ndetect_moves = \"no\"\n", "c").unwrap_err();
         let e = e.to_string();
         assert!(

@@ -17,6 +17,7 @@ use crate::model::{CommitId, Report};
 use crate::parse::{self, InputFormat};
 use crate::resolve::{Resolution, Resolver, go_module_path};
 
+use super::generated::LeaveOutGenerated;
 use super::{Error, Workspace};
 
 /// The files `record` looks for when no report is named, in this order, relative to the
@@ -86,7 +87,8 @@ pub(super) fn read_resolved(
 ) -> Result<Report, Error> {
     let tree = repo.tree_files(commit)?;
     let resolver = resolver_for(ws, repo, config, commit, &tree)?;
-    let (_, resolution, _) = read_one(path, input_format, &resolver, &())?;
+    let (_, mut resolution, _) = read_one(path, input_format, &resolver, &())?;
+    LeaveOutGenerated::new(repo, config, commit)?.apply(&mut resolution.report)?;
     Ok(resolution.report)
 }
 

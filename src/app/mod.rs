@@ -6,7 +6,7 @@
 //! `share`, `maintain`) each serve commands and never import one another; the steps they
 //! share live in files of their own (`input`: finding, reading and resolving reports;
 //! `revisions`: ranges and the sides a command line names; `stores`: the store to read and
-//! which commits are usable; `comparing`: base, diff and comparison; `worktree`: the working
+//! which commits are usable; `comparing`: base, diff and comparison; `generated`: leaving out generated code; `worktree`: the working
 //! tree as a head), which import no use-case. `.ci/check-modules` holds both rules.
 
 // Use-cases.
@@ -21,6 +21,7 @@ mod share;
 // Steps the use-cases share.
 mod comparing;
 mod error;
+mod generated;
 mod input;
 mod revisions;
 mod stores;

@@ -45,11 +45,19 @@ pub fn show(ws: &Workspace, opts: &ShowOptions) -> Result<ShowView, Error> {
     for t in files.values() {
         totals.add(t);
     }
+    let generated = store.generated_counts(&commit)?;
     let uploads = info
         .uploads
         .iter()
         .filter(|u| opts.flag.is_none() || u.flag == opts.flag)
-        .map(|u| (u.flag.clone(), u.format.clone()))
+        .map(|u| {
+            let left_out = generated.iter().find(|(f, _)| *f == u.flag);
+            (
+                u.flag.clone(),
+                u.format.clone(),
+                left_out.map_or(0, |(_, n)| *n),
+            )
+        })
         .collect();
     Ok(ShowView {
         commit,

@@ -9,6 +9,7 @@
 //! why), working-tree snapshots and baselines (`snapshot.rs`), and the pre-push hook file
 //! (`hook.rs`).
 
+mod attributes;
 mod baseline;
 mod diff;
 mod error;
@@ -23,6 +24,7 @@ mod repo;
 mod share;
 mod snapshot;
 
+pub use attributes::{GENERATED_ATTRIBUTE, GeneratedFiles};
 pub use baseline::BASELINE_REFS;
 pub use error::GitError;
 pub use hook::{HookInstalled, HookRemoved};

@@ -295,7 +295,7 @@ pub fn show(out: &mut dyn Write, v: &ShowView) -> io::Result<()> {
         uploads: v
             .uploads
             .iter()
-            .map(|(flag, format)| UploadDto {
+            .map(|(flag, format, _)| UploadDto {
                 flag: flag.as_ref().map(Flag::as_str),
                 format,
             })

@@ -14,8 +14,10 @@ use crate::model::{CiStatus, CommitId, Flag, Totals};
 pub struct ShowView {
     pub commit: CommitId,
     pub ci_status: CiStatus,
-    /// One entry per upload: its flag (`None` without `--flag`) and its input format.
-    pub uploads: Vec<(Option<Flag>, String)>,
+    /// One entry per upload: its flag (`None` without `--flag`), its input format and how
+    /// many files `record` left out of it as generated code (text only: not in JSON, whose
+    /// schema is fixed).
+    pub uploads: Vec<(Option<Flag>, String, u64)>,
     pub totals: Totals,
     /// Per-file totals, sorted by path.
     pub files: Vec<(String, Totals)>,
@@ -74,11 +76,21 @@ fn write(out: &mut dyn Write, v: &ShowView, p: &Palette) -> io::Result<()> {
     let uploads: Vec<Vec<Cell>> = v
         .uploads
         .iter()
-        .map(|(flag, format)| {
-            vec![
+        .map(|(flag, format, generated)| {
+            let mut row = vec![
                 Cell::left(flag.as_ref().map_or(NO_FLAG, Flag::as_str), p.dim),
                 Cell::left(format.as_str(), p.dim),
-            ]
+            ];
+            if *generated > 0 {
+                row.push(Cell::left(
+                    format!(
+                        "{} left out (linguist-generated in .gitattributes)",
+                        figures::count(*generated, "generated file", "generated files")
+                    ),
+                    p.dim,
+                ));
+            }
+            row
         })
         .collect();
     table::write(out, "  ", &uploads)?;
@@ -146,8 +158,8 @@ mod tests {
             commit: sha('1'),
             ci_status: CiStatus::Passed,
             uploads: vec![
-                (Some(Flag::new("unit").unwrap()), "lcov".into()),
-                (None, "cobertura".into()),
+                (Some(Flag::new("unit").unwrap()), "lcov".into(), 0),
+                (None, "cobertura".into(), 0),
             ],
             totals: t,
             files: vec![
@@ -231,8 +243,29 @@ No files in the report.
     }
 
     #[test]
+    fn an_upload_with_generated_files_left_out_says_how_many_and_why() {
+        let mut v = view();
+        v.uploads[0].2 = 3;
+        v.uploads[1].2 = 1;
+        let text = render(&v, false, &Palette::default());
+        assert!(
+            text.contains(
+                "\nUploads: 2\n\
+                 \x20 unit       lcov       3 generated files left out (linguist-generated in \
+                 .gitattributes)\n\
+                 \x20 (no flag)  cobertura  1 generated file left out (linguist-generated in \
+                 .gitattributes)\n\n"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn json_follows_the_show_schema() {
-        let text = render(&view(), true, &Palette::colorized());
+        // The count of generated files is text only: `covgit/show/1` is fixed.
+        let mut v = view();
+        v.uploads[0].2 = 3;
+        let text = render(&v, true, &Palette::colorized());
         assert!(!text.contains('\x1b'));
         assert!(text.ends_with("}\n"));
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();

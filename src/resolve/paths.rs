@@ -559,6 +559,7 @@ mod tests {
         let cfg = PathsConfig {
             fixes: vec![("build/src/".into(), "src/".into())],
             ignore: vec!["scripts/**".into()],
+            ..PathsConfig::default()
         };
         let out = resolve("build/src/pkg/a.py", &[], &cfg);
         assert!(out.report.files.contains_key("src/pkg/a.py"));
@@ -626,6 +627,7 @@ mod tests {
         let cfg = PathsConfig {
             fixes: vec![],
             ignore: vec!["a[".into()],
+            ..PathsConfig::default()
         };
         let e = Resolver::new(&t, "/", &cfg).err().unwrap();
         assert_eq!(e.to_string(), "[paths] ignore glob 'a[' is not valid");

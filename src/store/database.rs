@@ -290,6 +290,31 @@ impl Store {
         run().map_err(|f| self.failed(f, commit, "read commit"))
     }
 
+    /// How many files each upload of the commit left out as generated code, by flag, in
+    /// [`CommitInfo::uploads`]'s order. Empty for a commit with no upload, and for every
+    /// commit of a store older than schema 5 read as it is (it kept no such count); an
+    /// upload recorded before schema 5, or imported by pull, counts 0.
+    pub fn generated_counts(
+        &self,
+        commit: &CommitId,
+    ) -> Result<Vec<(Option<Flag>, u64)>, StoreError> {
+        if migrate::inspect(&self.conn, &self.path)? < migrate::GENERATED_SINCE {
+            return Ok(Vec::new());
+        }
+        let run = || -> rusqlite::Result<Vec<(Option<Flag>, u64)>> {
+            self.conn
+                .prepare_cached(
+                    "SELECT u.flag, u.generated FROM uploads u JOIN commits c ON c.id = u.commit_id
+                     WHERE c.sha = ?1 ORDER BY u.flag IS NOT NULL, u.flag",
+                )?
+                .query_map([commit], |r| {
+                    Ok((r.get(0)?, r.get::<_, i64>(1)?.try_into().unwrap_or(0)))
+                })?
+                .collect()
+        };
+        run().map_err(|e| self.fail(&format!("read the uploads of commit {commit}"), e))
+    }
+
     /// Every recorded commit, oldest record first (ties by SHA).
     pub fn commits(&self) -> Result<Vec<CommitInfo>, StoreError> {
         let run = || -> rusqlite::Result<Vec<CommitInfo>> {

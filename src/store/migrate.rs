@@ -29,6 +29,10 @@ pub(super) const MIGRATIONS: &[(&str, &str)] = &[
         "0004_forget.sql",
         include_str!("../../migrations/0004_forget.sql"),
     ),
+    (
+        "0005_generated.sql",
+        include_str!("../../migrations/0005_generated.sql"),
+    ),
 ];
 
 /// The schema version this covgit writes.
@@ -42,7 +46,11 @@ pub(super) const LATEST: i64 = MIGRATIONS.len() as i64;
 /// of the previous release on a read-only CI cache mount). Schema 3 only recounted
 /// `commits.files` (so a schema 2 count may include files with no tracked line) and schema 4
 /// added the `forget` tables, which only `forget`, `push` and `pull` use, and those write.
+/// Schema 5 added `uploads.generated`, read only by `show`, which takes 0 below it.
 pub(super) const READABLE: i64 = 2;
+
+/// The schema from which `uploads.generated` exists.
+pub(super) const GENERATED_SINCE: i64 = 5;
 
 /// Reads the schema version without writing anything. Refuses a file that is not `SQLite`, a
 /// `SQLite` database covgit did not create, and a schema newer than [`LATEST`].

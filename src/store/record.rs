@@ -29,18 +29,34 @@ pub struct RecordOutcome {
 impl Store {
     /// Stores `upload` as the commit's upload for its flag, replacing an earlier upload with
     /// the same (commit, flag); the unflagged upload is a key of its own.
-    #[tracing::instrument(skip_all, fields(commit = %commit, flag = ?upload.flag))]
     pub fn record(
         &mut self,
         commit: &CommitId,
         upload: &Upload,
     ) -> Result<RecordOutcome, StoreError> {
+        self.record_with_generated(commit, upload, 0)
+    }
+
+    /// [`Store::record`], keeping with the upload how many files were left out of it as
+    /// generated code (`[paths] generated`), which `covgit show` says.
+    #[tracing::instrument(skip_all, fields(commit = %commit, flag = ?upload.flag))]
+    pub fn record_with_generated(
+        &mut self,
+        commit: &CommitId,
+        upload: &Upload,
+        generated: u64,
+    ) -> Result<RecordOutcome, StoreError> {
         let recorded_at = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs().cast_signed());
+        let generated = i64::try_from(generated).unwrap_or(i64::MAX);
         let run = |conn: &mut rusqlite::Connection| -> Result<RecordOutcome, Fail> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let outcome = record_in(&tx, commit, upload, recorded_at)?;
+            if generated > 0 {
+                tx.prepare_cached("UPDATE uploads SET generated = ?1 WHERE id = ?2")?
+                    .execute((generated, outcome.upload_id))?;
+            }
             tx.commit()?;
             Ok(outcome)
         };

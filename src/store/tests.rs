@@ -663,7 +663,7 @@ fn files_with_no_tracked_line_are_not_counted_and_older_stores_are_recounted() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "UPDATE commits SET files = 2; DROP TABLE shared_forgotten; DROP TABLE forgotten;
-         PRAGMA user_version = 2;",
+         ALTER TABLE uploads DROP COLUMN generated; PRAGMA user_version = 2;",
     )
     .unwrap();
     drop(conn);
@@ -689,6 +689,7 @@ fn a_reader_reads_a_schema_2_store_as_it_is_and_writes_nothing() {
             .conn
             .execute_batch(
                 "DROP TABLE shared_forgotten; DROP TABLE forgotten;
+                 ALTER TABLE uploads DROP COLUMN generated;
                  PRAGMA user_version = 2; PRAGMA journal_mode = DELETE;",
             )
             .unwrap();
@@ -722,4 +723,65 @@ fn a_reader_reads_a_schema_2_store_as_it_is_and_writes_nothing() {
         Store::open_read_only(&path),
         Err(StoreError::Outdated { found: 1, .. })
     ));
+}
+
+#[test]
+fn the_count_of_generated_files_is_kept_per_upload_and_older_stores_read_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("covgit.db");
+    let c = sha(1);
+    {
+        let mut store = Store::open(&path).unwrap();
+        store
+            .record_with_generated(
+                &c,
+                &upload(Some("unit"), CiStatus::Passed, realistic(2, 5, 1)),
+                3,
+            )
+            .unwrap();
+        store
+            .record(&c, &upload(None, CiStatus::Passed, realistic(2, 5, 2)))
+            .unwrap();
+        assert_eq!(
+            store.generated_counts(&c).unwrap(),
+            [(None, 0), (Some(Flag::new("unit").unwrap()), 3)]
+        );
+        assert!(store.generated_counts(&sha(2)).unwrap().is_empty());
+        // Recording the key again replaces the count with the new upload's.
+        store
+            .record_with_generated(
+                &c,
+                &upload(Some("unit"), CiStatus::Passed, realistic(2, 5, 1)),
+                0,
+            )
+            .unwrap();
+        assert_eq!(store.generated_counts(&c).unwrap()[1].1, 0);
+        store
+            .record_with_generated(
+                &c,
+                &upload(Some("unit"), CiStatus::Passed, realistic(2, 5, 1)),
+                7,
+            )
+            .unwrap();
+        // A schema 4 store, as the previous release wrote it.
+        store
+            .conn
+            .execute_batch(
+                "ALTER TABLE uploads DROP COLUMN generated;
+                 PRAGMA user_version = 4; PRAGMA journal_mode = DELETE;",
+            )
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let reader = Store::open_read_only(&path).unwrap();
+    assert!(reader.generated_counts(&c).unwrap().is_empty());
+    assert_eq!(reader.commit_info(&c).unwrap().unwrap().uploads.len(), 2);
+    drop(reader);
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the reader wrote");
+    // Upgraded, its uploads count 0 until recorded again.
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.generated_counts(&c).unwrap(),
+        [(None, 0), (Some(Flag::new("unit").unwrap()), 0)]
+    );
 }

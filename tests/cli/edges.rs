@@ -201,6 +201,7 @@ fn a_read_only_store_of_the_previous_schema_is_read_as_it_is() {
         if let Some(v) = v {
             conn.execute_batch(&format!(
                 "DROP TABLE shared_forgotten; DROP TABLE forgotten;
+                 ALTER TABLE uploads DROP COLUMN generated;
                  PRAGMA user_version = {v}; PRAGMA journal_mode = DELETE;"
             ))
             .unwrap();

@@ -9,6 +9,7 @@ mod edges;
 mod errors;
 mod escaping;
 mod formats;
+mod generated;
 mod hook;
 mod moves;
 mod readme;

@@ -107,6 +107,13 @@ pub fn run(g: &Global, a: &RecordArgs) -> Result<u8, Error> {
                 )
             }
         );
+        if s.generated > 0 {
+            note!(
+                "left out {} that .gitattributes marks linguist-generated \
+                 ([paths] generated = false keeps them)",
+                covgit::render::count(s.generated as u64, "generated file", "generated files")
+            );
+        }
     }
     if let Some(remote) = &a.push {
         let p = app::push(&ws, remote)?;
