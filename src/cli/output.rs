@@ -5,9 +5,12 @@ use std::io::{IsTerminal, Write};
 
 use covgit::render::Palette;
 
-/// The palette for stdout: colored only on a terminal and when `NO_COLOR` is unset.
-pub fn palette() -> Palette {
-    if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// The palette for a format written on stdout: colored only for a `styled` format (text),
+/// on a terminal, and when `NO_COLOR` is unset. The one place that chooses color.
+pub fn palette(styled: bool) -> Palette {
+    if styled
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
     {
         Palette::colorized()
     } else {

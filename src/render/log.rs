@@ -24,23 +24,8 @@ pub struct LogEntry {
     pub subject: Option<String>,
 }
 
-/// Writes the entries (newest first) as `covgit/log/1` JSON, or as text styled with
-/// `palette`.
-pub fn log(
-    out: &mut dyn Write,
-    entries: &[LogEntry],
-    json: bool,
-    palette: &Palette,
-) -> io::Result<()> {
-    if json {
-        super::json::log(out, entries)
-    } else {
-        text(out, entries, palette)
-    }
-}
-
 /// Subjects and flags escaped by the table; no line starts a CI workflow command.
-fn text(out: &mut dyn Write, entries: &[LogEntry], p: &Palette) -> io::Result<()> {
+pub(super) fn text(out: &mut dyn Write, entries: &[LogEntry], p: &Palette) -> io::Result<()> {
     escape::guard_lines(out, |out| write(out, entries, p))
 }
 
@@ -80,6 +65,7 @@ fn write(out: &mut dyn Write, entries: &[LogEntry], p: &Palette) -> io::Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::QueryFormat;
     use crate::render::fixtures::{sha, totals};
     use crate::render::json::tests::{assert_keys, assert_totals};
 
@@ -116,7 +102,12 @@ mod tests {
 
     fn render(e: &[LogEntry], json: bool, p: &Palette) -> String {
         let mut out = Vec::new();
-        log(&mut out, e, json, p).unwrap();
+        let format = if json {
+            QueryFormat::Json
+        } else {
+            QueryFormat::Text
+        };
+        crate::render::log(&mut out, e, format, p).unwrap();
         String::from_utf8(out).unwrap()
     }
 

@@ -22,7 +22,7 @@ mod text;
 mod fixtures;
 
 pub use figures::{count, percent};
-pub use format::{CompareFormat, compare};
-pub use log::{LogEntry, log};
-pub use show::{ShowView, show};
+pub use format::{CompareFormat, QueryFormat, compare, log, show};
+pub use log::LogEntry;
+pub use show::ShowView;
 pub use style::{Painted, Palette, Style};

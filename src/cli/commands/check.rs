@@ -57,10 +57,7 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<u8, Error> {
     let c = &outcome.compared;
     super::compare::note_worktree(g, c);
     if let Some(format) = a.format {
-        let palette = match format {
-            CompareFormat::Text => output::palette(),
-            _ => covgit::render::Palette::default(),
-        };
+        let palette = output::palette(format.styled());
         output::with_stdout(|out| {
             covgit::render::compare(out, &c.sides, &c.comparison, format, &palette)
         })

@@ -144,10 +144,7 @@ pub fn run(g: &Global, a: &CompareArgs) -> Result<u8, Error> {
     }
     let outcome = app::compare(&ws, &config, &a.select.options_in(g))?;
     note_worktree(g, &outcome);
-    let palette = match a.format {
-        CompareFormat::Text => output::palette(),
-        _ => covgit::render::Palette::default(),
-    };
+    let palette = output::palette(a.format.styled());
     output::with_stdout(|out| {
         covgit::render::compare(out, &outcome.sides, &outcome.comparison, a.format, &palette)
     })

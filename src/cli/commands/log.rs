@@ -1,6 +1,7 @@
 use clap::Args;
 use covgit::app::{self, DEFAULT_LOG_WALK, LogOptions, LogOutcome, LogStop};
 use covgit::model::count;
+use covgit::render::QueryFormat;
 
 use super::super::args::Global;
 use super::super::error::Error;
@@ -19,8 +20,8 @@ pub struct LogArgs {
     #[arg(long, short = 'n', value_name = "N")]
     pub max_count: Option<usize>,
     /// text or json.
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
-    pub format: String,
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = super::show::parse_format())]
+    pub format: QueryFormat,
 }
 
 pub fn run(g: &Global, a: &LogArgs) -> Result<u8, Error> {
@@ -33,13 +34,8 @@ pub fn run(g: &Global, a: &LogArgs) -> Result<u8, Error> {
             max_walk: DEFAULT_LOG_WALK,
         },
     )?;
-    let json = a.format == "json";
-    let palette = if json {
-        covgit::render::Palette::default()
-    } else {
-        output::palette()
-    };
-    output::with_stdout(|out| covgit::render::log(out, &outcome.entries, json, &palette))
+    let palette = output::palette(a.format.styled());
+    output::with_stdout(|out| covgit::render::log(out, &outcome.entries, a.format, &palette))
         .map_err(Error::Output)?;
     // SPEC: text `log` prints one line per recorded commit on stdout; notes go to stderr.
     if !g.quiet {
