@@ -11,8 +11,9 @@ use tracing::{info, info_span, instrument, warn};
 
 use crate::config::Config;
 use crate::git::Repo;
-use crate::model::{CiStatus, CommitId, FileCoverage, Flag, Report, Totals, Upload};
+use crate::model::{CiStatus, CommitId, FileCoverage, Flag, Report, Upload};
 use crate::parse::{self, InputFormat};
+use crate::render::{RecordSummary, ReportSummary};
 use crate::resolve::{Resolver, go_module_path};
 
 use super::{Error, Workspace};
@@ -71,27 +72,6 @@ pub struct RecordOptions {
     pub force: bool,
 }
 
-/// What one report file contributed.
-#[derive(Debug)]
-pub struct ReportSummary {
-    pub path: PathBuf,
-    pub format: InputFormat,
-    pub files: usize,
-}
-
-#[derive(Debug)]
-pub struct RecordSummary {
-    pub commit: CommitId,
-    pub flag: Option<Flag>,
-    pub ci_status: CiStatus,
-    pub reports: Vec<ReportSummary>,
-    pub totals: Totals,
-    pub unresolved: Vec<String>,
-    pub ignored: usize,
-    pub warnings: usize,
-    pub replaced: bool,
-}
-
 #[instrument(skip_all, fields(commit = opts.commit.as_deref().unwrap_or("HEAD")))]
 pub fn record(
     ws: &Workspace,
@@ -137,7 +117,7 @@ pub fn record(
         doubts.extend(doubt_of(path, &commit, &resolver, &resolution, n_warn));
         summaries.push(ReportSummary {
             path: path.clone(),
-            format,
+            format: format.as_str(),
             files: resolution.report.files.len(),
         });
         parts.push((path, resolution.report));
@@ -163,7 +143,7 @@ pub fn record(
         Report::merge(parts.iter().map(|(_, r)| r))
     };
     warn_unresolved(&report, &commit, &resolver);
-    let mut formats: Vec<&str> = summaries.iter().map(|s| s.format.as_str()).collect();
+    let mut formats: Vec<&str> = summaries.iter().map(|s| s.format).collect();
     formats.dedup();
     let upload = Upload {
         flag: opts.flag.clone(),

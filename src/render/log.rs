@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use super::escape;
 use super::figures;
+use super::note;
 use super::show::NO_FLAG;
 use super::style::{Palette, Style};
 use super::table::{self, Cell};
@@ -22,6 +23,66 @@ pub struct LogEntry {
     pub delta: Option<f64>,
     /// The commit's summary line, when known.
     pub subject: Option<String>,
+}
+
+/// The recorded commits found and how the walk went.
+#[derive(Debug)]
+pub struct LogOutcome {
+    /// Newest first, at most `limit`.
+    pub entries: Vec<LogEntry>,
+    /// First-parent commits walked.
+    pub walked: usize,
+    /// Set when the walk was cut short before `limit` entries were found.
+    pub stopped: Option<LogStop>,
+    /// With no entry: the remote that shares coverage this clone could pull.
+    pub shared_on: Option<String>,
+}
+
+/// Why `log` stopped walking before it found as many recorded commits as asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogStop {
+    /// The most commits `log` walks were walked.
+    WalkLimit,
+    /// The history is shallow there.
+    Shallow,
+}
+
+/// Why fewer commits were listed than asked for (`asked`: `-n N`), and what to do about it:
+/// `note: ...` lines for stderr, since text `log` prints only recorded commits on stdout.
+pub fn notes(out: &mut dyn Write, o: &LogOutcome, asked: Option<usize>) -> io::Result<()> {
+    let found = o.entries.len();
+    let walked = figures::count(o.walked as u64, "commit", "commits");
+    let asked_for = |n: usize| figures::count(n as u64, "recorded commit", "recorded commits");
+    match (o.stopped, asked) {
+        (Some(LogStop::WalkLimit), Some(n)) => note::line(
+            out,
+            &format!(
+                "note: found {found} of the {} asked for in the {walked} walked (the most log walks); pass REV or A..B to start further back",
+                asked_for(n)
+            ),
+        )?,
+        (Some(LogStop::Shallow), Some(n)) => note::line(
+            out,
+            &format!(
+                "note: found {found} of the {} asked for before the shallow history ended",
+                asked_for(n)
+            ),
+        )?,
+        _ => {}
+    }
+    if found == 0 && asked != Some(0) {
+        let hint = match &o.shared_on {
+            Some(remote) => {
+                format!("remote '{remote}' shares coverage: import it with `covgit pull {remote}`")
+            }
+            None => "record one with `covgit record` after running the tests".to_owned(),
+        };
+        note::line(
+            out,
+            &format!("note: no recorded commit in the {walked} walked; {hint}"),
+        )?;
+    }
+    Ok(())
 }
 
 /// Subjects and flags escaped by the table; no line starts a CI workflow command.
