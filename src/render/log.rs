@@ -232,4 +232,40 @@ mod tests {
             serde_json::json!({"schema": "covgit/log/1", "commits": []})
         );
     }
+
+    #[test]
+    fn notes_say_why_fewer_commits_were_listed_and_what_to_do() {
+        let said = |o: &LogOutcome, asked| {
+            let mut out = Vec::new();
+            notes(&mut out, o, asked).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let mut o = LogOutcome {
+            entries: entries(),
+            walked: 10_000,
+            stopped: Some(LogStop::WalkLimit),
+            shared_on: None,
+        };
+        assert_eq!(
+            said(&o, Some(5)),
+            "note: found 3 of the 5 recorded commits asked for in the 10000 commits walked (the \
+             most log walks); pass REV or A..B to start further back\n"
+        );
+        assert_eq!(said(&o, None), "");
+        o.stopped = Some(LogStop::Shallow);
+        assert_eq!(
+            said(&o, Some(1)),
+            "note: found 3 of the 1 recorded commit asked for before the shallow history ended\n"
+        );
+        o.entries.clear();
+        o.stopped = None;
+        o.walked = 1;
+        o.shared_on = Some("origin".into());
+        assert_eq!(
+            said(&o, None),
+            "note: no recorded commit in the 1 commit walked; remote 'origin' shares coverage: \
+             import it with `covgit pull origin`\n"
+        );
+        assert_eq!(said(&o, Some(0)), "");
+    }
 }

@@ -82,3 +82,47 @@ fn recorded(out: &mut dyn Write, r: &RecordSummary) -> io::Result<()> {
         ),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures::{sha, totals};
+
+    #[test]
+    fn record_names_each_report_then_the_upload() {
+        let mut s = RecordSummary {
+            commit: sha('1'),
+            flag: Some(Flag::new("unit").unwrap()),
+            ci_status: CiStatus::Passed,
+            reports: vec![ReportSummary {
+                path: PathBuf::from("coverage.xml"),
+                format: "cobertura",
+                files: 1,
+            }],
+            totals: totals(2, 3, 0, 1),
+            unresolved: vec!["gen/x.py".into()],
+            ignored: 0,
+            warnings: 0,
+            replaced: false,
+        };
+        let said = |s: &RecordSummary| {
+            let mut out = Vec::new();
+            record(&mut out, s).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(
+            said(&s),
+            "read coverage.xml (cobertura, 1 file)\n\
+             recorded 1111111 [unit] (passed): 2 files, 4 lines, coverage 75.00%, 1 unresolved \
+             path (see covgit show)\n"
+        );
+        s.reports.clear();
+        s.flag = None;
+        s.unresolved.clear();
+        s.replaced = true;
+        assert_eq!(
+            said(&s),
+            "replaced 1111111 (passed): 2 files, 4 lines, coverage 75.00%\n"
+        );
+    }
+}

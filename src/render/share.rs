@@ -247,3 +247,96 @@ fn describe_sent(s: &PushSummary) -> String {
     }
     line
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures::sha;
+
+    fn said(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> String {
+        let mut out = Vec::new();
+        f(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn pushed_to(remote: &str) -> PushSummary {
+        PushSummary {
+            remote: remote.into(),
+            uploads: 2,
+            commits: 1,
+            superseded: 0,
+            newer_on_remote: Vec::new(),
+            forgotten: 0,
+            retries: 0,
+            tip: Some(sha('a')),
+            kept_local: 0,
+        }
+    }
+
+    #[test]
+    fn push_says_what_was_sent_and_what_the_remote_holds_newer() {
+        assert_eq!(
+            said(|o| push(o, &pushed_to("origin"))),
+            "pushed 2 uploads of 1 commit to origin (refs/covgit/data aaaaaaa)\n"
+        );
+        let s = PushSummary {
+            uploads: 1,
+            superseded: 2,
+            newer_on_remote: vec![(sha('b'), Some(Flag::new("unit").unwrap()))],
+            retries: 1,
+            ..pushed_to("origin")
+        };
+        assert_eq!(
+            said(|o| push(o, &s)),
+            "pushed 1 upload of 1 commit to origin (refs/covgit/data aaaaaaa); 1 upload skipped, \
+             the remote has a later record of it; merged with concurrent pushes 1 time; origin \
+             holds a different, newer record of bbbbbbb (unit) (`covgit pull origin` takes it)\n"
+        );
+        let nothing = PushSummary {
+            uploads: 0,
+            tip: None,
+            ..pushed_to("origin")
+        };
+        assert_eq!(
+            said(|o| push(o, &nothing)),
+            "nothing to push to origin: no coverage recorded\n"
+        );
+    }
+
+    #[test]
+    fn a_remote_name_cannot_break_the_line() {
+        assert_eq!(
+            said(|o| push(o, &pushed_to("::error::x\ny"))),
+            "pushed 2 uploads of 1 commit to ::error::x\\ny (refs/covgit/data aaaaaaa)\n"
+        );
+    }
+
+    #[test]
+    fn pull_and_forget_name_counts_with_their_nouns() {
+        let s = PullSummary {
+            remote: "origin".into(),
+            received: 3,
+            imported: 1,
+            commits: 1,
+            kept_local: 1,
+            removed: 0,
+            forgotten: 2,
+            skipped: Vec::new(),
+            tip: sha('c'),
+        };
+        assert_eq!(
+            said(|o| pull(o, &s)),
+            "pulled 1 upload of 1 commit from origin (refs/covgit/data ccccccc); left out 2 \
+             records forgotten here; kept 1 local record recorded later\n"
+        );
+        let f = ForgetSummary {
+            commit: sha('d'),
+            flags: vec![None, Some(Flag::new("unit").unwrap())],
+        };
+        assert_eq!(
+            said(|o| forget(o, &f)),
+            "forgot 2 uploads of ddddddd (no flag, flag unit); `covgit push` removes them from \
+             the remote too\n"
+        );
+    }
+}
