@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use tracing::{info, instrument};
 
-use crate::compare::WorktreeChanges;
 use crate::config::Config;
-use crate::model::{CiStatus, CommitId, Totals, Upload};
+use crate::model::{CiStatus, CommitId, Upload};
 use crate::parse::InputFormat;
+use crate::render::{BaselineInfo, BaselineSaved};
 
 use super::input::{discover_newest, read_resolved, report_dirs};
 use super::worktree::{changes_of, now};
@@ -23,19 +23,6 @@ pub struct BaselineSaveOptions {
     pub report: Option<PathBuf>,
     pub cwd: PathBuf,
     pub input_format: Option<InputFormat>,
-}
-
-#[derive(Debug)]
-pub struct BaselineSaved {
-    pub name: String,
-    pub commit: CommitId,
-    /// HEAD when it was saved.
-    pub parent: Option<CommitId>,
-    pub changes: WorktreeChanges,
-    pub report: PathBuf,
-    pub totals: Totals,
-    /// The snapshot the name pointed to before, if any.
-    pub replaced: Option<CommitId>,
 }
 
 #[instrument(skip_all, fields(name = %opts.name))]
@@ -85,19 +72,6 @@ pub fn baseline_save(
 
 fn message(name: &str) -> String {
     format!("covgit baseline {name}\n\nThe working tree, snapshot by `covgit baseline save`.\n")
-}
-
-/// One saved baseline.
-#[derive(Debug)]
-pub struct BaselineInfo {
-    pub name: String,
-    pub commit: CommitId,
-    /// HEAD when it was saved.
-    pub parent: Option<CommitId>,
-    /// When it was saved, seconds since the epoch.
-    pub time: i64,
-    /// Its coverage, `None` when the store has no record of it (another database).
-    pub totals: Option<Totals>,
 }
 
 pub fn baseline_list(ws: &Workspace) -> Result<Vec<BaselineInfo>, Error> {

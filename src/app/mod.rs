@@ -29,8 +29,7 @@ mod workspace;
 mod worktree;
 
 pub use baseline::{
-    BaselineInfo, BaselineSaveOptions, BaselineSaved, DEFAULT_BASELINE, baseline_drop,
-    baseline_list, baseline_save,
+    BaselineSaveOptions, DEFAULT_BASELINE, baseline_drop, baseline_list, baseline_save,
 };
 pub use compare::{check, compare};
 pub use comparing::{CheckOptions, CheckOutcome, CompareOptions, CompareOutcome};
@@ -38,11 +37,15 @@ pub use error::Error;
 pub use hook::{PrePushOptions, PrePushResult, PushedRef, hook_install, hook_uninstall, pre_push};
 pub use input::Progress;
 pub use maintain::{GcOptions, GcSummary, gc};
-pub use query::{DEFAULT_LOG_WALK, LogOptions, LogOutcome, LogStop, ShowOptions, log, mark, show};
-pub use record::{RecordOptions, RecordSummary, ReportSummary, record};
-pub use share::{
-    ForgetSummary, MAX_RECORD_LINES, PullSummary, PushSummary, SkippedRecord, forget, pull, push,
-};
+pub use query::{DEFAULT_LOG_WALK, LogOptions, ShowOptions, log, mark, show};
+pub use record::{RecordOptions, record};
+pub use share::{MAX_RECORD_LINES, forget, pull, push};
 pub use workspace::Workspace;
 
 pub use crate::git::{HookInstalled, HookRemoved};
+// What the use-cases return for people to read is defined next to its renderer (app →
+// render, the existing direction) and named here too, where callers meet it.
+pub use crate::render::{
+    BaselineInfo, BaselineSaved, ForgetSummary, LogOutcome, LogStop, PullSummary, PushSummary,
+    RecordSummary, ReportSummary, SkippedRecord,
+};

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use tracing::instrument;
 
 use crate::model::{CiStatus, CommitId, Flag, Totals};
-use crate::render::{LogEntry, ShowView};
+use crate::render::{LogEntry, LogOutcome, LogStop, ShowView};
 
 use super::revisions::{flag_note, merge_base_named, split_range};
 use super::stores::{store_for_read, unpulled_remote};
@@ -82,28 +82,6 @@ pub struct LogOptions {
 /// The walk bound of `covgit log`: generous enough for any history a user means to list,
 /// small enough that a store whose commits are all off HEAD's history answers in moments.
 pub const DEFAULT_LOG_WALK: usize = 10_000;
-
-/// The recorded commits found and how the walk went.
-#[derive(Debug)]
-pub struct LogOutcome {
-    /// Newest first, at most `limit`.
-    pub entries: Vec<LogEntry>,
-    /// First-parent commits walked.
-    pub walked: usize,
-    /// Set when the walk was cut short before `limit` entries were found.
-    pub stopped: Option<LogStop>,
-    /// With no entry: the remote that shares coverage this clone could pull.
-    pub shared_on: Option<String>,
-}
-
-/// Why `log` stopped walking before it found as many recorded commits as asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogStop {
-    /// `max_walk` commits were walked.
-    WalkLimit,
-    /// The history is shallow there.
-    Shallow,
-}
 
 /// Recorded commits along HEAD's (or the range's) first-parent history, newest first, each
 /// with its change against the next older recorded one. SPEC `log -n N`: the N newest

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use tracing::{info, info_span, instrument, warn};
 
 use crate::config::Config;
-use crate::model::{CiStatus, CommitId, FileCoverage, Flag, Report, Totals, Upload};
+use crate::model::{CiStatus, CommitId, FileCoverage, Flag, Report, Upload};
 use crate::parse::InputFormat;
+use crate::render::{RecordSummary, ReportSummary};
 use crate::resolve::{Resolution, Resolver};
 
 use super::generated::LeaveOutGenerated;
@@ -29,29 +30,6 @@ pub struct RecordOptions {
     pub input_format: Option<InputFormat>,
     /// Record a report that fails "Does the report belong to this commit?", with a warning.
     pub force: bool,
-}
-
-/// What one report file contributed.
-#[derive(Debug)]
-pub struct ReportSummary {
-    pub path: PathBuf,
-    pub format: InputFormat,
-    pub files: usize,
-}
-
-#[derive(Debug)]
-pub struct RecordSummary {
-    pub commit: CommitId,
-    pub flag: Option<Flag>,
-    pub ci_status: CiStatus,
-    pub reports: Vec<ReportSummary>,
-    pub totals: Totals,
-    pub unresolved: Vec<String>,
-    pub ignored: usize,
-    /// Files left out as generated code (`[paths] generated`).
-    pub generated: usize,
-    pub warnings: usize,
-    pub replaced: bool,
 }
 
 #[instrument(skip_all, fields(commit = opts.commit.as_deref().unwrap_or("HEAD")))]
@@ -99,7 +77,7 @@ pub fn record(
         generated.apply(&mut resolution.report)?;
         summaries.push(ReportSummary {
             path: path.clone(),
-            format,
+            format: format.as_str(),
             files: resolution.report.files.len(),
         });
         parts.push((path, resolution.report));
@@ -125,7 +103,7 @@ pub fn record(
         Report::merge(parts.iter().map(|(_, r)| r))
     };
     warn_unresolved(&report, &commit, &resolver);
-    let mut formats: Vec<&str> = summaries.iter().map(|s| s.format.as_str()).collect();
+    let mut formats: Vec<&str> = summaries.iter().map(|s| s.format).collect();
     formats.dedup();
     let upload = Upload {
         flag: opts.flag.clone(),

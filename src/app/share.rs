@@ -15,6 +15,7 @@ use tracing::{debug, instrument, warn};
 
 use crate::git::{PushOutcome, Repo, SharedLocator, SharedReader, bounded};
 use crate::model::{CommitId, FileCoverage, Flag, SharedRecord};
+use crate::render::{ForgetSummary, PullSummary, PushSummary, SkippedRecord};
 use crate::store::{self, SharedMeta, SharedUpload};
 
 use super::{Error, Workspace};
@@ -34,69 +35,6 @@ const PUSH_ATTEMPTS: u32 = 30;
 
 /// Records named in full in a refusal or a "newer on the remote" note.
 const NAMED: usize = 5;
-
-/// What [`push`] sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PushSummary {
-    pub remote: String,
-    /// Uploads the remote received.
-    pub uploads: usize,
-    /// Distinct commits among them.
-    pub commits: usize,
-    /// Uploads not sent because the remote already held a later record of their key.
-    pub superseded: usize,
-    /// Of those, the keys whose remote record differs from ours (newer, or a tombstone):
-    /// commit and flag.
-    pub newer_on_remote: Vec<(CommitId, Option<Flag>)>,
-    /// Forgotten uploads whose tombstone the remote received.
-    pub forgotten: usize,
-    /// Pushes refused by concurrent ones before this one went through.
-    pub retries: u32,
-    /// The remote's data commit afterwards (`None` when nothing is recorded anywhere).
-    pub tip: Option<CommitId>,
-    /// Uploads of commits only this clone has (baseline snapshots, or commits no longer
-    /// here), not sent: no other clone could use them.
-    pub kept_local: usize,
-}
-
-/// A shared record pull did not import, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SkippedRecord {
-    /// The commit (short) or the folder as named in the shared tree.
-    pub commit: String,
-    /// The flag, empty for the unflagged upload.
-    pub flag: String,
-    pub why: String,
-}
-
-/// What [`pull`] received.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PullSummary {
-    pub remote: String,
-    /// Records read from the remote (new or changed since the last pull).
-    pub received: usize,
-    /// Uploads stored.
-    pub imported: usize,
-    /// Distinct commits among the received records.
-    pub commits: usize,
-    /// Records skipped because this store holds a later record of the key.
-    pub kept_local: usize,
-    /// Local uploads removed because they were forgotten elsewhere.
-    pub removed: usize,
-    /// Records skipped because this store forgot their key later.
-    pub forgotten: usize,
-    /// Records that could not be used (malformed, bad paths, dated in the future); each was
-    /// also named in one warning.
-    pub skipped: Vec<SkippedRecord>,
-    pub tip: CommitId,
-}
-
-/// What [`forget`] removed: the flags of the forgotten uploads (`None`: unflagged).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ForgetSummary {
-    pub commit: CommitId,
-    pub flags: Vec<Option<Flag>>,
-}
 
 /// This machine's clock, Unix seconds.
 fn now() -> i64 {

@@ -1,13 +1,16 @@
-//! Where output goes and whether it is colored: decided once, here; and `note!`, the one
-//! way a command writes a line on stderr.
+//! Where output goes and whether it is colored: decided once, here. What is written is
+//! `covgit::render`'s: stdout for results, stderr for what a command says it did.
 
 use std::io::{IsTerminal, Write};
 
 use covgit::render::Palette;
 
-/// The palette for stdout: colored only on a terminal and when `NO_COLOR` is unset.
-pub fn palette() -> Palette {
-    if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// The palette for a format written on stdout: colored only for a `styled` format (text),
+/// on a terminal, and when `NO_COLOR` is unset. The one place that chooses color.
+pub fn palette(styled: bool) -> Palette {
+    if styled
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
     {
         Palette::colorized()
     } else {
@@ -25,17 +28,8 @@ pub fn with_stdout(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std
     }
 }
 
-/// Writes one line on stderr, escaped as `render::escape::line` does: what commands say on
-/// stderr quotes paths, flags, refs and remotes, which must never end the line early or
-/// start one a CI runner would obey. Takes `format!` arguments.
-macro_rules! note {
-    ($($arg:tt)*) => {
-        $crate::cli::output::note_line(&format!($($arg)*))
-    };
-}
-pub(crate) use note;
-
-/// The body of [`note!`].
-pub fn note_line(line: &str) {
-    eprintln!("{}", covgit::render::escape::line(line));
+/// Runs `f` against stderr, where commands say what they did (`covgit::render`'s note
+/// functions). A note that cannot be written (stderr closed) is dropped: the work is done.
+pub fn with_stderr(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    let _ = f(&mut std::io::stderr().lock());
 }

@@ -1,6 +1,6 @@
 //! The result of a comparison as plain data, shaped after the `covgit/compare/2` JSON.
 
-use crate::model::{CommitId, Flag, LineNo, LineState, RelocationKind, Totals, count};
+use crate::model::{CommitId, Flag, LineNo, LineState, RelocationKind, Totals};
 use crate::select::BaseChoice;
 
 /// The eight line kinds of SPEC "The comparison".
@@ -234,25 +234,4 @@ pub struct WorktreeChanges {
     pub staged: usize,
     pub unstaged: usize,
     pub untracked: usize,
-}
-
-impl std::fmt::Display for WorktreeChanges {
-    /// `staged (1 file), unstaged (2 files) and untracked (1 file) changes included`, naming
-    /// only the kinds present; `no changes beyond HEAD` when there is none.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let parts: Vec<String> = [
-            ("staged", self.staged),
-            ("unstaged", self.unstaged),
-            ("untracked", self.untracked),
-        ]
-        .into_iter()
-        .filter(|&(_, n)| n > 0)
-        .map(|(kind, n)| format!("{kind} ({})", count(n as u64, "file", "files")))
-        .collect();
-        match parts.as_slice() {
-            [] => f.write_str("no changes beyond HEAD"),
-            [one] => write!(f, "{one} changes included"),
-            [init @ .., last] => write!(f, "{} and {last} changes included", init.join(", ")),
-        }
-    }
 }

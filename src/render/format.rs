@@ -1,13 +1,15 @@
-//! The formats `covgit compare` writes and the one entry point that picks a renderer.
-//! Only the text format takes the palette: markdown, JSON and GitHub annotations are read by
-//! machines or other tools and never carry escape codes.
+//! The formats `covgit compare`, `show` and `log` write, and the entry points that pick a
+//! renderer for each. Only the text format takes the palette: markdown, JSON and GitHub
+//! annotations are read by machines or other tools and never carry escape codes.
 
 use std::fmt;
 use std::io::{self, Write};
 use std::str::FromStr;
 
+use super::log::LogEntry;
+use super::show::ShowView;
 use super::style::Palette;
-use super::{github, json, markdown, text};
+use super::{github, json, log as log_text, markdown, show as show_text, text};
 use crate::compare::{Comparison, Sides};
 use crate::model::UnknownFormat;
 
@@ -21,6 +23,11 @@ pub enum CompareFormat {
 }
 
 impl CompareFormat {
+    /// Whether the format is styled by a palette: text only.
+    pub fn styled(self) -> bool {
+        self == Self::Text
+    }
+
     pub const ALL: [CompareFormat; 4] = [Self::Text, Self::Markdown, Self::Json, Self::Github];
 
     /// The name `--format` takes.
@@ -66,6 +73,74 @@ pub fn compare(
     }
 }
 
+/// `--format` of `covgit show` and `covgit log`: what one commit holds, or the recorded
+/// history, as text or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryFormat {
+    Text,
+    Json,
+}
+
+impl QueryFormat {
+    /// Whether the format is styled by a palette: text only.
+    pub fn styled(self) -> bool {
+        self == Self::Text
+    }
+
+    pub const ALL: [QueryFormat; 2] = [Self::Text, Self::Json];
+
+    /// The name `--format` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Json => "json",
+        }
+    }
+}
+
+impl fmt::Display for QueryFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for QueryFormat {
+    type Err = UnknownFormat;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| UnknownFormat::new("format", s, &Self::ALL.map(Self::as_str)))
+    }
+}
+
+/// Writes one commit's report in `format`. The palette styles the text format only.
+pub fn show(
+    out: &mut dyn Write,
+    v: &ShowView,
+    format: QueryFormat,
+    palette: &Palette,
+) -> io::Result<()> {
+    match format {
+        QueryFormat::Text => show_text::text(out, v, palette),
+        QueryFormat::Json => json::show(out, v),
+    }
+}
+
+/// Writes the recorded commits (newest first) in `format`. The palette styles the text
+/// format only.
+pub fn log(
+    out: &mut dyn Write,
+    entries: &[LogEntry],
+    format: QueryFormat,
+    palette: &Palette,
+) -> io::Result<()> {
+    match format {
+        QueryFormat::Text => log_text::text(out, entries, palette),
+        QueryFormat::Json => json::log(out, entries),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +155,18 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "unknown format 'html' (expected text, markdown, json or github)"
+        );
+    }
+
+    #[test]
+    fn query_format_names_round_trip_and_unknown_ones_are_named() {
+        for f in QueryFormat::ALL {
+            assert_eq!(f.as_str().parse::<QueryFormat>(), Ok(f));
+        }
+        let err = "markdown".parse::<QueryFormat>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown format 'markdown' (expected text or json)"
         );
     }
 

@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use super::escape;
 use super::figures;
+use super::note;
 use super::show::NO_FLAG;
 use super::style::{Palette, Style};
 use super::table::{self, Cell};
@@ -24,23 +25,68 @@ pub struct LogEntry {
     pub subject: Option<String>,
 }
 
-/// Writes the entries (newest first) as `covgit/log/1` JSON, or as text styled with
-/// `palette`.
-pub fn log(
-    out: &mut dyn Write,
-    entries: &[LogEntry],
-    json: bool,
-    palette: &Palette,
-) -> io::Result<()> {
-    if json {
-        super::json::log(out, entries)
-    } else {
-        text(out, entries, palette)
+/// The recorded commits found and how the walk went.
+#[derive(Debug)]
+pub struct LogOutcome {
+    /// Newest first, at most `limit`.
+    pub entries: Vec<LogEntry>,
+    /// First-parent commits walked.
+    pub walked: usize,
+    /// Set when the walk was cut short before `limit` entries were found.
+    pub stopped: Option<LogStop>,
+    /// With no entry: the remote that shares coverage this clone could pull.
+    pub shared_on: Option<String>,
+}
+
+/// Why `log` stopped walking before it found as many recorded commits as asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogStop {
+    /// The most commits `log` walks were walked.
+    WalkLimit,
+    /// The history is shallow there.
+    Shallow,
+}
+
+/// Why fewer commits were listed than asked for (`asked`: `-n N`), and what to do about it:
+/// `note: ...` lines for stderr, since text `log` prints only recorded commits on stdout.
+pub fn notes(out: &mut dyn Write, o: &LogOutcome, asked: Option<usize>) -> io::Result<()> {
+    let found = o.entries.len();
+    let walked = figures::count(o.walked as u64, "commit", "commits");
+    let asked_for = |n: usize| figures::count(n as u64, "recorded commit", "recorded commits");
+    match (o.stopped, asked) {
+        (Some(LogStop::WalkLimit), Some(n)) => note::line(
+            out,
+            &format!(
+                "note: found {found} of the {} asked for in the {walked} walked (the most log walks); pass REV or A..B to start further back",
+                asked_for(n)
+            ),
+        )?,
+        (Some(LogStop::Shallow), Some(n)) => note::line(
+            out,
+            &format!(
+                "note: found {found} of the {} asked for before the shallow history ended",
+                asked_for(n)
+            ),
+        )?,
+        _ => {}
     }
+    if found == 0 && asked != Some(0) {
+        let hint = match &o.shared_on {
+            Some(remote) => {
+                format!("remote '{remote}' shares coverage: import it with `covgit pull {remote}`")
+            }
+            None => "record one with `covgit record` after running the tests".to_owned(),
+        };
+        note::line(
+            out,
+            &format!("note: no recorded commit in the {walked} walked; {hint}"),
+        )?;
+    }
+    Ok(())
 }
 
 /// Subjects and flags escaped by the table; no line starts a CI workflow command.
-fn text(out: &mut dyn Write, entries: &[LogEntry], p: &Palette) -> io::Result<()> {
+pub(super) fn text(out: &mut dyn Write, entries: &[LogEntry], p: &Palette) -> io::Result<()> {
     escape::guard_lines(out, |out| write(out, entries, p))
 }
 
@@ -80,6 +126,7 @@ fn write(out: &mut dyn Write, entries: &[LogEntry], p: &Palette) -> io::Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::QueryFormat;
     use crate::render::fixtures::{sha, totals};
     use crate::render::json::tests::{assert_keys, assert_totals};
 
@@ -116,7 +163,12 @@ mod tests {
 
     fn render(e: &[LogEntry], json: bool, p: &Palette) -> String {
         let mut out = Vec::new();
-        log(&mut out, e, json, p).unwrap();
+        let format = if json {
+            QueryFormat::Json
+        } else {
+            QueryFormat::Text
+        };
+        crate::render::log(&mut out, e, format, p).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -179,5 +231,41 @@ mod tests {
             empty,
             serde_json::json!({"schema": "covgit/log/1", "commits": []})
         );
+    }
+
+    #[test]
+    fn notes_say_why_fewer_commits_were_listed_and_what_to_do() {
+        let said = |o: &LogOutcome, asked| {
+            let mut out = Vec::new();
+            notes(&mut out, o, asked).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let mut o = LogOutcome {
+            entries: entries(),
+            walked: 10_000,
+            stopped: Some(LogStop::WalkLimit),
+            shared_on: None,
+        };
+        assert_eq!(
+            said(&o, Some(5)),
+            "note: found 3 of the 5 recorded commits asked for in the 10000 commits walked (the \
+             most log walks); pass REV or A..B to start further back\n"
+        );
+        assert_eq!(said(&o, None), "");
+        o.stopped = Some(LogStop::Shallow);
+        assert_eq!(
+            said(&o, Some(1)),
+            "note: found 3 of the 1 recorded commit asked for before the shallow history ended\n"
+        );
+        o.entries.clear();
+        o.stopped = None;
+        o.walked = 1;
+        o.shared_on = Some("origin".into());
+        assert_eq!(
+            said(&o, None),
+            "note: no recorded commit in the 1 commit walked; remote 'origin' shares coverage: \
+             import it with `covgit pull origin`\n"
+        );
+        assert_eq!(said(&o, Some(0)), "");
     }
 }

@@ -76,7 +76,7 @@ fn capped(mut doc: String) -> String {
 fn document(out: &mut String, sides: &Sides, c: &Comparison) {
     let head = sides.head.as_ref().map_or_else(
         || match &sides.worktree {
-            Some(changes) => format!("the working tree ({changes})"),
+            Some(changes) => format!("the working tree ({})", super::worktree::changes(changes)),
             None => "the working tree".to_owned(),
         },
         |h| format!("`{}`", h.short()),

@@ -25,20 +25,11 @@ pub struct ShowView {
     pub unresolved: Vec<String>,
 }
 
-/// Writes the view as `covgit/show/1` JSON, or as text styled with `palette`.
-pub fn show(out: &mut dyn Write, v: &ShowView, json: bool, palette: &Palette) -> io::Result<()> {
-    if json {
-        super::json::show(out, v)
-    } else {
-        text(out, v, palette)
-    }
-}
-
 /// How an upload without a flag is named in text (a flag can hold no parenthesis).
 pub const NO_FLAG: &str = "(no flag)";
 
 /// Paths, flags and format names escaped; no line starts a CI workflow command.
-fn text(out: &mut dyn Write, v: &ShowView, p: &Palette) -> io::Result<()> {
+pub(super) fn text(out: &mut dyn Write, v: &ShowView, p: &Palette) -> io::Result<()> {
     escape::guard_lines(out, |out| write(out, v, p))
 }
 
@@ -148,6 +139,7 @@ fn write(out: &mut dyn Write, v: &ShowView, p: &Palette) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::QueryFormat;
     use crate::render::fixtures::{sha, totals};
 
     fn view() -> ShowView {
@@ -173,7 +165,12 @@ mod tests {
 
     fn render(v: &ShowView, json: bool, p: &Palette) -> String {
         let mut out = Vec::new();
-        show(&mut out, v, json, p).unwrap();
+        let format = if json {
+            QueryFormat::Json
+        } else {
+            QueryFormat::Text
+        };
+        crate::render::show(&mut out, v, format, p).unwrap();
         String::from_utf8(out).unwrap()
     }
 

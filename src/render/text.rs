@@ -112,7 +112,10 @@ fn header(out: &mut dyn Write, sides: &Sides, p: &Palette) -> io::Result<()> {
         (Some(h), HeadSource::Store) => format!("Head {}", h.short()),
         (Some(h), HeadSource::File) => format!("Head {} (report file)", h.short()),
         (None, _) => match &sides.worktree {
-            Some(changes) => format!("Working tree ({changes}; report file)"),
+            Some(changes) => format!(
+                "Working tree ({}; report file)",
+                super::worktree::changes(changes)
+            ),
             None => "Working tree (report file)".to_owned(),
         },
     };

@@ -1,11 +1,10 @@
 use clap::Args;
-use covgit::app::{self, CheckOptions, CompareOutcome};
+use covgit::app::{self, CheckOptions};
 use covgit::config::PatchTarget;
-use covgit::render::CompareFormat;
+use covgit::render::{self, CompareFormat};
 
 use super::super::args::Global;
 use super::super::error::Error;
-use super::super::output::note;
 use super::super::{exit, output};
 use super::compare::Selectors;
 
@@ -57,42 +56,24 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<u8, Error> {
     let c = &outcome.compared;
     super::compare::note_worktree(g, c);
     if let Some(format) = a.format {
-        let palette = match format {
-            CompareFormat::Text => output::palette(),
-            _ => covgit::render::Palette::default(),
-        };
-        output::with_stdout(|out| {
-            covgit::render::compare(out, &c.sides, &c.comparison, format, &palette)
-        })
-        .map_err(Error::Output)?;
+        let palette = output::palette(format.styled());
+        output::with_stdout(|out| render::compare(out, &c.sides, &c.comparison, format, &palette))
+            .map_err(Error::Output)?;
     }
-    let summary = summary(c);
     if outcome.verdict.passed() {
         if !g.quiet {
-            note!("check passed: {summary}");
+            output::with_stderr(|err| render::check::passed(err, &c.comparison));
         }
         Ok(exit::OK)
     } else {
-        for f in &outcome.verdict.failures {
-            note!("check failed: {}: {f}", f.gate());
-        }
-        if !g.quiet {
-            note!("({summary})");
-        }
+        output::with_stderr(|err| {
+            render::check::failures(err, "", &outcome.verdict)?;
+            if g.quiet {
+                Ok(())
+            } else {
+                render::check::summary_after_failures(err, &c.comparison)
+            }
+        });
         Ok(exit::GATE_FAILED)
     }
-}
-
-/// `total 80.00% → 75.00%, patch 50.00% (1/2 lines)`.
-pub fn summary(outcome: &CompareOutcome) -> String {
-    let c = &outcome.comparison;
-    let pct = covgit::render::percent;
-    format!(
-        "total {} → {}, patch {} ({}/{})",
-        pct(c.base.coverage()),
-        pct(c.head.coverage()),
-        pct(c.patch.coverage()),
-        c.patch.hit + c.patch.partial,
-        covgit::render::count(c.patch.lines, "line", "lines"),
-    )
 }

@@ -4,11 +4,10 @@ use clap::Args;
 use covgit::app::{self, CompareOptions, CompareOutcome};
 use covgit::model::Flag;
 use covgit::parse::InputFormat;
-use covgit::render::CompareFormat;
+use covgit::render::{self, CompareFormat};
 
 use super::super::args::Global;
 use super::super::error::Error;
-use super::super::output::note;
 use super::super::{exit, output};
 
 /// Compare the coverage of two commits, line by line.
@@ -115,12 +114,9 @@ pub fn note_worktree(g: &Global, outcome: &CompareOutcome) {
         return;
     }
     if let Some(changes) = &outcome.sides.worktree {
-        let report = outcome
-            .head_report
-            .as_ref()
-            .map(|p| format!(", coverage from '{}'", p.display()))
-            .unwrap_or_default();
-        note!("working tree: {changes}{report}");
+        output::with_stderr(|err| {
+            render::worktree::head(err, changes, outcome.head_report.as_deref())
+        });
     }
 }
 
@@ -132,7 +128,7 @@ pub fn run(g: &Global, a: &CompareArgs) -> Result<u8, Error> {
     let (ws, config) = super::open(g)?;
     if let Some(remote) = &a.pull {
         match app::pull(&ws, remote) {
-            Ok(p) if !g.quiet => note!("{}", super::pull::describe(&p)),
+            Ok(p) if !g.quiet => output::with_stderr(|err| render::share::pull(err, &p)),
             Ok(_) => {}
             // The first pull request opened before the default branch ever pushed: compare
             // with what is recorded here (an unrecorded base then says so itself).
@@ -144,12 +140,9 @@ pub fn run(g: &Global, a: &CompareArgs) -> Result<u8, Error> {
     }
     let outcome = app::compare(&ws, &config, &a.select.options_in(g))?;
     note_worktree(g, &outcome);
-    let palette = match a.format {
-        CompareFormat::Text => output::palette(),
-        _ => covgit::render::Palette::default(),
-    };
+    let palette = output::palette(a.format.styled());
     output::with_stdout(|out| {
-        covgit::render::compare(out, &outcome.sides, &outcome.comparison, a.format, &palette)
+        render::compare(out, &outcome.sides, &outcome.comparison, a.format, &palette)
     })
     .map_err(Error::Output)?;
     Ok(exit::OK)

@@ -3,12 +3,11 @@
 use clap::Args;
 use covgit::app;
 use covgit::model::Flag;
-use covgit::render::count;
+use covgit::render;
 
 use super::super::args::Global;
 use super::super::error::Error;
-use super::super::exit;
-use super::super::output::note;
+use super::super::{exit, output};
 
 /// Remove a commit's recorded uploads (or one flag's), e.g. a report from the wrong commit.
 ///
@@ -29,21 +28,7 @@ pub fn run(g: &Global, a: &ForgetArgs) -> Result<u8, Error> {
     let (ws, _) = super::open(g)?;
     let s = app::forget(&ws, &a.rev, a.flag.as_ref())?;
     if !g.quiet {
-        let flags: Vec<String> = s
-            .flags
-            .iter()
-            .map(|f| {
-                f.as_ref()
-                    .map_or_else(|| "no flag".to_owned(), |f| format!("flag {f}"))
-            })
-            .collect();
-        note!(
-            "forgot {} of {} ({}); `covgit push` removes {} from the remote too",
-            count(s.flags.len() as u64, "upload", "uploads"),
-            s.commit.short(),
-            flags.join(", "),
-            if s.flags.len() == 1 { "it" } else { "them" }
-        );
+        output::with_stderr(|err| render::share::forget(err, &s));
     }
     Ok(exit::OK)
 }

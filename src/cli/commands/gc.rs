@@ -1,11 +1,10 @@
 use clap::Args;
 use covgit::app::{self, GcOptions};
-use covgit::render::count;
+use covgit::render;
 
 use super::super::args::Global;
 use super::super::error::Error;
-use super::super::exit;
-use super::super::output::note;
+use super::super::{exit, output};
 
 /// Forget recorded commits that no ref reaches any more (rebased or deleted branches), and
 /// the coverage only they used; then give the space back to the file system. Records of
@@ -31,27 +30,18 @@ pub fn run(g: &Global, a: &GcArgs) -> Result<u8, Error> {
     )?;
     if !g.quiet {
         let removed = &out.removed;
-        let verb = if a.dry_run { "would remove" } else { "removed" };
-        note!(
-            "{verb} {} with {}; database {} → {} bytes",
-            count(
-                removed.commits.len() as u64,
-                "unreachable commit",
-                "unreachable commits"
-            ),
-            count(removed.uploads as u64, "upload", "uploads"),
-            removed.bytes_before,
-            removed.bytes_after
-        );
-        for c in &removed.commits {
-            note!("  {c}");
-        }
-        if !out.absent_kept.is_empty() {
-            note!(
-                "kept {} of commits this repository does not have (a branch not fetched yet?); `covgit gc --missing` removes them",
-                count(out.absent_kept.len() as u64, "record", "records")
-            );
-        }
+        output::with_stderr(|err| {
+            render::maintain::gc(
+                err,
+                &render::maintain::GcRemoved {
+                    dry_run: a.dry_run,
+                    commits: &removed.commits,
+                    uploads: removed.uploads,
+                    bytes: (removed.bytes_before, removed.bytes_after),
+                    absent_kept: out.absent_kept.len(),
+                },
+            )
+        });
     }
     Ok(exit::OK)
 }

@@ -2,11 +2,11 @@ use std::io::{IsTerminal, Read};
 
 use clap::{Args, Subcommand};
 use covgit::app::{self, HookInstalled, HookRemoved, PrePushOptions, PrePushResult, PushedRef};
+use covgit::render;
 
 use super::super::args::Global;
 use super::super::error::Error;
-use super::super::exit;
-use super::super::output::note;
+use super::super::{exit, output};
 
 /// A git pre-push hook that runs `covgit check` before every push.
 ///
@@ -49,57 +49,31 @@ pub fn run(g: &Global, a: &HookArgs) -> Result<u8, Error> {
                 HookInstalled::Added { path, executable }
                 | HookInstalled::Updated { path, executable } => (path, *executable),
             };
-            if !g.quiet {
-                match &done {
-                    HookInstalled::Created(_) => {
-                        note!("created the pre-push hook '{}'", path.display());
-                    }
-                    HookInstalled::Added { .. } => {
-                        note!(
-                            "added covgit to the existing pre-push hook '{}'",
-                            path.display()
-                        );
-                    }
-                    HookInstalled::Updated { .. } => {
-                        note!(
-                            "updated covgit's lines in the pre-push hook '{}'",
-                            path.display()
-                        );
+            output::with_stderr(|err| {
+                if !g.quiet {
+                    match &done {
+                        HookInstalled::Created(_) => render::hook::created(err, path)?,
+                        HookInstalled::Added { .. } => render::hook::added(err, path)?,
+                        HookInstalled::Updated { .. } => render::hook::updated(err, path)?,
                     }
                 }
-            }
-            // git runs a hook only when it is executable; covgit leaves the mode to the user,
-            // who may have switched the hook off on purpose.
-            if !executable {
-                note!(
-                    "warning: '{}' is not executable, so git does not run it (nor the check); `chmod +x '{}'` turns it on",
-                    path.display(),
-                    path.display()
-                );
-            }
+                if executable {
+                    Ok(())
+                } else {
+                    render::hook::not_executable(err, path)
+                }
+            });
             Ok(exit::OK)
         }
         HookAction::Uninstall => {
             let (ws, _) = super::open(g)?;
             let done = app::hook_uninstall(&ws)?;
             if !g.quiet {
-                match done {
-                    HookRemoved::Deleted(p) => {
-                        note!("deleted the pre-push hook '{}'", p.display());
-                    }
-                    HookRemoved::Removed(p) => {
-                        note!(
-                            "removed covgit's lines from the pre-push hook '{}'",
-                            p.display()
-                        );
-                    }
-                    HookRemoved::NotInstalled(p) => {
-                        note!(
-                            "covgit is not in the pre-push hook '{}'; nothing to do",
-                            p.display()
-                        );
-                    }
-                }
+                output::with_stderr(|err| match &done {
+                    HookRemoved::Deleted(p) => render::hook::deleted(err, p),
+                    HookRemoved::Removed(p) => render::hook::removed(err, p),
+                    HookRemoved::NotInstalled(p) => render::hook::not_installed(err, p),
+                });
             }
             Ok(exit::OK)
         }
@@ -140,50 +114,45 @@ fn pre_push(g: &Global, remote: Option<String>) -> u8 {
     let results = match result {
         Ok(r) => r,
         Err(e) => {
-            note!(
-                "covgit: coverage not checked: {}",
-                super::super::error::sentence(&e)
-            );
+            let why = super::super::error::sentence(&e);
+            output::with_stderr(|err| render::hook::not_checked(err, &why));
             return exit::OK;
         }
     };
     let mut failed = false;
-    for r in results {
-        match r {
-            PrePushResult::Skipped { local_ref, reason } => {
-                if !g.quiet {
-                    note!("covgit: {local_ref} not checked: {reason}");
-                }
-            }
-            PrePushResult::Checked {
-                local_ref,
-                against,
-                merge_base,
-                outcome,
-            } => {
-                let summary = super::check::summary(&outcome.compared);
-                let what = format!(
-                    "{local_ref} (working tree against {} on {against})",
-                    merge_base.short()
-                );
-                if outcome.verdict.passed() {
+    output::with_stderr(|err| {
+        for r in &results {
+            match r {
+                PrePushResult::Skipped { local_ref, reason } => {
                     if !g.quiet {
-                        note!("covgit: check passed for {what}: {summary}");
+                        render::hook::skipped(err, local_ref, reason)?;
                     }
-                } else {
-                    failed = true;
-                    note!("covgit: check failed for {what}: {summary}");
-                    for f in &outcome.verdict.failures {
-                        note!("covgit: check failed: {}: {f}", f.gate());
-                    }
+                }
+                PrePushResult::Checked {
+                    local_ref,
+                    against,
+                    merge_base,
+                    outcome,
+                } => {
+                    failed |= !outcome.verdict.passed();
+                    render::hook::checked(
+                        err,
+                        &render::hook::RefChecked {
+                            local_ref,
+                            against,
+                            base: merge_base,
+                            comparison: &outcome.compared.comparison,
+                            verdict: &outcome.verdict,
+                        },
+                        g.quiet,
+                    )?;
                 }
             }
         }
-    }
-    if failed {
-        note!("covgit: push stopped; fix the coverage, or push with --no-verify to skip the check");
-        exit::GATE_FAILED
-    } else {
-        exit::OK
-    }
+        if failed {
+            render::hook::push_stopped(err)?;
+        }
+        Ok(())
+    });
+    if failed { exit::GATE_FAILED } else { exit::OK }
 }

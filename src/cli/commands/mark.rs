@@ -1,11 +1,11 @@
 use clap::Args;
 use covgit::app;
 use covgit::model::CiStatus;
+use covgit::render;
 
 use super::super::args::Global;
 use super::super::error::Error;
-use super::super::exit;
-use super::super::output::note;
+use super::super::{exit, output};
 
 /// Change a recorded commit's CI status (every upload of it).
 #[derive(Args)]
@@ -21,7 +21,7 @@ pub fn run(g: &Global, a: &MarkArgs) -> Result<u8, Error> {
     let (ws, _) = super::open(g)?;
     let commit = app::mark(&ws, &a.rev, a.ci_status)?;
     if !g.quiet {
-        note!("marked {} as {}", commit.short(), a.ci_status);
+        output::with_stderr(|err| render::maintain::marked(err, &commit, a.ci_status));
     }
     Ok(exit::OK)
 }

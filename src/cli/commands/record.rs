@@ -6,12 +6,12 @@ use clap::Args;
 use covgit::app::{self, Progress, RecordOptions};
 use covgit::model::{CiStatus, Flag};
 use covgit::parse::InputFormat;
+use covgit::render;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::super::args::Global;
 use super::super::error::Error;
-use super::super::exit;
-use super::super::output::note;
+use super::super::{exit, output};
 
 /// Parse coverage reports and store them as one upload of a commit.
 ///
@@ -73,52 +73,12 @@ pub fn run(g: &Global, a: &RecordArgs) -> Result<u8, Error> {
     let bar = Bar::new(!g.quiet && std::io::stderr().is_terminal());
     let s = app::record(&ws, &config, &opts, &bar)?;
     if !g.quiet {
-        for r in &s.reports {
-            note!(
-                "read {} ({}, {})",
-                r.path.display(),
-                r.format.as_str(),
-                covgit::render::count(r.files as u64, "file", "files")
-            );
-        }
-        let cov = covgit::render::percent(s.totals.coverage());
-        let flag = s
-            .flag
-            .as_ref()
-            .map(|f| format!(" [{f}]"))
-            .unwrap_or_default();
-        let verb = if s.replaced { "replaced" } else { "recorded" };
-        note!(
-            "{verb} {}{flag} ({}): {}, {}, coverage {cov}{}",
-            s.commit.short(),
-            s.ci_status,
-            covgit::render::count(s.totals.files, "file", "files"),
-            covgit::render::count(s.totals.lines, "line", "lines"),
-            if s.unresolved.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ", {} (see covgit show)",
-                    covgit::render::count(
-                        s.unresolved.len() as u64,
-                        "unresolved path",
-                        "unresolved paths"
-                    )
-                )
-            }
-        );
-        if s.generated > 0 {
-            note!(
-                "left out {} that .gitattributes marks linguist-generated \
-                 ([paths] generated = false keeps them)",
-                covgit::render::count(s.generated as u64, "generated file", "generated files")
-            );
-        }
+        output::with_stderr(|err| render::record::record(err, &s));
     }
     if let Some(remote) = &a.push {
         let p = app::push(&ws, remote)?;
         if !g.quiet {
-            note!("{}", super::push::describe(&p));
+            output::with_stderr(|err| render::share::push(err, &p));
         }
     }
     Ok(exit::OK)

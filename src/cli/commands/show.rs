@@ -1,6 +1,7 @@
 use clap::Args;
 use covgit::app::{self, ShowOptions};
 use covgit::model::Flag;
+use covgit::render::QueryFormat;
 
 use super::super::args::Global;
 use super::super::error::Error;
@@ -15,8 +16,16 @@ pub struct ShowArgs {
     #[arg(long, value_name = "NAME", value_parser = super::record::parse_flag)]
     pub flag: Option<Flag>,
     /// text or json.
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
-    pub format: String,
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = parse_format())]
+    pub format: QueryFormat,
+}
+
+/// `--format` of `show` and `log`: clap lists the names in help and in its usage error, as
+/// for any fixed set of values, and hands over the render's enum.
+pub fn parse_format() -> impl clap::builder::TypedValueParser<Value = QueryFormat> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(QueryFormat::ALL.map(QueryFormat::as_str))
+        .try_map(|s| s.parse::<QueryFormat>())
 }
 
 pub fn run(g: &Global, a: &ShowArgs) -> Result<u8, Error> {
@@ -28,13 +37,8 @@ pub fn run(g: &Global, a: &ShowArgs) -> Result<u8, Error> {
             flag: a.flag.clone(),
         },
     )?;
-    let json = a.format == "json";
-    let palette = if json {
-        covgit::render::Palette::default()
-    } else {
-        output::palette()
-    };
-    output::with_stdout(|out| covgit::render::show(out, &view, json, &palette))
+    let palette = output::palette(a.format.styled());
+    output::with_stdout(|out| covgit::render::show(out, &view, a.format, &palette))
         .map_err(Error::Output)?;
     Ok(exit::OK)
 }
