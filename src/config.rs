@@ -62,6 +62,13 @@ impl Default for CompareConfig {
     }
 }
 
+impl Config {
+    /// Each component's name and globs, by name.
+    pub fn component_globs(&self) -> impl Iterator<Item = (&str, &GlobSet)> {
+        self.components.iter().map(|c| (c.name.as_str(), c.globs()))
+    }
+}
+
 /// `patch_target`: a percentage, or the base's total coverage.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PatchTarget {

@@ -230,6 +230,7 @@ pub(super) fn compare_with(
     let mut comparison = info_span!("compare")
         .in_scope(|| compare::compare_with(&base_report, &head_report, files, relocations));
     add_unchanged(&mut comparison, skip);
+    comparison.components = compare::components::figures(&comparison, config.component_globs());
     let stored_head = (head_source == HeadSource::Store).then_some(&head);
     let uploads = SideUploads {
         base: uploads_of(store, Some(&choice.used), flag)?,
