@@ -491,6 +491,9 @@ pub fn check(ws: &Workspace, config: &Config, opts: &CheckOptions) -> Result<Che
         ),
         fail_on_lost: opts.fail_on_lost || config.check.fail_on_lost,
     };
-    let verdict = compare::gate::evaluate(&compared.comparison, &gates);
+    let mut verdict = compare::gate::evaluate(&compared.comparison, &gates);
+    verdict
+        .failures
+        .extend(super::components::failures(config, &compared.comparison));
     Ok(CheckOutcome { compared, verdict })
 }

@@ -4,6 +4,7 @@
 
 mod baseline;
 mod compare;
+mod components;
 mod error;
 mod hook;
 mod maintain;

@@ -159,6 +159,86 @@ fn components_show_as_a_table_in_text_and_markdown_only_when_configured() {
 }
 
 #[test]
+fn a_failing_component_gate_names_itself_beside_the_project_gates() {
+    let repo = history(CONFIG);
+    // The command line's gates replace [check] only: the project passes, the components'
+    // own keys still apply, each failure named after its component, with its figures.
+    let run = repo
+        .covgit(&[
+            "check",
+            "HEAD",
+            "--patch-target",
+            "0",
+            "--project-threshold",
+            "100",
+        ])
+        .code(1);
+    let failed: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("check failed"))
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "check failed: component api: patch_target: patch coverage is 50.00% (1 of 2 added lines covered), below the target of 90.00%",
+            "check failed: component libs: fail_on_lost: 1 line lost coverage, first at libs/auth/token.py:1",
+        ],
+        "{}",
+        run.stderr
+    );
+
+    // One roll-up verdict: a project gate failing too joins the same list.
+    let run = repo
+        .covgit(&["check", "HEAD", "--patch-target", "0"])
+        .code(1);
+    assert!(
+        run.stderr.contains("check failed: project_threshold: ")
+            && run
+                .stderr
+                .contains("check failed: component api: patch_target: "),
+        "{}",
+        run.stderr
+    );
+
+    // A component without a key has no such gate; met targets pass.
+    let relaxed = CONFIG
+        .replace("patch_target = 90", "patch_target = 50")
+        .replace("fail_on_lost = true", "project_threshold = 25");
+    repo.write(".covgit.toml", &relaxed);
+    repo.covgit(&[
+        "check",
+        "HEAD",
+        "--patch-target",
+        "0",
+        "--project-threshold",
+        "100",
+    ])
+    .ok();
+    // `auto` is the component's own base coverage: api's 85.71% fails a 50% patch.
+    repo.write(
+        ".covgit.toml",
+        &relaxed.replace("patch_target = 50", "patch_target = \"auto\""),
+    );
+    let run = repo
+        .covgit(&[
+            "check",
+            "HEAD",
+            "--patch-target",
+            "0",
+            "--project-threshold",
+            "100",
+        ])
+        .code(1);
+    assert!(
+        run.stderr
+            .contains("component api: patch_target: patch coverage is 50.00% (1 of 2 added lines covered), below the target of 85.71%"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_malformed_component_is_refused_and_the_store_left_untouched() {
     let repo = history(CONFIG);
     let log = || repo.covgit(&["log", "--format", "json"]).ok().stdout;
