@@ -303,3 +303,62 @@ fn a_malformed_component_is_refused_and_the_store_left_untouched() {
     repo.write(".covgit.toml", CONFIG);
     assert_eq!(log(), logged);
 }
+
+#[test]
+fn a_working_tree_head_has_its_components_and_their_gates_too() {
+    let repo = history(CONFIG);
+    // Uncommitted: web/app.js gains two lines, both missed.
+    repo.write("web/app.js", &numbered(6));
+    let report = repo.write_outside(
+        "wt.info",
+        &lcov(&[
+            ("services/api/handler.py", &hits(12, &[9, 10, 12])),
+            ("libs/auth/token.py", &hits(4, &[1])),
+            ("web/app.js", &hits(6, &[3, 4, 5, 6])),
+        ]),
+    );
+    let report = report.to_str().unwrap();
+    let js = repo
+        .covgit(&[
+            "compare",
+            "--worktree",
+            "--head-report",
+            report,
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(js["head"]["commit"], serde_json::Value::Null);
+    let web = &js["components"][2];
+    assert_eq!(web["name"], "web");
+    assert_eq!(web["base"], totals(1, 4, 2, 50.0));
+    assert_eq!(web["head"], totals(1, 6, 2, 2.0 / 6.0 * 100.0));
+    assert_eq!(
+        web["patch"],
+        json!({"lines": 2, "hit": 0, "partial": 0, "miss": 2, "coverage": 0.0})
+    );
+    // api's patch is measured against HEAD now: nothing of it changed, so nothing fails it.
+    assert_eq!(js["components"][0]["patch"]["lines"], 0);
+    repo.write(
+        ".covgit.toml",
+        &format!("{CONFIG}\n[components.web2]\npaths = [\"web/*.js\"]\npatch_target = 1\n"),
+    );
+    let run = repo
+        .covgit(&[
+            "check",
+            "--worktree",
+            "--head-report",
+            report,
+            "--project-threshold",
+            "100",
+        ])
+        .code(1);
+    assert!(
+        run.stderr.contains(
+            "check failed: component web2: patch_target: patch coverage is 0.00% (0 of 2 added lines covered), below the target of 1.00%"
+        ),
+        "{}",
+        run.stderr
+    );
+}
