@@ -3,7 +3,11 @@
 //! Owns nothing but the text → settings step; the caller reads the file and decides
 //! precedence (a command-line flag beats the file).
 
+use std::collections::BTreeMap;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
+use toml::Spanned;
 
 /// Why a `.covgit.toml` could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +38,8 @@ pub struct Config {
     pub compare: CompareConfig,
     pub check: CheckConfig,
     pub paths: PathsConfig,
+    /// `[components.NAME]`, ordered by name.
+    pub components: Vec<ComponentConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +59,13 @@ impl Default for CompareConfig {
             max_depth: 50,
             detect_moves: true,
         }
+    }
+}
+
+impl Config {
+    /// Each component's name and globs, by name.
+    pub fn component_globs(&self) -> impl Iterator<Item = (&str, &GlobSet)> {
+        self.components.iter().map(|c| (c.name.as_str(), c.globs()))
     }
 }
 
@@ -120,6 +133,78 @@ impl Default for PathsConfig {
     }
 }
 
+/// `[components.NAME]` (SPEC "Flags"): a named group of paths with its own totals and patch
+/// and, optionally, its own gates. A key left out is no gate at all: neither `[check]` nor
+/// the command line's gate options apply to a component.
+#[derive(Debug, Clone)]
+pub struct ComponentConfig {
+    /// Letters, digits, `-` and `_` (see [`valid_component_name`]).
+    pub name: String,
+    /// Globs of repository paths, spelled as `[paths] ignore` spells them; never empty.
+    pub paths: Vec<String>,
+    pub patch_target: Option<PatchTarget>,
+    pub project_threshold: Option<f64>,
+    pub fail_on_lost: Option<bool>,
+    /// `paths`, compiled.
+    globs: GlobSet,
+}
+
+impl ComponentConfig {
+    /// A component with no gates of its own; `Err` names the first glob that does not parse.
+    pub fn new(name: &str, paths: Vec<String>) -> Result<Self, globset::Error> {
+        let globs = compile(&paths)?;
+        Ok(Self {
+            name: name.to_owned(),
+            paths,
+            patch_target: None,
+            project_threshold: None,
+            fail_on_lost: None,
+            globs,
+        })
+    }
+
+    /// `paths` as one set: a path is in the component when any glob matches it.
+    pub fn globs(&self) -> &GlobSet {
+        &self.globs
+    }
+}
+
+/// The compiled globs follow from `paths`, so they are left out.
+impl PartialEq for ComponentConfig {
+    fn eq(&self, o: &Self) -> bool {
+        (
+            &self.name,
+            &self.paths,
+            self.patch_target,
+            self.project_threshold,
+            self.fail_on_lost,
+        ) == (
+            &o.name,
+            &o.paths,
+            o.patch_target,
+            o.project_threshold,
+            o.fail_on_lost,
+        )
+    }
+}
+
+fn compile(globs: &[String]) -> Result<GlobSet, globset::Error> {
+    let mut set = GlobSetBuilder::new();
+    for g in globs {
+        set.add(Glob::new(g)?);
+    }
+    set.build()
+}
+
+/// A component's name: 1 to 64 ASCII letters, digits, `-` or `_`, so that it reads the same
+/// in every output and in a gate's name (`component api: patch_target`).
+pub fn valid_component_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct Raw {
@@ -129,6 +214,17 @@ struct Raw {
     check: RawCheck,
     #[serde(default)]
     paths: RawPaths,
+    #[serde(default)]
+    components: BTreeMap<Spanned<String>, RawComponent>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table")]
+struct RawComponent {
+    paths: Spanned<Vec<Spanned<String>>>,
+    patch_target: Option<Spanned<toml::Value>>,
+    project_threshold: Option<Spanned<f64>>,
+    fail_on_lost: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -163,26 +259,16 @@ impl Config {
     pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
         let raw: Raw = toml::from_str(text).map_err(|e| ConfigError::Toml {
             origin: origin.to_owned(),
-            line: e.span().map_or(1, |s| {
-                1 + text.bytes().take(s.start).filter(|&b| b == b'\n').count()
-            }),
+            line: e.span().map_or(1, |s| line_of(text, s.start)),
             what: describe(&e),
         })?;
         let d = Config::default();
         let patch_target = match raw.check.patch_target {
             None => d.check.patch_target,
-            // TOML numbers are numbers: a quoted one is a string, and a string is `auto`.
-            Some(toml::Value::String(s)) if s.parse() == Ok(PatchTarget::Auto) => PatchTarget::Auto,
-            Some(toml::Value::Integer(i)) if (0..=100).contains(&i) => {
-                PatchTarget::Percent(i as f64)
-            }
-            Some(toml::Value::Float(f)) if valid_patch_target(f) => PatchTarget::Percent(f),
-            Some(other) => {
-                return Err(ConfigError::PatchTarget {
-                    origin: origin.to_owned(),
-                    value: other.to_string(),
-                });
-            }
+            Some(value) => patch_target(&value).ok_or_else(|| ConfigError::PatchTarget {
+                origin: origin.to_owned(),
+                value: value.to_string(),
+            })?,
         };
         if let Some(t) = raw.check.project_threshold
             && !valid_project_threshold(t)
@@ -206,6 +292,11 @@ impl Config {
                 }
             }
         }
+        let components = raw
+            .components
+            .into_iter()
+            .map(|(name, c)| component(text, origin, &name, c))
+            .collect::<Result<_, _>>()?;
         Ok(Config {
             compare: CompareConfig {
                 allow_pseudo_compare: raw
@@ -232,8 +323,93 @@ impl Config {
                 ignore: raw.paths.ignore,
                 generated: raw.paths.generated.unwrap_or(d.paths.generated),
             },
+            components,
         })
     }
+}
+
+/// A `patch_target` value of the file: TOML numbers are numbers, so a quoted one is a string,
+/// and the one string allowed is `auto`.
+fn patch_target(value: &toml::Value) -> Option<PatchTarget> {
+    match value {
+        toml::Value::String(s) if s.parse() == Ok(PatchTarget::Auto) => Some(PatchTarget::Auto),
+        toml::Value::Integer(i) if (0..=100).contains(i) => Some(PatchTarget::Percent(*i as f64)),
+        toml::Value::Float(f) if valid_patch_target(*f) => Some(PatchTarget::Percent(*f)),
+        _ => None,
+    }
+}
+
+/// Checks one `[components.NAME]` table; an error names its line and key, never a value
+/// (a glob that does not parse is named by its place in the list and its line).
+fn component(
+    text: &str,
+    origin: &str,
+    name: &Spanned<String>,
+    raw: RawComponent,
+) -> Result<ComponentConfig, ConfigError> {
+    let at = |span: std::ops::Range<usize>, what: String| ConfigError::Toml {
+        origin: origin.to_owned(),
+        line: line_of(text, span.start),
+        what,
+    };
+    if !valid_component_name(name.get_ref()) {
+        let shown: String = name.get_ref().chars().take(64).collect();
+        return Err(at(
+            name.span(),
+            format!(
+                "component name `{}` must be 1 to 64 letters, digits, '-' or '_'",
+                shown.escape_debug()
+            ),
+        ));
+    }
+    let key = format!("[components.{}]", name.get_ref());
+    let paths_span = raw.paths.span();
+    let globs = raw.paths.into_inner();
+    if globs.is_empty() {
+        return Err(at(
+            paths_span,
+            format!("{key} paths must list at least one glob"),
+        ));
+    }
+    for (i, g) in globs.iter().enumerate() {
+        if let Err(e) = Glob::new(g.get_ref()) {
+            return Err(at(
+                g.span(),
+                format!("{key} paths: glob {} is not valid: {}", i + 1, e.kind()),
+            ));
+        }
+    }
+    let paths: Vec<String> = globs.into_iter().map(Spanned::into_inner).collect();
+    let mut c = ComponentConfig::new(name.get_ref(), paths).map_err(|e| {
+        at(
+            paths_span.clone(),
+            format!("{key} paths are not valid: {}", e.kind()),
+        )
+    })?;
+    if let Some(t) = raw.patch_target {
+        c.patch_target = Some(patch_target(t.get_ref()).ok_or_else(|| {
+            at(
+                t.span(),
+                format!("{key} patch_target must be a number from 0 to 100 or \"auto\""),
+            )
+        })?);
+    }
+    if let Some(t) = raw.project_threshold {
+        if !valid_project_threshold(*t.get_ref()) {
+            return Err(at(
+                t.span(),
+                format!("{key} project_threshold must be a finite number of points, 0 or more"),
+            ));
+        }
+        c.project_threshold = Some(t.into_inner());
+    }
+    c.fail_on_lost = raw.fail_on_lost;
+    Ok(c)
+}
+
+/// The 1-based line of byte `offset` of `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    1 + text.bytes().take(offset).filter(|&b| b == b'\n').count()
 }
 
 /// `patch_target` as a percentage: 0 to 100 (NaN is not in the range).
@@ -425,5 +601,118 @@ generated = false
         )
         .unwrap();
         assert_eq!(c.check.patch_target, PatchTarget::Percent(100.0));
+    }
+
+    #[test]
+    fn components_are_read_in_name_order_with_their_own_gates() {
+        let c = Config::parse(
+            r#"
+[check]
+patch_target = 50
+[components.web]
+paths = ["web/**"]
+[components.api]
+paths = ["services/api/**", "libs/auth/**"]
+patch_target = 90
+project_threshold = 1.5
+fail_on_lost = true
+[components.core-lib_2]
+paths = ["core/*.py"]
+patch_target = "auto"
+"#,
+            "c",
+        )
+        .unwrap();
+        let names: Vec<&str> = c.components.iter().map(|k| k.name.as_str()).collect();
+        assert_eq!(names, ["api", "core-lib_2", "web"]);
+        let api = &c.components[0];
+        assert_eq!(api.paths, ["services/api/**", "libs/auth/**"]);
+        assert_eq!(api.patch_target, Some(PatchTarget::Percent(90.0)));
+        assert_eq!(api.project_threshold, Some(1.5));
+        assert_eq!(api.fail_on_lost, Some(true));
+        assert!(api.globs().is_match("libs/auth/token.py"));
+        assert!(!api.globs().is_match("web/app.js"));
+        assert_eq!(c.components[1].patch_target, Some(PatchTarget::Auto));
+        // A key left out is no gate; [check] stays the project's.
+        let web = &c.components[2];
+        assert_eq!(
+            (web.patch_target, web.project_threshold, web.fail_on_lost),
+            (None, None, None)
+        );
+        assert_eq!(c.check.patch_target, PatchTarget::Percent(50.0));
+        assert!(Config::parse("", "c").unwrap().components.is_empty());
+    }
+
+    #[test]
+    fn malformed_components_are_refused_naming_line_and_key() {
+        let cases = [
+            (
+                "[components.api]\npatch_target = 90\n",
+                "c is not valid: line 1: missing key `paths`",
+            ),
+            (
+                "[components.api]\npaths = []\n",
+                "c is not valid: line 2: [components.api] paths must list at least one glob",
+            ),
+            (
+                "[components.api]\npaths = [\"ok/**\",\n  \"src/[a\"]\n",
+                "c is not valid: line 3: [components.api] paths: glob 2 is not valid: unclosed character class; missing ']'",
+            ),
+            (
+                "[components.api]\npaths = [\"a/**\"]\npatch_targte = 90\n",
+                "c is not valid: line 3: unknown key `patch_targte`",
+            ),
+            (
+                "[components.\"my api\"]\npaths = [\"a/**\"]\n",
+                "c is not valid: line 1: component name `my api` must be 1 to 64 letters, digits, '-' or '_'",
+            ),
+            (
+                "\n[components.api.v2]\npaths = [\"a/**\"]\n",
+                "c is not valid: line 2: unknown key `v2`",
+            ),
+            (
+                "[components.api]\npaths = [\"a/**\"]\npatch_target = 120\n",
+                "c is not valid: line 3: [components.api] patch_target must be a number from 0 to 100 or \"auto\"",
+            ),
+            (
+                "[components.api]\npaths = [\"a/**\"]\n\nproject_threshold = -1\n",
+                "c is not valid: line 4: [components.api] project_threshold must be a finite number of points, 0 or more",
+            ),
+            (
+                "[components.api]\npaths = [\"a/**\"]\nproject_threshold = nan\n",
+                "c is not valid: line 3: [components.api] project_threshold must be a finite number of points, 0 or more",
+            ),
+            (
+                "[components.api]\npaths = [\"a/**\"]\nfail_on_lost = \"yes\"\n",
+                "c is not valid: line 3: wrong type, expected a boolean",
+            ),
+            (
+                "[components.api]\npaths = \"a/**\"\n",
+                "c is not valid: line 2: wrong type, expected a sequence",
+            ),
+            (
+                "[components]\napi = 3\n",
+                "c is not valid: line 2: wrong type, expected a table",
+            ),
+        ];
+        for (text, want) in cases {
+            let e = Config::parse(text, "c").unwrap_err().to_string();
+            assert_eq!(e, want, "{text}");
+        }
+        // No value of the file is quoted, a name no more than its first 64 characters.
+        let secret = "TOKEN_hunter2";
+        for text in [
+            format!("[components.api]\npaths = [\"{secret}[\"]\n"),
+            format!("[components.api]\npaths = [\"a\"]\npatch_target = \"{secret}\"\n"),
+            format!("[components.api]\npaths = [\"a\"]\nfail_on_lost = \"{secret}\"\n"),
+        ] {
+            let e = Config::parse(&text, "c").unwrap_err().to_string();
+            assert!(!e.contains("hunter2") && e.contains("line "), "{e}");
+        }
+        let long = "x".repeat(500);
+        let e = Config::parse(&format!("[components.{long}]\npaths = [\"a\"]\n"), "c")
+            .unwrap_err()
+            .to_string();
+        assert!(e.len() < 200, "{e}");
     }
 }

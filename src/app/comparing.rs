@@ -155,8 +155,9 @@ pub(super) fn compare_with(
     };
 
     let Diff { files, relocations } = &changes;
-    let comparison = info_span!("compare")
+    let mut comparison = info_span!("compare")
         .in_scope(|| compare::assemble(&base_report, &head_report, files, relocations, skip));
+    comparison.components = compare::components::figures(&comparison, config.component_globs());
     let stored_head = (head_source == HeadSource::Store).then_some(&head);
     let uploads = SideUploads {
         base: uploads_of(store, Some(&choice.used), flag)?,
@@ -298,6 +299,9 @@ pub(super) fn judge(
         ),
         fail_on_lost: opts.fail_on_lost || config.check.fail_on_lost,
     };
-    let verdict = compare::gate::evaluate(&compared.comparison, &gates);
+    let mut verdict = compare::gate::evaluate(&compared.comparison, &gates);
+    verdict
+        .failures
+        .extend(super::components::failures(config, &compared.comparison));
     CheckOutcome { compared, verdict }
 }

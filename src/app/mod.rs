@@ -6,8 +6,9 @@
 //! `share`, `maintain`) each serve commands and never import one another; the steps they
 //! share live in files of their own (`input`: finding, reading and resolving reports;
 //! `revisions`: ranges and the sides a command line names; `stores`: the store to read and
-//! which commits are usable; `comparing`: base, diff and comparison; `generated`: leaving out generated code; `worktree`: the working
-//! tree as a head), which import no use-case. `.ci/check-modules` holds both rules.
+//! which commits are usable; `comparing`: base, diff and comparison; `components`: the
+//! components' gates; `generated`: leaving out generated code; `worktree`: the working tree
+//! as a head), which import no use-case. `.ci/check-modules` holds both rules.
 
 // Use-cases.
 mod baseline;
@@ -20,6 +21,7 @@ mod share;
 
 // Steps the use-cases share.
 mod comparing;
+mod components;
 mod error;
 mod generated;
 mod input;

@@ -1,5 +1,6 @@
 //! The result of a comparison as plain data, shaped after the `covgit/compare/2` JSON.
 
+use super::components::ComponentFigures;
 use crate::model::{CommitId, Flag, LineNo, LineState, RelocationKind, Totals};
 use crate::select::BaseChoice;
 
@@ -156,6 +157,10 @@ pub struct Comparison {
     /// Every moved block and reformatted run recognised, for one summary line each; sorted by
     /// head path, then head line.
     pub relocated: Vec<RelocatedBlock>,
+    /// Each configured component's figures (SPEC "Flags"), in the config's order; set by the
+    /// caller with [`super::components::figures`] once the comparison is final, empty when
+    /// no component is configured.
+    pub components: Vec<ComponentFigures>,
 }
 
 /// A moved block or reformatted run as readers see it: "48 lines moved from src/a.py:10-57,

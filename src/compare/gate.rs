@@ -4,9 +4,13 @@
 //! figures (`render::check` words them). The project gate judges exactly the totals a comparison prints, base → head
 //! (SPEC `project_threshold`: "points the total may drop"); `removed` lines are never `lost`.
 
-use crate::model::LineNo;
+use std::borrow::Cow;
 
-use super::{Comparison, LineKind};
+use crate::model::{LineNo, Totals};
+
+use super::{Comparison, LineKind, PatchTotals};
+
+pub mod components;
 
 /// Resolved gate targets. `None` switches a gate off.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -55,15 +59,24 @@ pub enum GateFailure {
         lines: u64,
         first: Option<(String, LineNo)>,
     },
+    /// A gate of component `name` failed, on the component's own figures (SPEC "Flags").
+    Component {
+        name: String,
+        failure: Box<GateFailure>,
+    },
 }
 
 impl GateFailure {
-    /// The gate's name as `[check]` in `.covgit.toml` spells it.
-    pub fn gate(&self) -> &'static str {
+    /// The gate's name as `.covgit.toml` spells its key: `patch_target` for `[check]`'s,
+    /// `component api: patch_target` for a component's.
+    pub fn gate(&self) -> Cow<'static, str> {
         match self {
-            Self::Patch { .. } => "patch_target",
-            Self::Project { .. } => "project_threshold",
-            Self::Lost { .. } => "fail_on_lost",
+            Self::Patch { .. } => "patch_target".into(),
+            Self::Project { .. } => "project_threshold".into(),
+            Self::Lost { .. } => "fail_on_lost".into(),
+            Self::Component { name, failure } => {
+                format!("component {name}: {}", failure.gate()).into()
+            }
         }
     }
 }
@@ -87,21 +100,52 @@ fn as_shown(percent: f64) -> f64 {
 ///   printed totals contradicted). Nothing tracked on either side: the gate passes.
 /// - Lost: counts `lost` lines only; `removed` lines are never lost.
 pub fn evaluate(c: &Comparison, gates: &Gates) -> Verdict {
+    let lost: Vec<_> = c
+        .lines
+        .iter()
+        .filter(|r| r.kind == LineKind::Lost)
+        .collect();
+    let lines = lost.iter().map(|r| u64::from(r.end - r.start) + 1).sum();
+    let first = lost.first().map(|r| (r.path.clone(), r.start));
+    Verdict {
+        failures: judge(
+            Figures {
+                base: &c.base,
+                head: &c.head,
+                patch: &c.patch,
+                lost: (lines, first),
+            },
+            gates,
+        ),
+    }
+}
+
+/// What the gates judge: the project's figures, or a component's.
+struct Figures<'a> {
+    base: &'a Totals,
+    head: &'a Totals,
+    patch: &'a PatchTotals,
+    /// Lines lost, and the first of them by path and head line.
+    lost: (u64, Option<(String, LineNo)>),
+}
+
+/// The gates of [`evaluate`] over any figures.
+fn judge(fig: Figures<'_>, gates: &Gates) -> Vec<GateFailure> {
     let mut failures = Vec::new();
-    if let (Some(target), Some(coverage)) = (gates.patch_target, c.patch.coverage())
+    if let (Some(target), Some(coverage)) = (gates.patch_target, fig.patch.coverage())
         && coverage + EPSILON < target
     {
         failures.push(GateFailure::Patch {
             coverage,
             target,
-            lines: c.patch.lines,
-            covered: c.patch.hit + c.patch.partial,
+            lines: fig.patch.lines,
+            covered: fig.patch.hit + fig.patch.partial,
         });
     }
     if let (Some(threshold), Some(base), Some(head)) = (
         gates.project_threshold,
-        c.base.coverage().map(as_shown),
-        c.head.coverage().map(as_shown),
+        fig.base.coverage().map(as_shown),
+        fig.head.coverage().map(as_shown),
     ) && base - head > threshold + EPSILON
     {
         failures.push(GateFailure::Project {
@@ -111,20 +155,10 @@ pub fn evaluate(c: &Comparison, gates: &Gates) -> Verdict {
             threshold,
         });
     }
-    if gates.fail_on_lost {
-        let mut lost = c.lines.iter().filter(|r| r.kind == LineKind::Lost);
-        if let Some(first) = lost.next() {
-            let lines = std::iter::once(first)
-                .chain(lost)
-                .map(|r| u64::from(r.end - r.start) + 1)
-                .sum();
-            failures.push(GateFailure::Lost {
-                lines,
-                first: Some((first.path.clone(), first.start)),
-            });
-        }
+    if let (true, (lines @ 1.., first)) = (gates.fail_on_lost, fig.lost) {
+        failures.push(GateFailure::Lost { lines, first });
     }
-    Verdict { failures }
+    failures
 }
 
 #[cfg(test)]

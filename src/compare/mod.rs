@@ -6,6 +6,7 @@
 //! files are sorted by path, runs by path then start.
 
 mod comparison;
+pub mod components;
 mod compute;
 pub mod gate;
 #[cfg(test)]

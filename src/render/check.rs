@@ -64,6 +64,7 @@ pub fn failure(f: &GateFailure) -> String {
                 .unwrap_or_default();
             format!("{} lost coverage{at}", count(*lines, "line", "lines"))
         }
+        GateFailure::Component { failure: inner, .. } => failure(inner),
     }
 }
 
@@ -108,18 +109,24 @@ mod tests {
             first: None,
         };
         assert_eq!(failure(&one), "1 line lost coverage");
+        let component = GateFailure::Component {
+            name: "api".into(),
+            failure: Box::new(patch),
+        };
         let mut out = Vec::new();
         failures(
             &mut out,
             "covgit: ",
             &Verdict {
-                failures: vec![lost],
+                failures: vec![lost, component],
             },
         )
         .unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "covgit: check failed: fail_on_lost: 3 lines lost coverage, first at a.py:2\n"
+            "covgit: check failed: fail_on_lost: 3 lines lost coverage, first at a.py:2\n\
+             covgit: check failed: component api: patch_target: patch coverage is 33.33% (1 of 3 \
+             added lines covered), below the target of 50.00%\n"
         );
     }
 }

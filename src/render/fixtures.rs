@@ -179,6 +179,7 @@ pub fn comparison() -> Comparison {
             run("src/old.py", Removed, Some(Miss), None, (5, 5), None),
         ],
         relocated: Vec::new(),
+        components: Vec::new(),
     }
 }
 
@@ -229,6 +230,7 @@ pub fn relocated_comparison() -> Comparison {
         files: vec![odd, a, b, c, old],
         lines: relocated_runs(),
         relocated: relocated_blocks(),
+        components: Vec::new(),
     }
 }
 

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::log::LogEntry;
 use super::show::ShowView;
+use crate::compare::components::ComponentFigures;
 use crate::compare::{
     Comparison, FileComparison, HeadSource, LineRun, PatchTotals, Sides, UploadRef,
 };
@@ -73,7 +74,7 @@ struct CompareDto<'a> {
     base: BaseDto<'a>,
     head: HeadDto<'a>,
     uploads: SideUploadsDto<'a>,
-    components: Vec<ComponentDto>,
+    components: Vec<ComponentDto<'a>>,
     totals: CompareTotalsDto,
     patch: PatchDto,
     files: Vec<FileDto<'a>>,
@@ -126,13 +127,24 @@ impl<'a> From<&'a UploadRef> for UploadRefDto<'a> {
     }
 }
 
-/// A component's figures (SPEC "Flags"); none are computed yet, so the list is always empty.
+/// A component's figures (SPEC "Flags"): base and head totals, and its patch.
 #[derive(Serialize)]
-struct ComponentDto {
-    name: String,
+struct ComponentDto<'a> {
+    name: &'a str,
     base: TotalsDto,
     head: TotalsDto,
     patch: PatchDto,
+}
+
+impl<'a> From<&'a ComponentFigures> for ComponentDto<'a> {
+    fn from(c: &'a ComponentFigures) -> Self {
+        ComponentDto {
+            name: &c.name,
+            base: TotalsDto::from(&c.base),
+            head: TotalsDto::from(&c.head),
+            patch: PatchDto::from(&c.patch),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -273,7 +285,7 @@ pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison) -> io::Result
             base: sides.uploads.base.iter().map(UploadRefDto::from).collect(),
             head: sides.uploads.head.iter().map(UploadRefDto::from).collect(),
         },
-        components: Vec::new(),
+        components: c.components.iter().map(ComponentDto::from).collect(),
         totals: CompareTotalsDto {
             base: TotalsDto::from(&c.base),
             head: TotalsDto::from(&c.head),

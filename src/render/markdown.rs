@@ -18,6 +18,7 @@ use std::io::{self, Write};
 
 use super::escape;
 use super::figures::{self, KIND_ORDER};
+use crate::compare::components::ComponentFigures;
 use crate::compare::{
     Comparison, FileComparison, FileStatus, LineKind, LineRun, RelocatedBlock, Sides,
 };
@@ -110,10 +111,41 @@ fn document(out: &mut String, sides: &Sides, c: &Comparison) {
     };
     let _ = writeln!(out, "- **Patch:** {patch}");
     let _ = writeln!(out);
+    components(out, &c.components);
     files(out, c);
     let blocks = blocks(&c.relocated);
     runs(out, c, blocks.len());
     out.push_str(&blocks);
+}
+
+/// A table of the components, before the files, only when some are configured.
+fn components(out: &mut String, all: &[ComponentFigures]) {
+    if all.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "| Component | Base | Head | Δ | Patch |");
+    let _ = writeln!(out, "| :--- | ---: | ---: | ---: | ---: |");
+    for k in all {
+        let patch = if k.patch.lines == 0 {
+            "—".to_owned()
+        } else {
+            format!(
+                "{} ({}/{})",
+                figures::percent(k.patch.coverage()),
+                k.patch.hit + k.patch.partial,
+                k.patch.lines
+            )
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {patch} |",
+            escape(&k.name),
+            figures::percent(k.base.coverage()),
+            figures::percent(k.head.coverage()),
+            figures::delta(k.delta())
+        );
+    }
+    let _ = writeln!(out);
 }
 
 /// The folded list of moved blocks and reformatted runs, empty when there is none:

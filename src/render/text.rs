@@ -11,7 +11,9 @@ use std::io::{self, Write};
 
 use super::escape;
 use super::figures::{self, KIND_ORDER};
-use super::style::Palette;
+use super::style::{Palette, Style};
+use super::table::{self, Cell};
+use crate::compare::components::ComponentFigures;
 use crate::compare::{Comparison, HeadSource, LineKind, LineRun, RelocatedBlock, Sides};
 
 /// Writes the comparison as text: paths escaped, and no line starting a CI workflow command.
@@ -41,6 +43,7 @@ fn write(out: &mut dyn Write, sides: &Sides, c: &Comparison, p: &Palette) -> io:
         )
     };
     writeln!(out, "{} {patch}", p.header.paint("Patch:"))?;
+    components(out, &c.components, p)?;
 
     // `moved` and `reformatted` runs kept their state: the block summaries cover them.
     let indirect: BTreeSet<&str> = c
@@ -65,6 +68,40 @@ fn write(out: &mut dyn Write, sides: &Sides, c: &Comparison, p: &Palette) -> io:
         relocated(out, &c.relocated, p)?;
     }
     Ok(())
+}
+
+/// One aligned line per component, after the totals, only when some are configured:
+/// `  api  80.00% → 75.00%  (-5.00)  patch 50.00% (1/2 lines)`.
+fn components(out: &mut dyn Write, all: &[ComponentFigures], p: &Palette) -> io::Result<()> {
+    if all.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{}", p.header.paint("Components:"))?;
+    let rows: Vec<Vec<Cell>> = all
+        .iter()
+        .map(|k| {
+            let delta = k.delta();
+            let patch = if k.patch.lines == 0 {
+                "no tracked lines added".to_owned()
+            } else {
+                format!(
+                    "patch {} ({}/{})",
+                    figures::percent(k.patch.coverage()),
+                    k.patch.hit + k.patch.partial,
+                    figures::count(k.patch.lines, "line", "lines")
+                )
+            };
+            vec![
+                Cell::left(k.name.as_str(), p.path),
+                Cell::right(figures::percent(k.base.coverage()), Style::PLAIN),
+                Cell::left("→", Style::PLAIN),
+                Cell::right(figures::percent(k.head.coverage()), Style::PLAIN),
+                Cell::right(format!("({})", figures::delta(delta)), p.delta(delta)),
+                Cell::left(patch, Style::PLAIN),
+            ]
+        })
+        .collect();
+    table::write(out, "  ", &rows)
 }
 
 /// One line per moved block and reformatted run: `src/b.py:1-48  48 lines moved from

@@ -4,6 +4,7 @@
 mod common;
 
 mod compare;
+mod components;
 mod devloop;
 mod edges;
 mod errors;
