@@ -28,4 +28,10 @@ pub use share::{
 };
 pub use workspace::Workspace;
 
-pub use crate::git::{HookInstalled, HookRemoved};
+pub use crate::git::{GitError, HookInstalled, HookRemoved};
+// The causes an [`Error`] chains, so a caller can name and match them.
+pub use crate::resolve::GlobError;
+pub use crate::select::SelectError;
+pub use crate::store::{CodecError, StoreError};
+// What `gc` removed, inside [`GcSummary`].
+pub use crate::store::GcOutcome;

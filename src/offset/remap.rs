@@ -22,12 +22,9 @@ pub struct Remapped {
 /// files drop, lines the diff removes or replaces drop, lines in unchanged runs keep their
 /// coverage at their new number. Unresolved paths and files no change touches stay as they
 /// are. Two entries landing on one path (inconsistent input) are merged by summing.
-pub fn remap(report: Report, changes: &[FileChange]) -> Remapped {
-    remap_with(report, changes, &[])
-}
-
-/// [`remap`] with the moved blocks and reformatted runs of the same diff (SPEC "Moved and
-/// reformatted code"): a base line the plain diff drops but a relocation carries goes to its
+///
+/// With the moved blocks and reformatted runs of the same diff (SPEC "Moved and
+/// reformatted code"; none for a plain remap): a base line the plain diff drops but a relocation carries goes to its
 /// head line (a moved block line for line, a reformatted run to the first head line that maps
 /// to it), in whatever file, so moved code keeps its coverage across a pseudo-base.
 pub fn remap_with(report: Report, changes: &[FileChange], relocations: &[Relocation]) -> Remapped {
@@ -156,6 +153,11 @@ mod tests {
 
     use super::*;
     use crate::model::RelocationKind;
+
+    /// A plain remap, with no moved or reformatted code.
+    fn remap(report: Report, changes: &[FileChange]) -> Remapped {
+        remap_with(report, changes, &[])
+    }
     use crate::offset::testgen::alignment;
     use crate::offset::testgen::change;
 

@@ -212,6 +212,7 @@ pub fn newer(old_meta: &[u8], new_meta: &[u8], now: i64) -> bool {
 }
 
 /// The shared encoding of one file's coverage: the store's own codec.
+#[cfg(any(test, fuzzing))]
 pub fn encode_file(cov: &FileCoverage) -> Vec<u8> {
     let mut out = Vec::new();
     codec::encode(cov, &mut out);
@@ -349,6 +350,7 @@ impl Store {
 
     /// Imports records received from `remote` and moves its pull position to `mark` (when
     /// given), all in one transaction; see [`Import`].
+    #[cfg(test)]
     pub fn import_shared(
         &mut self,
         remote: &str,
@@ -481,6 +483,7 @@ pub struct Import<'s> {
 
 impl Import<'_> {
     /// Imports one record.
+    #[cfg(test)]
     pub fn add(&mut self, rec: &SharedUpload) -> Result<(), StoreError> {
         self.add_keyed(rec, None)
     }

@@ -7,7 +7,7 @@ use super::StoreError;
 use super::database::Store;
 use crate::model::CommitId;
 
-/// What [`Store::gc`] removed (or, dry, would remove).
+/// What the store's `gc` removed (or, dry, would remove).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct GcOutcome {
     /// The forgotten commits, sorted.

@@ -10,6 +10,7 @@ mod errors;
 mod escaping;
 mod formats;
 mod hook;
+mod library;
 mod moves;
 mod readme;
 mod record;
