@@ -23,6 +23,8 @@ pub mod render;
 pub(crate) mod resolve;
 pub(crate) mod select;
 pub(crate) mod store;
+#[cfg(test)]
+pub(crate) mod testkit;
 
 /// The shared-record codec (what `covgit pull` decodes), for the `shared` fuzz target only:
 /// cargo-fuzz builds with `--cfg fuzzing`. Not part of the API.

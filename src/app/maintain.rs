@@ -84,8 +84,9 @@ mod tests {
     use std::process::Command;
 
     use super::*;
-    use crate::model::{CiStatus, FileCoverage, LineCoverage, Report, Upload};
+    use crate::model::{CiStatus, Upload};
     use crate::store::Store;
+    use crate::testkit::{self, report};
 
     fn git(dir: &Path, args: &[&str]) -> String {
         let out = Command::new("git")
@@ -115,17 +116,7 @@ mod tests {
     }
 
     fn upload() -> Upload {
-        let mut report = Report::default();
-        report.files.insert(
-            "a.py".into(),
-            FileCoverage::from_entries(vec![(1, LineCoverage::new(1))], LineCoverage::merge_max),
-        );
-        Upload {
-            flag: None,
-            format: "lcov".into(),
-            ci_status: CiStatus::Passed,
-            report,
-        }
+        testkit::upload(None, CiStatus::Passed, report(&[("a.py", &[(1, 1)])]))
     }
 
     #[test]

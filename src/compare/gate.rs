@@ -189,7 +189,7 @@ mod tests {
     }
 
     fn modified(path: &str, hunks: &[(u32, u32, u32, u32)]) -> FileChange {
-        crate::offset::testgen::change(Some(path), Some(path), ChangeKind::Modified, hunks)
+        crate::testkit::change(Some(path), Some(path), ChangeKind::Modified, hunks)
     }
 
     const ALL: Gates = Gates {

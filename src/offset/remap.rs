@@ -159,27 +159,7 @@ mod tests {
         remap_with(report, changes, &[])
     }
     use crate::offset::testgen::alignment;
-    use crate::offset::testgen::change;
-
-    fn cov(lines: &[(u32, u64)]) -> FileCoverage {
-        FileCoverage::from_sorted(
-            lines
-                .iter()
-                .map(|&(n, h)| (n, LineCoverage::new(h)))
-                .collect(),
-        )
-        .unwrap()
-    }
-
-    fn report(files: &[(&str, &[(u32, u64)])]) -> Report {
-        Report {
-            files: files
-                .iter()
-                .map(|(p, l)| ((*p).to_owned(), cov(l)))
-                .collect(),
-            unresolved: std::collections::BTreeSet::default(),
-        }
-    }
+    use crate::testkit::{change, cov, relocation, report};
 
     #[test]
     fn lines_move_drop_and_follow_renames() {
@@ -246,23 +226,6 @@ mod tests {
         let got = remap(r.clone(), &changes);
         assert_eq!(got.report, r);
         assert!(got.changed_files.is_empty());
-    }
-
-    fn relocation(
-        kind: RelocationKind,
-        (old, old_start, old_len): (&str, u32, u32),
-        (new, new_start): (&str, u32),
-        origins: &[Option<u32>],
-    ) -> Relocation {
-        Relocation {
-            kind,
-            old_path: old.to_owned(),
-            old_start,
-            old_len,
-            new_path: new.to_owned(),
-            new_start,
-            origins: origins.to_vec(),
-        }
     }
 
     #[test]

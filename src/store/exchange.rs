@@ -684,19 +684,15 @@ fn get_str(r: &mut Reader<'_>) -> Result<String, CodecError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Flag, LineCoverage};
+    use crate::testkit::{self, report};
 
+    /// An upload of one line of `src/a.rs` hit `hits` times.
     fn upload(flag: Option<&str>, hits: u64) -> Upload {
-        let cov = FileCoverage::from_sorted(vec![(1, LineCoverage::new(hits))]).unwrap();
-        Upload {
-            flag: flag.map(|f| Flag::new(f).unwrap()),
-            format: "lcov".into(),
-            ci_status: CiStatus::Passed,
-            report: Report {
-                files: [("src/a.rs".to_owned(), cov)].into(),
-                unresolved: BTreeSet::new(),
-            },
-        }
+        testkit::upload(
+            flag,
+            CiStatus::Passed,
+            report(&[("src/a.rs", &[(1, hits)])]),
+        )
     }
 
     fn commit(n: u8) -> CommitId {
@@ -740,7 +736,7 @@ mod tests {
     fn uploads_to_share_are_read_in_the_shared_encoding_as_stored() {
         let mut s = Store::open_in_memory().unwrap();
         let mut two_files = upload(Some("unit"), 3);
-        let cov = FileCoverage::from_sorted(vec![(4, LineCoverage::new(0))]).unwrap();
+        let cov = testkit::cov(&[(4, 0)]);
         two_files.report.files.insert("lib/z.rs".to_owned(), cov);
         two_files.report.unresolved.insert("gone.rs".to_owned());
         s.record(&commit(1), &upload(None, 1)).unwrap();

@@ -153,30 +153,12 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{CiStatus, FileCoverage, LineCoverage, Report, Upload};
+    use crate::model::{CiStatus, Upload};
+    use crate::testkit::{self, report, sha};
 
+    /// An upload of one file, `path`, with `(line, hits)` in ascending line order.
     fn upload(lines: &[(u32, u64)], path: &str) -> Upload {
-        let mut report = Report::default();
-        report.files.insert(
-            path.into(),
-            FileCoverage::from_entries(
-                lines
-                    .iter()
-                    .map(|&(n, h)| (n, LineCoverage::new(h)))
-                    .collect(),
-                LineCoverage::merge_max,
-            ),
-        );
-        Upload {
-            flag: None,
-            format: "lcov".into(),
-            ci_status: CiStatus::Passed,
-            report,
-        }
-    }
-
-    fn sha(i: u32) -> CommitId {
-        CommitId::new(&format!("{i:040x}")).unwrap()
+        testkit::upload(None, CiStatus::Passed, report(&[(path, lines)]))
     }
 
     #[test]

@@ -6,21 +6,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{Run, TestRepo, hermetic, lcov};
-
-/// Runs git in `dir` hermetically; stdout trimmed.
-#[track_caller]
-fn git(home: &Path, dir: &Path, args: &[&str]) -> String {
-    let mut cmd = Command::new("git");
-    hermetic(&mut cmd, home);
-    let out = cmd.current_dir(dir).args(args).output().expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
+use crate::common::{Run, TestRepo, git, hermetic, lcov};
 
 fn numbered(n: u32) -> String {
     (1..=n).fold(String::new(), |mut s, i| {
