@@ -36,8 +36,10 @@ pub struct BaseChoice {
 /// Why no base could be chosen.
 #[derive(Debug, thiserror::Error)]
 pub enum SelectError<E> {
+    /// The history walk failed.
     #[error("cannot read the first-parent history")]
     History(#[source] E),
+    /// Neither the requested base nor any examined ancestor is usable.
     #[error(
         "no usable base: {} ({}) and its first-parent ancestors up to {} back have no report with passing CI ({}); record coverage for one of them or raise --max-depth",
         .requested.short(),
@@ -46,11 +48,14 @@ pub enum SelectError<E> {
         ReasonSummary(.skipped)
     )]
     NoUsableBase {
+        /// The base asked for.
         requested: CommitId,
         /// How many commits were examined, the requested base included.
         examined: usize,
+        /// Every commit passed over, in walk order, with its reason.
         skipped: Vec<Skipped>,
     },
+    /// The requested base is not usable and pseudo-bases are switched off.
     #[error(
         "base {} is not usable ({}) and pseudo-base comparison is switched off (--no-pseudo or allow_pseudo_compare = false); record coverage for {} or allow pseudo comparison",
         .requested.short(),
@@ -58,7 +63,9 @@ pub enum SelectError<E> {
         .requested.short()
     )]
     PseudoNotAllowed {
+        /// The base asked for.
         requested: CommitId,
+        /// Why it is not usable.
         reason: SkipReason,
     },
 }

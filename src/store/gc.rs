@@ -12,9 +12,11 @@ use crate::model::CommitId;
 pub struct GcOutcome {
     /// The forgotten commits, sorted.
     pub commits: Vec<CommitId>,
+    /// The uploads of those commits.
     pub uploads: u64,
-    /// Database bytes before and after (equal on a dry run).
+    /// Database bytes before.
     pub bytes_before: u64,
+    /// Database bytes after (equal to `bytes_before` on a dry run).
     pub bytes_after: u64,
 }
 
