@@ -2,7 +2,7 @@
 //! "the same line" is.
 //!
 //! The pipeline, one module per stage: report bytes → [`parse`] → `resolve` paths →
-//! `store` (by commit) → `select` the base → `offset` remap → [`compare`] → [`render`].
+//! `store` (by commit) → `select` the base → `offset` remap → [`compare`](mod@compare) → [`render`].
 //! `git` is the only module that reads git; [`app`] is where the stages meet. The binary
 //! is a thin shell over [`app`].
 //!
@@ -11,6 +11,8 @@
 //! [`model`] types and the [`config`]. The other stages (`git`, `store`, `select`, `resolve`,
 //! `offset`) are private to the crate: [`app`] re-exports the error types its
 //! [`app::Error`] chains.
+
+#![warn(missing_docs)]
 
 pub mod app;
 pub mod compare;

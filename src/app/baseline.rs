@@ -17,27 +17,38 @@ use super::{Error, Workspace};
 /// The name used when none is given.
 pub const DEFAULT_BASELINE: &str = "default";
 
+/// What [`baseline_save`] snapshots and under which name.
 pub struct BaselineSaveOptions {
+    /// The baseline's name (a valid ref name component); [`DEFAULT_BASELINE`] when none is given.
     pub name: String,
     /// The report; `None` is the newest of the usual files in `cwd` or the work tree root.
     pub report: Option<PathBuf>,
+    /// Where to look for the report when none is given.
     pub cwd: PathBuf,
+    /// The report's format; `None` detects it.
     pub input_format: Option<InputFormat>,
 }
 
+/// What [`baseline_save`] stored.
 #[derive(Debug)]
 pub struct BaselineSaved {
+    /// The baseline's name.
     pub name: String,
+    /// The snapshot commit of the working tree (under `refs/covgit/`).
     pub commit: CommitId,
     /// HEAD when it was saved.
     pub parent: Option<CommitId>,
+    /// What the working tree held beyond HEAD.
     pub changes: WorktreeChanges,
+    /// The report recorded for the snapshot.
     pub report: PathBuf,
+    /// The report's totals.
     pub totals: Totals,
     /// The snapshot the name pointed to before, if any.
     pub replaced: Option<CommitId>,
 }
 
+/// Snapshots the working tree as a commit under the baseline's name and records the report's coverage for it, so later `compare --worktree --baseline NAME` runs compare with it.
 #[instrument(skip_all, fields(name = %opts.name))]
 pub fn baseline_save(
     ws: &Workspace,
@@ -90,7 +101,9 @@ fn message(name: &str) -> String {
 /// One saved baseline.
 #[derive(Debug)]
 pub struct BaselineInfo {
+    /// The baseline's name.
     pub name: String,
+    /// The snapshot commit.
     pub commit: CommitId,
     /// HEAD when it was saved.
     pub parent: Option<CommitId>,
@@ -100,6 +113,7 @@ pub struct BaselineInfo {
     pub totals: Option<Totals>,
 }
 
+/// Every saved baseline, with its coverage where the store has it.
 pub fn baseline_list(ws: &Workspace) -> Result<Vec<BaselineInfo>, Error> {
     let repo = &ws.repo;
     let store = if ws.db_path.exists() {

@@ -22,6 +22,7 @@ pub struct GcOptions {
 /// What `gc` removed, and what it kept only because the repository lacks the commit.
 #[derive(Debug, Clone, Default)]
 pub struct GcSummary {
+    /// The commits and uploads removed, and the database size before and after.
     pub removed: GcOutcome,
     /// Records of absent commits left in place (without `missing`), sorted.
     pub absent_kept: Vec<CommitId>,

@@ -9,12 +9,15 @@ use crate::render::{LogEntry, ShowView};
 
 use super::{Error, Workspace};
 
+/// What [`show`] shows.
 pub struct ShowOptions {
     /// The revision to show; `None` is HEAD.
     pub rev: Option<String>,
+    /// Show only this flag's upload; `None` merges every upload.
     pub flag: Option<Flag>,
 }
 
+/// One commit's recorded coverage: its uploads, totals and per-file totals.
 #[instrument(skip_all)]
 pub fn show(ws: &Workspace, opts: &ShowOptions) -> Result<ShowView, Error> {
     let commit = ws.repo.resolve(opts.rev.as_deref().unwrap_or("HEAD"))?;
@@ -59,6 +62,7 @@ pub fn show(ws: &Workspace, opts: &ShowOptions) -> Result<ShowView, Error> {
     })
 }
 
+/// What [`log`] lists.
 pub struct LogOptions {
     /// `A..B` or a single revision to walk from; `None` walks from HEAD.
     pub range: Option<String>,

@@ -46,8 +46,11 @@ const UNRESOLVED_NAMED: usize = 20;
 
 /// Progress of long work, drawn by the caller (a bar on a terminal, nothing elsewhere).
 pub trait Progress: Sync {
+    /// Work of `total_bytes` bytes begins.
     fn start(&self, total_bytes: u64);
+    /// `bytes` more bytes are done.
     fn advance(&self, bytes: u64);
+    /// The work is over.
     fn finish(&self);
 }
 
@@ -58,14 +61,19 @@ impl Progress for () {
     fn finish(&self) {}
 }
 
+/// What [`record`] records, for which commit, under which flag.
 pub struct RecordOptions {
     /// Report files; empty means discover them in `cwd`.
     pub reports: Vec<PathBuf>,
+    /// Where to discover reports when `reports` is empty.
     pub cwd: PathBuf,
     /// The revision to record for; `None` is HEAD.
     pub commit: Option<String>,
+    /// The upload's flag; `None` for the unflagged upload.
     pub flag: Option<Flag>,
+    /// The CI status recorded with the upload.
     pub ci_status: CiStatus,
+    /// The reports' format; `None` detects each one's.
     pub input_format: Option<InputFormat>,
     /// Record a report that fails "Does the report belong to this commit?", with a warning.
     pub force: bool,
@@ -74,24 +82,38 @@ pub struct RecordOptions {
 /// What one report file contributed.
 #[derive(Debug)]
 pub struct ReportSummary {
+    /// The report file.
     pub path: PathBuf,
+    /// The format it was read as.
     pub format: InputFormat,
+    /// How many files it holds coverage for.
     pub files: usize,
 }
 
+/// What [`record`] stored.
 #[derive(Debug)]
 pub struct RecordSummary {
+    /// The commit recorded for.
     pub commit: CommitId,
+    /// The upload's flag.
     pub flag: Option<Flag>,
+    /// The upload's CI status.
     pub ci_status: CiStatus,
+    /// Each report read.
     pub reports: Vec<ReportSummary>,
+    /// The upload's totals.
     pub totals: Totals,
+    /// Report paths that matched no file in the commit's tree.
     pub unresolved: Vec<String>,
+    /// Files left out by `[paths] ignore`.
     pub ignored: usize,
+    /// How many records the parsers skipped or doubted.
     pub warnings: usize,
+    /// Whether an upload of the same commit and flag was replaced.
     pub replaced: bool,
 }
 
+/// Reads the reports, resolves their paths against the commit's tree and stores them as the commit's upload under the flag (replacing an earlier one).
 #[instrument(skip_all, fields(commit = opts.commit.as_deref().unwrap_or("HEAD")))]
 pub fn record(
     ws: &Workspace,

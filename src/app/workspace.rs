@@ -24,6 +24,7 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Finds the repository from `dir` (git's discovery, upwards) and takes `db` as the database path, else `covgit/covgit.db` inside git's common dir; opens nothing else.
     pub fn open(dir: &Path, db: Option<PathBuf>) -> Result<Self, Error> {
         let repo = Repo::discover(dir)?;
         let db_path = db.unwrap_or_else(|| repo.common_dir().join("covgit").join("covgit.db"));

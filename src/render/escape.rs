@@ -141,6 +141,7 @@ pub struct LineGuard<'a> {
 }
 
 impl<'a> LineGuard<'a> {
+    /// A guard writing to `inner`.
     pub fn new(inner: &'a mut dyn Write) -> Self {
         Self {
             inner,

@@ -14,13 +14,18 @@ use crate::model::UnknownFormat;
 /// `--format` of `covgit compare`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CompareFormat {
+    /// Plain text for a terminal, colored when the palette says so.
     Text,
+    /// GitHub-flavoured Markdown, for a pull request comment.
     Markdown,
+    /// The `covgit/compare/2` JSON document.
     Json,
+    /// GitHub Actions `::warning` annotations: one per run of added lines not covered or of lines that lost coverage.
     Github,
 }
 
 impl CompareFormat {
+    /// Every format.
     pub const ALL: [CompareFormat; 4] = [Self::Text, Self::Markdown, Self::Json, Self::Github];
 
     /// The name `--format` takes.

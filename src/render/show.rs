@@ -12,10 +12,13 @@ use crate::model::{CiStatus, CommitId, Flag, Totals};
 /// What `covgit show` displays about one commit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowView {
+    /// The commit shown.
     pub commit: CommitId,
+    /// Its CI status.
     pub ci_status: CiStatus,
     /// One entry per upload: its flag (`None` without `--flag`) and its input format.
     pub uploads: Vec<(Option<Flag>, String)>,
+    /// Its totals, the uploads merged.
     pub totals: Totals,
     /// Per-file totals, sorted by path.
     pub files: Vec<(String, Totals)>,

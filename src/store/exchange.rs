@@ -56,9 +56,11 @@ pub fn from_the_future(at: i64, now: i64) -> bool {
 /// A shared record's description: an upload, or the tombstone of a forgotten one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SharedMeta {
+    /// An upload's description.
     Upload(UploadMeta),
     /// The upload of this key was forgotten at this time (Unix seconds).
     Forgotten {
+        /// When, in Unix seconds.
         forgotten_at: i64,
     },
 }
