@@ -481,7 +481,7 @@ pub struct CheckOptions {
     pub compare: CompareOptions,
     /// Flags beat the config.
     pub patch_target: Option<PatchTarget>,
-    /// The drop of total coverage allowed, in points.
+    /// The drop of total coverage allowed, in points; `None` takes the config's.
     pub project_threshold: Option<f64>,
     /// Fail on any `lost` line (the config's `fail_on_lost` may also turn it on).
     pub fail_on_lost: bool,

@@ -95,7 +95,8 @@ pub enum PrePushResult {
     },
 }
 
-/// The pre-push hook: runs [`check`] for each pushed ref against the branch it is measured against.
+/// The pre-push hook: for each pushed ref, [`check`] of the working tree against its
+/// merge-base with the remote's default branch (the local one when the remote names none).
 #[instrument(skip_all, fields(remote = opts.remote.as_deref()))]
 pub fn pre_push(
     ws: &Workspace,

@@ -165,9 +165,9 @@ pub struct FileComparison {
     pub base_path: Option<String>,
     /// How git changed the file.
     pub change: FileStatus,
-    /// The file's totals in the base report; `None` when the base has no coverage for it.
+    /// The file's totals in the base report; `None` when the base report does not list it.
     pub base: Option<Totals>,
-    /// The file's totals in the head report; `None` when the head has no coverage for it.
+    /// The file's totals in the head report; `None` when the head report does not list it.
     pub head: Option<Totals>,
     /// Counts of the file's added lines.
     pub patch: PatchTotals,
