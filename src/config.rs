@@ -14,38 +14,69 @@ use toml::Spanned;
 pub enum ConfigError {
     /// Only the line and what was wrong: never the text of the line, which may be anything
     /// (a linked secrets file); a key is named only when it is the offending one.
+    /// The file is not valid TOML, or a key is unknown or of the wrong type.
     #[error("{origin} is not valid: line {line}: {what}")]
     Toml {
+        /// Where the settings came from, for messages (the file's path).
         origin: String,
+        /// The 1-based line of the problem.
         line: usize,
+        /// What was wrong there.
         what: String,
     },
+    /// A `[paths] fixes` entry without `::`.
     #[error("{origin}: [paths] fixes entry '{entry}' is not of the form 'before::after'")]
-    Fix { origin: String, entry: String },
+    Fix {
+        /// Where the settings came from, for messages (the file's path).
+        origin: String,
+        /// The entry as written.
+        entry: String,
+    },
+    /// `[check] patch_target` is neither `auto` nor a number from 0 to 100.
     #[error(
         "{origin}: [check] patch_target must be a number from 0 to 100 or \"auto\", not {value}"
     )]
-    PatchTarget { origin: String, value: String },
+    PatchTarget {
+        /// Where the settings came from, for messages (the file's path).
+        origin: String,
+        /// The value as written.
+        value: String,
+    },
+    /// `[check] project_threshold` is negative, NaN or infinite.
     #[error(
         "{origin}: [check] project_threshold must be a finite number of points, 0 or more, not {value}"
     )]
-    ProjectThreshold { origin: String, value: f64 },
+    ProjectThreshold {
+        /// Where the settings came from, for messages (the file's path).
+        origin: String,
+        /// The value given.
+        value: f64,
+    },
 }
 
 /// Every setting, with the SPEC's defaults.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Config {
+    /// `[compare]`: how a base is chosen and carried to the head.
     pub compare: CompareConfig,
+    /// `[check]`: the gates of `covgit check`.
     pub check: CheckConfig,
+    /// `[paths]`: how report paths become repository paths.
     pub paths: PathsConfig,
     /// `[components.NAME]`, ordered by name.
     pub components: Vec<ComponentConfig>,
 }
 
+/// The `[compare]` settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompareConfig {
+    /// In a range, whether an ancestor of an unusable base may stand in for it (a
+    /// pseudo-base); `false` makes an unusable base an error (`--no-pseudo`).
     pub allow_pseudo_compare: bool,
+    /// Whether a pseudo-base's report may be remapped through a diff that moves its tracked
+    /// lines (`--allow-offsets`); `false` stops there with exit 2.
     pub allow_coverage_offsets: bool,
+    /// How many first-parent ancestors after the requested base are examined for a usable one.
     pub max_depth: u32,
     /// SPEC "Moved and reformatted code"; `--no-moves` turns it off for one run.
     pub detect_moves: bool,
@@ -72,7 +103,9 @@ impl Config {
 /// `patch_target`: a percentage, or the base's total coverage.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PatchTarget {
+    /// Patch coverage must reach this percentage, 0 to 100.
     Percent(f64),
+    /// Patch coverage must reach the base's total coverage.
     Auto,
 }
 
@@ -96,10 +129,14 @@ impl std::str::FromStr for PatchTarget {
     }
 }
 
+/// The `[check]` gates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckConfig {
+    /// Patch coverage below this fails.
     pub patch_target: PatchTarget,
+    /// Points (percentage points, 0 or more) the total coverage may drop before it fails.
     pub project_threshold: f64,
+    /// Whether any `lost` line fails.
     pub fail_on_lost: bool,
 }
 
@@ -113,6 +150,7 @@ impl Default for CheckConfig {
     }
 }
 
+/// The `[paths]` settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathsConfig {
     /// `before::after` prefix rewrites, in order.
@@ -142,8 +180,11 @@ pub struct ComponentConfig {
     pub name: String,
     /// Globs of repository paths, spelled as `[paths] ignore` spells them; never empty.
     pub paths: Vec<String>,
+    /// The component's own patch gate; `None`: no such gate.
     pub patch_target: Option<PatchTarget>,
+    /// The points the component's total may drop; `None`: no such gate.
     pub project_threshold: Option<f64>,
+    /// Whether any `lost` line of the component fails; `None`: no such gate.
     pub fail_on_lost: Option<bool>,
     /// `paths`, compiled.
     globs: GlobSet,

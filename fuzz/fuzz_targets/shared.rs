@@ -1,12 +1,12 @@
 //! Feeds arbitrary bytes to the decoders of shared coverage records (what `covgit pull`
 //! reads from a remote anyone may have pushed to): the record description with
-//! `covgit::store::decode_shared`, one file's coverage with `decode_file`, and the line
+//! `covgit::fuzzing::decode_shared`, one file's coverage with `decode_file`, and the line
 //! count `line_count` reads before decoding. Any panic, hang or unbounded allocation is a
 //! bug; an `Err` is the expected answer to garbage. Whatever decodes must re-encode to bytes
 //! that decode to the same value, and `line_count` must agree with the decoded lines.
 #![no_main]
 
-use covgit::store::{
+use covgit::fuzzing::{
     SharedMeta, decode_file, decode_shared, encode_file, encode_forgotten, encode_meta,
     line_count,
 };

@@ -17,14 +17,21 @@ use super::{Error, Workspace};
 /// The name used when none is given.
 pub const DEFAULT_BASELINE: &str = "default";
 
+/// What [`baseline_save`] snapshots and under which name.
 pub struct BaselineSaveOptions {
+    /// The baseline's name (a valid ref name component); [`DEFAULT_BASELINE`] when none is given.
     pub name: String,
     /// The report; `None` is the newest of the usual files in `cwd` or the work tree root.
     pub report: Option<PathBuf>,
+    /// Where to look for the report when none is given.
     pub cwd: PathBuf,
+    /// The report's format; `None` detects it.
     pub input_format: Option<InputFormat>,
 }
 
+/// Snapshots the working tree as a commit under the baseline's name and records the
+/// report's coverage for it, so that later `compare --worktree --baseline NAME` compares with
+/// it as it is.
 #[instrument(skip_all, fields(name = %opts.name))]
 pub fn baseline_save(
     ws: &Workspace,
@@ -74,6 +81,7 @@ fn message(name: &str) -> String {
     format!("covgit baseline {name}\n\nThe working tree, snapshot by `covgit baseline save`.\n")
 }
 
+/// Every saved baseline, with its coverage where the store has it.
 pub fn baseline_list(ws: &Workspace) -> Result<Vec<BaselineInfo>, Error> {
     let repo = &ws.repo;
     let store = if ws.db_path.exists() {

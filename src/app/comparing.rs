@@ -20,18 +20,26 @@ use super::Error;
 use super::revisions::flag_note;
 use super::stores::usability;
 
+/// What [`compare()`](super::compare()) compares: the sides, the flag, and the flags that override the config.
 #[derive(Default)]
 pub struct CompareOptions {
     /// `A..B` or a single revision (the commit view); `None` is `<default branch>..HEAD`.
     pub target: Option<String>,
+    /// The base revision, overriding the one `target` implies.
     pub base: Option<String>,
+    /// The head revision, overriding the one `target` implies.
     pub head: Option<String>,
+    /// A report file to use as the head's coverage instead of the store's.
     pub head_report: Option<PathBuf>,
+    /// The format of `head_report`; `None` detects it.
     pub input_format: Option<InputFormat>,
+    /// Compare only the uploads of this flag; `None` merges every upload.
     pub flag: Option<Flag>,
     /// Flags beat the config: `Some` overrides `allow_coverage_offsets`.
     pub allow_offsets: Option<bool>,
+    /// Make an unusable base an error instead of looking for a pseudo-base (`--no-pseudo`).
     pub no_pseudo: bool,
+    /// How many ancestors to examine for a usable base; `None` takes the config's.
     pub max_depth: Option<u32>,
     /// The head is the working tree (SPEC `--worktree`), its coverage from `head_report`
     /// or the newest report discovered in `cwd`.
@@ -44,8 +52,11 @@ pub struct CompareOptions {
     pub cwd: Option<PathBuf>,
 }
 
+/// What [`compare()`](super::compare()) found: which commits were compared and how.
 pub struct CompareOutcome {
+    /// What was compared with what.
     pub sides: Sides,
+    /// The comparison itself.
     pub comparison: Comparison,
     /// The report file the head's coverage came from (`--head-report` or discovered).
     pub head_report: Option<PathBuf>,
@@ -267,16 +278,23 @@ fn unchanged_files(
         .collect())
 }
 
+/// What [`check`](super::check()) compares and the gate values that override the config.
 pub struct CheckOptions {
+    /// The comparison to gate.
     pub compare: CompareOptions,
     /// Flags beat the config.
     pub patch_target: Option<PatchTarget>,
+    /// The drop of total coverage allowed, in points; `None` takes the config's.
     pub project_threshold: Option<f64>,
+    /// Fail on any `lost` line (the config's `fail_on_lost` may also turn it on).
     pub fail_on_lost: bool,
 }
 
+/// What [`check`](super::check()) found.
 pub struct CheckOutcome {
+    /// The comparison the gates judged.
     pub compared: CompareOutcome,
+    /// The gates that failed, if any.
     pub verdict: compare::gate::Verdict,
 }
 

@@ -24,6 +24,7 @@ pub fn hook_install(ws: &Workspace, exe: &Path) -> Result<HookInstalled, Error> 
         .install_pre_push(&shell_quote(&exe.to_string_lossy()))?)
 }
 
+/// Removes covgit's block from the pre-push hook (the whole file when covgit wrote it).
 pub fn hook_uninstall(ws: &Workspace) -> Result<HookRemoved, Error> {
     Ok(ws.repo.uninstall_pre_push()?)
 }
@@ -36,8 +37,11 @@ fn shell_quote(s: &str) -> String {
 /// One line of a pre-push hook's stdin: `<local ref> <local sha> <remote ref> <remote sha>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushedRef {
+    /// The local ref pushed (`refs/heads/topic`).
     pub local_ref: String,
+    /// Its commit id as git passed it (all zeros for a deletion).
     pub local: String,
+    /// The remote ref it updates.
     pub remote_ref: String,
 }
 
@@ -61,29 +65,40 @@ impl PushedRef {
     }
 }
 
+/// What [`pre_push`] checks.
 pub struct PrePushOptions {
     /// The remote's name as git passes it (may be a URL).
     pub remote: Option<String>,
     /// What is pushed; empty means HEAD (a run by hand or by the pre-commit framework).
     pub refs: Vec<PushedRef>,
+    /// The folder to discover reports in.
     pub cwd: PathBuf,
 }
 
 /// What the hook did for one pushed ref.
 pub enum PrePushResult {
+    /// The pushed ref was checked.
     Checked {
+        /// The local ref pushed.
         local_ref: String,
         /// The branch the push was measured against and its merge-base with the push.
         against: String,
+        /// The commit the comparison took as base.
         merge_base: CommitId,
+        /// The check's result.
         outcome: Box<CheckOutcome>,
     },
+    /// The pushed ref was not checked.
     Skipped {
+        /// The local ref pushed.
         local_ref: String,
+        /// Why, in one sentence.
         reason: String,
     },
 }
 
+/// The pre-push hook: for each pushed ref, [`check`](super::check()) of the working tree against its
+/// merge-base with the remote's default branch (the local one when the remote names none).
 #[instrument(skip_all, fields(remote = opts.remote.as_deref()))]
 pub fn pre_push(
     ws: &Workspace,

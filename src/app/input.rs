@@ -46,8 +46,11 @@ pub const MAX_REPORT_BYTES: u64 = 768 << 20;
 
 /// Progress of long work, drawn by the caller (a bar on a terminal, nothing elsewhere).
 pub trait Progress: Sync {
+    /// The work begins: `total_bytes` of reports are to be read.
     fn start(&self, total_bytes: u64);
+    /// `bytes` more were read.
     fn advance(&self, bytes: u64);
+    /// The work is done (or stopped); the drawing can go.
     fn finish(&self);
 }
 

@@ -22,6 +22,7 @@ pub struct GcOptions {
 /// What `gc` removed, and what it kept only because the repository lacks the commit.
 #[derive(Debug, Clone, Default)]
 pub struct GcSummary {
+    /// The commits and uploads removed, and the database size before and after.
     pub removed: GcOutcome,
     /// Records of absent commits left in place (without `missing`), sorted.
     pub absent_kept: Vec<CommitId>,
@@ -84,8 +85,9 @@ mod tests {
     use std::process::Command;
 
     use super::*;
-    use crate::model::{CiStatus, FileCoverage, LineCoverage, Report, Upload};
+    use crate::model::{CiStatus, Upload};
     use crate::store::Store;
+    use crate::testkit::{self, report};
 
     fn git(dir: &Path, args: &[&str]) -> String {
         let out = Command::new("git")
@@ -115,17 +117,7 @@ mod tests {
     }
 
     fn upload() -> Upload {
-        let mut report = Report::default();
-        report.files.insert(
-            "a.py".into(),
-            FileCoverage::from_entries(vec![(1, LineCoverage::new(1))], LineCoverage::merge_max),
-        );
-        Upload {
-            flag: None,
-            format: "lcov".into(),
-            ci_status: CiStatus::Passed,
-            report,
-        }
+        testkit::upload(None, CiStatus::Passed, report(&[("a.py", &[(1, 1)])]))
     }
 
     #[test]

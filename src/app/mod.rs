@@ -44,10 +44,16 @@ pub use record::{RecordOptions, record};
 pub use share::{MAX_RECORD_LINES, forget, pull, push};
 pub use workspace::Workspace;
 
-pub use crate::git::{HookInstalled, HookRemoved};
+pub use crate::git::{GitError, HookInstalled, HookRemoved};
 // What the use-cases return for people to read is defined next to its renderer (app →
 // render, the existing direction) and named here too, where callers meet it.
 pub use crate::render::{
     BaselineInfo, BaselineSaved, ForgetSummary, LogOutcome, LogStop, PullSummary, PushSummary,
     RecordSummary, ReportSummary, SkippedRecord,
 };
+// The causes an [`Error`] chains, so a caller can name and match them.
+pub use crate::resolve::GlobError;
+pub use crate::select::SelectError;
+pub use crate::store::{CodecError, StoreError};
+// What `gc` removed, inside [`GcSummary`].
+pub use crate::store::GcOutcome;

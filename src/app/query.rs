@@ -11,12 +11,15 @@ use super::revisions::{flag_note, merge_base_named, split_range};
 use super::stores::{store_for_read, unpulled_remote};
 use super::{Error, Workspace};
 
+/// What [`show`] shows.
 pub struct ShowOptions {
     /// The revision to show; `None` is HEAD.
     pub rev: Option<String>,
+    /// Show only this flag's upload; `None` merges every upload.
     pub flag: Option<Flag>,
 }
 
+/// One commit's recorded coverage: its uploads, totals and per-file totals.
 #[instrument(skip_all)]
 pub fn show(ws: &Workspace, opts: &ShowOptions) -> Result<ShowView, Error> {
     let commit = ws.repo.resolve(opts.rev.as_deref().unwrap_or("HEAD"))?;
@@ -69,6 +72,7 @@ pub fn show(ws: &Workspace, opts: &ShowOptions) -> Result<ShowView, Error> {
     })
 }
 
+/// What [`log`] lists.
 pub struct LogOptions {
     /// `A..B` or a single revision to walk from; `None` walks from HEAD.
     pub range: Option<String>,

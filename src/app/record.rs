@@ -19,19 +19,26 @@ use super::{Error, Workspace};
 /// How many unresolved paths `record` names in warnings before summing up the rest.
 const UNRESOLVED_NAMED: usize = 20;
 
+/// What [`record`] records, for which commit, under which flag.
 pub struct RecordOptions {
     /// Report files; empty means discover them in `cwd`.
     pub reports: Vec<PathBuf>,
+    /// Where to discover reports when `reports` is empty.
     pub cwd: PathBuf,
     /// The revision to record for; `None` is HEAD.
     pub commit: Option<String>,
+    /// The upload's flag; `None` for the unflagged upload.
     pub flag: Option<Flag>,
+    /// The CI status recorded with the upload.
     pub ci_status: CiStatus,
+    /// The reports' format; `None` detects each one's.
     pub input_format: Option<InputFormat>,
     /// Record a report that fails "Does the report belong to this commit?", with a warning.
     pub force: bool,
 }
 
+/// Reads, resolves and checks the reports of `opts`, then stores them as one upload of the
+/// commit (SPEC `covgit record`); bad input leaves the store untouched.
 #[instrument(skip_all, fields(commit = opts.commit.as_deref().unwrap_or("HEAD")))]
 pub fn record(
     ws: &Workspace,

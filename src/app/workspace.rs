@@ -19,11 +19,12 @@ pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
 /// The repository found from `-C DIR` (or the current folder) and the database path from
 /// `--db` / `COVGIT_DB`, else `covgit/covgit.db` inside git's common dir.
 pub struct Workspace {
-    pub repo: Repo,
-    pub db_path: PathBuf,
+    pub(crate) repo: Repo,
+    pub(crate) db_path: PathBuf,
 }
 
 impl Workspace {
+    /// Finds the repository from `dir` (git's discovery, upwards) and takes `db` as the database path, else `covgit/covgit.db` inside git's common dir; opens nothing else.
     pub fn open(dir: &Path, db: Option<PathBuf>) -> Result<Self, Error> {
         let repo = Repo::discover(dir)?;
         let db_path = db.unwrap_or_else(|| repo.common_dir().join("covgit").join("covgit.db"));
@@ -38,8 +39,8 @@ impl Workspace {
     /// Reads `.covgit.toml` from the work tree root, the defaults when there is none (or no
     /// work tree). SPEC "Hostile and careless input": only a regular file, or a symlink whose
     /// target is a regular file inside the work tree (not in git's own folder), is read, and at
-    /// most [`MAX_CONFIG_BYTES`] of it; anything else is refused without reading it.
-    pub fn config(&self) -> Result<Config, Error> {
+    /// most `MAX_CONFIG_BYTES` (1 MiB) of it; anything else is refused without reading it.
+    pub fn load_config(&self) -> Result<Config, Error> {
         let Some(root) = self.root() else {
             return Ok(Config::default());
         };
@@ -103,7 +104,7 @@ impl Workspace {
     }
 
     /// Opens the store for writing, creating its folder and file when missing.
-    pub fn store_for_write(&self) -> Result<Store, Error> {
+    pub(crate) fn store_for_write(&self) -> Result<Store, Error> {
         if let Some(parent) = self.db_path.parent()
             && !parent.as_os_str().is_empty()
         {
@@ -118,7 +119,7 @@ impl Workspace {
     /// Opens the store for reading only (so a read-only store works); a missing database is
     /// an error that says to record first. An older schema is upgraded first when it can be;
     /// one that cannot be (a read-only mount) is read as it is when it is recent enough.
-    pub fn store_for_read(&self) -> Result<Store, Error> {
+    pub(crate) fn store_for_read(&self) -> Result<Store, Error> {
         self.must_exist()?;
         let store = match Store::open_read_only(&self.db_path) {
             Err(outdated @ StoreError::Outdated { .. }) => {
@@ -148,7 +149,7 @@ impl Workspace {
 
     /// Opens an existing store to change what it holds (`mark`, `gc`); a missing database is
     /// an error that says to record first, a read-only one an error naming it.
-    pub fn store_to_change(&self) -> Result<Store, Error> {
+    pub(crate) fn store_to_change(&self) -> Result<Store, Error> {
         self.must_exist()?;
         Ok(Store::open(&self.db_path)?)
     }

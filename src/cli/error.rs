@@ -52,7 +52,7 @@ mod tests {
     use std::path::PathBuf;
 
     use covgit::app;
-    use covgit::git::GitError;
+    use covgit::app::GitError;
 
     use super::*;
 

@@ -19,6 +19,7 @@ use crate::model::{LineNo, Totals};
 /// One component's figures.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComponentFigures {
+    /// The component's name, as `[components.NAME]` spells it.
     pub name: String,
     /// Totals of the base files (by base path) in the component.
     pub base: Totals,
@@ -90,7 +91,7 @@ mod tests {
     use super::*;
     use crate::compare::compare;
     use crate::model::{ChangeKind, FileChange, FileCoverage, LineCoverage, Report};
-    use crate::offset::testgen::change;
+    use crate::testkit::change;
 
     /// A report with hits per line (1-based, in order).
     fn report(files: &[(&str, &[u64])]) -> Report {

@@ -27,10 +27,12 @@ pub struct Gates {
 /// The gates that failed; none means the check passed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Verdict {
+    /// The failed gates, in the order they were checked; empty when every gate passed.
     pub failures: Vec<GateFailure>,
 }
 
 impl Verdict {
+    /// Whether every gate passed.
     pub fn passed(&self) -> bool {
         self.failures.is_empty()
     }
@@ -41,27 +43,39 @@ impl Verdict {
 pub enum GateFailure {
     /// Patch coverage below the target; `lines` added lines are tracked, `covered` of them ran.
     Patch {
+        /// The patch coverage, in percent.
         coverage: f64,
+        /// The target it had to reach, in percent.
         target: f64,
+        /// Added lines tracked.
         lines: u64,
+        /// Of those, lines that ran.
         covered: u64,
     },
     /// Project coverage fell by more than the threshold: `base` and `head` are the totals'
     /// coverage, as the comparison prints them; `drop = base - head`.
     Project {
+        /// The base's total coverage, in percent.
         base: f64,
+        /// The head's total coverage, in percent.
         head: f64,
+        /// `base - head`, in points.
         drop: f64,
+        /// The drop allowed, in points.
         threshold: f64,
     },
     /// `lines` lines lost coverage; `first` is the first one by path and head line.
     Lost {
+        /// How many lines lost coverage.
         lines: u64,
+        /// The first of them: head path and head line.
         first: Option<(String, LineNo)>,
     },
     /// A gate of component `name` failed, on the component's own figures (SPEC "Flags").
     Component {
+        /// The component's name.
         name: String,
+        /// The component's gate that failed, with the component's figures.
         failure: Box<GateFailure>,
     },
 }
@@ -188,7 +202,7 @@ mod tests {
     }
 
     fn modified(path: &str, hunks: &[(u32, u32, u32, u32)]) -> FileChange {
-        crate::offset::testgen::change(Some(path), Some(path), ChangeKind::Modified, hunks)
+        crate::testkit::change(Some(path), Some(path), ChangeKind::Modified, hunks)
     }
 
     const ALL: Gates = Gates {

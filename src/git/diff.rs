@@ -275,30 +275,8 @@ mod tests {
 
     use super::*;
     use crate::git::fixture::{DIFF, build};
+    use crate::testkit::{change, hunk};
     use ChangeKind::{Added, Deleted, Modified, Renamed};
-
-    fn hunk(old_start: u32, old_len: u32, new_start: u32, new_len: u32) -> Hunk {
-        Hunk {
-            old_start,
-            old_len,
-            new_start,
-            new_len,
-        }
-    }
-
-    fn change(
-        old: Option<&str>,
-        new: Option<&str>,
-        kind: ChangeKind,
-        hunks: Vec<Hunk>,
-    ) -> FileChange {
-        FileChange {
-            old_path: old.map(str::to_owned),
-            new_path: new.map(str::to_owned),
-            kind,
-            hunks,
-        }
-    }
 
     #[test]
     fn diff_reports_every_kind_of_change_with_exact_hunks() {
@@ -311,42 +289,37 @@ mod tests {
             key(a).cmp(&key(b))
         });
         let want = vec![
-            change(None, Some("add.txt"), Added, vec![hunk(1, 0, 1, 4)]),
+            change(None, Some("add.txt"), Added, &[(1, 0, 1, 4)]),
             // Binary: every old line is replaced by every new line.
-            change(
-                Some("bin.dat"),
-                Some("bin.dat"),
-                Modified,
-                vec![hunk(1, 2, 1, 3)],
-            ),
+            change(Some("bin.dat"), Some("bin.dat"), Modified, &[(1, 2, 1, 3)]),
             // "y\r\n" -> "Y\r\n" and "z\r\n" -> "z\n": line endings count.
             change(
                 Some("crlf.txt"),
                 Some("crlf.txt"),
                 Modified,
-                vec![hunk(2, 2, 2, 2)],
+                &[(2, 2, 2, 2)],
             ),
-            change(Some("del.txt"), None, Deleted, vec![hunk(1, 3, 1, 0)]),
+            change(Some("del.txt"), None, Deleted, &[(1, 3, 1, 0)]),
             // line 3 replaced; a line inserted after line 7 starts at old line 8.
             change(
                 Some("mod.txt"),
                 Some("mod.txt"),
                 Modified,
-                vec![hunk(3, 1, 3, 1), hunk(8, 0, 8, 1)],
+                &[(3, 1, 3, 1), (8, 0, 8, 1)],
             ),
             // The last line lost its newline, so it changed.
             change(
                 Some("nonl.txt"),
                 Some("nonl.txt"),
                 Modified,
-                vec![hunk(3, 1, 3, 1)],
+                &[(3, 1, 3, 1)],
             ),
-            change(Some("ren.txt"), Some("ren2.txt"), Renamed, vec![]),
+            change(Some("ren.txt"), Some("ren2.txt"), Renamed, &[]),
             change(
                 Some("renedit.txt"),
                 Some("renedit2.txt"),
                 Renamed,
-                vec![hunk(5, 1, 5, 1)],
+                &[(5, 1, 5, 1)],
             ),
         ];
         // mode.sh only became executable: same blob, not listed.
@@ -380,20 +353,10 @@ mod tests {
             Some("src/f51.txt"),
             Some("src/moved.txt"),
             Renamed,
-            vec![]
+            &[]
         )));
-        assert!(got.contains(&change(
-            Some("src/f52.txt"),
-            None,
-            Deleted,
-            vec![hunk(1, 3, 1, 0)]
-        )));
-        assert!(got.contains(&change(
-            None,
-            Some("src/added.txt"),
-            Added,
-            vec![hunk(1, 0, 1, 1)]
-        )));
+        assert!(got.contains(&change(Some("src/f52.txt"), None, Deleted, &[(1, 3, 1, 0)])));
+        assert!(got.contains(&change(None, Some("src/added.txt"), Added, &[(1, 0, 1, 1)])));
     }
 
     #[test]

@@ -35,9 +35,19 @@ pub enum HookInstalled {
     Created(PathBuf),
     /// covgit's block was added to the existing hook. `executable` is false when the file
     /// is not executable: git ignores it, and covgit does not change its mode.
-    Added { path: PathBuf, executable: bool },
+    Added {
+        /// The hook file.
+        path: PathBuf,
+        /// Whether the file is executable (git runs only an executable hook).
+        executable: bool,
+    },
     /// covgit's block was already there and was rewritten (the binary's path may differ).
-    Updated { path: PathBuf, executable: bool },
+    Updated {
+        /// The hook file.
+        path: PathBuf,
+        /// Whether the file is executable (git runs only an executable hook).
+        executable: bool,
+    },
 }
 
 /// What `uninstall` did.

@@ -325,6 +325,7 @@ pub(crate) fn hunks_from_pairs(pairs: &[(u32, u32)], a_len: usize, b_len: usize)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testkit::hunk;
 
     /// Reference strategies for the accuracy bench: imara's own algorithms over the whole file.
     fn imara_hunks(old: &[u8], new: &[u8], algorithm: Algorithm, slider: bool) -> Vec<Hunk> {
@@ -350,15 +351,6 @@ mod tests {
             j += 1;
         }
         hunks_from_pairs(&pairs, input.before.len(), input.after.len())
-    }
-
-    fn hunk(old_start: u32, old_len: u32, new_start: u32, new_len: u32) -> Hunk {
-        Hunk {
-            old_start,
-            old_len,
-            new_start,
-            new_len,
-        }
     }
 
     fn py_fn(k: u32) -> String {

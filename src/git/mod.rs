@@ -24,19 +24,13 @@ mod repo;
 mod share;
 mod snapshot;
 
-pub use attributes::{GENERATED_ATTRIBUTE, GeneratedFiles};
-pub use baseline::BASELINE_REFS;
+pub use attributes::GeneratedFiles;
 pub use error::GitError;
 pub use hook::{HookInstalled, HookRemoved};
-pub use lines::line_hunks;
-pub use moves::{Changes, MAX_SEED_OCCURRENCES, MIN_ALNUM, find_relocations};
 pub use remote::PushOutcome;
 pub use repo::Repo;
-pub use share::{
-    DATA_REF, MAX_RECORD_BYTES, MAX_RECORD_FILES, MAX_TREE_DEPTH, SharedCommit, SharedHead,
-    SharedListing, SharedLocator, SharedProblem, SharedReader, bounded,
-};
-pub use snapshot::{ChangeSource, WorktreeChange, WorktreeSnapshot};
+pub use share::{SharedLocator, SharedReader, bounded};
+pub use snapshot::{ChangeSource, WorktreeSnapshot};
 
 #[cfg(test)]
 mod fixture;

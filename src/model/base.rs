@@ -8,8 +8,11 @@ use super::CommitId;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SkipReason {
+    /// No upload is recorded for the commit (for the flags asked).
     NoReport,
+    /// The commit's CI status is `failed`.
     CiFailed,
+    /// The commit's CI status is `pending`.
     CiPending,
 }
 
@@ -27,6 +30,8 @@ impl SkipReason {
 /// A commit passed over, with its reason, in walk order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
+    /// The commit passed over.
     pub commit: CommitId,
+    /// Why it was passed over.
     pub reason: SkipReason,
 }

@@ -9,9 +9,13 @@ use super::LineNo;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeKind {
+    /// The file exists only in the new tree.
     Added,
+    /// The file exists only in the old tree.
     Deleted,
+    /// The file moved to another path (its content may have changed too).
     Renamed,
+    /// Same path on both sides, different content.
     Modified,
 }
 
@@ -22,9 +26,13 @@ pub enum ChangeKind {
 /// of the next hunk. Hunks of a file are sorted and do not overlap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Hunk {
+    /// First old line of the region (1-based).
     pub old_start: u32,
+    /// How many old lines the region replaces; 0 for a pure insertion.
     pub old_len: u32,
+    /// First new line of the region (1-based).
     pub new_start: u32,
+    /// How many new lines replace them; 0 for a pure deletion.
     pub new_len: u32,
 }
 
@@ -36,6 +44,7 @@ pub struct FileChange {
     pub old_path: Option<String>,
     /// Path in the new tree; `None` when deleted.
     pub new_path: Option<String>,
+    /// How the file changed.
     pub kind: ChangeKind,
     /// Line hunks of the content change; empty for a pure rename. For an added or deleted
     /// file, one hunk spanning the whole file (or none for an empty file).
@@ -66,12 +75,19 @@ pub enum RelocationKind {
 /// reformat joined) carry nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Relocation {
+    /// A block moved as it is, or a run reformatted.
     pub kind: RelocationKind,
+    /// The base file the lines come from.
     pub old_path: String,
+    /// The first base line of the block (1-based).
     pub old_start: LineNo,
+    /// How many base lines the block spans.
     pub old_len: u32,
+    /// The head file the lines land in.
     pub new_path: String,
+    /// The first head line of the block (1-based).
     pub new_start: LineNo,
+    /// For each head line from `new_start`, the base line it takes its state from (see above).
     pub origins: Vec<Option<LineNo>>,
 }
 
@@ -92,6 +108,7 @@ impl Relocation {
 /// detection is off).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diff {
+    /// The changed files, each with its hunks.
     pub files: Vec<FileChange>,
     /// Sorted by head path, then head line; no two overlap on either side.
     pub relocations: Vec<Relocation>,

@@ -8,10 +8,13 @@ use serde::{Deserialize, Serialize};
 /// Why a string is not a valid id, flag or status.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidId {
+    /// Not a full 40-digit hexadecimal commit id (the string given).
     #[error("'{0}' is not a full 40-digit hexadecimal commit id")]
     Commit(String),
+    /// Not a valid flag name (the string given).
     #[error("flag '{0}' must be 1 to 100 characters of letters, digits, '-', '_', '.' or '/'")]
     Flag(String),
+    /// Not one of `passed`, `failed`, `pending` (the string given).
     #[error("CI status '{0}' is not one of passed, failed, pending")]
     CiStatus(String),
 }
@@ -32,6 +35,7 @@ impl CommitId {
         }
     }
 
+    /// The 40 lowercase hexadecimal digits.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -74,6 +78,7 @@ impl FromStr for CommitId {
 pub struct Flag(String);
 
 impl Flag {
+    /// The flag `name`, when it is 1 to 100 characters of ASCII letters, digits, `-`, `_`, `.` or `/`.
     pub fn new(name: &str) -> Result<Self, InvalidId> {
         let ok = !name.is_empty()
             && name.len() <= 100
@@ -87,6 +92,7 @@ impl Flag {
         }
     }
 
+    /// The flag's name as given.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -122,12 +128,16 @@ impl FromStr for Flag {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CiStatus {
+    /// The CI run passed: the commit's coverage may serve as a base.
     Passed,
+    /// The CI run failed: never used as a base.
     Failed,
+    /// The CI run has not finished: not used as a base until it is marked passed.
     Pending,
 }
 
 impl CiStatus {
+    /// The SPEC's spelling: `passed`, `failed`, `pending`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Passed => "passed",

@@ -10,12 +10,16 @@ pub type LineNo = u32;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LineState {
+    /// Not executed (0 hits).
     Miss,
+    /// Executed, but only some of its branches were taken.
     Partial,
+    /// Executed, and all of its branches (if any) taken.
     Hit,
 }
 
 impl LineState {
+    /// The SPEC's spelling: `miss`, `partial`, `hit`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Miss => "miss",
@@ -30,7 +34,12 @@ impl LineState {
 pub enum Branches {
     /// The format gives only how many branches were taken of how many (Cobertura
     /// `condition-coverage="50% (1/2)"`). Invariant: `covered <= total`.
-    Counts { covered: u32, total: u32 },
+    Counts {
+        /// Branches taken at least once.
+        covered: u32,
+        /// Branches of the line.
+        total: u32,
+    },
     /// The format names each branch (LCOV `BRDA:line,block,branch,taken`): name -> times
     /// taken (`-` is 0). Sorted by name, names unique. Merging takes the union.
     Named(Vec<(String, u64)>),
@@ -72,11 +81,14 @@ impl Branches {
 /// One tracked line: its execution count and, where the format says, its branches.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct LineCoverage {
+    /// How many times the line ran.
     pub hits: u64,
+    /// The line's branch outcomes, when the format gives them.
     pub branches: Option<Branches>,
 }
 
 impl LineCoverage {
+    /// A line run `hits` times, with no branch information.
     pub fn new(hits: u64) -> Self {
         Self {
             hits,

@@ -45,18 +45,22 @@ impl FileCoverage {
             .then_some(Self { lines })
     }
 
+    /// The tracked lines with their coverage, in ascending line order.
     pub fn lines(&self) -> &[(LineNo, LineCoverage)] {
         &self.lines
     }
 
+    /// Whether the file has no tracked line.
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
 
+    /// How many tracked lines the file has.
     pub fn len(&self) -> usize {
         self.lines.len()
     }
 
+    /// The coverage of line `line`, if it is tracked.
     pub fn get(&self, line: LineNo) -> Option<&LineCoverage> {
         self.lines
             .binary_search_by_key(&line, |(n, _)| *n)
@@ -71,6 +75,7 @@ impl FileCoverage {
         *self = Self::from_entries(all, LineCoverage::merge_sum);
     }
 
+    /// The file's counts (`files` is 1 when it has a tracked line, else 0).
     pub fn totals(&self) -> Totals {
         Totals::of_lines(self.lines.iter().map(|(_, c)| c))
     }
@@ -82,7 +87,9 @@ impl FileCoverage {
 /// is kept as written (separators normalised) and also listed in `unresolved`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// Each file's coverage, by path.
     pub files: BTreeMap<String, FileCoverage>,
+    /// The paths that matched no file in the recorded commit's tree, as written.
     pub unresolved: BTreeSet<String>,
 }
 
@@ -104,6 +111,7 @@ impl Report {
         out
     }
 
+    /// The counts of every file together.
     pub fn totals(&self) -> Totals {
         let mut t = Totals::default();
         for cov in self.files.values() {
@@ -116,10 +124,13 @@ impl Report {
 /// One upload of a commit: what one `covgit record` stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Upload {
+    /// The upload's flag; `None` for the unflagged upload.
     pub flag: Option<Flag>,
     /// The detected or forced input format(s), e.g. `cobertura` or `cobertura+lcov`.
     pub format: String,
+    /// The CI status recorded with it.
     pub ci_status: CiStatus,
+    /// The coverage.
     pub report: Report,
 }
 

@@ -7,7 +7,9 @@ use super::{CommitId, Flag};
 /// lays them out in trees without reading them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedRecord {
+    /// The commit the record belongs to.
     pub commit: CommitId,
+    /// The upload's flag; `None` for the unflagged upload.
     pub flag: Option<Flag>,
     /// The upload's description (or the tombstone's date), opaque to git.
     pub meta: Vec<u8>,

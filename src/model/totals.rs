@@ -10,11 +10,17 @@ pub struct Totals {
     /// Files with at least one tracked line (SPEC TOTALS, counted as Codecov counts them): a
     /// file a report lists with no line, such as an empty `__init__.py`, is not one.
     pub files: u64,
+    /// Tracked lines.
     pub lines: u64,
+    /// Lines whose state is `hit`.
     pub hit: u64,
+    /// Lines whose state is `partial`.
     pub partial: u64,
+    /// Lines whose state is `miss`.
     pub miss: u64,
+    /// Branches on the tracked lines, where the format gives them.
     pub branches: u64,
+    /// Of `branches`, those taken at least once.
     pub branches_hit: u64,
 }
 
@@ -57,6 +63,7 @@ impl Totals {
         }
     }
 
+    /// Adds `o`'s counts to these (the totals of two disjoint sets of lines).
     pub fn add(&mut self, o: &Totals) {
         self.files += o.files;
         self.lines += o.lines;

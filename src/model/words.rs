@@ -17,6 +17,7 @@ pub fn count(n: u64, one: &str, many: &str) -> String {
 pub struct UnknownFormat {
     /// What was named: `format`, `input format`.
     pub kind: &'static str,
+    /// The name as typed.
     pub name: String,
     /// The known names, as `a, b or c`.
     pub expected: String,

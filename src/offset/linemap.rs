@@ -76,15 +76,7 @@ mod tests {
 
     use super::*;
     use crate::offset::testgen::{Alignment, alignment};
-
-    fn hunk(old_start: u32, old_len: u32, new_start: u32, new_len: u32) -> Hunk {
-        Hunk {
-            old_start,
-            old_len,
-            new_start,
-            new_len,
-        }
-    }
+    use crate::testkit::hunk;
 
     #[test]
     fn lines_shift_around_an_insertion_and_drop_inside_a_replacement() {

@@ -12,4 +12,4 @@ mod remap;
 pub(crate) mod testgen;
 
 pub use linemap::LineMap;
-pub use remap::{Remapped, remap, remap_with};
+pub use remap::remap_with;

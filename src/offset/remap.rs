@@ -22,12 +22,9 @@ pub struct Remapped {
 /// files drop, lines the diff removes or replaces drop, lines in unchanged runs keep their
 /// coverage at their new number. Unresolved paths and files no change touches stay as they
 /// are. Two entries landing on one path (inconsistent input) are merged by summing.
-pub fn remap(report: Report, changes: &[FileChange]) -> Remapped {
-    remap_with(report, changes, &[])
-}
-
-/// [`remap`] with the moved blocks and reformatted runs of the same diff (SPEC "Moved and
-/// reformatted code"): a base line the plain diff drops but a relocation carries goes to its
+///
+/// With the moved blocks and reformatted runs of the same diff (SPEC "Moved and
+/// reformatted code"; none for a plain remap): a base line the plain diff drops but a relocation carries goes to its
 /// head line (a moved block line for line, a reformatted run to the first head line that maps
 /// to it), in whatever file, so moved code keeps its coverage across a pseudo-base.
 pub fn remap_with(report: Report, changes: &[FileChange], relocations: &[Relocation]) -> Remapped {
@@ -156,28 +153,13 @@ mod tests {
 
     use super::*;
     use crate::model::RelocationKind;
+
+    /// A plain remap, with no moved or reformatted code.
+    fn remap(report: Report, changes: &[FileChange]) -> Remapped {
+        remap_with(report, changes, &[])
+    }
     use crate::offset::testgen::alignment;
-    use crate::offset::testgen::change;
-
-    fn cov(lines: &[(u32, u64)]) -> FileCoverage {
-        FileCoverage::from_sorted(
-            lines
-                .iter()
-                .map(|&(n, h)| (n, LineCoverage::new(h)))
-                .collect(),
-        )
-        .unwrap()
-    }
-
-    fn report(files: &[(&str, &[(u32, u64)])]) -> Report {
-        Report {
-            files: files
-                .iter()
-                .map(|(p, l)| ((*p).to_owned(), cov(l)))
-                .collect(),
-            unresolved: std::collections::BTreeSet::default(),
-        }
-    }
+    use crate::testkit::{change, cov, relocation, report};
 
     #[test]
     fn lines_move_drop_and_follow_renames() {
@@ -244,23 +226,6 @@ mod tests {
         let got = remap(r.clone(), &changes);
         assert_eq!(got.report, r);
         assert!(got.changed_files.is_empty());
-    }
-
-    fn relocation(
-        kind: RelocationKind,
-        (old, old_start, old_len): (&str, u32, u32),
-        (new, new_start): (&str, u32),
-        origins: &[Option<u32>],
-    ) -> Relocation {
-        Relocation {
-            kind,
-            old_path: old.to_owned(),
-            old_start,
-            old_len,
-            new_path: new.to_owned(),
-            new_start,
-            origins: origins.to_vec(),
-        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use crate::model::{ChangeKind, FileChange, Hunk, LineNo};
+use crate::model::{Hunk, LineNo};
 
 /// One step of an alignment: `Equal(n)` keeps n lines, `Change(del, ins)` replaces `del` old
 /// lines by `ins` new ones.
@@ -95,28 +95,4 @@ pub fn alignment(steps: usize) -> impl Strategy<Value = Ops> {
             .prop_map(|(d, i)| Op::Change(d, i)),
     ];
     prop::collection::vec(op, 0..steps).prop_map(Ops)
-}
-
-/// A [`FileChange`] from `(old_start, old_len, new_start, new_len)` hunks, for hand-written
-/// cases.
-pub fn change(
-    old: Option<&str>,
-    new: Option<&str>,
-    kind: ChangeKind,
-    hunks: &[(u32, u32, u32, u32)],
-) -> FileChange {
-    FileChange {
-        old_path: old.map(str::to_owned),
-        new_path: new.map(str::to_owned),
-        kind,
-        hunks: hunks
-            .iter()
-            .map(|&(old_start, old_len, new_start, new_len)| Hunk {
-                old_start,
-                old_len,
-                new_start,
-                new_len,
-            })
-            .collect(),
-    }
 }

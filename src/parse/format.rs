@@ -19,14 +19,23 @@ use crate::model::UnknownFormat;
 /// A report format covgit can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InputFormat {
+    /// Cobertura XML (coverage.py, gcovr, Istanbul's `cobertura` reporter, …).
     Cobertura,
+    /// LCOV tracefiles (`.info`).
     Lcov,
+    /// `JaCoCo` XML.
     JaCoCo,
+    /// Clover XML.
     Clover,
+    /// Go's `-coverprofile` text.
     Go,
+    /// coverage.py's `coverage json`.
     CoveragePyJson,
+    /// `llvm-cov export` JSON.
     LlvmCovJson,
+    /// Istanbul's `coverage-final.json`.
     Istanbul,
+    /// `SimpleCov`'s `.resultset.json`.
     SimpleCov,
 }
 

@@ -16,6 +16,7 @@ use super::{
 /// What a report holds, before paths are resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed {
+    /// The format the report was read as.
     pub format: InputFormat,
     /// Cobertura `<source>` roots, trimmed, in document order, junk included (`--source`,
     /// `$GOMODCACHE`); the resolver decides what they are worth. Empty for LCOV.
@@ -32,6 +33,7 @@ pub struct Parsed {
 pub struct ParseWarning {
     /// 1-based line of the report, where known.
     pub line: Option<u64>,
+    /// What was wrong, in one sentence.
     pub message: String,
 }
 

@@ -15,12 +15,17 @@ use crate::model::{CommitId, Totals};
 /// A baseline just saved: built by `app`, only read here.
 #[derive(Debug)]
 pub struct BaselineSaved {
+    /// The baseline's name.
     pub name: String,
+    /// The snapshot commit of the working tree (under `refs/covgit/`).
     pub commit: CommitId,
     /// HEAD when it was saved.
     pub parent: Option<CommitId>,
+    /// What the working tree held beyond HEAD.
     pub changes: WorktreeChanges,
+    /// The report recorded for the snapshot.
     pub report: PathBuf,
+    /// The report's totals.
     pub totals: Totals,
     /// The snapshot the name pointed to before, if any.
     pub replaced: Option<CommitId>,
@@ -29,7 +34,9 @@ pub struct BaselineSaved {
 /// One saved baseline.
 #[derive(Debug)]
 pub struct BaselineInfo {
+    /// The baseline's name.
     pub name: String,
+    /// The snapshot commit.
     pub commit: CommitId,
     /// HEAD when it was saved.
     pub parent: Option<CommitId>,

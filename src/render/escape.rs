@@ -10,7 +10,7 @@
 //!   separators and the bidirectional controls of "Trojan source" as visible escapes (`\n`,
 //!   `\x1b`, `\u{202e}`), so a data string can never end a line or restyle one, and breaks
 //!   `##[` / `##vso[` as `#\x23[`;
-//! - [`line`] is [`text`] for a string that starts a line, which also shows a leading `::`
+//! - [`line()`] is [`text`] for a string that starts a line, which also shows a leading `::`
 //!   as `\x3a:`;
 //! - [`LineGuard`] applies that last rule to every line a renderer writes, as a safety net
 //!   under the tables and lists whose first column is data.
@@ -141,6 +141,7 @@ pub struct LineGuard<'a> {
 }
 
 impl<'a> LineGuard<'a> {
+    /// A guard writing to `inner`.
     pub fn new(inner: &'a mut dyn Write) -> Self {
         Self {
             inner,

@@ -97,25 +97,7 @@ fn file(
     }
 }
 
-pub fn run(
-    path: &str,
-    kind: LineKind,
-    from: Option<LineState>,
-    to: Option<LineState>,
-    (start, end): (u32, u32),
-    base_start: Option<u32>,
-) -> LineRun {
-    LineRun {
-        path: path.into(),
-        kind,
-        from,
-        to,
-        start,
-        end,
-        base_start,
-        base_path: None,
-    }
-}
+pub(crate) use crate::testkit::run;
 
 /// 75% → 80%, patch 2 of 3 added lines; files: modified, indirect, renamed, untouched, deleted.
 pub fn comparison() -> Comparison {

@@ -16,9 +16,13 @@ use crate::model::UnknownFormat;
 /// `--format` of `covgit compare`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CompareFormat {
+    /// Plain text for a terminal, colored when the palette says so.
     Text,
+    /// GitHub-flavoured Markdown, for a pull request comment.
     Markdown,
+    /// The `covgit/compare/2` JSON document.
     Json,
+    /// GitHub Actions `::warning` annotations: one per run of added lines not covered or of lines that lost coverage.
     Github,
 }
 
@@ -28,6 +32,7 @@ impl CompareFormat {
         self == Self::Text
     }
 
+    /// Every format.
     pub const ALL: [CompareFormat; 4] = [Self::Text, Self::Markdown, Self::Json, Self::Github];
 
     /// The name `--format` takes.
@@ -77,7 +82,9 @@ pub fn compare(
 /// history, as text or JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum QueryFormat {
+    /// For people, in a terminal.
     Text,
+    /// The fixed `covgit/show/1` or `covgit/log/1` schema.
     Json,
 }
 
@@ -87,6 +94,7 @@ impl QueryFormat {
         self == Self::Text
     }
 
+    /// Every format.
     pub const ALL: [QueryFormat; 2] = [Self::Text, Self::Json];
 
     /// The name `--format` takes.

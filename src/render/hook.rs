@@ -97,10 +97,15 @@ pub fn skipped(out: &mut dyn Write, local_ref: &str, reason: &str) -> io::Result
 /// the branch `against`.
 #[derive(Debug, Clone, Copy)]
 pub struct RefChecked<'a> {
+    /// The local ref being pushed (`refs/heads/topic`).
     pub local_ref: &'a str,
+    /// The branch the push was compared against.
     pub against: &'a str,
+    /// The merge-base of the push with `against`.
     pub base: &'a CommitId,
+    /// The working tree against `base`.
     pub comparison: &'a Comparison,
+    /// The gates that failed, if any.
     pub verdict: &'a Verdict,
 }
 

@@ -13,10 +13,13 @@ use crate::model::{CiStatus, CommitId, Flag, Totals};
 /// One recorded commit in `covgit log`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogEntry {
+    /// The recorded commit.
     pub commit: CommitId,
+    /// Its CI status.
     pub ci_status: CiStatus,
     /// One entry per upload: its flag, `None` for an upload recorded without `--flag`.
     pub flags: Vec<Option<Flag>>,
+    /// Its totals, the uploads merged.
     pub totals: Totals,
     /// Coverage change in points against the next older recorded entry; `None` for the
     /// oldest or when either has no coverage.

@@ -13,9 +13,11 @@ pub fn marked(out: &mut dyn Write, commit: &CommitId, status: CiStatus) -> io::R
 /// What `gc` removed (or would, on a dry run).
 #[derive(Debug, Clone, Copy)]
 pub struct GcRemoved<'a> {
+    /// Nothing was removed: these are what would be.
     pub dry_run: bool,
     /// The forgotten commits, sorted.
     pub commits: &'a [CommitId],
+    /// Uploads removed.
     pub uploads: u64,
     /// Database bytes before and after (equal on a dry run).
     pub bytes: (u64, u64),

@@ -22,25 +22,36 @@ fn report_read(out: &mut dyn Write, path: &Path, format: &str, files: usize) -> 
 /// What one report file contributed.
 #[derive(Debug)]
 pub struct ReportSummary {
+    /// The report file.
     pub path: PathBuf,
     /// The input format's name (`cobertura`, `lcov`, ...).
     pub format: &'static str,
+    /// How many files it holds coverage for.
     pub files: usize,
 }
 
 /// What `record` stored: built by `app`, only read here.
 #[derive(Debug)]
 pub struct RecordSummary {
+    /// The commit recorded for.
     pub commit: CommitId,
+    /// The upload's flag.
     pub flag: Option<Flag>,
+    /// The upload's CI status.
     pub ci_status: CiStatus,
+    /// Each report read.
     pub reports: Vec<ReportSummary>,
+    /// The upload's totals.
     pub totals: Totals,
+    /// Report paths that matched no file in the commit's tree.
     pub unresolved: Vec<String>,
+    /// Files left out by `[paths] ignore`.
     pub ignored: usize,
     /// Files left out as generated code (`[paths] generated`).
     pub generated: usize,
+    /// How many records the parsers skipped or doubted.
     pub warnings: usize,
+    /// Whether an upload of the same commit and flag was replaced.
     pub replaced: bool,
 }
 

@@ -10,6 +10,7 @@ use crate::model::{CommitId, Flag, count};
 /// What `push` sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushSummary {
+    /// The remote as named.
     pub remote: String,
     /// Uploads the remote received.
     pub uploads: usize,
@@ -38,12 +39,14 @@ pub struct SkippedRecord {
     pub commit: String,
     /// The flag, empty for the unflagged upload.
     pub flag: String,
+    /// Why it was skipped, in one sentence.
     pub why: String,
 }
 
 /// What `pull` received.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PullSummary {
+    /// The remote as named.
     pub remote: String,
     /// Records read from the remote (new or changed since the last pull).
     pub received: usize,
@@ -60,13 +63,16 @@ pub struct PullSummary {
     /// Records that could not be used (malformed, bad paths, dated in the future); each was
     /// also named in one warning.
     pub skipped: Vec<SkippedRecord>,
+    /// The remote's data commit that was read.
     pub tip: CommitId,
 }
 
 /// What `forget` removed: the flags of the forgotten uploads (`None`: unflagged).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ForgetSummary {
+    /// The commit whose uploads were forgotten.
     pub commit: CommitId,
+    /// The flags of the forgotten uploads (`None`: unflagged).
     pub flags: Vec<Option<Flag>>,
 }
 

@@ -12,12 +12,15 @@ use crate::model::{CiStatus, CommitId, Flag, Totals};
 /// What `covgit show` displays about one commit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShowView {
+    /// The commit shown.
     pub commit: CommitId,
+    /// Its CI status.
     pub ci_status: CiStatus,
     /// One entry per upload: its flag (`None` without `--flag`), its input format and how
     /// many files `record` left out of it as generated code (text only: not in JSON, whose
     /// schema is fixed).
     pub uploads: Vec<(Option<Flag>, String, u64)>,
+    /// Its totals, the uploads merged.
     pub totals: Totals,
     /// Per-file totals, sorted by path.
     pub files: Vec<(String, Totals)>,

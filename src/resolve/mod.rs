@@ -7,4 +7,4 @@
 
 mod paths;
 
-pub use paths::{GlobError, Resolution, Resolver, go_module_path, normalize};
+pub use paths::{GlobError, Resolution, Resolver, go_module_path};

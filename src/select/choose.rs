@@ -36,8 +36,10 @@ pub struct BaseChoice {
 /// Why no base could be chosen.
 #[derive(Debug, thiserror::Error)]
 pub enum SelectError<E> {
+    /// The history walk failed.
     #[error("cannot read the first-parent history")]
     History(#[source] E),
+    /// Neither the requested base nor any examined ancestor is usable.
     #[error(
         "no usable base: {} ({}) and its first-parent ancestors up to {} back have no report with passing CI ({}); record coverage for one of them or raise --max-depth",
         .requested.short(),
@@ -46,11 +48,14 @@ pub enum SelectError<E> {
         ReasonSummary(.skipped)
     )]
     NoUsableBase {
+        /// The base asked for.
         requested: CommitId,
         /// How many commits were examined, the requested base included.
         examined: usize,
+        /// Every commit passed over, in walk order, with its reason.
         skipped: Vec<Skipped>,
     },
+    /// The requested base is not usable and pseudo-bases are switched off.
     #[error(
         "base {} is not usable ({}) and pseudo-base comparison is switched off (--no-pseudo or allow_pseudo_compare = false); record coverage for {} or allow pseudo comparison",
         .requested.short(),
@@ -58,7 +63,9 @@ pub enum SelectError<E> {
         .requested.short()
     )]
     PseudoNotAllowed {
+        /// The base asked for.
         requested: CommitId,
+        /// Why it is not usable.
         reason: SkipReason,
     },
 }
@@ -162,6 +169,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::testkit::sha;
 
     /// An in-memory history: child -> first parent. The pure core's own input.
     struct Parents(HashMap<CommitId, CommitId>);
@@ -173,22 +181,18 @@ mod tests {
         }
     }
 
-    fn id(n: u32) -> CommitId {
-        CommitId::new(&format!("{n:040x}")).unwrap()
-    }
-
     /// A linear chain 1 <- 2 <- ... <- n (1 is the root).
     fn chain(n: u32) -> Parents {
-        Parents((2..=n).map(|c| (id(c), id(c - 1))).collect())
+        Parents((2..=n).map(|c| (sha(c), sha(c - 1))).collect())
     }
 
     fn statuses(s: &[(u32, Option<SkipReason>)]) -> HashMap<CommitId, Option<SkipReason>> {
-        s.iter().map(|(c, r)| (id(*c), *r)).collect()
+        s.iter().map(|(c, r)| (sha(*c), *r)).collect()
     }
 
     fn skip(c: u32, reason: SkipReason) -> Skipped {
         Skipped {
-            commit: id(c),
+            commit: sha(c),
             reason,
         }
     }
@@ -198,8 +202,8 @@ mod tests {
     #[test]
     fn usable_requested_base_is_used_as_it_is() {
         let h = chain(3);
-        let got = choose(&h, &id(3), View::Range, 50, false, |_| None).unwrap();
-        assert_eq!(got.used, id(3));
+        let got = choose(&h, &sha(3), View::Range, 50, false, |_| None).unwrap();
+        assert_eq!(got.used, sha(3));
         assert!(!got.pseudo);
         assert!(got.skipped.is_empty());
     }
@@ -214,9 +218,9 @@ mod tests {
             (3, Some(CiFailed)),
             (4, None),
         ]);
-        let got = choose(&h, &id(3), View::Commit, 50, false, |c| st[c]).unwrap();
-        assert_eq!(got.requested, id(3));
-        assert_eq!(got.used, id(1));
+        let got = choose(&h, &sha(3), View::Commit, 50, false, |c| st[c]).unwrap();
+        assert_eq!(got.requested, sha(3));
+        assert_eq!(got.used, sha(1));
         assert!(!got.pseudo, "the commit view is never pseudo");
         assert_eq!(got.skipped, vec![skip(3, CiFailed), skip(2, CiFailed)]);
     }
@@ -230,8 +234,8 @@ mod tests {
             (3, Some(CiPending)),
             (4, Some(NoReport)),
         ]);
-        let got = choose(&h, &id(4), View::Commit, 50, true, |c| st[c]).unwrap();
-        assert_eq!(got.used, id(1));
+        let got = choose(&h, &sha(4), View::Commit, 50, true, |c| st[c]).unwrap();
+        assert_eq!(got.used, sha(1));
         assert_eq!(
             got.skipped,
             vec![skip(4, NoReport), skip(3, CiPending), skip(2, NoReport)]
@@ -242,17 +246,17 @@ mod tests {
     fn max_depth_counts_ancestors_after_the_requested_base() {
         // 10 <- 9 <- ... : only commit 7 is usable, 3 ancestors after 10.
         let h = chain(10);
-        let usable = |c: &CommitId| (*c != id(7)).then_some(NoReport);
-        let got = choose(&h, &id(10), View::Commit, 3, true, usable).unwrap();
-        assert_eq!(got.used, id(7));
+        let usable = |c: &CommitId| (*c != sha(7)).then_some(NoReport);
+        let got = choose(&h, &sha(10), View::Commit, 3, true, usable).unwrap();
+        assert_eq!(got.used, sha(7));
         assert_eq!(got.skipped.len(), 3);
-        match choose(&h, &id(10), View::Commit, 2, true, usable) {
+        match choose(&h, &sha(10), View::Commit, 2, true, usable) {
             Err(SelectError::NoUsableBase {
                 requested,
                 examined,
                 skipped,
             }) => {
-                assert_eq!(requested, id(10));
+                assert_eq!(requested, sha(10));
                 assert_eq!(examined, 3, "requested + 2 ancestors");
                 assert_eq!(
                     skipped,
@@ -266,9 +270,9 @@ mod tests {
     #[test]
     fn reaching_the_root_without_a_usable_commit_is_an_error_naming_the_base() {
         let h = chain(3);
-        let err = choose(&h, &id(3), View::Commit, 50, true, |_| Some(CiFailed)).unwrap_err();
+        let err = choose(&h, &sha(3), View::Commit, 50, true, |_| Some(CiFailed)).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains(id(3).short()), "{msg}");
+        assert!(msg.contains(sha(3).short()), "{msg}");
         assert!(msg.contains("3 ci-failed"), "{msg}");
         match err {
             SelectError::NoUsableBase { examined, .. } => assert_eq!(examined, 3),
@@ -279,8 +283,8 @@ mod tests {
     #[test]
     fn max_depth_zero_examines_only_the_requested_base() {
         let h = chain(3);
-        let err = choose(&h, &id(3), View::Commit, 0, true, |c| {
-            (*c == id(3)).then_some(NoReport)
+        let err = choose(&h, &sha(3), View::Commit, 0, true, |c| {
+            (*c == sha(3)).then_some(NoReport)
         });
         assert!(matches!(
             err,
@@ -292,8 +296,8 @@ mod tests {
     fn range_view_marks_an_ancestor_as_pseudo() {
         let h = chain(4);
         let st = statuses(&[(1, None), (2, None), (3, Some(CiPending))]);
-        let got = choose(&h, &id(3), View::Range, 50, true, |c| st[c]).unwrap();
-        assert_eq!(got.used, id(2));
+        let got = choose(&h, &sha(3), View::Range, 50, true, |c| st[c]).unwrap();
+        assert_eq!(got.used, sha(2));
         assert!(got.pseudo);
         assert_eq!(got.skipped, vec![skip(3, CiPending)]);
     }
@@ -302,10 +306,10 @@ mod tests {
     fn range_view_without_pseudo_refuses_an_unusable_base() {
         let h = chain(4);
         let st = statuses(&[(1, None), (2, None), (3, Some(CiFailed))]);
-        let err = choose(&h, &id(3), View::Range, 50, false, |c| st[c]).unwrap_err();
+        let err = choose(&h, &sha(3), View::Range, 50, false, |c| st[c]).unwrap_err();
         let msg = err.to_string();
         assert!(
-            msg.contains("ci-failed") && msg.contains(id(3).short()),
+            msg.contains("ci-failed") && msg.contains(sha(3).short()),
             "{msg}"
         );
         assert!(matches!(
@@ -317,10 +321,10 @@ mod tests {
         ));
         // allow_pseudo does not matter in the commit view.
         assert_eq!(
-            choose(&h, &id(3), View::Commit, 50, false, |c| st[c])
+            choose(&h, &sha(3), View::Commit, 50, false, |c| st[c])
                 .unwrap()
                 .used,
-            id(2)
+            sha(2)
         );
     }
 
@@ -336,7 +340,7 @@ mod tests {
 
     #[test]
     fn history_errors_are_passed_on() {
-        let err = choose(&Broken, &id(1), View::Commit, 5, true, |_| Some(NoReport)).unwrap_err();
+        let err = choose(&Broken, &sha(1), View::Commit, 5, true, |_| Some(NoReport)).unwrap_err();
         assert!(matches!(err, SelectError::History(ref e) if e.contains("missing")));
     }
 
@@ -373,13 +377,13 @@ mod tests {
                 parent_of
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, p)| p.map(|p| (id(i as u32), id(p as u32))))
+                    .filter_map(|(i, p)| p.map(|p| (sha(i as u32), sha(p as u32))))
                     .collect(),
             );
             let start = start_pick % n;
             let index = |c: &CommitId| usize::from_str_radix(c.as_str(), 16).unwrap();
             let view = if range { View::Range } else { View::Commit };
-            let got = choose(&h, &id(start as u32), view, max_depth, allow_pseudo, |c| reasons[index(c)]);
+            let got = choose(&h, &sha(start as u32), view, max_depth, allow_pseudo, |c| reasons[index(c)]);
 
             let mut chain = vec![start];
             while let Some(p) = parent_of[*chain.last().unwrap()] {
@@ -389,21 +393,21 @@ mod tests {
             let found = window.iter().position(|&c| reasons[c].is_none());
             match (found, got) {
                 (Some(0), Ok(choice)) => {
-                    prop_assert_eq!(choice.used, id(start as u32));
+                    prop_assert_eq!(choice.used, sha(start as u32));
                     prop_assert!(!choice.pseudo && choice.skipped.is_empty());
                 }
                 (_, Err(SelectError::PseudoNotAllowed { requested, reason })) => {
                     prop_assert!(range && !allow_pseudo);
-                    prop_assert_eq!(requested, id(start as u32));
+                    prop_assert_eq!(requested, sha(start as u32));
                     prop_assert_eq!(Some(reason), reasons[start]);
                 }
                 (Some(k), Ok(choice)) => {
                     prop_assert!(allow_pseudo || !range);
-                    prop_assert_eq!(&choice.used, &id(window[k] as u32));
+                    prop_assert_eq!(&choice.used, &sha(window[k] as u32));
                     prop_assert_eq!(choice.pseudo, range);
                     let expect: Vec<Skipped> = window[..k]
                         .iter()
-                        .map(|&c| Skipped { commit: id(c as u32), reason: reasons[c].unwrap() })
+                        .map(|&c| Skipped { commit: sha(c as u32), reason: reasons[c].unwrap() })
                         .collect();
                     prop_assert_eq!(choice.skipped, expect);
                 }

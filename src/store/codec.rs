@@ -33,7 +33,9 @@ const KIND_NAMED: u64 = 2;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("byte {offset}: {what}")]
 pub struct CodecError {
+    /// Where in the bytes the problem is (0-based).
     pub offset: usize,
+    /// What is wrong there.
     pub what: &'static str,
 }
 

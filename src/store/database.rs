@@ -1,10 +1,12 @@
 //! The [`Store`] handle: opening (pragmas, schema check, migrations) and every read.
 //! Writes live in `record.rs`.
 //!
-//! Reads never decode more than they return: [`Store::commit_info`] and [`Store::commits`]
-//! use the precomputed totals and upload rows only.
+//! Reads never decode more than they return: [`Store::commit_info`] and the listing of every
+//! commit use the precomputed totals and upload rows only.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+#[cfg(test)]
+use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -14,7 +16,9 @@ use super::StoreError;
 use super::codec::{self, CodecError};
 use super::migrate;
 use super::rows::{TOTALS_COLUMNS, totals_at};
-use crate::model::{CiStatus, CommitId, Flag, Report, Totals, Upload};
+#[cfg(test)]
+use crate::model::Upload;
+use crate::model::{CiStatus, CommitId, Flag, Report, Totals};
 
 /// How long a writer waits for another covgit holding the database (CI jobs recording in
 /// parallel) before giving up.
@@ -244,7 +248,8 @@ impl Store {
         }
     }
 
-    /// A private, empty database in memory (tests, `compare --head-report` without a DB).
+    /// A private, empty database in memory, for tests.
+    #[cfg(test)]
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let path = PathBuf::from(":memory:");
         let conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
@@ -316,6 +321,7 @@ impl Store {
     }
 
     /// Every recorded commit, oldest record first (ties by SHA).
+    #[cfg(test)]
     pub fn commits(&self) -> Result<Vec<CommitInfo>, StoreError> {
         let run = || -> rusqlite::Result<Vec<CommitInfo>> {
             let mut by_commit: HashMap<i64, Vec<UploadRow>> = HashMap::new();
@@ -350,6 +356,7 @@ impl Store {
 
     /// The commit's report: the merge of all its uploads (`flag` `None`), or the one upload
     /// with that flag. `None` when there is nothing recorded to answer with.
+    #[cfg(test)]
     pub fn report(
         &self,
         commit: &CommitId,
@@ -444,6 +451,7 @@ impl Store {
     }
 
     /// Every upload of the commit with its coverage, unflagged first, then by flag.
+    #[cfg(test)]
     pub fn uploads(&self, commit: &CommitId) -> Result<Vec<Upload>, StoreError> {
         let run = || -> Result<Vec<Upload>, Fail> {
             let Some((id, _)) = commit_row(&self.conn, commit)? else {

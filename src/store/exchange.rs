@@ -56,9 +56,11 @@ pub fn from_the_future(at: i64, now: i64) -> bool {
 /// A shared record's description: an upload, or the tombstone of a forgotten one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SharedMeta {
+    /// An upload's description.
     Upload(UploadMeta),
     /// The upload of this key was forgotten at this time (Unix seconds).
     Forgotten {
+        /// When, in Unix seconds.
         forgotten_at: i64,
     },
 }
@@ -212,6 +214,7 @@ pub fn newer(old_meta: &[u8], new_meta: &[u8], now: i64) -> bool {
 }
 
 /// The shared encoding of one file's coverage: the store's own codec.
+#[cfg(any(test, fuzzing))]
 pub fn encode_file(cov: &FileCoverage) -> Vec<u8> {
     let mut out = Vec::new();
     codec::encode(cov, &mut out);
@@ -349,6 +352,7 @@ impl Store {
 
     /// Imports records received from `remote` and moves its pull position to `mark` (when
     /// given), all in one transaction; see [`Import`].
+    #[cfg(test)]
     pub fn import_shared(
         &mut self,
         remote: &str,
@@ -481,6 +485,7 @@ pub struct Import<'s> {
 
 impl Import<'_> {
     /// Imports one record.
+    #[cfg(test)]
     pub fn add(&mut self, rec: &SharedUpload) -> Result<(), StoreError> {
         self.add_keyed(rec, None)
     }
@@ -681,19 +686,15 @@ fn get_str(r: &mut Reader<'_>) -> Result<String, CodecError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Flag, LineCoverage};
+    use crate::testkit::{self, report};
 
+    /// An upload of one line of `src/a.rs` hit `hits` times.
     fn upload(flag: Option<&str>, hits: u64) -> Upload {
-        let cov = FileCoverage::from_sorted(vec![(1, LineCoverage::new(hits))]).unwrap();
-        Upload {
-            flag: flag.map(|f| Flag::new(f).unwrap()),
-            format: "lcov".into(),
-            ci_status: CiStatus::Passed,
-            report: Report {
-                files: [("src/a.rs".to_owned(), cov)].into(),
-                unresolved: BTreeSet::new(),
-            },
-        }
+        testkit::upload(
+            flag,
+            CiStatus::Passed,
+            report(&[("src/a.rs", &[(1, hits)])]),
+        )
     }
 
     fn commit(n: u8) -> CommitId {
@@ -737,7 +738,7 @@ mod tests {
     fn uploads_to_share_are_read_in_the_shared_encoding_as_stored() {
         let mut s = Store::open_in_memory().unwrap();
         let mut two_files = upload(Some("unit"), 3);
-        let cov = FileCoverage::from_sorted(vec![(4, LineCoverage::new(0))]).unwrap();
+        let cov = testkit::cov(&[(4, 0)]);
         two_files.report.files.insert("lib/z.rs".to_owned(), cov);
         two_files.report.unresolved.insert("gone.rs".to_owned());
         s.record(&commit(1), &upload(None, 1)).unwrap();

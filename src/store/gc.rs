@@ -7,14 +7,16 @@ use super::StoreError;
 use super::database::Store;
 use crate::model::CommitId;
 
-/// What [`Store::gc`] removed (or, dry, would remove).
+/// What the store's `gc` removed (or, dry, would remove).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct GcOutcome {
     /// The forgotten commits, sorted.
     pub commits: Vec<CommitId>,
+    /// The uploads of those commits.
     pub uploads: u64,
-    /// Database bytes before and after (equal on a dry run).
+    /// Database bytes before.
     pub bytes_before: u64,
+    /// Database bytes after (equal to `bytes_before` on a dry run).
     pub bytes_after: u64,
 }
 
@@ -153,30 +155,12 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{CiStatus, FileCoverage, LineCoverage, Report, Upload};
+    use crate::model::{CiStatus, Upload};
+    use crate::testkit::{self, report, sha};
 
+    /// An upload of one file, `path`, with `(line, hits)` in ascending line order.
     fn upload(lines: &[(u32, u64)], path: &str) -> Upload {
-        let mut report = Report::default();
-        report.files.insert(
-            path.into(),
-            FileCoverage::from_entries(
-                lines
-                    .iter()
-                    .map(|&(n, h)| (n, LineCoverage::new(h)))
-                    .collect(),
-                LineCoverage::merge_max,
-            ),
-        );
-        Upload {
-            flag: None,
-            format: "lcov".into(),
-            ci_status: CiStatus::Passed,
-            report,
-        }
-    }
-
-    fn sha(i: u32) -> CommitId {
-        CommitId::new(&format!("{i:040x}")).unwrap()
+        testkit::upload(None, CiStatus::Passed, report(&[(path, lines)]))
     }
 
     #[test]

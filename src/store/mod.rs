@@ -19,15 +19,17 @@ mod record;
 mod rows;
 
 pub use codec::{CodecError, line_count};
-pub use database::{CommitInfo, FileRef, Snapshot, Store, UploadInfo};
+pub use database::Store;
 pub use error::StoreError;
+#[cfg(fuzzing)]
+pub use exchange::encode_forgotten;
 pub use exchange::{
-    FUTURE_SLACK, ForgottenKey, Import, ImportOutcome, PendingForgotten, SharedMeta, SharedUpload,
-    UploadKey, UploadMeta, decode_file, decode_meta, decode_shared, encode_file, encode_forgotten,
-    encode_meta, from_the_future, newer,
+    ForgottenKey, PendingForgotten, SharedMeta, SharedUpload, UploadKey, decode_file,
+    decode_shared, from_the_future, newer,
 };
-pub use gc::{GcOutcome, GcPlan};
-pub use record::RecordOutcome;
+#[cfg(any(test, fuzzing))]
+pub use exchange::{encode_file, encode_meta};
+pub use gc::GcOutcome;
 
 #[cfg(test)]
 mod tests;

@@ -7,8 +7,9 @@ use std::time::Instant;
 use super::migrate::LATEST;
 use super::{Store, StoreError};
 use crate::model::{
-    Branches, CiStatus, CommitId, FileCoverage, Flag, LineCoverage, LineNo, Report, Upload,
+    Branches, CiStatus, CommitId, FileCoverage, Flag, LineCoverage, LineNo, Report,
 };
+use crate::testkit::{cov, sha, upload};
 
 /// A small deterministic generator (xorshift64*), so reports are realistic yet reproducible.
 struct Rng(u64);
@@ -65,29 +66,6 @@ fn realistic(files: usize, lines: u32, seed: u64) -> Report {
         );
     }
     report
-}
-
-fn file(entries: &[(LineNo, u64)]) -> FileCoverage {
-    FileCoverage::from_sorted(
-        entries
-            .iter()
-            .map(|&(n, h)| (n, LineCoverage::new(h)))
-            .collect(),
-    )
-    .unwrap()
-}
-
-fn upload(flag: Option<&str>, status: CiStatus, report: Report) -> Upload {
-    Upload {
-        flag: flag.map(|f| Flag::new(f).unwrap()),
-        format: "lcov".into(),
-        ci_status: status,
-        report,
-    }
-}
-
-fn sha(n: u32) -> CommitId {
-    CommitId::new(&format!("{n:040x}")).unwrap()
 }
 
 fn checkpointed_size(store: &Store) -> u64 {
@@ -154,12 +132,12 @@ fn uploads_with_different_flags_merge_by_summing_hits() {
     let mut store = Store::open_in_memory().unwrap();
     let c = sha(2);
     let mut unit = Report::default();
-    unit.files.insert("a.py".into(), file(&[(1, 0), (2, 3)]));
+    unit.files.insert("a.py".into(), cov(&[(1, 0), (2, 3)]));
     let mut integ = Report::default();
     integ
         .files
-        .insert("a.py".into(), file(&[(1, 2), (2, 4), (9, 0)]));
-    integ.files.insert("b.py".into(), file(&[(1, 1)]));
+        .insert("a.py".into(), cov(&[(1, 2), (2, 4), (9, 0)]));
+    integ.files.insert("b.py".into(), cov(&[(1, 1)]));
     store
         .record(&c, &upload(Some("unit"), CiStatus::Passed, unit.clone()))
         .unwrap();
@@ -226,7 +204,7 @@ fn stored_totals_equal_the_totals_of_the_merged_report() {
     // Overlapping files (same paths, different lines and branches) and disjoint ones.
     let a = realistic(40, 60, 11);
     let mut b = realistic(30, 50, 12);
-    b.files.insert("only/in_b.rs".into(), file(&[(3, 0)]));
+    b.files.insert("only/in_b.rs".into(), cov(&[(3, 0)]));
     let check = |store: &Store, reports: &[&Report]| {
         let merged = Report::merge(reports.iter().copied());
         let info = store.commit_info(&c).unwrap().unwrap();
@@ -268,7 +246,7 @@ fn stored_totals_equal_the_totals_of_the_merged_report() {
 fn unresolved_paths_come_back() {
     let mut store = Store::open_in_memory().unwrap();
     let mut r = realistic(3, 5, 21);
-    r.files.insert("/ci/build/gen.c".into(), file(&[(1, 1)]));
+    r.files.insert("/ci/build/gen.c".into(), cov(&[(1, 1)]));
     r.unresolved.insert("/ci/build/gen.c".into());
     store
         .record(&sha(6), &upload(None, CiStatus::Passed, r.clone()))
@@ -365,7 +343,7 @@ fn corrupt_coverage_is_an_error_naming_file_and_commit_not_a_panic() {
     let mut store = Store::open_in_memory().unwrap();
     let c = sha(7);
     let mut r = Report::default();
-    r.files.insert("lib/a.rb".into(), file(&[(1, 1), (2, 0)]));
+    r.files.insert("lib/a.rb".into(), cov(&[(1, 1), (2, 0)]));
     store
         .record(&c, &upload(Some("unit"), CiStatus::Passed, r.clone()))
         .unwrap();
@@ -481,7 +459,7 @@ fn a_failed_record_leaves_the_store_unchanged() {
         )
         .unwrap();
     let mut bad = realistic(60, 20, 3);
-    bad.files.insert("zz/last.py".into(), file(&[(1, 1)]));
+    bad.files.insert("zz/last.py".into(), cov(&[(1, 1)]));
     bad.unresolved.insert("zz/last.py".into());
     let err = store
         .record(&c, &upload(None, CiStatus::Failed, bad.clone()))
@@ -629,11 +607,10 @@ fn files_with_no_tracked_line_are_not_counted_and_older_stores_are_recounted() {
     {
         let mut store = Store::open(&path).unwrap();
         let mut unit = Report::default();
-        unit.files.insert("pkg/__init__.py".into(), file(&[]));
-        unit.files
-            .insert("pkg/a.py".into(), file(&[(1, 1), (2, 0)]));
+        unit.files.insert("pkg/__init__.py".into(), cov(&[]));
+        unit.files.insert("pkg/a.py".into(), cov(&[(1, 1), (2, 0)]));
         let mut it = unit.clone();
-        it.files.insert("pkg/a.py".into(), file(&[(1, 0), (2, 3)]));
+        it.files.insert("pkg/a.py".into(), cov(&[(1, 0), (2, 3)]));
         for (flag, r) in [("unit", unit), ("it", it)] {
             store
                 .record(&c, &upload(Some(flag), CiStatus::Passed, r))
@@ -646,10 +623,10 @@ fn files_with_no_tracked_line_are_not_counted_and_older_stores_are_recounted() {
         // One upload (counted from its set by the migration), and none.
         let mut one = Report::default();
         for p in ["pkg/__init__.py", "pkg/empty.py"] {
-            one.files.insert(p.into(), file(&[]));
+            one.files.insert(p.into(), cov(&[]));
         }
         for p in ["pkg/a.py", "pkg/b.py", "pkg/c.py"] {
-            one.files.insert(p.into(), file(&[(1, 1)]));
+            one.files.insert(p.into(), cov(&[(1, 1)]));
         }
         store
             .record(&sha(8), &upload(None, CiStatus::Passed, one))

@@ -196,3 +196,23 @@ pub fn cobertura(source: &str, files: &[(&str, &[(u32, u64)])]) -> String {
         "<?xml version=\"1.0\" ?>\n<coverage lines-valid=\"{valid}\" lines-covered=\"{covered}\" version=\"7.0\">\n<sources><source>{source}</source></sources>\n<packages><package name=\".\"><classes>\n{classes}</classes></package></packages>\n</coverage>\n"
     )
 }
+
+/// Runs git in `dir` hermetically; stdout trimmed.
+#[track_caller]
+pub fn git(home: &Path, dir: &Path, args: &[&str]) -> String {
+    let mut cmd = Command::new("git");
+    hermetic(&mut cmd, home);
+    let out = cmd.current_dir(dir).args(args).output().expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// [`git`] in `dir` with the home of `repo` (another clone, a bare remote).
+#[track_caller]
+pub fn git_in(repo: &TestRepo, dir: &Path, args: &[&str]) -> String {
+    git(&repo.home(), dir, args)
+}

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::common::{TestRepo, cobertura, lcov};
+use crate::common::{TestRepo, cobertura, git_in, lcov};
 
 /// Records an LCOV report for `rev`.
 fn record(repo: &TestRepo, rev: &str, files: &[(&str, &[(u32, u64)])], extra: &[&str]) {
@@ -921,19 +921,6 @@ fn a_pure_rename_is_never_indirect_and_files_without_lines_do_not_count() {
         .map(|c| &c["totals"]["files"])
         .collect();
     assert_eq!(files, [&json!(1), &json!(1)]);
-}
-
-/// `git` with the harness's hermetic environment, in `dir`.
-fn git_in(repo: &TestRepo, dir: &std::path::Path, args: &[&str]) -> String {
-    let mut cmd = std::process::Command::new("git");
-    crate::common::hermetic(&mut cmd, &repo.home());
-    let out = cmd.current_dir(dir).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
 #[test]

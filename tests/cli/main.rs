@@ -12,6 +12,7 @@ mod escaping;
 mod formats;
 mod generated;
 mod hook;
+mod library;
 mod moves;
 mod readme;
 mod record;

@@ -6,21 +6,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{Run, TestRepo, hermetic, lcov};
-
-/// Runs git in `dir` hermetically; stdout trimmed.
-#[track_caller]
-fn git(home: &Path, dir: &Path, args: &[&str]) -> String {
-    let mut cmd = Command::new("git");
-    hermetic(&mut cmd, home);
-    let out = cmd.current_dir(dir).args(args).output().expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
+use crate::common::{Run, TestRepo, git, hermetic, lcov};
 
 fn numbered(n: u32) -> String {
     (1..=n).fold(String::new(), |mut s, i| {
@@ -467,27 +453,40 @@ fn count_objects(repo: &TestRepo) -> String {
     reason = "one measurement script, read top to bottom"
 )]
 fn bench_pull_1000_commits() {
-    use covgit::model::{CiStatus, CommitId, FileCoverage, LineCoverage, Report, Upload};
-    use covgit::store::Store;
+    use covgit::app::{self, RecordOptions, Workspace};
+    use covgit::model::CiStatus;
 
     let repo = TestRepo::new();
     with_remote(&repo, 1);
-    // 1,000 commits, made quickly with fast-import (their trees do not matter to pull).
-    let mut parent = repo.git(&["rev-parse", "HEAD"]);
-    let mut commits = Vec::new();
+    // Each commit: 40 files of 150 lines (added by the first one); two files' coverage
+    // changes per commit.
+    let paths: Vec<String> = (0..40)
+        .map(|f| format!("src/mod{}/file{f}.py", f % 8))
+        .collect();
+    let mut source = String::new();
+    for l in 1..=150 {
+        let _ = writeln!(source, "line{l}");
+    }
+    // 1,000 commits, made quickly with fast-import.
+    let parent = repo.git(&["rev-parse", "HEAD"]);
     let mut script = String::new();
     for i in 0..1000 {
         let _ = write!(
             script,
-            "commit refs/heads/bench\nmark :{}\ncommitter T <t@e> {} +0000\ndata 2\nc\n{}\n",
+            "commit refs/heads/bench\nmark :{}\ncommitter T <t@e> {} +0000\ndata 2\nc\n",
             i + 1,
             1_767_225_600 + i,
-            if i == 0 {
-                format!("from {parent}\n")
-            } else {
-                String::new()
-            }
         );
+        if i == 0 {
+            let _ = writeln!(script, "from {parent}");
+            for path in &paths {
+                let _ = write!(
+                    script,
+                    "M 100644 inline {path}\ndata {}\n{source}\n",
+                    source.len()
+                );
+            }
+        }
     }
     let mut fi = Command::new("git");
     hermetic(&mut fi, &repo.home());
@@ -500,55 +499,45 @@ fn bench_pull_1000_commits() {
     std::io::Write::write_all(child.stdin.as_mut().unwrap(), script.as_bytes()).unwrap();
     assert!(child.wait().unwrap().success());
     let marks = std::fs::read_to_string(repo.path().join("marks")).unwrap();
-    for line in marks.lines() {
-        commits.push(CommitId::new(line.split(' ').nth(1).unwrap()).unwrap());
-    }
-    parent = commits.last().unwrap().to_string();
-    repo.git(&[
-        "push",
-        "-q",
-        "origin",
-        &format!("{parent}:refs/heads/bench"),
-    ]);
+    let commits: Vec<String> = marks
+        .lines()
+        .map(|line| line.split(' ').nth(1).unwrap().to_owned())
+        .collect();
+    let last = commits.last().unwrap();
+    repo.git(&["push", "-q", "origin", &format!("{last}:refs/heads/bench")]);
 
-    // Each commit: 40 files of 150 lines; two files' coverage changes per commit.
-    let mut store = Store::open(&repo.db()).unwrap_or_else(|_| {
-        std::fs::create_dir_all(repo.db().parent().unwrap()).unwrap();
-        Store::open(&repo.db()).unwrap()
-    });
-    let mut files: Vec<(String, FileCoverage)> = (0..40)
-        .map(|f| {
-            let cov = FileCoverage::from_sorted(
-                (1..=150)
-                    .map(|l| (l, LineCoverage::new(u64::from(l % 3))))
-                    .collect(),
-            )
-            .unwrap();
-            (format!("src/mod{}/file{f}.py", f % 8), cov)
-        })
+    // Recorded through the library, not 1,000 runs of the binary.
+    let ws = Workspace::open(&repo.path(), Some(repo.db())).unwrap();
+    let config = ws.load_config().unwrap();
+    let report_path = repo.home().join("bench.info");
+    let mut hits: Vec<Vec<(u32, u64)>> = (0..40)
+        .map(|_| (1..=150).map(|l| (l, u64::from(l % 3))).collect())
         .collect();
     for (i, c) in commits.iter().enumerate() {
         for k in 0..2 {
-            let f = (i * 2 + k) % files.len();
-            files[f].1 = FileCoverage::from_sorted(
-                (1..=150)
-                    .map(|l| (l, LineCoverage::new((u64::from(l) * 7 + i as u64) % 13)))
-                    .collect(),
-            )
-            .unwrap();
+            let f = (i * 2 + k) % hits.len();
+            hits[f] = (1..=150)
+                .map(|l| (l, (u64::from(l) * 7 + i as u64) % 13))
+                .collect();
         }
-        let upload = Upload {
+        let files: Vec<(&str, &[(u32, u64)])> = paths
+            .iter()
+            .zip(&hits)
+            .map(|(p, h)| (p.as_str(), h.as_slice()))
+            .collect();
+        std::fs::write(&report_path, lcov(&files)).unwrap();
+        let opts = RecordOptions {
+            reports: vec![report_path.clone()],
+            cwd: repo.path(),
+            commit: Some(c.clone()),
             flag: None,
-            format: "cobertura".into(),
             ci_status: CiStatus::Passed,
-            report: Report {
-                files: files.iter().cloned().collect(),
-                unresolved: std::collections::BTreeSet::default(),
-            },
+            input_format: None,
+            force: false,
         };
-        store.record(c, &upload).unwrap();
+        app::record(&ws, &config, &opts, &()).unwrap();
     }
-    drop(store);
+    drop(ws);
     let t = std::time::Instant::now();
     let pushed = repo.covgit(&["push"]).ok();
     eprintln!(

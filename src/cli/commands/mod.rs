@@ -61,6 +61,6 @@ pub fn cwd(_g: &Global) -> PathBuf {
 /// Opens the repository and store and reads `.covgit.toml` from the repository root.
 pub fn open(g: &Global) -> Result<(Workspace, Config), Error> {
     let ws = Workspace::open(&cwd(g), g.db.clone())?;
-    let config = ws.config()?;
+    let config = ws.load_config()?;
     Ok((ws, config))
 }

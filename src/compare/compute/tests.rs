@@ -3,7 +3,7 @@
 use super::*;
 use crate::compare::FileStatus;
 use crate::model::Branches;
-use crate::offset::testgen::change;
+use crate::testkit::{change, relocation, run};
 
 use LineKind::{Added, Gained, Lost, NoLongerTracked, NowTracked, Removed};
 use LineState::{Hit, Miss, Partial};
@@ -35,26 +35,6 @@ fn report(files: &[(&str, &[(u32, char)])]) -> Report {
             .map(|(p, l)| ((*p).to_owned(), cov(l)))
             .collect(),
         unresolved: std::collections::BTreeSet::default(),
-    }
-}
-
-fn run(
-    path: &str,
-    kind: LineKind,
-    from: Option<LineState>,
-    to: Option<LineState>,
-    (start, end): (u32, u32),
-    base_start: Option<u32>,
-) -> LineRun {
-    LineRun {
-        path: path.to_owned(),
-        kind,
-        from,
-        to,
-        start,
-        end,
-        base_start,
-        base_path: None,
     }
 }
 
@@ -381,24 +361,6 @@ fn files_left_out_as_unchanged_are_assembled_as_if_compared() {
     let paths: Vec<_> = assembled.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, ["a.py", "b.py", "c.py"]);
     assert_eq!(assembled, whole);
-}
-
-/// A relocation of base `old` lines `old_start..` to head `new` lines `new_start..`.
-fn relocation(
-    kind: RelocationKind,
-    (old, old_start, old_len): (&str, u32, u32),
-    (new, new_start): (&str, u32),
-    origins: &[Option<u32>],
-) -> Relocation {
-    Relocation {
-        kind,
-        old_path: old.to_owned(),
-        old_start,
-        old_len,
-        new_path: new.to_owned(),
-        new_start,
-        origins: origins.to_vec(),
-    }
 }
 
 fn moved(old: (&str, u32), new: (&str, u32), len: u32) -> Relocation {
