@@ -7,7 +7,7 @@ use super::figures::percent;
 use super::note;
 use crate::compare::Comparison;
 use crate::compare::gate::{GateFailure, Verdict};
-use crate::model::count;
+use crate::model::{Flag, count};
 
 /// `total 80.00% → 75.00%, patch 50.00% (1/2 lines)`.
 pub fn summary(c: &Comparison) -> String {
@@ -18,6 +18,33 @@ pub fn summary(c: &Comparison) -> String {
         percent(c.patch.coverage()),
         c.patch.hit + c.patch.partial,
         count(c.patch.lines, "line", "lines"),
+    )
+}
+
+/// The flags named one after another: `e2e, unit`.
+fn flag_names(missing: &[Flag]) -> String {
+    missing
+        .iter()
+        .map(Flag::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `incomplete: waiting for uploads of e2e, unit`: why `check` does not judge a head that
+/// lacks `[flags] expected` uploads (exit 3).
+pub fn incomplete(out: &mut dyn Write, missing: &[Flag]) -> io::Result<()> {
+    note::line(
+        out,
+        &format!("incomplete: waiting for uploads of {}", flag_names(missing)),
+    )
+}
+
+/// The first line of a comparison whose head lacks `[flags] expected` uploads, without
+/// markup: its figures will change once the missing uploads arrive.
+pub fn incomplete_warning(missing: &[Flag]) -> String {
+    format!(
+        "Warning: the head is incomplete, waiting for uploads of {}: these figures will change",
+        flag_names(missing)
     )
 }
 
