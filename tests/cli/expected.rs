@@ -213,3 +213,25 @@ fn a_malformed_expected_list_is_refused_naming_its_line_and_key() {
     let run = repo.covgit(&["check", "HEAD"]).code(2);
     assert!(run.stderr.contains("line 2"), "{}", run.stderr);
 }
+
+#[test]
+fn log_marks_incomplete_commits_and_lists_the_flags_each_has() {
+    let repo = matrix();
+    upload(&repo, "e2e");
+    upload(&repo, "unit");
+    let text = repo.covgit(&["log"]).ok().stdout;
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].contains("  e2e,unit (incomplete: no integration)  "),
+        "{text}"
+    );
+    assert!(lines[1].contains("  e2e,integration,unit  "), "{text}");
+    assert!(!lines[1].contains("incomplete"), "{text}");
+    // log/1 is a fixed schema: the flags are there, no new key.
+    let v = repo.covgit(&["log", "--format", "json"]).ok().json();
+    let newest = &v["commits"][0];
+    let mut keys: Vec<&String> = newest.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["ci_status", "commit", "flags", "totals"]);
+}
