@@ -10,7 +10,8 @@ use super::compare::Selectors;
 
 /// The comparison as a gate: exit 1 naming each failed gate, 0 with a one-line summary.
 ///
-/// Gates come from [check] in .covgit.toml; these flags beat it.
+/// Gates come from [check] in .covgit.toml; these flags beat it. A head that lacks uploads of
+/// [flags] expected exits 3 without being judged.
 #[derive(Args)]
 pub struct CheckArgs {
     #[command(flatten)]
