@@ -103,6 +103,44 @@ pub fn summary_after_failures(out: &mut dyn Write, c: &Comparison) -> io::Result
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::fixtures;
+    use crate::render::style::Palette;
+
+    #[test]
+    fn an_incomplete_head_is_named_first_in_text_and_markdown_and_by_check() {
+        let missing = vec![Flag::new("e2e").unwrap(), Flag::new("unit").unwrap()];
+        let mut out = Vec::new();
+        incomplete(&mut out, &missing).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "incomplete: waiting for uploads of e2e, unit\n"
+        );
+        let warning = "Warning: the head is incomplete, waiting for uploads of e2e, unit: these figures will change";
+        assert_eq!(incomplete_warning(&missing), warning);
+        let mut sides = fixtures::sides();
+        let c = fixtures::comparison();
+        for (format, first) in [
+            (crate::render::CompareFormat::Text, warning.to_owned()),
+            (
+                crate::render::CompareFormat::Markdown,
+                format!("> **{warning}**"),
+            ),
+        ] {
+            let render = |sides: &crate::compare::Sides| {
+                let mut out = Vec::new();
+                crate::render::compare(&mut out, sides, &c, format, &Palette::default()).unwrap();
+                String::from_utf8(out).unwrap()
+            };
+            sides.missing_flags = Vec::new();
+            assert!(!render(&sides).contains("incomplete"), "{format}");
+            sides.missing_flags = missing.clone();
+            assert_eq!(
+                render(&sides).lines().next(),
+                Some(first.as_str()),
+                "{format}"
+            );
+        }
+    }
 
     #[test]
     fn each_failed_gate_reads_with_the_figures_it_judged() {
