@@ -9,6 +9,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::model::Flag;
+
 /// Why a `.covgit.toml` could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -65,6 +67,16 @@ pub struct Config {
     pub paths: PathsConfig,
     /// `[components.NAME]`, ordered by name.
     pub components: Vec<ComponentConfig>,
+    /// `[flags]`: the uploads a commit expects (SPEC "Flags").
+    pub flags: FlagsConfig,
+}
+
+/// The `[flags]` settings.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FlagsConfig {
+    /// `expected`: a commit is complete when each of these flags has an upload; empty, every
+    /// commit with an upload is complete.
+    pub expected: Vec<Flag>,
 }
 
 /// The `[compare]` settings.
@@ -257,6 +269,15 @@ struct Raw {
     paths: RawPaths,
     #[serde(default)]
     components: BTreeMap<Spanned<String>, RawComponent>,
+    #[serde(default)]
+    flags: RawFlags,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFlags {
+    #[serde(default)]
+    expected: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -338,6 +359,7 @@ impl Config {
             .into_iter()
             .map(|(name, c)| component(text, origin, &name, c))
             .collect::<Result<_, _>>()?;
+        let expected = flag_list(text, origin, "expected", raw.flags.expected)?;
         Ok(Config {
             compare: CompareConfig {
                 allow_pseudo_compare: raw
@@ -365,8 +387,33 @@ impl Config {
                 generated: raw.paths.generated.unwrap_or(d.paths.generated),
             },
             components,
+            flags: FlagsConfig { expected },
         })
     }
+}
+
+/// A `[flags]` list of flag names, each valid, without repeats (kept in the order written);
+/// an error names the line and the key, never the value.
+fn flag_list(
+    text: &str,
+    origin: &str,
+    key: &str,
+    names: Vec<Spanned<String>>,
+) -> Result<Vec<Flag>, ConfigError> {
+    let mut flags: Vec<Flag> = Vec::new();
+    for name in names {
+        let flag = Flag::new(name.get_ref()).map_err(|_| ConfigError::Toml {
+            origin: origin.to_owned(),
+            line: line_of(text, name.span().start),
+            what: format!(
+                "[flags] {key} must list flag names: 1 to 100 letters, digits, '-', '_', '.' or '/'"
+            ),
+        })?;
+        if !flags.contains(&flag) {
+            flags.push(flag);
+        }
+    }
+    Ok(flags)
 }
 
 /// A `patch_target` value of the file: TOML numbers are numbers, so a quoted one is a string,
@@ -755,5 +802,43 @@ patch_target = "auto"
             .unwrap_err()
             .to_string();
         assert!(e.len() < 200, "{e}");
+    }
+
+    #[test]
+    fn expected_flags_are_read_once_each_in_order() {
+        let c = Config::parse(
+            "[flags]\nexpected = [\"unit\", \"e2e\", \"unit\", \"integ/a.b\"]\n",
+            "c",
+        )
+        .unwrap();
+        let names: Vec<&str> = c.flags.expected.iter().map(Flag::as_str).collect();
+        assert_eq!(names, ["unit", "e2e", "integ/a.b"]);
+        assert!(Config::parse("", "c").unwrap().flags.expected.is_empty());
+    }
+
+    #[test]
+    fn malformed_expected_flags_are_refused_naming_line_and_key() {
+        for (text, line, what) in [
+            (
+                "[flags]\nexpected = [\"unit\",\n  \"e 2 e\"]\n",
+                3,
+                "[flags] expected",
+            ),
+            ("[flags]\nexpected = [\"\"]\n", 2, "[flags] expected"),
+            ("[flags]\nexpected = \"unit\"\n", 2, "wrong type"),
+            ("[flags]\nexpected = [1]\n", 2, "wrong type"),
+            (
+                "[flags]\nexpectd = [\"unit\"]\n",
+                2,
+                "unknown key `expectd`",
+            ),
+        ] {
+            let msg = Config::parse(text, "c.toml").unwrap_err().to_string();
+            assert!(
+                msg.contains(&format!("line {line}")) && msg.contains(what),
+                "{text:?}: {msg}"
+            );
+            assert!(!msg.contains("e 2 e"), "{msg}");
+        }
     }
 }

@@ -18,7 +18,7 @@ use crate::store::Store;
 
 use super::Error;
 use super::revisions::flag_note;
-use super::stores::usability;
+use super::stores::{missing_of, usability};
 
 /// What [`compare()`](super::compare()) compares: the sides, the flag, and the flags that override the config.
 #[derive(Default)]
@@ -170,6 +170,10 @@ pub(super) fn compare_with(
         .in_scope(|| compare::assemble(&base_report, &head_report, files, relocations, skip));
     comparison.components = compare::components::figures(&comparison, config.component_globs());
     let stored_head = (head_source == HeadSource::Store).then_some(&head);
+    let missing_flags = match stored_head {
+        Some(h) => missing_of(store, h, flag, &config.flags.expected)?,
+        None => Vec::new(),
+    };
     let uploads = SideUploads {
         base: uploads_of(store, Some(&choice.used), flag)?,
         head: uploads_of(store, stored_head, flag)?,
@@ -182,6 +186,7 @@ pub(super) fn compare_with(
             head_source,
             worktree: None,
             uploads,
+            missing_flags,
         },
         comparison,
         head_report: None,
@@ -203,7 +208,7 @@ fn choose_base(
             let allow_pseudo = config.compare.allow_pseudo_compare && !opts.no_pseudo;
             info_span!("select", requested = %requested.short()).in_scope(|| {
                 select::choose(repo, &requested, view, max_depth, allow_pseudo, |c| {
-                    usability(store, c, flag)
+                    usability(store, c, flag, &config.flags.expected)
                 })
             })?
         }
