@@ -181,6 +181,7 @@ pub(super) fn compare_with(
             head: Some(head),
             head_source,
             worktree: None,
+            baseline: None,
             uploads,
         },
         comparison,

@@ -156,7 +156,13 @@ fn header(out: &mut dyn Write, sides: &Sides, p: &Palette) -> io::Result<()> {
             None => "Working tree (report file)".to_owned(),
         },
     };
-    let base = if sides.base.pseudo {
+    let base = if let Some(name) = &sides.baseline {
+        format!(
+            "baseline {} ({})",
+            super::escape::text(name),
+            sides.base.used.short()
+        )
+    } else if sides.base.pseudo {
         format!(
             "pseudo-base {}, standing in for base {}",
             sides.base.used.short(),
@@ -386,6 +392,14 @@ No line changed coverage.
         sides.head = None;
         let text = render(&sides, &fixtures::empty_comparison(), &Palette::default());
         assert!(text.starts_with("Working tree (report file) against base 3333333"));
+        sides.baseline = Some("before-refactor".to_owned());
+        let text = render(&sides, &fixtures::empty_comparison(), &Palette::default());
+        assert!(
+            text.starts_with(
+                "Working tree (report file) against baseline before-refactor (3333333)"
+            )
+        );
+        sides.baseline = None;
         sides.worktree = Some(crate::compare::WorktreeChanges {
             staged: 1,
             unstaged: 2,
