@@ -81,6 +81,20 @@ pub(crate) fn report(files: &[(&str, &[(LineNo, u64)])]) -> Report {
     }
 }
 
+/// A report of `(path, [hits])` files: the hits of lines 1, 2, … in order.
+pub(crate) fn hits_report(files: &[(&str, &[u64])]) -> Report {
+    Report {
+        files: files
+            .iter()
+            .map(|(p, hits)| {
+                let lines: Vec<(LineNo, u64)> = (1..).zip(hits.iter().copied()).collect();
+                ((*p).to_owned(), cov(&lines))
+            })
+            .collect(),
+        unresolved: BTreeSet::default(),
+    }
+}
+
 /// An lcov upload of `report` with `flag` and CI status `status`.
 pub(crate) fn upload(flag: Option<&str>, status: CiStatus, report: Report) -> Upload {
     Upload {
