@@ -67,6 +67,7 @@ fn main() -> std::io::Result<()> {
         head: Some(id('b')),
         head_source: HeadSource::File,
         worktree: None,
+        baseline: None,
         uploads: SideUploads::default(),
         missing_flags: Vec::new(),
     };

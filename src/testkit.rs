@@ -81,6 +81,20 @@ pub(crate) fn report(files: &[(&str, &[(LineNo, u64)])]) -> Report {
     }
 }
 
+/// A report of `(path, [hits])` files: the hits of lines 1, 2, … in order.
+pub(crate) fn hits_report(files: &[(&str, &[u64])]) -> Report {
+    Report {
+        files: files
+            .iter()
+            .map(|(p, hits)| {
+                let lines: Vec<(LineNo, u64)> = (1..).zip(hits.iter().copied()).collect();
+                ((*p).to_owned(), cov(&lines))
+            })
+            .collect(),
+        unresolved: BTreeSet::default(),
+    }
+}
+
 /// An lcov upload of `report` with `flag` and CI status `status`.
 pub(crate) fn upload(flag: Option<&str>, status: CiStatus, report: Report) -> Upload {
     Upload {
@@ -111,4 +125,41 @@ pub(crate) fn run(
         base_start,
         base_path: None,
     }
+}
+
+/// One relocation per string (git tests): `moved a.py:3-5 > b.py:1-3`, or for a reformatted run
+/// `reformatted a.py:3-4 > a.py:3-5 [3 - 4]` with its origins (`-` for `None`).
+pub(crate) fn relocations(relocations: &[Relocation]) -> Vec<String> {
+    use std::fmt::Write as _;
+
+    relocations
+        .iter()
+        .map(|r| {
+            let kind = match r.kind {
+                crate::model::RelocationKind::Moved => "moved",
+                crate::model::RelocationKind::Reformatted => "reformatted",
+            };
+            let mut s = format!(
+                "{kind} {}:{}-{} > {}:{}-{}",
+                r.old_path,
+                r.old_start,
+                r.old_end(),
+                r.new_path,
+                r.new_start,
+                r.new_end()
+            );
+            if r.kind == crate::model::RelocationKind::Reformatted {
+                let origins: Vec<String> = r
+                    .origins
+                    .iter()
+                    .map(|o| o.map_or("-".to_owned(), |l| l.to_string()))
+                    .collect();
+                write!(s, " [{}]", origins.join(" ")).unwrap();
+            } else {
+                let want: Vec<_> = (0..r.old_len).map(|i| Some(r.old_start + i)).collect();
+                assert_eq!(r.origins, want, "a moved block maps line for line");
+            }
+            s
+        })
+        .collect()
 }

@@ -185,6 +185,7 @@ pub(super) fn compare_with(
             head: Some(head),
             head_source,
             worktree: None,
+            baseline: None,
             uploads,
             missing_flags,
         },

@@ -155,17 +155,6 @@ pub enum Error {
         /// How many pushes were refused.
         attempts: u32,
     },
-    /// A shared record does not decode.
-    #[error("shared coverage of commit {} is unreadable: {what}", commit.short())]
-    BadSharedRecord {
-        /// The commit concerned.
-        commit: CommitId,
-        /// What is wrong with it.
-        what: String,
-        /// The underlying error.
-        #[source]
-        source: crate::store::CodecError,
-    },
     /// No local database, but the remote shares coverage to pull.
     #[error(
         "no coverage has been recorded in this clone yet (no database at '{}'), but remote '{remote}' shares coverage; import it with `covgit pull {remote}`",

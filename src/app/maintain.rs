@@ -82,34 +82,13 @@ fn gc_with(ws: &Workspace, opts: GcOptions, after_walk: impl FnOnce()) -> Result
 #[cfg(test)]
 mod tests {
     use std::path::Path;
-    use std::process::Command;
 
     use super::*;
     use crate::model::{CiStatus, Upload};
     use crate::store::Store;
     use crate::testkit::{self, report};
 
-    fn git(dir: &Path, args: &[&str]) -> String {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .args(args)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@t")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@t")
-            .env_remove("GIT_DIR")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    }
+    use crate::git::fixture::git;
 
     fn commit(dir: &Path, msg: &str) -> CommitId {
         git(dir, &["commit", "-q", "--allow-empty", "-m", msg]);

@@ -73,6 +73,7 @@ pub(super) fn compare_worktree(
         base,
     )?;
     outcome.sides.head = None;
+    outcome.sides.baseline.clone_from(&opts.baseline);
     outcome.sides.worktree = Some(changes_of(&snapshot));
     outcome.head_report = Some(report_path);
     Ok(outcome)

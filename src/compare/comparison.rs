@@ -255,6 +255,8 @@ pub struct Sides {
     pub head_source: HeadSource,
     /// For a working-tree head: which kinds of changes beyond HEAD it holds.
     pub worktree: Option<WorktreeChanges>,
+    /// With `--baseline NAME`: the baseline the base is, as named.
+    pub baseline: Option<String>,
     /// The uploads whose coverage each side's report merges (JSON `uploads`).
     pub uploads: SideUploads,
     /// The `[flags] expected` flags the head has no upload of, sorted (SPEC "Flags"); empty

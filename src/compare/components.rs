@@ -84,32 +84,14 @@ fn one(c: &Comparison, name: &str, globs: &GlobSet) -> ComponentFigures {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-
     use globset::{Glob, GlobSetBuilder};
 
     use super::*;
     use crate::compare::compare;
-    use crate::model::{ChangeKind, FileChange, FileCoverage, LineCoverage, Report};
+    use crate::model::{ChangeKind, FileChange};
     use crate::testkit::change;
 
-    /// A report with hits per line (1-based, in order).
-    fn report(files: &[(&str, &[u64])]) -> Report {
-        Report {
-            files: files
-                .iter()
-                .map(|(p, hits)| {
-                    let lines = hits
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &h)| (i as u32 + 1, LineCoverage::new(h)))
-                        .collect();
-                    ((*p).to_owned(), FileCoverage::from_sorted(lines).unwrap())
-                })
-                .collect(),
-            unresolved: BTreeSet::default(),
-        }
-    }
+    use crate::testkit::hits_report as report;
 
     fn globs(globs: &[&str]) -> GlobSet {
         let mut set = GlobSetBuilder::new();

@@ -177,29 +177,11 @@ fn judge(fig: Figures<'_>, gates: &Gates) -> Vec<GateFailure> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-
     use super::*;
     use crate::compare::compare;
-    use crate::model::{ChangeKind, FileChange, FileCoverage, Hunk, LineCoverage, Report};
+    use crate::model::{ChangeKind, FileChange, Hunk};
 
-    /// A report of `a.py` with hits per line (1-based, in order).
-    fn report(files: &[(&str, &[u64])]) -> Report {
-        Report {
-            files: files
-                .iter()
-                .map(|(p, hits)| {
-                    let lines = hits
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &h)| (i as u32 + 1, LineCoverage::new(h)))
-                        .collect();
-                    ((*p).to_owned(), FileCoverage::from_sorted(lines).unwrap())
-                })
-                .collect(),
-            unresolved: BTreeSet::default(),
-        }
-    }
+    use crate::testkit::hits_report as report;
 
     fn modified(path: &str, hunks: &[(u32, u32, u32, u32)]) -> FileChange {
         crate::testkit::change(Some(path), Some(path), ChangeKind::Modified, hunks)

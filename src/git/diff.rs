@@ -271,8 +271,6 @@ fn is_binary(data: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::fmt::Write;
-
     use super::*;
     use crate::git::fixture::{DIFF, build};
     use crate::testkit::{change, hunk};
@@ -377,7 +375,7 @@ mod tests {
     }
 
     /// The relocations of `old..new` in a repository built by `script`, one string each:
-    /// `moved a.py:3-5 > b.py:1-3` (reformatted runs add their origins).
+    /// `moved a.py:3-5 > b.py:1-3` (reformatted runs add their origins, `-` for none).
     fn relocations(script: &str) -> Vec<String> {
         let dir = build(script, &[]);
         let repo = Repo::discover(dir.path()).unwrap();
@@ -388,25 +386,7 @@ mod tests {
             repo.diff(&old, &new).unwrap(),
             "same file changes"
         );
-        diff.relocations
-            .iter()
-            .map(|r| {
-                let kind = format!("{:?}", r.kind).to_lowercase();
-                let mut s = format!(
-                    "{kind} {}:{}-{} > {}:{}-{}",
-                    r.old_path,
-                    r.old_start,
-                    r.old_end(),
-                    r.new_path,
-                    r.new_start,
-                    r.new_end()
-                );
-                if r.kind == crate::model::RelocationKind::Reformatted {
-                    write!(s, " {:?}", r.origins).unwrap();
-                }
-                s
-            })
-            .collect()
+        crate::testkit::relocations(&diff.relocations)
     }
 
     /// Three functions of a module, to move around.
@@ -521,7 +501,7 @@ mod tests {
         ";
         assert_eq!(
             relocations(script),
-            ["reformatted call.py:2-2 > call.py:2-4 [Some(2), None, None]"]
+            ["reformatted call.py:2-2 > call.py:2-4 [2 - -]"]
         );
     }
 }

@@ -33,4 +33,4 @@ pub use share::{SharedLocator, SharedReader, bounded};
 pub use snapshot::{ChangeSource, WorktreeSnapshot};
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;

@@ -497,8 +497,6 @@ fn free_run(range: &Range<usize>, taken: &[bool]) -> Option<Range<usize>> {
 
 #[cfg(test)]
 mod tests {
-    use std::fmt::Write;
-
     use super::*;
     use crate::git::lines::{count_lines, line_hunks};
     use crate::model::{ChangeKind, Hunk};
@@ -546,40 +544,7 @@ mod tests {
         find_relocations(&changes)
     }
 
-    /// One relocation per string: `moved a.py:3-5 > b.py:1-3`, or for a reformatted run
-    /// `reformatted a.py:3-4 > a.py:3-5 [3 - 4]` with its origins (`-` for `None`).
-    fn show(relocations: &[Relocation]) -> Vec<String> {
-        relocations
-            .iter()
-            .map(|r| {
-                let kind = match r.kind {
-                    RelocationKind::Moved => "moved",
-                    RelocationKind::Reformatted => "reformatted",
-                };
-                let mut s = format!(
-                    "{kind} {}:{}-{} > {}:{}-{}",
-                    r.old_path,
-                    r.old_start,
-                    r.old_end(),
-                    r.new_path,
-                    r.new_start,
-                    r.new_end()
-                );
-                if r.kind == RelocationKind::Reformatted {
-                    let origins: Vec<String> = r
-                        .origins
-                        .iter()
-                        .map(|o| o.map_or("-".to_owned(), |l| l.to_string()))
-                        .collect();
-                    write!(s, " [{}]", origins.join(" ")).unwrap();
-                } else {
-                    let want: Vec<_> = (0..r.old_len).map(|i| Some(r.old_start + i)).collect();
-                    assert_eq!(r.origins, want, "a moved block maps line for line");
-                }
-                s
-            })
-            .collect()
-    }
+    use crate::testkit::relocations as show;
 
     const F: &str = "def load_config(path):\n    with open(path) as handle:\n        return parse_config(handle.read())\n";
     const G: &str = "def save_report(report, path):\n    data = encode_report(report)\n    write_atomically(path, data)\n";

@@ -25,6 +25,7 @@ pub fn sides() -> Sides {
         head: Some(sha('1')),
         head_source: HeadSource::Store,
         worktree: None,
+        baseline: None,
         uploads: SideUploads::default(),
         missing_flags: Vec::new(),
     }
@@ -53,6 +54,7 @@ pub fn pseudo_sides() -> Sides {
         head: Some(sha('1')),
         head_source: HeadSource::Store,
         worktree: None,
+        baseline: None,
         uploads: SideUploads {
             base: vec![upload(Some("unit"), '3', false)],
             head: vec![upload(None, '1', false), upload(Some("e2e"), '5', true)],

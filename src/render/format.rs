@@ -55,11 +55,19 @@ impl fmt::Display for CompareFormat {
 impl FromStr for CompareFormat {
     type Err = UnknownFormat;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|f| f.as_str() == s)
-            .ok_or_else(|| UnknownFormat::new("format", s, &Self::ALL.map(Self::as_str)))
+        by_name(&Self::ALL, Self::as_str, s)
     }
+}
+
+/// The format of `all` whose name (`as_str`) is `s`, exactly as `--format` takes it.
+fn by_name<F: Copy>(all: &[F], as_str: fn(F) -> &'static str, s: &str) -> Result<F, UnknownFormat> {
+    all.iter()
+        .copied()
+        .find(|&f| as_str(f) == s)
+        .ok_or_else(|| {
+            let known: Vec<&str> = all.iter().map(|&f| as_str(f)).collect();
+            UnknownFormat::new("format", s, &known)
+        })
 }
 
 /// Writes the comparison of `sides` in `format`. The palette styles the text format only.
@@ -115,10 +123,7 @@ impl fmt::Display for QueryFormat {
 impl FromStr for QueryFormat {
     type Err = UnknownFormat;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|f| f.as_str() == s)
-            .ok_or_else(|| UnknownFormat::new("format", s, &Self::ALL.map(Self::as_str)))
+        by_name(&Self::ALL, Self::as_str, s)
     }
 }
 

@@ -111,25 +111,14 @@ fn relocated(out: &mut dyn Write, blocks: &[RelocatedBlock], p: &Palette) -> io:
         .iter()
         .map(|b| u64::from(b.end.saturating_sub(b.start)) + 1)
         .sum();
-    writeln!(out)?;
-    writeln!(
+    heading(
         out,
-        "{}: {} in {}",
         p.kind(LineKind::Moved).paint("moved and reformatted"),
-        figures::count(lines, "line", "lines"),
-        figures::count(blocks.len() as u64, "block", "blocks"),
+        lines,
+        (blocks.len(), "block", "blocks"),
     )?;
-    let locations: Vec<String> = blocks
-        .iter()
-        .map(|b| escape::text(&figures::block_location(b)).into_owned())
-        .collect();
-    let width = locations
-        .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(0);
-    for (b, loc) in blocks.iter().zip(&locations) {
-        let pad = " ".repeat(width - loc.chars().count());
+    let locations = aligned(blocks.iter().map(figures::block_location));
+    for (b, (loc, pad)) in blocks.iter().zip(&locations) {
         let outcome = figures::relocation_outcome(b);
         let style = if b.worse > 0 { p.lost } else { p.dim };
         writeln!(
@@ -164,7 +153,13 @@ fn header(out: &mut dyn Write, sides: &Sides, p: &Palette) -> io::Result<()> {
             None => "Working tree (report file)".to_owned(),
         },
     };
-    let base = if sides.base.pseudo {
+    let base = if let Some(name) = &sides.baseline {
+        format!(
+            "baseline {} ({})",
+            super::escape::text(name),
+            sides.base.used.short()
+        )
+    } else if sides.base.pseudo {
         format!(
             "pseudo-base {}, standing in for base {}",
             sides.base.used.short(),
@@ -212,25 +207,14 @@ fn section(
     p: &Palette,
 ) -> io::Result<()> {
     let lines: u64 = runs.iter().map(|r| figures::run_len(r)).sum();
-    writeln!(out)?;
-    writeln!(
+    heading(
         out,
-        "{}: {} in {}",
         p.kind(kind).paint(kind.as_str()),
-        figures::count(lines, "line", "lines"),
-        figures::count(runs.len() as u64, "run", "runs"),
+        lines,
+        (runs.len(), "run", "runs"),
     )?;
-    let locations: Vec<String> = runs
-        .iter()
-        .map(|r| escape::text(&figures::location(r)).into_owned())
-        .collect();
-    let width = locations
-        .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(0);
-    for (run, loc) in runs.iter().zip(&locations) {
-        let pad = " ".repeat(width - loc.chars().count());
+    let locations = aligned(runs.iter().map(|r| figures::location(r)));
+    for (run, (loc, pad)) in runs.iter().zip(&locations) {
         let states = figures::states(run);
         let state_style = figures::shown_state(run).map_or(p.dim, |s| p.state(s));
         write!(
@@ -250,6 +234,40 @@ fn section(
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// A section's title after a blank line: `lost: 3 lines in 2 runs` (`items` counts the runs
+/// or blocks, named `one` or `many`).
+fn heading(
+    out: &mut dyn Write,
+    title: impl std::fmt::Display,
+    lines: u64,
+    (items, one, many): (usize, &str, &str),
+) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{title}: {} in {}",
+        figures::count(lines, "line", "lines"),
+        figures::count(items as u64, one, many)
+    )
+}
+
+/// Each location escaped, with the spaces that line up what follows it.
+fn aligned(locations: impl Iterator<Item = String>) -> Vec<(String, String)> {
+    let locations: Vec<String> = locations.map(|l| escape::text(&l).into_owned()).collect();
+    let width = locations
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    locations
+        .into_iter()
+        .map(|l| {
+            let pad = " ".repeat(width - l.chars().count());
+            (l, pad)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -394,6 +412,14 @@ No line changed coverage.
         sides.head = None;
         let text = render(&sides, &fixtures::empty_comparison(), &Palette::default());
         assert!(text.starts_with("Working tree (report file) against base 3333333"));
+        sides.baseline = Some("before-refactor".to_owned());
+        let text = render(&sides, &fixtures::empty_comparison(), &Palette::default());
+        assert!(
+            text.starts_with(
+                "Working tree (report file) against baseline before-refactor (3333333)"
+            )
+        );
+        sides.baseline = None;
         sides.worktree = Some(crate::compare::WorktreeChanges {
             staged: 1,
             unstaged: 2,

@@ -221,7 +221,7 @@ fn a_refactor_against_a_baseline_lists_only_what_changed_coverage() {
         .stdout;
     assert!(
         text.starts_with(&format!(
-            "Working tree (staged (1 file), unstaged (1 file) and untracked (1 file) changes included; report file) against base {}",
+            "Working tree (staged (1 file), unstaged (1 file) and untracked (1 file) changes included; report file) against baseline default ({})",
             &baseline[..7]
         )),
         "{text}"

@@ -29,7 +29,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub allow_incomplete: bool,
     /// Also print the comparison: text, markdown, json or github.
-    #[arg(long, value_name = "FORMAT", value_parser = super::compare::parse_format)]
+    #[arg(long, value_name = "FORMAT", value_parser = super::compare::FormatParser)]
     pub format: Option<CompareFormat>,
 }
 

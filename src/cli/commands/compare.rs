@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use clap::builder::TypedValueParser;
 use covgit::app::{self, CompareOptions, CompareOutcome};
 use covgit::model::Flag;
 use covgit::parse::InputFormat;
@@ -20,7 +21,7 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub select: Selectors,
     /// text, markdown, json or github.
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = parse_format)]
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = FormatParser)]
     pub format: CompareFormat,
     /// First pull shared coverage from REMOTE (`covgit pull`).
     #[arg(long, value_name = "REMOTE", num_args = 0..=1, require_equals = true, default_missing_value = "origin")]
@@ -120,8 +121,36 @@ pub fn note_worktree(g: &Global, outcome: &CompareOutcome) {
     }
 }
 
-pub fn parse_format(s: &str) -> Result<CompareFormat, String> {
+fn parse_format(s: &str) -> Result<CompareFormat, String> {
     s.parse().map_err(|e| format!("{e}"))
+}
+
+/// `--format` of `compare` and `check`: help lists the names (`[possible values: ...]`), and
+/// a name that is none of them gets covgit's own message, which names the ones it could be.
+#[derive(Clone)]
+pub struct FormatParser;
+
+impl TypedValueParser for FormatParser {
+    type Value = CompareFormat;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<CompareFormat, clap::Error> {
+        parse_format.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            CompareFormat::ALL
+                .map(|f| clap::builder::PossibleValue::new(f.as_str()))
+                .into_iter(),
+        ))
+    }
 }
 
 pub fn run(g: &Global, a: &CompareArgs) -> Result<u8, Error> {
