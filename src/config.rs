@@ -9,6 +9,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::model::Flag;
+
 /// Why a `.covgit.toml` could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -65,6 +67,16 @@ pub struct Config {
     pub paths: PathsConfig,
     /// `[components.NAME]`, ordered by name.
     pub components: Vec<ComponentConfig>,
+    /// `[flags]`: flags a commit may inherit (SPEC "Flags").
+    pub flags: FlagsConfig,
+}
+
+/// The `[flags]` settings.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FlagsConfig {
+    /// `carryforward`: flags a commit without an upload of its own inherits from its nearest
+    /// first-parent ancestor with a passed upload of them, remapped through the diff.
+    pub carryforward: Vec<Flag>,
 }
 
 /// The `[compare]` settings.
@@ -257,6 +269,15 @@ struct Raw {
     paths: RawPaths,
     #[serde(default)]
     components: BTreeMap<Spanned<String>, RawComponent>,
+    #[serde(default)]
+    flags: RawFlags,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFlags {
+    #[serde(default)]
+    carryforward: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -338,6 +359,20 @@ impl Config {
             .into_iter()
             .map(|(name, c)| component(text, origin, &name, c))
             .collect::<Result<_, _>>()?;
+        let carryforward = raw
+            .flags
+            .carryforward
+            .into_iter()
+            .map(|name| {
+                Flag::new(name.get_ref()).map_err(|_| ConfigError::Toml {
+                    origin: origin.to_owned(),
+                    line: line_of(text, name.span().start),
+                    what: "[flags] carryforward must list flag names: 1 to 100 letters, \
+                           digits, '-', '_', '.' or '/'"
+                        .to_owned(),
+                })
+            })
+            .collect::<Result<_, _>>()?;
         Ok(Config {
             compare: CompareConfig {
                 allow_pseudo_compare: raw
@@ -365,6 +400,7 @@ impl Config {
                 generated: raw.paths.generated.unwrap_or(d.paths.generated),
             },
             components,
+            flags: FlagsConfig { carryforward },
         })
     }
 }
@@ -682,6 +718,31 @@ patch_target = "auto"
         );
         assert_eq!(c.check.patch_target, PatchTarget::Percent(50.0));
         assert!(Config::parse("", "c").unwrap().components.is_empty());
+    }
+
+    #[test]
+    fn carryforward_lists_flag_names_and_refuses_others() {
+        let c = Config::parse("[flags]\ncarryforward = [\"e2e\", \"unit\"]\n", "c").unwrap();
+        let names: Vec<&str> = c.flags.carryforward.iter().map(Flag::as_str).collect();
+        assert_eq!(names, ["e2e", "unit"]);
+        assert!(
+            Config::parse("", "c")
+                .unwrap()
+                .flags
+                .carryforward
+                .is_empty()
+        );
+        let e = Config::parse(
+            "[flags]\ncarryforward = [\n  \"ok\",\n  \"bad name\"]\n",
+            "c",
+        );
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "c is not valid: line 4: [flags] carryforward must list flag names: 1 to 100 \
+             letters, digits, '-', '_', '.' or '/'"
+        );
+        let e = Config::parse("[flags]\ncarryforward = \"e2e\"\n", "c").unwrap_err();
+        assert!(e.to_string().starts_with("c is not valid: line 2:"), "{e}");
     }
 
     #[test]
