@@ -17,6 +17,7 @@ use crate::select::{self, BaseChoice, View};
 use crate::store::Store;
 
 use super::Error;
+use super::carry;
 use super::revisions::flag_note;
 use super::stores::usability;
 
@@ -106,10 +107,21 @@ pub(super) fn compare_with(
         Ok((between, diff(repo, moves, &base_commit, &head)?))
     })?;
 
+    // Carried flags (SPEC "Flags") join each side's own uploads; the head's only from the store.
+    let max_depth = opts.max_depth.unwrap_or(config.compare.max_depth);
+    let carry_head = matches!(head_data, HeadData::Store).then_some(&head);
+    let (head_carried, used_carried) = carry::both_sides(
+        (repo, store, config),
+        (carry_head, &choice.used, flag),
+        carry::Reach { max_depth, moves },
+    )?;
+
     // Files whose stored coverage is the same on both sides and which no diff touches cannot
     // change kind: only their totals are needed, so they are not decoded at all. The work
     // grows with what changed, not with the size of the report.
     let skip = match head_data {
+        // Carried coverage is not in the stored file refs: every file is decoded.
+        HeadData::Store if !(head_carried.is_empty() && used_carried.is_empty()) => BTreeMap::new(),
         HeadData::Store => unchanged_files(
             store,
             &choice.used,
@@ -125,7 +137,8 @@ pub(super) fn compare_with(
         HeadData::File(report) => (report, HeadSource::File),
         HeadData::Store => (
             info_span!("load", commit = %head.short())
-                .in_scope(|| store.report_without(&head, flag, &skip_set))?
+                .in_scope(|| store.report_without(&head, flag, &skip_set))
+                .map(|r| carry::merged(r, &head_carried))?
                 .ok_or_else(|| Error::NoHeadReport {
                     commit: head.clone(),
                     flag: flag_note(flag),
@@ -134,7 +147,8 @@ pub(super) fn compare_with(
         ),
     };
     let mut used_report = info_span!("load", commit = %choice.used.short())
-        .in_scope(|| store.report_without(&choice.used, flag, &skip_set))?
+        .in_scope(|| store.report_without(&choice.used, flag, &skip_set))
+        .map(|r| carry::merged(r, &used_carried))?
         .ok_or_else(|| Error::NotRecorded {
             commit: choice.used.clone(),
             flag: flag_note(flag),
@@ -171,8 +185,8 @@ pub(super) fn compare_with(
     comparison.components = compare::components::figures(&comparison, config.component_globs());
     let stored_head = (head_source == HeadSource::Store).then_some(&head);
     let uploads = SideUploads {
-        base: uploads_of(store, Some(&choice.used), flag)?,
-        head: uploads_of(store, stored_head, flag)?,
+        base: uploads_of(store, Some(&choice.used), flag, &used_carried)?,
+        head: uploads_of(store, stored_head, flag, &head_carried)?,
     };
     Ok(CompareOutcome {
         sides: Sides {
@@ -229,21 +243,22 @@ fn diff(repo: &Repo, moves: bool, old: &CommitId, new: &CommitId) -> Result<Diff
     })
 }
 
-/// The uploads of `commit` whose coverage its report merges (those with `flag` when given),
-/// all recorded for it, none carried; none for a head read from a file (`None`).
+/// The uploads of `commit` whose coverage its report merges (those with `flag` when given):
+/// its own, then the `carried` ones; none for a head read from a file (`None`).
 fn uploads_of(
     store: &Store,
     commit: Option<&CommitId>,
     flag: Option<&Flag>,
+    carried: &[carry::Carried],
 ) -> Result<Vec<UploadRef>, Error> {
     let Some(commit) = commit else {
         return Ok(Vec::new());
     };
-    let Some(info) = store.commit_info(commit)? else {
-        return Ok(Vec::new());
-    };
-    Ok(info
-        .uploads
+    let own = store
+        .commit_info(commit)?
+        .map(|i| i.uploads)
+        .unwrap_or_default();
+    Ok(own
         .into_iter()
         .filter(|u| flag.is_none() || u.flag.as_ref() == flag)
         .map(|u| UploadRef {
@@ -251,6 +266,7 @@ fn uploads_of(
             commit: commit.clone(),
             carried: false,
         })
+        .chain(carried.iter().map(carry::Carried::upload_ref))
         .collect())
 }
 
