@@ -219,3 +219,36 @@ fn an_ancestor_whose_ci_failed_is_passed_over_and_max_depth_bounds_the_walk() {
         run.stderr
     );
 }
+
+#[test]
+fn show_lists_own_and_carried_uploads_and_merges_the_carried_coverage() {
+    let (repo, a, b) = shifted_history();
+    let text = repo.covgit(&["show", &b]).ok().stdout;
+    let lines: Vec<&str> = text.lines().collect();
+    // lib.py 2 lines + app.py's 8 carried lines, 4 hit.
+    assert_eq!(
+        lines[1],
+        "Total: 60.00% (2 files, 10 lines: 6 hit, 0 partial, 4 miss)"
+    );
+    assert_eq!(lines[2], "Uploads: 2");
+    assert!(lines[3].starts_with("  unit  lcov  passed  "), "{text}");
+    assert!(lines[3].ends_with(" UTC  2 lines"), "{text}");
+    assert!(lines[4].starts_with("  e2e   lcov  passed  "), "{text}");
+    assert!(
+        lines[4].ends_with(&format!(" UTC  8 lines  carried from {}", &a[..7])),
+        "{text}"
+    );
+    // `show/1` JSON keeps its keys; the carried upload is listed by flag and format.
+    let js = repo.covgit(&["show", &b, "--format", "json"]).ok().json();
+    assert_eq!(
+        js["uploads"],
+        json!([{"flag": "unit", "format": "lcov"}, {"flag": "e2e", "format": "lcov"}])
+    );
+    // `--flag e2e` shows the carried coverage alone.
+    let js = repo
+        .covgit(&["show", &b, "--flag", "e2e", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(js["totals"]["lines"], 8, "{js}");
+    assert_eq!(js["totals"]["hit"], 4, "{js}");
+}
