@@ -68,6 +68,7 @@ fn main() -> std::io::Result<()> {
         head_source: HeadSource::File,
         worktree: None,
         uploads: SideUploads::default(),
+        missing_flags: Vec::new(),
     };
     let mut out = std::io::stdout().lock();
     render::compare(

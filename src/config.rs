@@ -67,13 +67,16 @@ pub struct Config {
     pub paths: PathsConfig,
     /// `[components.NAME]`, ordered by name.
     pub components: Vec<ComponentConfig>,
-    /// `[flags]`: flags a commit may inherit (SPEC "Flags").
+    /// `[flags]`: the uploads a commit expects, and those it may inherit (SPEC "Flags").
     pub flags: FlagsConfig,
 }
 
 /// The `[flags]` settings.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlagsConfig {
+    /// `expected`: a commit is complete when each of these flags has an upload; empty, every
+    /// commit with an upload is complete.
+    pub expected: Vec<Flag>,
     /// `carryforward`: flags a commit without an upload of its own inherits from its nearest
     /// first-parent ancestor with a passed upload of them, remapped through the diff.
     pub carryforward: Vec<Flag>,
@@ -277,6 +280,8 @@ struct Raw {
 #[serde(deny_unknown_fields)]
 struct RawFlags {
     #[serde(default)]
+    expected: Vec<Spanned<String>>,
+    #[serde(default)]
     carryforward: Vec<Spanned<String>>,
 }
 
@@ -359,20 +364,8 @@ impl Config {
             .into_iter()
             .map(|(name, c)| component(text, origin, &name, c))
             .collect::<Result<_, _>>()?;
-        let carryforward = raw
-            .flags
-            .carryforward
-            .into_iter()
-            .map(|name| {
-                Flag::new(name.get_ref()).map_err(|_| ConfigError::Toml {
-                    origin: origin.to_owned(),
-                    line: line_of(text, name.span().start),
-                    what: "[flags] carryforward must list flag names: 1 to 100 letters, \
-                           digits, '-', '_', '.' or '/'"
-                        .to_owned(),
-                })
-            })
-            .collect::<Result<_, _>>()?;
+        let expected = flag_list(text, origin, "expected", raw.flags.expected)?;
+        let carryforward = flag_list(text, origin, "carryforward", raw.flags.carryforward)?;
         Ok(Config {
             compare: CompareConfig {
                 allow_pseudo_compare: raw
@@ -400,9 +393,36 @@ impl Config {
                 generated: raw.paths.generated.unwrap_or(d.paths.generated),
             },
             components,
-            flags: FlagsConfig { carryforward },
+            flags: FlagsConfig {
+                expected,
+                carryforward,
+            },
         })
     }
+}
+
+/// A `[flags]` list of flag names, each valid, without repeats (kept in the order written);
+/// an error names the line and the key, never the value.
+fn flag_list(
+    text: &str,
+    origin: &str,
+    key: &str,
+    names: Vec<Spanned<String>>,
+) -> Result<Vec<Flag>, ConfigError> {
+    let mut flags: Vec<Flag> = Vec::new();
+    for name in names {
+        let flag = Flag::new(name.get_ref()).map_err(|_| ConfigError::Toml {
+            origin: origin.to_owned(),
+            line: line_of(text, name.span().start),
+            what: format!(
+                "[flags] {key} must list flag names: 1 to 100 letters, digits, '-', '_', '.' or '/'"
+            ),
+        })?;
+        if !flags.contains(&flag) {
+            flags.push(flag);
+        }
+    }
+    Ok(flags)
 }
 
 /// A `patch_target` value of the file: TOML numbers are numbers, so a quoted one is a string,
@@ -816,5 +836,43 @@ patch_target = "auto"
             .unwrap_err()
             .to_string();
         assert!(e.len() < 200, "{e}");
+    }
+
+    #[test]
+    fn expected_flags_are_read_once_each_in_order() {
+        let c = Config::parse(
+            "[flags]\nexpected = [\"unit\", \"e2e\", \"unit\", \"integ/a.b\"]\n",
+            "c",
+        )
+        .unwrap();
+        let names: Vec<&str> = c.flags.expected.iter().map(Flag::as_str).collect();
+        assert_eq!(names, ["unit", "e2e", "integ/a.b"]);
+        assert!(Config::parse("", "c").unwrap().flags.expected.is_empty());
+    }
+
+    #[test]
+    fn malformed_expected_flags_are_refused_naming_line_and_key() {
+        for (text, line, what) in [
+            (
+                "[flags]\nexpected = [\"unit\",\n  \"e 2 e\"]\n",
+                3,
+                "[flags] expected",
+            ),
+            ("[flags]\nexpected = [\"\"]\n", 2, "[flags] expected"),
+            ("[flags]\nexpected = \"unit\"\n", 2, "wrong type"),
+            ("[flags]\nexpected = [1]\n", 2, "wrong type"),
+            (
+                "[flags]\nexpectd = [\"unit\"]\n",
+                2,
+                "unknown key `expectd`",
+            ),
+        ] {
+            let msg = Config::parse(text, "c.toml").unwrap_err().to_string();
+            assert!(
+                msg.contains(&format!("line {line}")) && msg.contains(what),
+                "{text:?}: {msg}"
+            );
+            assert!(!msg.contains("e 2 e"), "{msg}");
+        }
     }
 }

@@ -105,12 +105,16 @@ pub(super) fn carried(
 }
 
 /// The flags the head (`None`: read from a file, it carries nothing) and the base used
-/// inherit, in that order.
+/// inherit, in that order; `max_depth` `None` takes the config's.
 pub(super) fn both_sides(
     (repo, store, config): (&Repo, &Store, &Config),
     (head, used, flag): (Option<&CommitId>, &CommitId, Option<&Flag>),
-    reach: Reach,
+    (max_depth, moves): (Option<u32>, bool),
 ) -> Result<(Vec<Carried>, Vec<Carried>), Error> {
+    let reach = Reach {
+        max_depth: max_depth.unwrap_or(config.compare.max_depth),
+        moves,
+    };
     let head = match head {
         Some(h) => carried(repo, store, config, h, flag, reach)?,
         None => Vec::new(),

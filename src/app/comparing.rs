@@ -19,7 +19,7 @@ use crate::store::Store;
 use super::Error;
 use super::carry;
 use super::revisions::flag_note;
-use super::stores::usability;
+use super::stores::{missing_of, usability};
 
 /// What [`compare()`](super::compare()) compares: the sides, the flag, and the flags that override the config.
 #[derive(Default)]
@@ -108,28 +108,26 @@ pub(super) fn compare_with(
     })?;
 
     // Carried flags (SPEC "Flags") join each side's own uploads; the head's only from the store.
-    let max_depth = opts.max_depth.unwrap_or(config.compare.max_depth);
     let carry_head = matches!(head_data, HeadData::Store).then_some(&head);
     let (head_carried, used_carried) = carry::both_sides(
         (repo, store, config),
         (carry_head, &choice.used, flag),
-        carry::Reach { max_depth, moves },
+        (opts.max_depth, moves),
     )?;
 
     // Files whose stored coverage is the same on both sides and which no diff touches cannot
     // change kind: only their totals are needed, so they are not decoded at all. The work
     // grows with what changed, not with the size of the report.
     let skip = match head_data {
-        // Carried coverage is not in the stored file refs: every file is decoded.
-        HeadData::Store if !(head_carried.is_empty() && used_carried.is_empty()) => BTreeMap::new(),
-        HeadData::Store => unchanged_files(
+        // Carried coverage is not in the stored file refs: with any, every file is decoded.
+        HeadData::Store if head_carried.is_empty() && used_carried.is_empty() => unchanged_files(
             store,
             &choice.used,
             &head,
             flag,
             [&between.files, &changes.files],
         )?,
-        HeadData::File(_) => BTreeMap::new(),
+        _ => BTreeMap::new(),
     };
     let skip_set: HashSet<String> = skip.keys().cloned().collect();
 
@@ -184,6 +182,7 @@ pub(super) fn compare_with(
         .in_scope(|| compare::assemble(&base_report, &head_report, files, relocations, skip));
     comparison.components = compare::components::figures(&comparison, config.component_globs());
     let stored_head = (head_source == HeadSource::Store).then_some(&head);
+    let missing_flags = head_missing(store, config, stored_head, flag, &head_carried)?;
     let uploads = SideUploads {
         base: uploads_of(store, Some(&choice.used), flag, &used_carried)?,
         head: uploads_of(store, stored_head, flag, &head_carried)?,
@@ -196,10 +195,28 @@ pub(super) fn compare_with(
             head_source,
             worktree: None,
             uploads,
+            missing_flags,
         },
         comparison,
         head_report: None,
     })
+}
+
+/// The `expected` flags a stored head lacks (none for a head read from a file); a flag it
+/// carries counts as one it has (SPEC "Flags", completeness).
+fn head_missing(
+    store: &Store,
+    config: &Config,
+    stored_head: Option<&CommitId>,
+    flag: Option<&Flag>,
+    carried: &[carry::Carried],
+) -> Result<Vec<Flag>, Error> {
+    let Some(h) = stored_head else {
+        return Ok(Vec::new());
+    };
+    let mut missing = missing_of(store, h, flag, &config.flags.expected)?;
+    missing.retain(|f| !carried.iter().any(|c| &c.flag == f));
+    Ok(missing)
 }
 
 /// SPEC "Parent selection" from a requested base, or a fixed base as it is.
@@ -217,7 +234,7 @@ fn choose_base(
             let allow_pseudo = config.compare.allow_pseudo_compare && !opts.no_pseudo;
             info_span!("select", requested = %requested.short()).in_scope(|| {
                 select::choose(repo, &requested, view, max_depth, allow_pseudo, |c| {
-                    usability(store, c, flag)
+                    usability(store, c, flag, &config.flags.expected)
                 })
             })?
         }

@@ -8,7 +8,7 @@ use tracing::{info, instrument};
 
 use crate::config::Config;
 use crate::git::{HookInstalled, HookRemoved};
-use crate::model::{CommitId, SkipReason, Skipped, count};
+use crate::model::{CommitId, Flag, SkipReason, Skipped, count};
 use crate::select::SelectError;
 
 use super::comparing::{CheckOptions, CheckOutcome, CompareOptions, judge};
@@ -234,7 +234,7 @@ fn no_base_reason(
         ),
     };
     if let Some(last) = skipped.last()
-        && let Some(depth) = nearest_beyond(ws, &last.commit)
+        && let Some(depth) = nearest_beyond(ws, &config.flags.expected, &last.commit)
     {
         let depth = depth + skipped.len() - 1;
         return format!(
@@ -263,6 +263,12 @@ fn no_base_reason(
             first.commit.short()
         );
     }
+    if let Some(first) = skipped.iter().find(|s| s.reason == SkipReason::Incomplete) {
+        return format!(
+            "{what}{walked}: {} lacks uploads of flags [flags] expected lists; push again once every CI job has recorded its coverage",
+            first.commit.short()
+        );
+    }
     format!(
         "{what}{walked}: nothing near it was recorded here; record coverage on {against} (`covgit record` after the tests), or `covgit pull` it if CI shares coverage"
     )
@@ -270,12 +276,12 @@ fn no_base_reason(
 
 /// How many first-parent steps after `from` the nearest usable commit lies, looking at most
 /// [`HINT_WALK`] commits further; `None` when there is none that near.
-fn nearest_beyond(ws: &Workspace, from: &CommitId) -> Option<usize> {
+fn nearest_beyond(ws: &Workspace, expected: &[Flag], from: &CommitId) -> Option<usize> {
     let store = ws.store_for_read().ok()?;
     let mut current = from.clone();
     for depth in 1..=HINT_WALK {
         current = ws.repo.first_parent(&current).ok()??;
-        if usability(&store, &current, None).is_none() {
+        if usability(&store, &current, None, expected).is_none() {
             return Some(depth);
         }
     }

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use tracing::instrument;
 
-use crate::model::{CiStatus, CommitId, Flag, Totals};
+use crate::model::{CiStatus, CommitId, Flag, Totals, missing_flags};
 use crate::render::{LogEntry, LogOutcome, LogStop, ShowUpload, ShowView};
 use crate::store::Store;
 
@@ -146,6 +146,8 @@ pub struct LogOptions {
     /// How many first-parent commits to walk at most looking for them
     /// ([`DEFAULT_LOG_WALK`] unless a caller knows better).
     pub max_walk: usize,
+    /// `[flags] expected`: a listed commit without an upload of each is marked incomplete.
+    pub expected: Vec<Flag>,
 }
 
 /// The walk bound of `covgit log`: generous enough for any history a user means to list,
@@ -192,6 +194,10 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
                 commit: c.clone(),
                 ci_status: info.ci_status,
                 flags: info.uploads.iter().map(|u| u.flag.clone()).collect(),
+                missing_flags: missing_flags(
+                    &opts.expected,
+                    info.uploads.iter().filter_map(|u| u.flag.as_ref()),
+                ),
                 totals: info.totals,
                 delta: None,
                 subject: ws.repo.summary(&c).ok(),

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tracing::warn;
 
 use crate::git::Repo;
-use crate::model::{CiStatus, CommitId, Flag, SkipReason};
+use crate::model::{CiStatus, CommitId, Flag, SkipReason, missing_flags};
 use crate::store::Store;
 
 use super::{Error, Workspace};
@@ -51,9 +51,16 @@ pub(super) fn store_for_read(ws: &Workspace) -> Result<Store, Error> {
     }
 }
 
-/// Why `c` cannot stand as a base (no report with `flag`, CI failed or pending); `None`
-/// when it can. A record that cannot be read counts as no report, with a warning.
-pub(super) fn usability(store: &Store, c: &CommitId, flag: Option<&Flag>) -> Option<SkipReason> {
+/// Why `c` cannot stand as a base (no report with `flag`, CI failed, an `expected` flag
+/// without an upload, CI pending); `None` when it can. A record that cannot be read counts as
+/// no report, with a warning. Completeness is judged only when every upload is merged
+/// (`flag` is `None`): one flag's coverage needs only that flag.
+pub(super) fn usability(
+    store: &Store,
+    c: &CommitId,
+    flag: Option<&Flag>,
+    expected: &[Flag],
+) -> Option<SkipReason> {
     let info = match store.commit_info(c) {
         Ok(Some(info)) => info,
         Ok(None) => return Some(SkipReason::NoReport),
@@ -70,9 +77,37 @@ pub(super) fn usability(store: &Store, c: &CommitId, flag: Option<&Flag>) -> Opt
     if uploads.is_empty() {
         return Some(SkipReason::NoReport);
     }
-    match CiStatus::combine(uploads.iter().map(|u| u.ci_status)) {
-        Some(CiStatus::Passed) => None,
-        Some(CiStatus::Failed) => Some(SkipReason::CiFailed),
-        Some(CiStatus::Pending) | None => Some(SkipReason::CiPending),
+    let status = CiStatus::combine(uploads.iter().map(|u| u.ci_status));
+    if status == Some(CiStatus::Failed) {
+        return Some(SkipReason::CiFailed);
     }
+    if flag.is_none()
+        && !missing_flags(expected, uploads.iter().filter_map(|u| u.flag.as_ref())).is_empty()
+    {
+        return Some(SkipReason::Incomplete);
+    }
+    match status {
+        Some(CiStatus::Passed) => None,
+        _ => Some(SkipReason::CiPending),
+    }
+}
+
+/// The `expected` flags `c` has no upload of, sorted (SPEC "Flags"); none when every upload
+/// is not merged (`flag` is `Some`) or `c` has no record (that is "no report", said elsewhere).
+pub(super) fn missing_of(
+    store: &Store,
+    c: &CommitId,
+    flag: Option<&Flag>,
+    expected: &[Flag],
+) -> Result<Vec<Flag>, Error> {
+    if flag.is_some() || expected.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(info) = store.commit_info(c)? else {
+        return Ok(Vec::new());
+    };
+    Ok(missing_flags(
+        expected,
+        info.uploads.iter().filter_map(|u| u.flag.as_ref()),
+    ))
 }

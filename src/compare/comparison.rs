@@ -257,6 +257,10 @@ pub struct Sides {
     pub worktree: Option<WorktreeChanges>,
     /// The uploads whose coverage each side's report merges (JSON `uploads`).
     pub uploads: SideUploads,
+    /// The `[flags] expected` flags the head has no upload of, sorted (SPEC "Flags"); empty
+    /// when the head is complete, or completeness does not apply (a head read from a file,
+    /// one `--flag` only).
+    pub missing_flags: Vec<Flag>,
 }
 
 /// The uploads merged into the base and the head report.

@@ -13,7 +13,7 @@ mod shared;
 mod totals;
 mod words;
 
-pub use base::{SkipReason, Skipped};
+pub use base::{SkipReason, Skipped, missing_flags};
 pub use diff::{ChangeKind, Diff, FileChange, Hunk, Relocation, RelocationKind};
 pub use ids::{CiStatus, CommitId, Flag, InvalidId};
 pub use line::{Branches, LineCoverage, LineNo, LineState};

@@ -7,7 +7,7 @@ use super::figures::percent;
 use super::note;
 use crate::compare::Comparison;
 use crate::compare::gate::{GateFailure, Verdict};
-use crate::model::count;
+use crate::model::{Flag, count};
 
 /// `total 80.00% → 75.00%, patch 50.00% (1/2 lines)`.
 pub fn summary(c: &Comparison) -> String {
@@ -18,6 +18,33 @@ pub fn summary(c: &Comparison) -> String {
         percent(c.patch.coverage()),
         c.patch.hit + c.patch.partial,
         count(c.patch.lines, "line", "lines"),
+    )
+}
+
+/// The flags named one after another: `e2e, unit`.
+fn flag_names(missing: &[Flag]) -> String {
+    missing
+        .iter()
+        .map(Flag::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `incomplete: waiting for uploads of e2e, unit`: why `check` does not judge a head that
+/// lacks `[flags] expected` uploads (exit 3).
+pub fn incomplete(out: &mut dyn Write, missing: &[Flag]) -> io::Result<()> {
+    note::line(
+        out,
+        &format!("incomplete: waiting for uploads of {}", flag_names(missing)),
+    )
+}
+
+/// The first line of a comparison whose head lacks `[flags] expected` uploads, without
+/// markup: its figures will change once the missing uploads arrive.
+pub fn incomplete_warning(missing: &[Flag]) -> String {
+    format!(
+        "Warning: the head is incomplete, waiting for uploads of {}: these figures will change",
+        flag_names(missing)
     )
 }
 
@@ -76,6 +103,44 @@ pub fn summary_after_failures(out: &mut dyn Write, c: &Comparison) -> io::Result
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::fixtures;
+    use crate::render::style::Palette;
+
+    #[test]
+    fn an_incomplete_head_is_named_first_in_text_and_markdown_and_by_check() {
+        let missing = vec![Flag::new("e2e").unwrap(), Flag::new("unit").unwrap()];
+        let mut out = Vec::new();
+        incomplete(&mut out, &missing).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "incomplete: waiting for uploads of e2e, unit\n"
+        );
+        let warning = "Warning: the head is incomplete, waiting for uploads of e2e, unit: these figures will change";
+        assert_eq!(incomplete_warning(&missing), warning);
+        let mut sides = fixtures::sides();
+        let c = fixtures::comparison();
+        for (format, first) in [
+            (crate::render::CompareFormat::Text, warning.to_owned()),
+            (
+                crate::render::CompareFormat::Markdown,
+                format!("> **{warning}**"),
+            ),
+        ] {
+            let render = |sides: &crate::compare::Sides| {
+                let mut out = Vec::new();
+                crate::render::compare(&mut out, sides, &c, format, &Palette::default()).unwrap();
+                String::from_utf8(out).unwrap()
+            };
+            sides.missing_flags = Vec::new();
+            assert!(!render(&sides).contains("incomplete"), "{format}");
+            sides.missing_flags = missing.clone();
+            assert_eq!(
+                render(&sides).lines().next(),
+                Some(first.as_str()),
+                "{format}"
+            );
+        }
+    }
 
     #[test]
     fn each_failed_gate_reads_with_the_figures_it_judged() {

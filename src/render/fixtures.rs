@@ -26,6 +26,7 @@ pub fn sides() -> Sides {
         head_source: HeadSource::Store,
         worktree: None,
         uploads: SideUploads::default(),
+        missing_flags: Vec::new(),
     }
 }
 
@@ -56,6 +57,7 @@ pub fn pseudo_sides() -> Sides {
             base: vec![upload(Some("unit"), '3', false)],
             head: vec![upload(None, '1', false), upload(Some("e2e"), '5', true)],
         },
+        missing_flags: Vec::new(),
     }
 }
 

@@ -277,9 +277,8 @@ pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison) -> io::Result
                 HeadSource::Store => "store",
                 HeadSource::File => "file",
             },
-            // Expected flags (and so an incomplete head) arrive with issue 15.
-            complete: true,
-            missing_flags: Vec::new(),
+            complete: sides.missing_flags.is_empty(),
+            missing_flags: sides.missing_flags.iter().map(Flag::as_str).collect(),
         },
         uploads: SideUploadsDto {
             base: sides.uploads.base.iter().map(UploadRefDto::from).collect(),

@@ -19,6 +19,8 @@ pub struct LogEntry {
     pub ci_status: CiStatus,
     /// One entry per upload: its flag, `None` for an upload recorded without `--flag`.
     pub flags: Vec<Option<Flag>>,
+    /// The `[flags] expected` flags it has no upload of, sorted; text marks it incomplete.
+    pub missing_flags: Vec<Flag>,
     /// Its totals, the uploads merged.
     pub totals: Totals,
     /// Coverage change in points against the next older recorded entry; `None` for the
@@ -102,12 +104,16 @@ fn write(out: &mut dyn Write, entries: &[LogEntry], p: &Palette) -> io::Result<(
     let rows: Vec<Vec<Cell>> = entries
         .iter()
         .map(|e| {
-            let flags = e
+            let mut flags = e
                 .flags
                 .iter()
                 .map(|f| f.as_ref().map_or(NO_FLAG, Flag::as_str))
                 .collect::<Vec<_>>()
                 .join(",");
+            if !e.missing_flags.is_empty() {
+                let missing: Vec<&str> = e.missing_flags.iter().map(Flag::as_str).collect();
+                flags = format!("{flags} (incomplete: no {})", missing.join(","));
+            }
             let delta = if e.delta.is_some() {
                 figures::delta(e.delta)
             } else {
@@ -141,6 +147,7 @@ mod tests {
                 commit: sha('1'),
                 ci_status: CiStatus::Passed,
                 flags: vec![unit.clone(), integration],
+                missing_flags: vec![],
                 totals: totals(2, 8, 0, 2),
                 delta: Some(5.0),
                 subject: Some("Test the parser".into()),
@@ -149,6 +156,7 @@ mod tests {
                 commit: sha('2'),
                 ci_status: CiStatus::Failed,
                 flags: vec![None],
+                missing_flags: vec![],
                 totals: totals(2, 3, 0, 1),
                 delta: Some(-25.0),
                 subject: None,
@@ -157,6 +165,7 @@ mod tests {
                 commit: sha('3'),
                 ci_status: CiStatus::Pending,
                 flags: vec![unit],
+                missing_flags: vec![],
                 totals: totals(1, 1, 0, 0),
                 delta: None,
                 subject: Some("Start".into()),
@@ -190,6 +199,24 @@ mod tests {
         assert!(colored.contains("\x1b[31mfailed\x1b[0m "));
         assert!(colored.contains("\x1b[1;31m-25.00\x1b[0m"));
         assert_eq!(render(&[], false, &Palette::default()), "");
+    }
+
+    #[test]
+    fn an_incomplete_commit_is_marked_with_the_flags_it_lacks_in_text_only() {
+        let mut e = entries();
+        e[2].missing_flags = vec![Flag::new("e2e").unwrap(), Flag::new("integration").unwrap()];
+        let text = render(&e, false, &Palette::default());
+        assert_eq!(
+            text.lines().nth(2),
+            Some("3333333  pending  unit (incomplete: no e2e,integration)  100.00%          Start")
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&render(&e, true, &Palette::default())).unwrap();
+        assert_keys(
+            &v["commits"][2],
+            &["commit", "ci_status", "flags", "totals"],
+        );
+        assert_eq!(v["commits"][2]["flags"], serde_json::json!(["unit"]));
     }
 
     #[test]

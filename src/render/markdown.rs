@@ -82,6 +82,14 @@ fn document(out: &mut String, sides: &Sides, c: &Comparison) {
         },
         |h| format!("`{}`", h.short()),
     );
+    if !sides.missing_flags.is_empty() {
+        let _ = writeln!(
+            out,
+            "> **{}**",
+            super::check::incomplete_warning(&sides.missing_flags)
+        );
+        let _ = writeln!(out);
+    }
     let _ = writeln!(
         out,
         "## Coverage of {head} against `{}`",

@@ -145,6 +145,14 @@ fn relocated(out: &mut dyn Write, blocks: &[RelocatedBlock], p: &Palette) -> io:
 
 /// Names head and base; for a stand-in base, which one was requested and what was skipped.
 fn header(out: &mut dyn Write, sides: &Sides, p: &Palette) -> io::Result<()> {
+    if !sides.missing_flags.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            p.lost
+                .paint(super::check::incomplete_warning(&sides.missing_flags))
+        )?;
+    }
     let head = match (&sides.head, sides.head_source) {
         (Some(h), HeadSource::Store) => format!("Head {}", h.short()),
         (Some(h), HeadSource::File) => format!("Head {} (report file)", h.short()),

@@ -252,3 +252,25 @@ fn show_lists_own_and_carried_uploads_and_merges_the_carried_coverage() {
     assert_eq!(js["totals"]["lines"], 8, "{js}");
     assert_eq!(js["totals"]["hit"], 4, "{js}");
 }
+
+#[test]
+fn a_carried_flag_counts_towards_completeness() {
+    let (repo, a, b) = shifted_history();
+    let range = format!("{a}..{b}");
+    // Without carryforward, B lacks e2e: incomplete, and check waits for it (exit 3).
+    repo.write(".covgit.toml", "[flags]\nexpected = [\"unit\", \"e2e\"]\n");
+    let js = compare_json(&repo, &range, &[]);
+    assert_eq!(js["head"]["complete"], false, "{js}");
+    assert_eq!(js["head"]["missing_flags"], json!(["e2e"]));
+    repo.covgit(&["check", &range]).code(3);
+    // Carried, e2e counts as B's.
+    repo.write(
+        ".covgit.toml",
+        "[flags]\nexpected = [\"unit\", \"e2e\"]\ncarryforward = [\"e2e\"]\n",
+    );
+    let js = compare_json(&repo, &range, &[]);
+    assert_eq!(js["head"]["complete"], true, "{js}");
+    assert_eq!(js["head"]["missing_flags"], json!([]));
+    let check = repo.covgit(&["check", &range, "--project-threshold", "100"]);
+    assert_ne!(check.code, 3, "{}", check.stderr);
+}

@@ -427,6 +427,16 @@ fn the_hook_hint_fits_why_the_base_has_no_coverage() {
     assert!(ok, "{err}");
     assert!(err.contains(": CI has not finished on "), "{err}");
 
+    // The base lacks an upload [flags] expected lists: wait for the other CI jobs. The
+    // working tree's own report is a file, with no uploads to count: never incomplete.
+    let incomplete = history(Some("passed"), 0, "[flags]\nexpected = [\"unit\"]\n");
+    let (ok, err) = push_feature(&incomplete);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains(" lacks uploads of flags [flags] expected lists; push again once every CI job has recorded its coverage"),
+        "{err}"
+    );
+
     // Nothing recorded in the base's history at all: record (or pull), not --max-depth.
     let none = history(None, 3, "");
     let (ok, err) = push_feature(&none);

@@ -10,6 +10,7 @@ mod devloop;
 mod edges;
 mod errors;
 mod escaping;
+mod expected;
 mod formats;
 mod generated;
 mod hook;

@@ -10,7 +10,8 @@ use super::compare::Selectors;
 
 /// The comparison as a gate: exit 1 naming each failed gate, 0 with a one-line summary.
 ///
-/// Gates come from [check] in .covgit.toml; these flags beat it.
+/// Gates come from [check] in .covgit.toml; these flags beat it. A head that lacks uploads of
+/// [flags] expected exits 3 without being judged.
 #[derive(Args)]
 pub struct CheckArgs {
     #[command(flatten)]
@@ -24,6 +25,9 @@ pub struct CheckArgs {
     /// Any line that lost coverage fails.
     #[arg(long)]
     pub fail_on_lost: bool,
+    /// Judge a head that lacks uploads of [flags] expected instead of exiting 3.
+    #[arg(long)]
+    pub allow_incomplete: bool,
     /// Also print the comparison: text, markdown, json or github.
     #[arg(long, value_name = "FORMAT", value_parser = super::compare::parse_format)]
     pub format: Option<CompareFormat>,
@@ -59,6 +63,10 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<u8, Error> {
         let palette = output::palette(format.styled());
         output::with_stdout(|out| render::compare(out, &c.sides, &c.comparison, format, &palette))
             .map_err(Error::Output)?;
+    }
+    if !a.allow_incomplete && !c.sides.missing_flags.is_empty() {
+        output::with_stderr(|err| render::check::incomplete(err, &c.sides.missing_flags));
+        return Ok(exit::INCOMPLETE);
     }
     if outcome.verdict.passed() {
         if !g.quiet {

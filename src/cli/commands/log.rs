@@ -23,13 +23,14 @@ pub struct LogArgs {
 }
 
 pub fn run(g: &Global, a: &LogArgs) -> Result<u8, Error> {
-    let (ws, _) = super::open(g)?;
+    let (ws, config) = super::open(g)?;
     let outcome = app::log(
         &ws,
         &LogOptions {
             range: a.range.clone(),
             limit: a.max_count.unwrap_or(usize::MAX),
             max_walk: DEFAULT_LOG_WALK,
+            expected: config.flags.expected.clone(),
         },
     )?;
     let palette = output::palette(a.format.styled());
