@@ -67,7 +67,7 @@ pub struct Config {
     pub paths: PathsConfig,
     /// `[components.NAME]`, ordered by name.
     pub components: Vec<ComponentConfig>,
-    /// `[flags]`: the uploads a commit expects (SPEC "Flags").
+    /// `[flags]`: the uploads a commit expects, and those it may inherit (SPEC "Flags").
     pub flags: FlagsConfig,
 }
 
@@ -77,6 +77,9 @@ pub struct FlagsConfig {
     /// `expected`: a commit is complete when each of these flags has an upload; empty, every
     /// commit with an upload is complete.
     pub expected: Vec<Flag>,
+    /// `carryforward`: flags a commit without an upload of its own inherits from its nearest
+    /// first-parent ancestor with a passed upload of them, remapped through the diff.
+    pub carryforward: Vec<Flag>,
 }
 
 /// The `[compare]` settings.
@@ -278,6 +281,8 @@ struct Raw {
 struct RawFlags {
     #[serde(default)]
     expected: Vec<Spanned<String>>,
+    #[serde(default)]
+    carryforward: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -360,6 +365,7 @@ impl Config {
             .map(|(name, c)| component(text, origin, &name, c))
             .collect::<Result<_, _>>()?;
         let expected = flag_list(text, origin, "expected", raw.flags.expected)?;
+        let carryforward = flag_list(text, origin, "carryforward", raw.flags.carryforward)?;
         Ok(Config {
             compare: CompareConfig {
                 allow_pseudo_compare: raw
@@ -387,7 +393,10 @@ impl Config {
                 generated: raw.paths.generated.unwrap_or(d.paths.generated),
             },
             components,
-            flags: FlagsConfig { expected },
+            flags: FlagsConfig {
+                expected,
+                carryforward,
+            },
         })
     }
 }
@@ -729,6 +738,31 @@ patch_target = "auto"
         );
         assert_eq!(c.check.patch_target, PatchTarget::Percent(50.0));
         assert!(Config::parse("", "c").unwrap().components.is_empty());
+    }
+
+    #[test]
+    fn carryforward_lists_flag_names_and_refuses_others() {
+        let c = Config::parse("[flags]\ncarryforward = [\"e2e\", \"unit\"]\n", "c").unwrap();
+        let names: Vec<&str> = c.flags.carryforward.iter().map(Flag::as_str).collect();
+        assert_eq!(names, ["e2e", "unit"]);
+        assert!(
+            Config::parse("", "c")
+                .unwrap()
+                .flags
+                .carryforward
+                .is_empty()
+        );
+        let e = Config::parse(
+            "[flags]\ncarryforward = [\n  \"ok\",\n  \"bad name\"]\n",
+            "c",
+        );
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "c is not valid: line 4: [flags] carryforward must list flag names: 1 to 100 \
+             letters, digits, '-', '_', '.' or '/'"
+        );
+        let e = Config::parse("[flags]\ncarryforward = \"e2e\"\n", "c").unwrap_err();
+        assert!(e.to_string().starts_with("c is not valid: line 2:"), "{e}");
     }
 
     #[test]

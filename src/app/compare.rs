@@ -51,7 +51,7 @@ pub fn compare(
             opts.input_format,
         )?),
         None => {
-            check_head(&store, &head, opts.flag.as_ref())?;
+            check_head(&store, config, &head, opts.flag.as_ref())?;
             HeadData::Store
         }
     };
@@ -68,10 +68,17 @@ pub fn compare(
 }
 
 /// The head must have coverage; a failed CI run is compared all the same, with a warning.
-fn check_head(store: &Store, head: &CommitId, flag: Option<&Flag>) -> Result<(), Error> {
+/// A flag it may carry (`[flags] carryforward`) is looked for when the comparison is loaded.
+fn check_head(
+    store: &Store,
+    config: &Config,
+    head: &CommitId,
+    flag: Option<&Flag>,
+) -> Result<(), Error> {
+    let carries = flag.is_some_and(|f| config.flags.carryforward.contains(f));
     let info = store
         .commit_info(head)?
-        .filter(|i| flag.is_none() || i.uploads.iter().any(|u| u.flag.as_ref() == flag))
+        .filter(|i| carries || flag.is_none() || i.uploads.iter().any(|u| u.flag.as_ref() == flag))
         .ok_or_else(|| Error::NoHeadReport {
             commit: head.clone(),
             flag: flag_note(flag),

@@ -17,6 +17,7 @@ use crate::select::{self, BaseChoice, View};
 use crate::store::Store;
 
 use super::Error;
+use super::carry;
 use super::revisions::flag_note;
 use super::stores::{missing_of, usability};
 
@@ -78,6 +79,33 @@ pub(super) enum HeadData {
     Store,
 }
 
+/// A pseudo-base's report remapped through pseudo...base (SPEC "Coverage offsets"), and
+/// whether that moved any line: allowed only with `allow_coverage_offsets`.
+fn stand_in(
+    config: &Config,
+    opts: &CompareOptions,
+    choice: &BaseChoice,
+    used_report: Report,
+    between: &Diff,
+) -> Result<(Report, bool), Error> {
+    let remapped = info_span!("remap")
+        .in_scope(|| offset::remap_with(used_report, &between.files, &between.relocations));
+    if remapped.changed_files.is_empty() {
+        return Ok((remapped.report, false));
+    }
+    let allow = opts
+        .allow_offsets
+        .unwrap_or(config.compare.allow_coverage_offsets);
+    if !allow {
+        return Err(Error::OffsetsNeeded {
+            pseudo: choice.used.clone(),
+            base: choice.requested.clone(),
+            files: remapped.changed_files.join(", "),
+        });
+    }
+    Ok((remapped.report, true))
+}
+
 /// Chooses the base, loads (or remaps) its report, and compares it with the head
 /// `(commit, coverage)` through their diff.
 pub(super) fn compare_with(
@@ -106,18 +134,27 @@ pub(super) fn compare_with(
         Ok((between, diff(repo, moves, &base_commit, &head)?))
     })?;
 
+    // Carried flags (SPEC "Flags") join each side's own uploads; the head's only from the store.
+    let carry_head = matches!(head_data, HeadData::Store).then_some(&head);
+    let (head_carried, used_carried) = carry::both_sides(
+        (repo, store, config),
+        (carry_head, &choice.used, flag),
+        (opts.max_depth, moves),
+    )?;
+
     // Files whose stored coverage is the same on both sides and which no diff touches cannot
     // change kind: only their totals are needed, so they are not decoded at all. The work
     // grows with what changed, not with the size of the report.
     let skip = match head_data {
-        HeadData::Store => unchanged_files(
+        // Carried coverage is not in the stored file refs: with any, every file is decoded.
+        HeadData::Store if head_carried.is_empty() && used_carried.is_empty() => unchanged_files(
             store,
             &choice.used,
             &head,
             flag,
             [&between.files, &changes.files],
         )?,
-        HeadData::File(_) => BTreeMap::new(),
+        _ => BTreeMap::new(),
     };
     let skip_set: HashSet<String> = skip.keys().cloned().collect();
 
@@ -125,7 +162,8 @@ pub(super) fn compare_with(
         HeadData::File(report) => (report, HeadSource::File),
         HeadData::Store => (
             info_span!("load", commit = %head.short())
-                .in_scope(|| store.report_without(&head, flag, &skip_set))?
+                .in_scope(|| store.report_without(&head, flag, &skip_set))
+                .map(|r| carry::merged(r, &head_carried))?
                 .ok_or_else(|| Error::NoHeadReport {
                     commit: head.clone(),
                     flag: flag_note(flag),
@@ -134,7 +172,8 @@ pub(super) fn compare_with(
         ),
     };
     let mut used_report = info_span!("load", commit = %choice.used.short())
-        .in_scope(|| store.report_without(&choice.used, flag, &skip_set))?
+        .in_scope(|| store.report_without(&choice.used, flag, &skip_set))
+        .map(|r| carry::merged(r, &used_carried))?
         .ok_or_else(|| Error::NotRecorded {
             commit: choice.used.clone(),
             flag: flag_note(flag),
@@ -143,26 +182,10 @@ pub(super) fn compare_with(
         r.unresolved.retain(|p| !skip_set.contains(p));
     }
 
-    let mut offsets = false;
-    let base_report = if choice.pseudo {
-        let remapped = info_span!("remap")
-            .in_scope(|| offset::remap_with(used_report, &between.files, &between.relocations));
-        if !remapped.changed_files.is_empty() {
-            let allow = opts
-                .allow_offsets
-                .unwrap_or(config.compare.allow_coverage_offsets);
-            if !allow {
-                return Err(Error::OffsetsNeeded {
-                    pseudo: choice.used.clone(),
-                    base: choice.requested.clone(),
-                    files: remapped.changed_files.join(", "),
-                });
-            }
-            offsets = true;
-        }
-        remapped.report
+    let (base_report, offsets) = if choice.pseudo {
+        stand_in(config, opts, &choice, used_report, &between)?
     } else {
-        used_report
+        (used_report, false)
     };
 
     let Diff { files, relocations } = &changes;
@@ -170,13 +193,10 @@ pub(super) fn compare_with(
         .in_scope(|| compare::assemble(&base_report, &head_report, files, relocations, skip));
     comparison.components = compare::components::figures(&comparison, config.component_globs());
     let stored_head = (head_source == HeadSource::Store).then_some(&head);
-    let missing_flags = match stored_head {
-        Some(h) => missing_of(store, h, flag, &config.flags.expected)?,
-        None => Vec::new(),
-    };
+    let missing_flags = head_missing(store, config, stored_head, flag, &head_carried)?;
     let uploads = SideUploads {
-        base: uploads_of(store, Some(&choice.used), flag)?,
-        head: uploads_of(store, stored_head, flag)?,
+        base: uploads_of(store, Some(&choice.used), flag, &used_carried)?,
+        head: uploads_of(store, stored_head, flag, &head_carried)?,
     };
     Ok(CompareOutcome {
         sides: Sides {
@@ -192,6 +212,23 @@ pub(super) fn compare_with(
         comparison,
         head_report: None,
     })
+}
+
+/// The `expected` flags a stored head lacks (none for a head read from a file); a flag it
+/// carries counts as one it has (SPEC "Flags", completeness).
+fn head_missing(
+    store: &Store,
+    config: &Config,
+    stored_head: Option<&CommitId>,
+    flag: Option<&Flag>,
+    carried: &[carry::Carried],
+) -> Result<Vec<Flag>, Error> {
+    let Some(h) = stored_head else {
+        return Ok(Vec::new());
+    };
+    let mut missing = missing_of(store, h, flag, &config.flags.expected)?;
+    missing.retain(|f| !carried.iter().any(|c| &c.flag == f));
+    Ok(missing)
 }
 
 /// SPEC "Parent selection" from a requested base, or a fixed base as it is.
@@ -235,21 +272,22 @@ fn diff(repo: &Repo, moves: bool, old: &CommitId, new: &CommitId) -> Result<Diff
     })
 }
 
-/// The uploads of `commit` whose coverage its report merges (those with `flag` when given),
-/// all recorded for it, none carried; none for a head read from a file (`None`).
+/// The uploads of `commit` whose coverage its report merges (those with `flag` when given):
+/// its own, then the `carried` ones; none for a head read from a file (`None`).
 fn uploads_of(
     store: &Store,
     commit: Option<&CommitId>,
     flag: Option<&Flag>,
+    carried: &[carry::Carried],
 ) -> Result<Vec<UploadRef>, Error> {
     let Some(commit) = commit else {
         return Ok(Vec::new());
     };
-    let Some(info) = store.commit_info(commit)? else {
-        return Ok(Vec::new());
-    };
-    Ok(info
-        .uploads
+    let own = store
+        .commit_info(commit)?
+        .map(|i| i.uploads)
+        .unwrap_or_default();
+    Ok(own
         .into_iter()
         .filter(|u| flag.is_none() || u.flag.as_ref() == flag)
         .map(|u| UploadRef {
@@ -257,6 +295,7 @@ fn uploads_of(
             commit: commit.clone(),
             carried: false,
         })
+        .chain(carried.iter().map(carry::Carried::upload_ref))
         .collect())
 }
 

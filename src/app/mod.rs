@@ -20,6 +20,7 @@ mod record;
 mod share;
 
 // Steps the use-cases share.
+mod carry;
 mod comparing;
 mod components;
 mod error;

@@ -5,8 +5,10 @@ use std::collections::{BTreeMap, HashSet};
 use tracing::instrument;
 
 use crate::model::{CiStatus, CommitId, Flag, Totals, missing_flags};
-use crate::render::{LogEntry, LogOutcome, LogStop, ShowView};
+use crate::render::{LogEntry, LogOutcome, LogStop, ShowUpload, ShowView};
+use crate::store::Store;
 
+use super::carry::{self, Carried, Reach};
 use super::revisions::{flag_note, merge_base_named, split_range};
 use super::stores::{store_for_read, unpulled_remote};
 use super::{Error, Workspace};
@@ -30,45 +32,108 @@ pub fn show(ws: &Workspace, opts: &ShowOptions) -> Result<ShowView, Error> {
         flag: flag_note(opts.flag.as_ref()),
     };
     let info = store.commit_info(&commit)?.ok_or_else(not_recorded)?;
-    // Files whose uploads all store the same coverage have their totals stored with it; only
-    // files covered differently by several uploads are decoded, to merge them.
-    let refs = store
-        .file_refs(&commit, opts.flag.as_ref())?
-        .ok_or_else(not_recorded)?;
-    let mut files: BTreeMap<String, Totals> = refs
-        .into_iter()
-        .filter_map(|(path, r)| r.totals.map(|t| (path, t)))
-        .collect();
-    let known: HashSet<String> = files.keys().cloned().collect();
-    let merged = store
-        .report_without(&commit, opts.flag.as_ref(), &known)?
-        .ok_or_else(not_recorded)?;
-    files.extend(merged.files.iter().map(|(p, f)| (p.clone(), f.totals())));
+    let flag = opts.flag.as_ref();
+    let config = ws.load_config()?;
+    let reach = Reach {
+        max_depth: config.compare.max_depth,
+        moves: config.compare.detect_moves,
+    };
+    let carried = carry::carried(&ws.repo, &store, &config, &commit, flag, reach)?;
+    let (files, unresolved) = if carried.is_empty() {
+        own_files(&store, &commit, flag)?.ok_or_else(not_recorded)?
+    } else {
+        let own = store.report_without(&commit, flag, &HashSet::new())?;
+        let merged = carry::merged(own, &carried).ok_or_else(not_recorded)?;
+        let files = merged.files.iter().map(|(p, f)| (p.clone(), f.totals()));
+        (files.collect(), merged.unresolved.into_iter().collect())
+    };
     let mut totals = Totals::default();
     for t in files.values() {
         totals.add(t);
     }
     let generated = store.generated_counts(&commit)?;
-    let uploads = info
+    let lines = store.upload_lines(&commit)?;
+    let mut uploads: Vec<ShowUpload> = info
         .uploads
         .iter()
-        .filter(|u| opts.flag.is_none() || u.flag == opts.flag)
+        .filter(|u| flag.is_none() || u.flag.as_ref() == flag)
         .map(|u| {
             let left_out = generated.iter().find(|(f, _)| *f == u.flag);
-            (
-                u.flag.clone(),
-                u.format.clone(),
-                left_out.map_or(0, |(_, n)| *n),
-            )
+            let (recorded_at, lines) = lines
+                .iter()
+                .find(|(f, _, _)| *f == u.flag)
+                .map_or((info.recorded_at, 0), |(_, at, n)| (*at, *n));
+            ShowUpload {
+                flag: u.flag.clone(),
+                format: u.format.clone(),
+                ci_status: u.ci_status,
+                recorded_at,
+                lines,
+                generated: left_out.map_or(0, |(_, n)| *n),
+                carried_from: None,
+            }
         })
         .collect();
+    for c in &carried {
+        uploads.push(carried_upload(&store, c)?);
+    }
     Ok(ShowView {
         commit,
         ci_status: info.ci_status,
         uploads,
         totals,
         files: files.into_iter().collect(),
-        unresolved: merged.unresolved.iter().cloned().collect(),
+        unresolved,
+    })
+}
+
+/// Per-file totals by path, and the paths that matched nothing.
+type FilesAndUnresolved = (BTreeMap<String, Totals>, Vec<String>);
+
+/// The commit's own files with their totals, and its unresolved paths; `None` when it has
+/// no upload (of `flag`). Files whose uploads all store the same coverage have their totals
+/// stored with it; only files covered differently by several uploads are decoded.
+fn own_files(
+    store: &Store,
+    commit: &CommitId,
+    flag: Option<&Flag>,
+) -> Result<Option<FilesAndUnresolved>, Error> {
+    let Some(refs) = store.file_refs(commit, flag)? else {
+        return Ok(None);
+    };
+    let mut files: BTreeMap<String, Totals> = refs
+        .into_iter()
+        .filter_map(|(path, r)| r.totals.map(|t| (path, t)))
+        .collect();
+    let known: HashSet<String> = files.keys().cloned().collect();
+    let Some(merged) = store.report_without(commit, flag, &known)? else {
+        return Ok(None);
+    };
+    files.extend(merged.files.iter().map(|(p, f)| (p.clone(), f.totals())));
+    Ok(Some((files, merged.unresolved.into_iter().collect())))
+}
+
+/// How `show` lists a carried upload: the origin's upload, its lines once remapped.
+fn carried_upload(store: &Store, c: &Carried) -> Result<ShowUpload, Error> {
+    let origin = store.commit_info(&c.origin)?;
+    let format = origin
+        .iter()
+        .flat_map(|i| &i.uploads)
+        .find(|u| u.flag.as_ref() == Some(&c.flag))
+        .map_or_else(String::new, |u| u.format.clone());
+    let recorded_at = store
+        .upload_lines(&c.origin)?
+        .into_iter()
+        .find(|(f, _, _)| f.as_ref() == Some(&c.flag))
+        .map_or(0, |(_, at, _)| at);
+    Ok(ShowUpload {
+        flag: Some(c.flag.clone()),
+        format,
+        ci_status: CiStatus::Passed,
+        recorded_at,
+        lines: c.report.totals().lines,
+        generated: 0,
+        carried_from: Some(c.origin.clone()),
     })
 }
 

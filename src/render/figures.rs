@@ -163,6 +163,20 @@ pub fn shown_state(r: &LineRun) -> Option<LineState> {
     r.to.or(r.from)
 }
 
+/// The carried uploads of each side (SPEC "Flags"), `(side, flag, origin's short sha)`, base
+/// first: what text and Markdown say as "carried e2e from abc1234".
+pub(super) fn carried(sides: &crate::compare::Sides) -> Vec<(&'static str, String, String)> {
+    [("Base", &sides.uploads.base), ("Head", &sides.uploads.head)]
+        .into_iter()
+        .flat_map(|(side, uploads)| {
+            uploads.iter().filter(|u| u.carried).map(move |u| {
+                let flag = u.flag.as_ref().map_or("(no flag)", |f| f.as_str());
+                (side, flag.to_owned(), u.commit.short().to_string())
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -306,9 +306,9 @@ pub fn show(out: &mut dyn Write, v: &ShowView) -> io::Result<()> {
         uploads: v
             .uploads
             .iter()
-            .map(|(flag, format, _)| UploadDto {
-                flag: flag.as_ref().map(Flag::as_str),
-                format,
+            .map(|u| UploadDto {
+                flag: u.flag.as_ref().map(Flag::as_str),
+                format: &u.format,
             })
             .collect(),
         totals: TotalsDto::from(&v.totals),

@@ -100,6 +100,13 @@ fn document(out: &mut String, sides: &Sides, c: &Comparison) {
         let _ = writeln!(out, "> {note}");
         let _ = writeln!(out);
     }
+    let carried = figures::carried(sides);
+    for (side, flag, origin) in &carried {
+        let _ = writeln!(out, "- {side}: carried `{flag}` from `{origin}`");
+    }
+    if !carried.is_empty() {
+        let _ = writeln!(out);
+    }
     let _ = writeln!(
         out,
         "- **Total:** {} → {} ({})",
@@ -604,6 +611,8 @@ mod tests {
 
 > `2222222` had no usable coverage; pseudo-base `3333333` stands in for it \
 (its coverage remapped through their diff). Skipped: `2222222` (no-report), `4444444` (ci-failed).
+
+- Head: carried `e2e` from `5555555`
 
 - **Total:** n/a → n/a (n/a)
 - **Patch:** no tracked lines added

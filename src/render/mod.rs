@@ -39,5 +39,5 @@ pub use format::{CompareFormat, QueryFormat, compare, log, show};
 pub use log::{LogEntry, LogOutcome, LogStop};
 pub use record::{RecordSummary, ReportSummary};
 pub use share::{ForgetSummary, PullSummary, PushSummary, SkippedRecord};
-pub use show::ShowView;
+pub use show::{ShowUpload, ShowView};
 pub use style::{Painted, Palette, Style};

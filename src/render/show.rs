@@ -16,16 +16,33 @@ pub struct ShowView {
     pub commit: CommitId,
     /// Its CI status.
     pub ci_status: CiStatus,
-    /// One entry per upload: its flag (`None` without `--flag`), its input format and how
-    /// many files `record` left out of it as generated code (text only: not in JSON, whose
-    /// schema is fixed).
-    pub uploads: Vec<(Option<Flag>, String, u64)>,
+    /// Every upload its report merges, its own then carried ones.
+    pub uploads: Vec<ShowUpload>,
     /// Its totals, the uploads merged.
     pub totals: Totals,
     /// Per-file totals, sorted by path.
     pub files: Vec<(String, Totals)>,
     /// Report paths that matched no file in the commit's tree.
     pub unresolved: Vec<String>,
+}
+
+/// One upload `covgit show` lists. Only `flag` and `format` are in JSON, whose schema is fixed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShowUpload {
+    /// Its flag (`None` without `--flag`).
+    pub flag: Option<Flag>,
+    /// Its input format.
+    pub format: String,
+    /// Its CI status.
+    pub ci_status: CiStatus,
+    /// When it was recorded, Unix seconds.
+    pub recorded_at: i64,
+    /// How many lines its report tracks (a carried one: once remapped to the commit).
+    pub lines: u64,
+    /// How many files `record` left out of it as generated code.
+    pub generated: u64,
+    /// The ancestor it is carried from (`[flags] carryforward`); `None`: the commit's own.
+    pub carried_from: Option<CommitId>,
 }
 
 /// How an upload without a flag is named in text (a flag can hold no parenthesis).
@@ -67,27 +84,7 @@ fn write(out: &mut dyn Write, v: &ShowView, p: &Palette) -> io::Result<()> {
         figures::percent(t.coverage())
     )?;
     writeln!(out, "{} {}", p.header.paint("Uploads:"), v.uploads.len())?;
-    let uploads: Vec<Vec<Cell>> = v
-        .uploads
-        .iter()
-        .map(|(flag, format, generated)| {
-            let mut row = vec![
-                Cell::left(flag.as_ref().map_or(NO_FLAG, Flag::as_str), p.dim),
-                Cell::left(format.as_str(), p.dim),
-            ];
-            if *generated > 0 {
-                row.push(Cell::left(
-                    format!(
-                        "{} left out (linguist-generated in .gitattributes)",
-                        figures::count(*generated, "generated file", "generated files")
-                    ),
-                    p.dim,
-                ));
-            }
-            row
-        })
-        .collect();
-    table::write(out, "  ", &uploads)?;
+    uploads(out, &v.uploads, p)?;
 
     writeln!(out)?;
     if v.files.is_empty() {
@@ -139,6 +136,41 @@ fn write(out: &mut dyn Write, v: &ShowView, p: &Palette) -> io::Result<()> {
     Ok(())
 }
 
+/// One row per upload: flag, format, CI status, when recorded, lines, where a carried one
+/// came from, and how many generated files were left out.
+fn uploads(out: &mut dyn Write, all: &[ShowUpload], p: &Palette) -> io::Result<()> {
+    let rows: Vec<Vec<Cell>> = all
+        .iter()
+        .map(|u| {
+            let mut row = vec![
+                Cell::left(u.flag.as_ref().map_or(NO_FLAG, Flag::as_str), p.dim),
+                Cell::left(u.format.as_str(), p.dim),
+                Cell::left(u.ci_status.as_str(), p.ci_status(u.ci_status)),
+                Cell::left(super::dates::utc(u.recorded_at), p.dim),
+                Cell::right(figures::count(u.lines, "line", "lines"), p.dim),
+            ];
+            if let Some(origin) = &u.carried_from {
+                row.push(Cell::left(
+                    format!("carried from {}", origin.short()),
+                    p.dim,
+                ));
+            }
+            let generated = &u.generated;
+            if *generated > 0 {
+                row.push(Cell::left(
+                    format!(
+                        "{} left out (linguist-generated in .gitattributes)",
+                        figures::count(*generated, "generated file", "generated files")
+                    ),
+                    p.dim,
+                ));
+            }
+            row
+        })
+        .collect();
+    table::write(out, "  ", &rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,8 +185,8 @@ mod tests {
             commit: sha('1'),
             ci_status: CiStatus::Passed,
             uploads: vec![
-                (Some(Flag::new("unit").unwrap()), "lcov".into(), 0),
-                (None, "cobertura".into(), 0),
+                upload(Some("unit"), "lcov", 7),
+                upload(None, "cobertura", 2),
             ],
             totals: t,
             files: vec![
@@ -163,6 +195,18 @@ mod tests {
                 ("src/generated/b.py".into(), totals(1, 0, 0, 2)),
             ],
             unresolved: vec!["build/x.py".into()],
+        }
+    }
+
+    fn upload(flag: Option<&str>, format: &str, lines: u64) -> ShowUpload {
+        ShowUpload {
+            flag: flag.map(|f| Flag::new(f).unwrap()),
+            format: format.into(),
+            ci_status: CiStatus::Passed,
+            recorded_at: 1_700_000_000,
+            lines,
+            generated: 0,
+            carried_from: None,
         }
     }
 
@@ -186,8 +230,8 @@ mod tests {
 commit 1111111111111111111111111111111111111111 (passed)
 Total: 55.56% (2 files, 9 lines: 4 hit, 1 partial, 4 miss; 3/4 branches taken)
 Uploads: 2
-  unit       lcov
-  (no flag)  cobertura
+  unit       lcov       passed  2023-11-14 22:13 UTC  7 lines
+  (no flag)  cobertura  passed  2023-11-14 22:13 UTC  2 lines
 
 path                lines  hit  partial  miss  coverage
 src/a.py                7    4        1     2    71.43%
@@ -235,7 +279,7 @@ add a [paths] fixes rule to .covgit.toml and record again:
 commit 1111111111111111111111111111111111111111 (failed)
 Total: n/a (0 files, 0 lines: 0 hit, 0 partial, 0 miss)
 Uploads: 1
-  unit  lcov
+  unit  lcov  passed  2023-11-14 22:13 UTC  7 lines
 
 No files in the report.
 "
@@ -245,16 +289,36 @@ No files in the report.
     #[test]
     fn an_upload_with_generated_files_left_out_says_how_many_and_why() {
         let mut v = view();
-        v.uploads[0].2 = 3;
-        v.uploads[1].2 = 1;
+        v.uploads[0].generated = 3;
+        v.uploads[1].generated = 1;
         let text = render(&v, false, &Palette::default());
         assert!(
             text.contains(
                 "\nUploads: 2\n\
-                 \x20 unit       lcov       3 generated files left out (linguist-generated in \
-                 .gitattributes)\n\
-                 \x20 (no flag)  cobertura  1 generated file left out (linguist-generated in \
-                 .gitattributes)\n\n"
+                 \x20 unit       lcov       passed  2023-11-14 22:13 UTC  7 lines  3 generated \
+                 files left out (linguist-generated in .gitattributes)\n\
+                 \x20 (no flag)  cobertura  passed  2023-11-14 22:13 UTC  2 lines  1 generated \
+                 file left out (linguist-generated in .gitattributes)\n\n"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_carried_upload_says_where_it_came_from() {
+        let mut v = view();
+        v.uploads.truncate(1);
+        v.uploads.push(ShowUpload {
+            ci_status: CiStatus::Passed,
+            carried_from: Some(sha('5')),
+            ..upload(Some("e2e"), "cobertura", 12)
+        });
+        let text = render(&v, false, &Palette::default());
+        assert!(
+            text.contains(
+                "\nUploads: 2\n\
+                 \x20 unit  lcov       passed  2023-11-14 22:13 UTC   7 lines\n\
+                 \x20 e2e   cobertura  passed  2023-11-14 22:13 UTC  12 lines  carried from 5555555\n\n"
             ),
             "{text}"
         );
@@ -264,7 +328,8 @@ No files in the report.
     fn json_follows_the_show_schema() {
         // The count of generated files is text only: `covgit/show/1` is fixed.
         let mut v = view();
-        v.uploads[0].2 = 3;
+        v.uploads[0].generated = 3;
+        v.uploads[1].carried_from = Some(sha('5'));
         let text = render(&v, true, &Palette::colorized());
         assert!(!text.contains('\x1b'));
         assert!(text.ends_with("}\n"));

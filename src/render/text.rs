@@ -195,6 +195,9 @@ fn header(out: &mut dyn Write, sides: &Sides, p: &Palette) -> io::Result<()> {
             sides.base.requested.short()
         )?;
     }
+    for (side, flag, origin) in figures::carried(sides) {
+        writeln!(out, "{side}: carried {flag} from {origin}")?;
+    }
     Ok(())
 }
 
@@ -389,6 +392,7 @@ Skipped 2 commits:
   2222222 no-report
   4444444 ci-failed
 Offsets: the coverage of 3333333 was remapped onto 2222222 through their diff (approximate)
+Head: carried e2e from 5555555
 Total: n/a → n/a (n/a)
 Patch: no tracked lines added
 
@@ -404,6 +408,8 @@ No line changed coverage.
         sides.offsets = false;
         sides.base.skipped.truncate(1);
         sides.head_source = HeadSource::File;
+        // A head read from a file carries nothing.
+        sides.uploads.head.clear();
         let text = render(&sides, &fixtures::empty_comparison(), &Palette::default());
         assert!(text.starts_with(
             "Head 1111111 (report file) against base 3333333 (first usable ancestor of 2222222)\n\

@@ -320,6 +320,33 @@ impl Store {
         run().map_err(|e| self.fail(&format!("read the uploads of commit {commit}"), e))
     }
 
+    /// Each upload of the commit, in [`CommitInfo::uploads`]'s order: its flag, when it was
+    /// recorded (Unix seconds) and how many lines its report tracks, without decoding any.
+    pub fn upload_lines(
+        &self,
+        commit: &CommitId,
+    ) -> Result<Vec<(Option<Flag>, i64, u64)>, StoreError> {
+        let run = || -> rusqlite::Result<Vec<(Option<Flag>, i64, u64)>> {
+            self.conn
+                .prepare_cached(
+                    "SELECT u.flag, u.recorded_at, COALESCE(SUM(b.lines), 0) FROM uploads u
+                     JOIN commits c ON c.id = u.commit_id
+                     LEFT JOIN file_set_files f ON f.set_id = u.set_id
+                     LEFT JOIN blobs b ON b.id = f.blob_id
+                     WHERE c.sha = ?1 GROUP BY u.id ORDER BY u.flag IS NOT NULL, u.flag",
+                )?
+                .query_map([commit], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get::<_, i64>(2)?.try_into().unwrap_or(0),
+                    ))
+                })?
+                .collect()
+        };
+        run().map_err(|e| self.fail(&format!("read the uploads of commit {commit}"), e))
+    }
+
     /// Every recorded commit, oldest record first (ties by SHA).
     #[cfg(test)]
     pub fn commits(&self) -> Result<Vec<CommitInfo>, StoreError> {

@@ -66,8 +66,16 @@ fn a_folder_marked_generated_is_left_out_of_record_compare_and_show() {
         serde_json::json!([{"flag": null, "format": "lcov"}])
     );
     let text = repo.covgit(&["show"]).ok().stdout;
+    let upload = text
+        .lines()
+        .skip_while(|l| *l != "Uploads: 1")
+        .nth(1)
+        .unwrap();
+    assert!(upload.starts_with("  (no flag)  lcov  passed  "), "{text}");
     assert!(
-        text.contains("\nUploads: 1\n  (no flag)  lcov  1 generated file left out (linguist-generated in .gitattributes)\n"),
+        upload.ends_with(
+            " UTC  2 lines  1 generated file left out (linguist-generated in .gitattributes)"
+        ),
         "{text}"
     );
 

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod carryforward;
 mod compare;
 mod components;
 mod devloop;

@@ -1,0 +1,276 @@
+//! `[flags] carryforward` (SPEC "Flags"): a commit without an upload of a carried flag
+//! inherits its nearest passed ancestor's, remapped through the diff, on real git histories
+//! with real LCOV reports.
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use crate::common::{TestRepo, lcov};
+
+const CONFIG: &str = "[flags]\ncarryforward = [\"e2e\"]\n";
+
+/// `x{i} = {i}` for each `i` in `lines`: every line distinct, so the diff is exact.
+fn source(lines: impl IntoIterator<Item = u32>) -> String {
+    lines.into_iter().fold(String::new(), |mut s, i| {
+        let _ = writeln!(s, "x{i} = {i}");
+        s
+    })
+}
+
+fn record(repo: &TestRepo, flag: &str, files: &[(&str, &[(u32, u64)])], extra: &[&str]) {
+    let path = repo.write_outside(
+        &format!("{flag}-{}.info", repo.git(&["rev-parse", "HEAD"]).trim()),
+        &lcov(files),
+    );
+    let mut args = vec!["record", path.to_str().unwrap(), "--flag", flag];
+    args.extend_from_slice(extra);
+    repo.covgit(&args).ok();
+}
+
+fn compare_json(repo: &TestRepo, range: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["compare", range, "--format", "json"];
+    args.extend_from_slice(extra);
+    repo.covgit(&args).ok().json()
+}
+
+fn upload(flag: &str, commit: &str, carried: bool) -> Value {
+    json!({"flag": flag, "commit": commit, "carried": carried})
+}
+
+/// The runs of `path` in a comparison, as `(kind, start, end)`.
+fn runs(js: &Value, path: &str) -> Vec<(String, u64, u64)> {
+    js["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"] == path)
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap().to_owned(),
+                r["start"].as_u64().unwrap(),
+                r["end"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// A: app.py lines 1-10, e2e hits 1-5 and misses 6-10; unit covers lib.py. B inserts two
+/// lines at the top (a shift), edits line 5 and deletes line 8 of app.py; only unit is
+/// recorded for it, so B carries e2e from A.
+fn shifted_history() -> (TestRepo, String, String) {
+    let repo = TestRepo::new();
+    repo.write(".covgit.toml", CONFIG);
+    repo.write("app.py", &source(1..=10));
+    repo.write("lib.py", &source(1..=2));
+    let a = repo.commit("A");
+    let app_a: Vec<(u32, u64)> = (1..=10).map(|l| (l, u64::from(l <= 5))).collect();
+    record(&repo, "e2e", &[("app.py", &app_a)], &[]);
+    record(&repo, "unit", &[("lib.py", &[(1, 1), (2, 0)])], &[]);
+
+    let mut b_app = source([101, 102]);
+    b_app.push_str(&source(1..=4));
+    b_app.push_str("x5 = 50\n");
+    b_app.push_str(&source([6, 7, 9, 10]));
+    repo.write("app.py", &b_app);
+    let b = repo.commit("B");
+    record(&repo, "unit", &[("lib.py", &[(1, 1), (2, 1)])], &[]);
+    (repo, a, b)
+}
+
+/// Where A's e2e lines land in B: 1-4 → 3-6 (hit), 6-7 → 8-9 and 9-10 → 10-11 (miss); the
+/// new lines 1-2 and the edited line 7 carry nothing.
+const CARRIED_TO_B: &[(u32, u64)] = &[
+    (3, 1),
+    (4, 1),
+    (5, 1),
+    (6, 1),
+    (8, 0),
+    (9, 0),
+    (10, 0),
+    (11, 0),
+];
+
+#[test]
+fn a_carried_flag_is_remapped_through_shifts_edits_and_deletions() {
+    let (repo, a, b) = shifted_history();
+    let js = compare_json(&repo, &format!("{a}..{b}"), &[]);
+    assert_eq!(
+        js["uploads"]["head"],
+        json!([upload("unit", &b, false), upload("e2e", &a, true)])
+    );
+    assert_eq!(
+        js["uploads"]["base"],
+        json!([upload("e2e", &a, false), upload("unit", &a, false)])
+    );
+    // A copy of A's report unchanged would keep 10 lines of app.py; the remap keeps the 8
+    // whose code is unchanged, 4 of them hit.
+    let app = js["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "app.py")
+        .unwrap()
+        .clone();
+    assert_eq!(app["head"]["lines"], 8, "{app}");
+    assert_eq!(app["head"]["hit"], 4, "{app}");
+    // The edited and the deleted lines left the head; nothing unchanged changed state.
+    assert_eq!(
+        runs(&js, "app.py"),
+        [("removed".to_owned(), 5, 5), ("removed".to_owned(), 8, 8)]
+    );
+
+    // C changes only lib.py; its real e2e upload puts the hits exactly where the carry put
+    // them in B, so B..C shows no change in app.py: the carried lines landed on the right
+    // lines. The real upload takes over, with no reset.
+    repo.write("lib.py", &source(1..=3));
+    let c = repo.commit("C");
+    record(&repo, "e2e", &[("app.py", CARRIED_TO_B)], &[]);
+    record(&repo, "unit", &[("lib.py", &[(1, 1), (2, 1), (3, 1)])], &[]);
+    let js = compare_json(&repo, &format!("{b}..{c}"), &[]);
+    assert_eq!(runs(&js, "app.py"), []);
+    assert_eq!(
+        js["uploads"]["base"],
+        json!([upload("unit", &b, false), upload("e2e", &a, true)])
+    );
+    assert_eq!(
+        js["uploads"]["head"],
+        json!([upload("e2e", &c, false), upload("unit", &c, false)])
+    );
+
+    // Text and Markdown say where the carried flag came from.
+    let text = repo.covgit(&["compare", &format!("{b}..{c}")]).ok().stdout;
+    assert!(
+        text.contains(&format!("Base: carried e2e from {}\n", &a[..7])),
+        "{text}"
+    );
+    let md = repo
+        .covgit(&["compare", &format!("{b}..{c}"), "--format", "markdown"])
+        .ok()
+        .stdout;
+    assert!(
+        md.contains(&format!("- Base: carried `e2e` from `{}`\n", &a[..7])),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_flag_filter_takes_the_carried_upload() {
+    let (repo, a, b) = shifted_history();
+    let js = compare_json(&repo, &format!("{a}..{b}"), &["--flag", "e2e"]);
+    assert_eq!(js["uploads"]["head"], json!([upload("e2e", &a, true)]));
+    assert_eq!(js["totals"]["head"]["lines"], 8, "{js}");
+    assert_eq!(js["totals"]["head"]["hit"], 4, "{js}");
+    // The unit filter has nothing to carry.
+    let js = compare_json(&repo, &format!("{a}..{b}"), &["--flag", "unit"]);
+    assert_eq!(js["uploads"]["head"], json!([upload("unit", &b, false)]));
+}
+
+#[test]
+fn an_ancestor_whose_ci_failed_is_passed_over_and_max_depth_bounds_the_walk() {
+    let (repo, a, _b) = shifted_history();
+    // C: e2e recorded but its CI failed; D: unit only. D carries from A, not C.
+    repo.write("lib.py", &source(1..=3));
+    let c = repo.commit("C");
+    record(
+        &repo,
+        "e2e",
+        &[("app.py", &[(3, 0), (4, 0)])],
+        &["--ci-status", "failed"],
+    );
+    record(
+        &repo,
+        "unit",
+        &[("lib.py", &[(1, 1)])],
+        &["--ci-status", "failed"],
+    );
+    repo.write("lib.py", &source(1..=4));
+    let d = repo.commit("D");
+    record(&repo, "unit", &[("lib.py", &[(1, 1)])], &[]);
+    let run = repo
+        .covgit(&["compare", &format!("{c}..{d}"), "--format", "json"])
+        .ok();
+    let js = run.json();
+    assert_eq!(
+        js["uploads"]["head"],
+        json!([upload("unit", &d, false), upload("e2e", &a, true)])
+    );
+    assert_eq!(js["totals"]["head"]["hit"], 4 + 1, "{js}");
+
+    // A is 3 first-parent commits behind D: with max_depth 2 e2e is missing, and said so.
+    let run = repo
+        .covgit(&[
+            "compare",
+            &format!("{c}..{d}"),
+            "--format",
+            "json",
+            "--max-depth",
+            "2",
+        ])
+        .ok();
+    let js = run.json();
+    assert_eq!(js["uploads"]["head"], json!([upload("unit", &d, false)]));
+    assert!(
+        run.stderr.contains(&format!(
+            "carryforward: no passed upload of e2e within 2 first-parent commits of {}; e2e is missing",
+            &d[..7]
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn show_lists_own_and_carried_uploads_and_merges_the_carried_coverage() {
+    let (repo, a, b) = shifted_history();
+    let text = repo.covgit(&["show", &b]).ok().stdout;
+    let lines: Vec<&str> = text.lines().collect();
+    // lib.py 2 lines + app.py's 8 carried lines, 4 hit.
+    assert_eq!(
+        lines[1],
+        "Total: 60.00% (2 files, 10 lines: 6 hit, 0 partial, 4 miss)"
+    );
+    assert_eq!(lines[2], "Uploads: 2");
+    assert!(lines[3].starts_with("  unit  lcov  passed  "), "{text}");
+    assert!(lines[3].ends_with(" UTC  2 lines"), "{text}");
+    assert!(lines[4].starts_with("  e2e   lcov  passed  "), "{text}");
+    assert!(
+        lines[4].ends_with(&format!(" UTC  8 lines  carried from {}", &a[..7])),
+        "{text}"
+    );
+    // `show/1` JSON keeps its keys; the carried upload is listed by flag and format.
+    let js = repo.covgit(&["show", &b, "--format", "json"]).ok().json();
+    assert_eq!(
+        js["uploads"],
+        json!([{"flag": "unit", "format": "lcov"}, {"flag": "e2e", "format": "lcov"}])
+    );
+    // `--flag e2e` shows the carried coverage alone.
+    let js = repo
+        .covgit(&["show", &b, "--flag", "e2e", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(js["totals"]["lines"], 8, "{js}");
+    assert_eq!(js["totals"]["hit"], 4, "{js}");
+}
+
+#[test]
+fn a_carried_flag_counts_towards_completeness() {
+    let (repo, a, b) = shifted_history();
+    let range = format!("{a}..{b}");
+    // Without carryforward, B lacks e2e: incomplete, and check waits for it (exit 3).
+    repo.write(".covgit.toml", "[flags]\nexpected = [\"unit\", \"e2e\"]\n");
+    let js = compare_json(&repo, &range, &[]);
+    assert_eq!(js["head"]["complete"], false, "{js}");
+    assert_eq!(js["head"]["missing_flags"], json!(["e2e"]));
+    repo.covgit(&["check", &range]).code(3);
+    // Carried, e2e counts as B's.
+    repo.write(
+        ".covgit.toml",
+        "[flags]\nexpected = [\"unit\", \"e2e\"]\ncarryforward = [\"e2e\"]\n",
+    );
+    let js = compare_json(&repo, &range, &[]);
+    assert_eq!(js["head"]["complete"], true, "{js}");
+    assert_eq!(js["head"]["missing_flags"], json!([]));
+    let check = repo.covgit(&["check", &range, "--project-threshold", "100"]);
+    assert_ne!(check.code, 3, "{}", check.stderr);
+}
