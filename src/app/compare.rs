@@ -12,7 +12,7 @@ use super::comparing::{
     compare_with, judge,
 };
 use super::input::read_resolved;
-use super::revisions::{Named, flag_note, pick_sides};
+use super::revisions::{Named, pick_sides};
 use super::stores::store_for_read;
 use super::worktree::compare_worktree;
 use super::{Error, Workspace};
@@ -81,7 +81,7 @@ fn check_head(
         .filter(|i| carries || flag.is_none() || i.uploads.iter().any(|u| u.flag.as_ref() == flag))
         .ok_or_else(|| Error::NoHeadReport {
             commit: head.clone(),
-            flag: flag_note(flag),
+            flag: flag.cloned(),
         })?;
     if info.ci_status == CiStatus::Failed {
         warn!(

@@ -18,7 +18,6 @@ use crate::store::Store;
 
 use super::Error;
 use super::carry;
-use super::revisions::flag_note;
 use super::stores::{missing_of, usability};
 
 /// What [`compare()`](super::compare()) compares: the sides, the flag, and the flags that override the config.
@@ -166,7 +165,7 @@ pub(super) fn compare_with(
                 .map(|r| carry::merged(r, &head_carried))?
                 .ok_or_else(|| Error::NoHeadReport {
                     commit: head.clone(),
-                    flag: flag_note(flag),
+                    flag: flag.cloned(),
                 })?,
             HeadSource::Store,
         ),
@@ -176,7 +175,7 @@ pub(super) fn compare_with(
         .map(|r| carry::merged(r, &used_carried))?
         .ok_or_else(|| Error::NotRecorded {
             commit: choice.used.clone(),
-            flag: flag_note(flag),
+            flag: flag.cloned(),
         })?;
     for r in [&mut head_report, &mut used_report] {
         r.unresolved.retain(|p| !skip_set.contains(p));

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::model::CommitId;
+use crate::model::{CommitId, Flag};
 
 /// Why a use case failed: every stage's error, with the input or commit it concerned.
 #[derive(Debug, thiserror::Error)]
@@ -73,20 +73,20 @@ pub enum Error {
         path: PathBuf,
     },
     /// The head commit has no recorded coverage and no head report was given.
-    #[error("commit {} has no recorded coverage{flag}; record it with `covgit record --commit {}` or pass --head-report FILE", commit.short(), commit.short())]
+    #[error("commit {} has no recorded coverage{}; record it with `covgit record --commit {}{}` or pass --head-report FILE", commit.short(), for_flag(flag.as_ref()), commit.short(), flag_option(flag.as_ref()))]
     NoHeadReport {
         /// The commit concerned.
         commit: CommitId,
-        /// ` for flag 'NAME'` when a flag was asked for, else empty.
-        flag: String,
+        /// The flag asked for, if any.
+        flag: Option<Flag>,
     },
     /// The commit asked for has no recorded coverage.
-    #[error("commit {} has no recorded coverage{flag}; record it with `covgit record --commit {}`", commit.short(), commit.short())]
+    #[error("commit {} has no recorded coverage{}; record it with `covgit record --commit {}{}`", commit.short(), for_flag(flag.as_ref()), commit.short(), flag_option(flag.as_ref()))]
     NotRecorded {
         /// The commit concerned.
         commit: CommitId,
-        /// ` for flag 'NAME'` when a flag was asked for, else empty.
-        flag: String,
+        /// The flag asked for, if any.
+        flag: Option<Flag>,
     },
     /// The commit view of a root commit: there is no parent to compare with.
     #[error("commit {} has no parent to compare with; name a base with --base REV", commit.short())]
@@ -249,4 +249,14 @@ pub enum Error {
         /// The first unusable record and why.
         first: String,
     },
+}
+
+/// ` for flag 'NAME'` when a flag was asked for, else empty.
+fn for_flag(flag: Option<&Flag>) -> String {
+    flag.map(|f| format!(" for flag '{f}'")).unwrap_or_default()
+}
+
+/// ` --flag NAME`, the option that records that flag, when one was asked for, else empty.
+fn flag_option(flag: Option<&Flag>) -> String {
+    flag.map(|f| format!(" --flag {f}")).unwrap_or_default()
 }

@@ -9,7 +9,7 @@ use crate::render::{LogEntry, LogOutcome, LogStop, ShowUpload, ShowView};
 use crate::store::Store;
 
 use super::carry::{self, Carried, Reach};
-use super::revisions::{flag_note, merge_base_named, split_range};
+use super::revisions::{merge_base_named, split_range};
 use super::stores::{store_for_read, unpulled_remote};
 use super::{Error, Workspace};
 
@@ -29,7 +29,7 @@ pub fn show(ws: &Workspace, opts: &ShowOptions) -> Result<ShowView, Error> {
     let _snapshot = store.read_snapshot()?;
     let not_recorded = || Error::NotRecorded {
         commit: commit.clone(),
-        flag: flag_note(opts.flag.as_ref()),
+        flag: opts.flag.clone(),
     };
     let info = store.commit_info(&commit)?.ok_or_else(not_recorded)?;
     let flag = opts.flag.as_ref();
@@ -247,9 +247,6 @@ pub fn mark(ws: &Workspace, rev: &str, status: CiStatus) -> Result<CommitId, Err
     if store.mark(&commit, status)? {
         Ok(commit)
     } else {
-        Err(Error::NotRecorded {
-            commit,
-            flag: String::new(),
-        })
+        Err(Error::NotRecorded { commit, flag: None })
     }
 }

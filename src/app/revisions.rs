@@ -5,7 +5,7 @@
 use tracing::warn;
 
 use crate::git::{GitError, Repo};
-use crate::model::{CommitId, Flag};
+use crate::model::CommitId;
 use crate::select::{History, View};
 
 use super::Error;
@@ -108,11 +108,6 @@ pub(super) fn merge_base_named(
         .into(),
         other => other.into(),
     })
-}
-
-/// ` for flag 'NAME'` when a flag is given, for messages about a commit's coverage.
-pub(super) fn flag_note(flag: Option<&Flag>) -> String {
-    flag.map(|f| format!(" for flag '{f}'")).unwrap_or_default()
 }
 
 /// `A..B` or `A...B` (SPEC: the same range, the base being the merge-base either way) as
