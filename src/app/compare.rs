@@ -78,7 +78,7 @@ fn check_head(
     let carries = flag.is_some_and(|f| config.flags.carryforward.contains(f));
     let info = store
         .commit_info(head)?
-        .filter(|i| carries || flag.is_none() || i.uploads.iter().any(|u| u.flag.as_ref() == flag))
+        .filter(|i| carries || i.uploads.iter().any(|u| u.merged_for(flag)))
         .ok_or_else(|| Error::NoHeadReport {
             commit: head.clone(),
             flag: flag.cloned(),

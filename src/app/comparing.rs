@@ -288,7 +288,7 @@ fn uploads_of(
         .unwrap_or_default();
     Ok(own
         .into_iter()
-        .filter(|u| flag.is_none() || u.flag.as_ref() == flag)
+        .filter(|u| u.merged_for(flag))
         .map(|u| UploadRef {
             flag: u.flag,
             commit: commit.clone(),

@@ -56,7 +56,7 @@ pub fn show(ws: &Workspace, opts: &ShowOptions) -> Result<ShowView, Error> {
     let mut uploads: Vec<ShowUpload> = info
         .uploads
         .iter()
-        .filter(|u| flag.is_none() || u.flag.as_ref() == flag)
+        .filter(|u| u.merged_for(flag))
         .map(|u| {
             let left_out = generated.iter().find(|(f, _)| *f == u.flag);
             let (recorded_at, lines) = lines

@@ -69,11 +69,7 @@ pub(super) fn usability(
             return Some(SkipReason::NoReport);
         }
     };
-    let uploads: Vec<_> = info
-        .uploads
-        .iter()
-        .filter(|u| flag.is_none() || u.flag.as_ref() == flag)
-        .collect();
+    let uploads: Vec<_> = info.uploads.iter().filter(|u| u.merged_for(flag)).collect();
     if uploads.is_empty() {
         return Some(SkipReason::NoReport);
     }

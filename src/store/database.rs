@@ -70,6 +70,14 @@ pub struct UploadInfo {
     pub ci_status: CiStatus,
 }
 
+impl UploadInfo {
+    /// Whether a report restricted to `flag` merges this upload: every upload when `flag` is
+    /// `None` (`--flag` not given), else only that flag's.
+    pub fn merged_for(&self, flag: Option<&Flag>) -> bool {
+        flag.is_none() || self.flag.as_ref() == flag
+    }
+}
+
 /// An upload row.
 pub(super) struct UploadRow {
     pub id: i64,
