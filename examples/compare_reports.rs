@@ -5,7 +5,7 @@
 
 use covgit::compare::{self, BaseChoice, HeadSource, SideUploads, Sides};
 use covgit::model::{ChangeKind, CommitId, FileChange, FileCoverage, Hunk, LineCoverage, Report};
-use covgit::render::{self, CompareFormat, Palette};
+use covgit::render::{self, CompareFormat, Context};
 
 fn report(path: &str, lines: &[(u32, u64)]) -> Report {
     let mut r = Report::default();
@@ -77,13 +77,13 @@ fn main() -> std::io::Result<()> {
         &sides,
         &comparison,
         CompareFormat::Text,
-        &Palette::default(),
+        &Context::plain(),
     )?;
     render::compare(
         &mut out,
         &sides,
         &comparison,
         CompareFormat::Json,
-        &Palette::default(),
+        &Context::plain(),
     )
 }

@@ -27,6 +27,7 @@ mod error;
 mod generated;
 mod input;
 mod revisions;
+mod sources;
 mod stores;
 mod workspace;
 mod worktree;
@@ -43,6 +44,7 @@ pub use maintain::{GcOptions, GcSummary, gc};
 pub use query::{DEFAULT_LOG_WALK, LogOptions, ShowOptions, log, mark, show};
 pub use record::{RecordOptions, record};
 pub use share::{MAX_RECORD_LINES, forget, pull, push};
+pub use sources::{FileSource, MAX_SHOWN_BYTES, sources};
 pub use workspace::Workspace;
 
 pub use crate::git::{GitError, HookInstalled, HookRemoved};

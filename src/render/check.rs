@@ -104,7 +104,6 @@ pub fn summary_after_failures(out: &mut dyn Write, c: &Comparison) -> io::Result
 mod tests {
     use super::*;
     use crate::render::fixtures;
-    use crate::render::style::Palette;
 
     #[test]
     fn an_incomplete_head_is_named_first_in_text_and_markdown_and_by_check() {
@@ -128,7 +127,14 @@ mod tests {
         ] {
             let render = |sides: &crate::compare::Sides| {
                 let mut out = Vec::new();
-                crate::render::compare(&mut out, sides, &c, format, &Palette::default()).unwrap();
+                crate::render::compare(
+                    &mut out,
+                    sides,
+                    &c,
+                    format,
+                    &crate::render::Context::plain(),
+                )
+                .unwrap();
                 String::from_utf8(out).unwrap()
             };
             sides.missing_flags = Vec::new();

@@ -6,8 +6,10 @@ use std::fmt;
 use std::io::{self, Write};
 use std::str::FromStr;
 
+use super::links::Links;
 use super::log::LogEntry;
 use super::show::ShowView;
+use super::source::{NoSource, Source};
 use super::style::Palette;
 use super::{github, json, log as log_text, markdown, show as show_text, text};
 use crate::compare::{Comparison, Sides};
@@ -70,14 +72,40 @@ fn by_name<F: Copy>(all: &[F], as_str: fn(F) -> &'static str, s: &str) -> Result
         })
 }
 
-/// Writes the comparison of `sides` in `format`. The palette styles the text format only.
+/// What a comparison's outputs need beyond the comparison: the palette (text only), the
+/// files' source for the code they show, and the forge links of Markdown.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    /// Styles the text format only.
+    pub palette: &'a Palette,
+    /// The compared files' lines; [`NoSource`] shows no code.
+    pub source: &'a dyn Source,
+    /// Where a `path:line` links to in Markdown.
+    pub links: &'a Links,
+}
+
+impl Context<'static> {
+    /// Plain, no source and no links: what a library caller or a test gets by default.
+    pub fn plain() -> Self {
+        static PALETTE: std::sync::OnceLock<Palette> = std::sync::OnceLock::new();
+        static LINKS: std::sync::OnceLock<Links> = std::sync::OnceLock::new();
+        Context {
+            palette: PALETTE.get_or_init(Palette::default),
+            source: &NoSource,
+            links: LINKS.get_or_init(Links::none),
+        }
+    }
+}
+
+/// Writes the comparison of `sides` in `format`.
 pub fn compare(
     out: &mut dyn Write,
     sides: &Sides,
     c: &Comparison,
     format: CompareFormat,
-    palette: &Palette,
+    ctx: &Context<'_>,
 ) -> io::Result<()> {
+    let palette = ctx.palette;
     match format {
         CompareFormat::Text => text::compare(out, sides, c, palette),
         CompareFormat::Markdown => markdown::compare(out, sides, c),
@@ -188,9 +216,14 @@ mod tests {
         let (sides, c) = (fixtures::pseudo_sides(), fixtures::comparison());
         for f in CompareFormat::ALL {
             let mut colored = Vec::new();
-            compare(&mut colored, &sides, &c, f, &Palette::colorized()).unwrap();
+            let palette = Palette::colorized();
+            let ctx = Context {
+                palette: &palette,
+                ..Context::plain()
+            };
+            compare(&mut colored, &sides, &c, f, &ctx).unwrap();
             let mut plain = Vec::new();
-            compare(&mut plain, &sides, &c, f, &Palette::default()).unwrap();
+            compare(&mut plain, &sides, &c, f, &Context::plain()).unwrap();
             assert!(
                 !plain.contains(&0x1b),
                 "{f} has an escape with the plain palette"

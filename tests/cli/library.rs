@@ -3,7 +3,7 @@
 
 use covgit::app::{self, CompareOptions, RecordOptions, Workspace};
 use covgit::model::CiStatus;
-use covgit::render::{self, CompareFormat, Palette};
+use covgit::render::{self, CompareFormat, Context};
 
 use crate::common::{TestRepo, lcov};
 
@@ -49,7 +49,7 @@ fn library_records_and_compares_like_the_binary() {
         &outcome.sides,
         &outcome.comparison,
         CompareFormat::Json,
-        &Palette::default(),
+        &Context::plain(),
     )
     .unwrap();
 

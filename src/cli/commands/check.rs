@@ -61,7 +61,14 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<u8, Error> {
     super::compare::note_worktree(g, c);
     if let Some(format) = a.format {
         let palette = output::palette(format.styled());
-        output::with_stdout(|out| render::compare(out, &c.sides, &c.comparison, format, &palette))
+        let source = app::sources(&ws, &c.sides);
+        let links = render::Links::none();
+        let ctx = render::Context {
+            palette: &palette,
+            source: &source,
+            links: &links,
+        };
+        output::with_stdout(|out| render::compare(out, &c.sides, &c.comparison, format, &ctx))
             .map_err(Error::Output)?;
     }
     if !a.allow_incomplete && !c.sides.missing_flags.is_empty() {

@@ -170,8 +170,15 @@ pub fn run(g: &Global, a: &CompareArgs) -> Result<u8, Error> {
     let outcome = app::compare(&ws, &config, &a.select.options_in(g))?;
     note_worktree(g, &outcome);
     let palette = output::palette(a.format.styled());
+    let source = app::sources(&ws, &outcome.sides);
+    let links = render::Links::none();
+    let ctx = render::Context {
+        palette: &palette,
+        source: &source,
+        links: &links,
+    };
     output::with_stdout(|out| {
-        render::compare(out, &outcome.sides, &outcome.comparison, a.format, &palette)
+        render::compare(out, &outcome.sides, &outcome.comparison, a.format, &ctx)
     })
     .map_err(Error::Output)?;
     Ok(exit::OK)
