@@ -350,24 +350,24 @@ impl fmt::Display for LinkTemplateError {
         match self {
             Self::NotHttp => write!(
                 f,
-                "--link-template must be an http:// or https:// URL with a host, such as 'https://host/{{path}}?rev={{sha}}#L{{start}}-L{{end}}'"
+                "the link template must be an http:// or https:// URL with a host, such as 'https://host/{{path}}?rev={{sha}}#L{{start}}-L{{end}}'"
             ),
             Self::UnknownPlaceholder(name) => write!(
                 f,
-                "--link-template has an unknown placeholder '{{{}}}' (expected {{path}}, {{sha}}, {{start}} or {{end}})",
+                "the link template has an unknown placeholder '{{{}}}' (expected {{path}}, {{sha}}, {{start}} or {{end}})",
                 super::escape::text(name)
             ),
             Self::UnbalancedBrace => write!(
                 f,
-                "--link-template has a '{{' or '}}' that is not part of a placeholder ({{path}}, {{sha}}, {{start}} or {{end}})"
+                "the link template has a '{{' or '}}' that is not part of a placeholder ({{path}}, {{sha}}, {{start}} or {{end}})"
             ),
             Self::NoPath => write!(
                 f,
-                "--link-template has no {{path}} placeholder, so every link would lead to the same page"
+                "the link template has no {{path}} placeholder, so every link would lead to the same page"
             ),
             Self::Whitespace => write!(
                 f,
-                "--link-template holds a space or control character, which a URL cannot hold (write a space as %20)"
+                "the link template holds a space or control character, which a URL cannot hold (write a space as %20)"
             ),
         }
     }
@@ -730,7 +730,7 @@ mod tests {
     }
 
     #[test]
-    fn a_bad_template_is_refused_naming_the_option() {
+    fn a_bad_template_is_refused_saying_why() {
         let err = |s: &str| s.parse::<LinkTemplate>().unwrap_err();
         assert_eq!(
             err("https://h/{path}#L{line}"),
@@ -771,12 +771,12 @@ mod tests {
             err("https://h/ {path}"),
         ] {
             let said = e.to_string();
-            assert!(said.starts_with("--link-template "), "{said}");
+            assert!(said.starts_with("the link template "), "{said}");
             assert!(!said.contains('\n') && !said.ends_with('.'), "{said}");
         }
         assert_eq!(
             err("https://h/{path}#L{line}").to_string(),
-            "--link-template has an unknown placeholder '{line}' (expected {path}, {sha}, {start} or {end})"
+            "the link template has an unknown placeholder '{line}' (expected {path}, {sha}, {start} or {end})"
         );
         assert!("HTTPS://h/{path}".parse::<LinkTemplate>().is_ok());
     }
