@@ -149,6 +149,38 @@ impl Repo {
             .any(|n| AsRef::<[u8]>::as_ref(n) == name.as_bytes())
     }
 
+    /// The remotes git's configuration names, sorted.
+    pub fn remote_names(&self) -> Vec<String> {
+        self.inner
+            .remote_names()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// Where remote `name` fetches from, as git would reach it (`url.<base>.insteadOf`
+    /// applied): `scheme://host[:port]/path`, never with a user or a password, so the
+    /// result is safe to log. `None` when there is no such remote, its URL cannot be read,
+    /// or it names no host (a local path, `file://`).
+    pub fn remote_url(&self, name: &str) -> Option<String> {
+        let remote = match self.inner.try_find_remote(name)? {
+            Ok(remote) => remote,
+            Err(e) => {
+                tracing::debug!("cannot read remote '{name}': {e}");
+                return None;
+            }
+        };
+        let url = remote.url(gix::remote::Direction::Fetch)?;
+        let host = url.host()?;
+        let port = url.port.map(|p| format!(":{p}")).unwrap_or_default();
+        let path = String::from_utf8_lossy(&url.path);
+        Some(format!(
+            "{}://{host}{port}/{}",
+            url.scheme.as_str(),
+            path.trim_start_matches('/')
+        ))
+    }
+
     /// Whether the repository is a shallow clone.
     pub fn is_shallow(&self) -> bool {
         self.inner.is_shallow().unwrap_or(false)
@@ -497,6 +529,45 @@ mod tests {
             repo.default_branch(),
             Err(GitError::NoDefaultBranch)
         ));
+    }
+
+    #[test]
+    fn a_remote_url_is_read_without_credentials_and_with_insteadof_applied() {
+        let dir = build(
+            "git init -q -b main . && \
+             git remote add origin https://user:s3cret@github.com/o/r.git && \
+             git remote add scp git@gitlab.com:g/sub/r.git && \
+             git remote add port ssh://git@gitea.example.com:2222/o/r.git && \
+             git remote add short gh:o/r && \
+             git config url.https://github.com/.insteadOf gh: && \
+             git remote add local ../elsewhere.git && \
+             git remote add file file:///srv/r.git",
+            &[],
+        );
+        let repo = Repo::discover(dir.path()).unwrap();
+        assert_eq!(
+            repo.remote_names(),
+            ["file", "local", "origin", "port", "scp", "short"]
+        );
+        assert_eq!(
+            repo.remote_url("origin").as_deref(),
+            Some("https://github.com/o/r.git")
+        );
+        assert_eq!(
+            repo.remote_url("scp").as_deref(),
+            Some("ssh://gitlab.com/g/sub/r.git")
+        );
+        assert_eq!(
+            repo.remote_url("port").as_deref(),
+            Some("ssh://gitea.example.com:2222/o/r.git")
+        );
+        assert_eq!(
+            repo.remote_url("short").as_deref(),
+            Some("https://github.com/o/r")
+        );
+        assert_eq!(repo.remote_url("local"), None);
+        assert_eq!(repo.remote_url("file"), None);
+        assert_eq!(repo.remote_url("none"), None);
     }
 
     #[test]

@@ -108,7 +108,7 @@ pub fn compare(
     let palette = ctx.palette;
     match format {
         CompareFormat::Text => text::compare(out, sides, c, palette),
-        CompareFormat::Markdown => markdown::compare(out, sides, c),
+        CompareFormat::Markdown => markdown::compare(out, sides, c, ctx),
         CompareFormat::Json => json::compare(out, sides, c),
         CompareFormat::Github => github::compare(out, c),
     }

@@ -18,6 +18,9 @@ use std::io::{self, Write};
 
 use super::escape;
 use super::figures::{self, KIND_ORDER};
+use super::format::Context;
+use super::links::Links;
+use super::source::Side;
 use crate::compare::components::ComponentFigures;
 use crate::compare::{
     Comparison, FileComparison, FileStatus, LineKind, LineRun, RelocatedBlock, Sides,
@@ -51,10 +54,16 @@ const BLOCKS_BUDGET: usize = 10_000;
 /// leave a later one (`added`) with none.
 const MIN_RUNS_PER_KIND: usize = 3;
 
-/// Writes the comparison as a PR comment of at most [`MAX_COMMENT`] bytes.
-pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison) -> io::Result<()> {
+/// Writes the comparison as a PR comment of at most [`MAX_COMMENT`] bytes, every run's and
+/// block's `path:line` linked to the forge when `ctx.links` has a URL for it.
+pub fn compare(
+    out: &mut dyn Write,
+    sides: &Sides,
+    c: &Comparison,
+    ctx: &Context<'_>,
+) -> io::Result<()> {
     let mut doc = String::new();
-    document(&mut doc, sides, c);
+    document(&mut doc, sides, c, ctx.links);
     out.write_all(capped(doc).as_bytes())
 }
 
@@ -74,7 +83,7 @@ fn capped(mut doc: String) -> String {
     doc
 }
 
-fn document(out: &mut String, sides: &Sides, c: &Comparison) {
+fn document(out: &mut String, sides: &Sides, c: &Comparison, links: &Links) {
     let head = sides.head.as_ref().map_or_else(
         || match &sides.worktree {
             Some(changes) => format!("the working tree ({})", super::worktree::changes(changes)),
@@ -128,8 +137,8 @@ fn document(out: &mut String, sides: &Sides, c: &Comparison) {
     let _ = writeln!(out);
     components(out, &c.components);
     files(out, c);
-    let blocks = blocks(&c.relocated);
-    runs(out, c, blocks.len());
+    let blocks = blocks(&c.relocated, links);
+    runs(out, c, blocks.len(), links);
     out.push_str(&blocks);
 }
 
@@ -165,7 +174,7 @@ fn components(out: &mut String, all: &[ComponentFigures]) {
 
 /// The folded list of moved blocks and reformatted runs, empty when there is none:
 /// `- src/b.py:1-48 48 lines moved from src/a.py:10-57, coverage kept`.
-fn blocks(blocks: &[RelocatedBlock]) -> String {
+fn blocks(blocks: &[RelocatedBlock], urls: &Links) -> String {
     let mut out = String::new();
     if blocks.is_empty() {
         return out;
@@ -186,7 +195,13 @@ fn blocks(blocks: &[RelocatedBlock]) -> String {
     for b in blocks.iter().take(MAX_BLOCKS) {
         let item = format!(
             "- {} {}, {}\n",
-            escape(&figures::block_location(b)),
+            urls.markdown(
+                Side::Head,
+                &escape(&figures::block_location(b)),
+                &b.path,
+                b.start,
+                b.end
+            ),
             figures::relocation(b, escape),
             figures::relocation_outcome(b)
         );
@@ -312,7 +327,7 @@ fn side(t: Option<&Totals>) -> String {
 
 /// The folded runs of every kind but `moved` and `reformatted` (their blocks say it all),
 /// leaving `reserved` bytes for what follows.
-fn runs(out: &mut String, c: &Comparison, reserved: usize) {
+fn runs(out: &mut String, c: &Comparison, reserved: usize, urls: &Links) {
     let indirect = |r: &LineRun| {
         r.kind.on_both_sides() && c.files.iter().any(|f| f.indirect && f.path == r.path)
     };
@@ -359,9 +374,21 @@ fn runs(out: &mut String, c: &Comparison, reserved: usize) {
                     let origin = figures::origin(&c.relocated, r, escape)
                         .map(|from| format!(" (from {from})"))
                         .unwrap_or_default();
+                    // A removed run's path and lines are the base's.
+                    let side = if r.kind == LineKind::Removed {
+                        Side::Base
+                    } else {
+                        Side::Head
+                    };
                     format!(
                         "- {} {}{}{origin}\n",
-                        escape(&figures::location(r)),
+                        urls.markdown(
+                            side,
+                            &escape(&figures::location(r)),
+                            &r.path,
+                            r.start,
+                            r.end
+                        ),
                         figures::states(r),
                         if indirect(r) { " (indirect)" } else { "" }
                     )
@@ -450,7 +477,7 @@ mod tests {
 
     fn render(sides: &Sides, c: &Comparison) -> String {
         let mut out = Vec::new();
-        compare(&mut out, sides, c).unwrap();
+        compare(&mut out, sides, c, &Context::plain()).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -599,6 +626,60 @@ mod tests {
         assert!(
             md.contains("**added**: 200 lines in 200 runs\n\n- src/"),
             "{md}"
+        );
+    }
+
+    #[test]
+    fn every_run_and_block_location_links_to_the_forge_when_there_is_one() {
+        let sides = fixtures::sides();
+        let head = sides.head.clone().unwrap();
+        let links = Links::forge("git@github.com:o/r.git", &head).with_base(&sides.base.requested);
+        let ctx = Context {
+            links: &links,
+            ..Context::plain()
+        };
+        let at = |sha: char, rest: &str| {
+            format!(
+                "https://github.com/o/r/blob/{}/{rest}",
+                fixtures::sha(sha).as_str()
+            )
+        };
+        let mut out = Vec::new();
+        compare(&mut out, &sides, &fixtures::comparison(), &ctx).unwrap();
+        let md = String::from_utf8(out).unwrap();
+        for line in [
+            format!("- [src/a.py:10-11]({}) hit\n", at('1', "src/a.py#L10-L11")),
+            format!(
+                "- [src/b.py:3-4]({}) hit → miss (indirect)\n",
+                at('1', "src/b.py#L3-L4")
+            ),
+            // A removed run's lines are the base's: its link is pinned there.
+            format!("- [src/old.py:5]({}) was miss\n", at('2', "src/old.py#L5")),
+        ] {
+            assert!(md.contains(&line), "{line}\n{md}");
+        }
+        let mut out = Vec::new();
+        compare(&mut out, &sides, &fixtures::relocated_comparison(), &ctx).unwrap();
+        let md = String::from_utf8(out).unwrap();
+        let block = format!(
+            "- [src/b.py:1-48]({}) 48 lines moved from src/a.py:10-57",
+            at('1', "src/b.py#L1-L48")
+        );
+        assert!(md.contains(&block), "{md}");
+        // An escaped path keeps its escapes inside the brackets; the URL is percent-encoded.
+        assert!(
+            md.contains(&format!(
+                "[src/@&#8203;team\\|x\\`.py:1-6]({})",
+                at('1', "src/%40team%7Cx%60.py#L1-L6")
+            )),
+            "{md}"
+        );
+        // Without links, the same comment in plain text.
+        assert_eq!(
+            render(&sides, &fixtures::comparison())
+                .matches("](")
+                .count(),
+            0
         );
     }
 

@@ -38,7 +38,7 @@ pub use baseline::{BaselineInfo, BaselineSaved};
 pub use dates::utc;
 pub use figures::{count, percent};
 pub use format::{CompareFormat, Context, QueryFormat, compare, log, show};
-pub use links::Links;
+pub use links::{Forge, LinkTemplate, LinkTemplateError, Links};
 pub use log::{LogEntry, LogOutcome, LogStop};
 pub use record::{RecordSummary, ReportSummary};
 pub use share::{ForgetSummary, PullSummary, PushSummary, SkippedRecord};

@@ -15,6 +15,7 @@ mod formats;
 mod generated;
 mod hook;
 mod library;
+mod links;
 mod moves;
 mod readme;
 mod record;

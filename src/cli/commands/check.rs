@@ -6,7 +6,7 @@ use covgit::render::{self, CompareFormat};
 use super::super::args::Global;
 use super::super::error::Error;
 use super::super::{exit, output};
-use super::compare::Selectors;
+use super::compare::{LinkArgs, Selectors};
 
 /// The comparison as a gate: exit 1 naming each failed gate, 0 with a one-line summary.
 ///
@@ -31,6 +31,8 @@ pub struct CheckArgs {
     /// Also print the comparison: text, markdown, json or github.
     #[arg(long, value_name = "FORMAT", value_parser = super::compare::FormatParser)]
     pub format: Option<CompareFormat>,
+    #[command(flatten)]
+    pub links: LinkArgs,
 }
 
 fn parse_target(s: &str) -> Result<PatchTarget, String> {
@@ -62,7 +64,7 @@ pub fn run(g: &Global, a: &CheckArgs) -> Result<u8, Error> {
     if let Some(format) = a.format {
         let palette = output::palette(format.styled());
         let source = app::sources(&ws, &c.sides);
-        let links = render::Links::none();
+        let links = a.links.links(&ws, &c.sides);
         let ctx = render::Context {
             palette: &palette,
             source: &source,

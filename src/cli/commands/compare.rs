@@ -5,7 +5,7 @@ use clap::builder::TypedValueParser;
 use covgit::app::{self, CompareOptions, CompareOutcome};
 use covgit::model::Flag;
 use covgit::parse::InputFormat;
-use covgit::render::{self, CompareFormat};
+use covgit::render::{self, CompareFormat, LinkTemplate};
 
 use super::super::args::Global;
 use super::super::error::Error;
@@ -23,9 +23,33 @@ pub struct CompareArgs {
     /// text, markdown, json or github.
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = FormatParser)]
     pub format: CompareFormat,
+    #[command(flatten)]
+    pub links: LinkArgs,
     /// First pull shared coverage from REMOTE (`covgit pull`).
     #[arg(long, value_name = "REMOTE", num_args = 0..=1, require_equals = true, default_missing_value = "origin")]
     pub pull: Option<String>,
+}
+
+/// Where Markdown's `path:line`s link to; shared by `compare` and `check`.
+#[derive(Args)]
+pub struct LinkArgs {
+    /// Link each `path:line` of Markdown to this URL instead of the remote's forge (GitHub,
+    /// GitLab, Bitbucket, Gitea/Forgejo): `{path}`, `{sha}`, `{start}`, `{end}`, e.g.
+    /// `https://host/{path}?rev={sha}#L{start}-L{end}`.
+    #[arg(long, value_name = "URL", value_parser = parse_link_template)]
+    pub link_template: Option<LinkTemplate>,
+}
+
+impl LinkArgs {
+    /// The links of the comparison of `sides`: the template, else the remote's forge.
+    pub fn links(&self, ws: &app::Workspace, sides: &covgit::compare::Sides) -> render::Links {
+        app::links(ws, sides, self.link_template.as_ref())
+    }
+}
+
+fn parse_link_template(s: &str) -> Result<LinkTemplate, String> {
+    s.parse()
+        .map_err(|e: render::LinkTemplateError| e.to_string())
 }
 
 /// What to compare; shared by `compare` and `check`.
@@ -171,7 +195,7 @@ pub fn run(g: &Global, a: &CompareArgs) -> Result<u8, Error> {
     note_worktree(g, &outcome);
     let palette = output::palette(a.format.styled());
     let source = app::sources(&ws, &outcome.sides);
-    let links = render::Links::none();
+    let links = a.links.links(&ws, &outcome.sides);
     let ctx = render::Context {
         palette: &palette,
         source: &source,
