@@ -265,6 +265,47 @@ mod tests {
     }
 
     #[test]
+    fn problems_come_first_and_added_lines_split_by_whether_they_are_covered() {
+        use LineState::{Hit, Miss, Partial};
+        let of = |kind, from, to, start| LineRun {
+            kind,
+            ..run(start, start, from, to)
+        };
+        let lines = [
+            of(LineKind::Gained, Some(Miss), Some(Hit), 1),
+            of(LineKind::Added, None, Some(Hit), 2),
+            of(LineKind::Added, None, Some(Partial), 3),
+            of(LineKind::Removed, Some(Miss), None, 4),
+            of(LineKind::Lost, Some(Hit), Some(Partial), 5),
+            of(LineKind::Added, None, Some(Miss), 6),
+        ];
+        let groups: Vec<(String, bool, Vec<u32>)> = groups(&lines)
+            .iter()
+            .map(|g| {
+                (
+                    g.title(),
+                    g.problem,
+                    g.runs.iter().map(|r| r.start).collect(),
+                )
+            })
+            .collect();
+        let expected = [
+            ("lost", true, vec![5]),
+            ("added (miss or partial)", true, vec![3, 6]),
+            ("added (hit)", false, vec![2]),
+            ("removed", false, vec![4]),
+            ("gained", false, vec![1]),
+        ];
+        let expected: Vec<(String, bool, Vec<u32>)> = expected
+            .into_iter()
+            .map(|(t, p, r)| (t.to_owned(), p, r))
+            .collect();
+        assert_eq!(groups, expected);
+        assert_eq!((mark(&lines[4]), mark(&lines[5])), ("!", "✗"));
+        assert!(!is_problem(&lines[0]) && !is_problem(&lines[1]));
+    }
+
+    #[test]
     fn numbers_have_two_decimals_and_a_sign() {
         assert_eq!(percent(Some(83.1)), "83.10%");
         assert_eq!(percent(Some(200.0 / 3.0)), "66.67%");
