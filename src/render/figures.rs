@@ -65,8 +65,77 @@ pub const KIND_ORDER: [LineKind; 6] = [
     LineKind::NoLongerTracked,
 ];
 
+/// Whether a run is a problem the human formats put first, with its code: lines that
+/// `lost` coverage, and `added` lines that miss or are partial.
+pub fn is_problem(r: &LineRun) -> bool {
+    match r.kind {
+        LineKind::Lost => true,
+        LineKind::Added => matches!(r.to, Some(LineState::Miss | LineState::Partial)),
+        _ => false,
+    }
+}
+
+/// The shape a problem run carries beside its color, so that color is never the only
+/// sign: `✗` for a line that ends up missed, `!` for a partial one.
+pub fn mark(r: &LineRun) -> &'static str {
+    match r.to {
+        Some(LineState::Partial) => "!",
+        _ => "✗",
+    }
+}
+
+/// The runs of one section of the human formats: a line kind, the `added` kind split in
+/// two (the problem runs that miss or are partial, then those that hit).
+#[derive(Debug)]
+pub struct Group<'a> {
+    /// The kind of every run of the group.
+    pub kind: LineKind,
+    /// Problem runs ([`is_problem`]): shown first, with their code.
+    pub problem: bool,
+    /// The runs, in the comparison's order (path, then start).
+    pub runs: Vec<&'a LineRun>,
+}
+
+impl Group<'_> {
+    /// The lines the runs span.
+    pub fn lines(&self) -> u64 {
+        self.runs.iter().map(|r| run_len(r)).sum()
+    }
+
+    /// The group's name: the kind (`now_tracked`), `added (miss or partial)` or `added (hit)`.
+    pub fn title(&self) -> String {
+        match (self.kind, self.problem) {
+            (LineKind::Added, true) => "added (miss or partial)".to_owned(),
+            (LineKind::Added, false) => "added (hit)".to_owned(),
+            (kind, _) => kind.as_str().to_owned(),
+        }
+    }
+}
+
+/// The sections of the human formats in the order they read, empty ones left out: the
+/// problems first (`lost`, then `added` lines that miss or are partial), then the rest by
+/// [`KIND_ORDER`]. `moved` and `reformatted` runs kept their state: their blocks say it all.
+pub fn groups(lines: &[LineRun]) -> Vec<Group<'_>> {
+    let of = |kind: LineKind, problem: Option<bool>| Group {
+        kind,
+        problem: problem.unwrap_or(kind == LineKind::Lost),
+        runs: lines
+            .iter()
+            .filter(|r| r.kind == kind && problem.is_none_or(|p| is_problem(r) == p))
+            .collect(),
+    };
+    let mut all = vec![
+        of(LineKind::Lost, None),
+        of(LineKind::Added, Some(true)),
+        of(LineKind::Added, Some(false)),
+    ];
+    all.extend(KIND_ORDER[2..].iter().map(|&kind| of(kind, None)));
+    all.retain(|g| !g.runs.is_empty());
+    all
+}
+
 /// `path:line` or `path:start-end` for any span.
-fn span(path: &str, start: u32, end: u32) -> String {
+pub fn span(path: &str, start: u32, end: u32) -> String {
     if start == end {
         format!("{path}:{start}")
     } else {
@@ -90,8 +159,9 @@ pub fn block_location(b: &RelocatedBlock) -> String {
 
 /// What a moved block or reformatted run is, read after its location: `48 lines moved from
 /// src/a.py:10-57`, `6 lines moved within the file from lines 5-10`, `3 lines reformatted`
-/// (in place; `from P:N-M` when the file was renamed). Paths go through `path` (escaping).
-pub fn relocation(b: &RelocatedBlock, path: impl Fn(&str) -> String) -> String {
+/// (in place; `from P:N-M` when the file was renamed). Locations go through `at(path,
+/// start, end)`, which escapes them (and in Markdown links them).
+pub fn relocation(b: &RelocatedBlock, at: impl Fn(&str, u32, u32) -> String) -> String {
     let n = count(
         u64::from(b.end.saturating_sub(b.start)) + 1,
         "line",
@@ -105,12 +175,12 @@ pub fn relocation(b: &RelocatedBlock, path: impl Fn(&str) -> String) -> String {
         ),
         (RelocationKind::Moved, false) => format!(
             "{n} moved from {}",
-            span(&path(&b.base_path), b.base_start, b.base_end)
+            at(&b.base_path, b.base_start, b.base_end)
         ),
         (RelocationKind::Reformatted, true) => format!("{n} reformatted"),
         (RelocationKind::Reformatted, false) => format!(
             "{n} reformatted from {}",
-            span(&path(&b.base_path), b.base_start, b.base_end)
+            at(&b.base_path, b.base_start, b.base_end)
         ),
     }
 }
@@ -143,19 +213,19 @@ pub fn block_of<'a>(blocks: &'a [RelocatedBlock], r: &LineRun) -> Option<&'a Rel
     (b.path == r.path && r.end <= b.end).then_some(b)
 }
 
-/// Where a run inside a moved block or reformatted run came from (`src/a.py:20-22`), path
-/// through `path`; `None` for a run outside every block, or a continuation line of a
-/// reformatted run (no base line of its own).
+/// Where a run inside a moved block or reformatted run came from (`src/a.py:20-22`, a base
+/// location), written by `at(path, start, end)`; `None` for a run outside every block, or a
+/// continuation line of a reformatted run (no base line of its own).
 pub fn origin(
     blocks: &[RelocatedBlock],
     r: &LineRun,
-    path: impl Fn(&str) -> String,
+    at: impl Fn(&str, u32, u32) -> String,
 ) -> Option<String> {
     let b = block_of(blocks, r)?;
     let start = r.base_start?;
     let base_path = r.base_path.as_deref().unwrap_or(&b.base_path);
     let end = start.saturating_add(r.end.saturating_sub(r.start));
-    Some(span(&path(base_path), start, end))
+    Some(at(base_path, start, end))
 }
 
 /// The state a run shows in color: the new one, or the old one when it has none.
@@ -192,6 +262,47 @@ mod tests {
             base_start: None,
             base_path: None,
         }
+    }
+
+    #[test]
+    fn problems_come_first_and_added_lines_split_by_whether_they_are_covered() {
+        use LineState::{Hit, Miss, Partial};
+        let of = |kind, from, to, start| LineRun {
+            kind,
+            ..run(start, start, from, to)
+        };
+        let lines = [
+            of(LineKind::Gained, Some(Miss), Some(Hit), 1),
+            of(LineKind::Added, None, Some(Hit), 2),
+            of(LineKind::Added, None, Some(Partial), 3),
+            of(LineKind::Removed, Some(Miss), None, 4),
+            of(LineKind::Lost, Some(Hit), Some(Partial), 5),
+            of(LineKind::Added, None, Some(Miss), 6),
+        ];
+        let groups: Vec<(String, bool, Vec<u32>)> = groups(&lines)
+            .iter()
+            .map(|g| {
+                (
+                    g.title(),
+                    g.problem,
+                    g.runs.iter().map(|r| r.start).collect(),
+                )
+            })
+            .collect();
+        let expected = [
+            ("lost", true, vec![5]),
+            ("added (miss or partial)", true, vec![3, 6]),
+            ("added (hit)", false, vec![2]),
+            ("removed", false, vec![4]),
+            ("gained", false, vec![1]),
+        ];
+        let expected: Vec<(String, bool, Vec<u32>)> = expected
+            .into_iter()
+            .map(|(t, p, r)| (t.to_owned(), p, r))
+            .collect();
+        assert_eq!(groups, expected);
+        assert_eq!((mark(&lines[4]), mark(&lines[5])), ("!", "✗"));
+        assert!(!is_problem(&lines[0]) && !is_problem(&lines[1]));
     }
 
     #[test]
@@ -240,7 +351,7 @@ mod tests {
     #[test]
     fn a_block_says_what_moved_from_where_and_how_its_coverage_fared() {
         use RelocationKind::{Moved, Reformatted};
-        let upper = |p: &str| p.to_uppercase();
+        let upper = |p: &str, start, end| span(&p.to_uppercase(), start, end);
         let mut b = block(Moved, "src/a.py", (1, 1));
         assert_eq!(block_location(&b), "src/a.py:1");
         assert_eq!(
@@ -275,7 +386,7 @@ mod tests {
             block(RelocationKind::Moved, "src/z.py", (3, 6)),
             block(RelocationKind::Reformatted, "src/a.py", (10, 12)),
         ];
-        let plain = |p: &str| p.to_owned();
+        let plain = span;
         let mut r = run(4, 5, Some(Hit), Some(Miss));
         r.base_start = Some(8);
         r.base_path = Some("src/z.py".into());

@@ -105,9 +105,8 @@ pub fn compare(
     format: CompareFormat,
     ctx: &Context<'_>,
 ) -> io::Result<()> {
-    let palette = ctx.palette;
     match format {
-        CompareFormat::Text => text::compare(out, sides, c, palette),
+        CompareFormat::Text => text::compare(out, sides, c, ctx),
         CompareFormat::Markdown => markdown::compare(out, sides, c, ctx),
         CompareFormat::Json => json::compare(out, sides, c),
         CompareFormat::Github => github::compare(out, c),

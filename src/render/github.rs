@@ -39,7 +39,7 @@ fn message(run: &LineRun, blocks: &[RelocatedBlock]) -> Option<String> {
         (LineKind::Lost, Some(from), Some(to)) => {
             let lost = format!("coverage lost: was {}, now {}", from.as_str(), to.as_str());
             let origin = figures::block_of(blocks, run)
-                .zip(figures::origin(blocks, run, str::to_owned))
+                .zip(figures::origin(blocks, run, figures::span))
                 .map(|(b, origin)| match b.kind {
                     RelocationKind::Moved => format!(" (moved from {origin})"),
                     RelocationKind::Reformatted => format!(" (reformatted from {origin})"),

@@ -1,25 +1,31 @@
-//! `covgit compare --format markdown`: a pull-request comment. Totals before → after, patch
-//! coverage, a table of the files whose coverage or content changed, the line runs folded
-//! under a `<details>` tag so a long list does not bury the summary, then the moved blocks
-//! and reformatted runs, folded too, one line each.
+//! `covgit compare --format markdown`: a pull-request comment, problems first (SPEC "Reports
+//! for people"). Totals before → after and patch coverage; then the lines that `lost`
+//! coverage and the `added` lines that miss or are partial, each run with its first lines of
+//! code in a fenced block; then the files whose coverage changed, what got worse first; then
+//! every other run folded under a `<details>` tag, and the moved blocks and reformatted runs,
+//! folded too, one line each.
 //!
 //! Never styled: the palette does not reach here. Paths are escaped so that `|` cannot
 //! break the table and backticks, `*`, `_`, `<` … cannot start markup, `@` cannot mention
-//! anyone, and control and bidi characters show as escapes.
+//! anyone, and control and bidi characters show as escapes, in code too. Every `path:line`
+//! is written by [`Locations::at`], which links it to the forge when it can.
 //!
 //! A comment never exceeds [`MAX_COMMENT`] bytes (so as many characters at most; GitHub
-//! refuses 65,536): the files table stops at [`MAX_FILES`] rows or its share of the size,
-//! the folded runs at [`MAX_RUNS_PER_KIND`] per kind or when the size is reached (every kind
-//! keeping its first [`MIN_RUNS_PER_KIND`] runs first), the moved blocks at [`MAX_BLOCKS`] or
-//! [`BLOCKS_BUDGET`], each saying how many were left out and which command lists them all.
+//! refuses 65,536). The files table stops at [`MAX_FILES`] rows or its share of the size;
+//! each list of runs at [`MAX_RUNS_PER_KIND`]. Past the size, [`fit`] cuts in the SPEC's
+//! order: the folded lists first, then the code of the last problem runs, then the last runs
+//! of each list, every list keeping its first [`MIN_RUNS_PER_KIND`] runs (with their code);
+//! each cut list says how many runs it left out and which command lists them all.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::escape;
-use super::figures::{self, KIND_ORDER};
+use super::figures::{self, Group};
 use super::format::Context;
 use super::links::Links;
+use super::snippet::{self, Reader, Snippet};
 use super::source::Side;
 use crate::compare::components::ComponentFigures;
 use crate::compare::{
@@ -34,28 +40,30 @@ pub const MAX_COMMENT: usize = 65_000;
 const MAX_FILES: usize = 300;
 
 /// The size the head and the files table may take together, leaving the rest to the runs.
-const FILES_BUDGET: usize = 40_000;
+const FILES_BUDGET: usize = 25_000;
 
-/// What stays free for the lines that close the runs (`… and N more runs` per kind and
-/// `</details>`) once the budget cuts a list.
+/// What stays free beyond the lists' own lines: the `… N runs left out` of each list and
+/// the tags that close them.
 const RESERVE: usize = 1_500;
 
-/// Runs listed per kind. A list this long is read by nobody; the text and JSON formats
+/// Runs listed per list. A list this long is read by nobody; the text and JSON formats
 /// always list every run.
 const MAX_RUNS_PER_KIND: usize = 100;
 
 /// Moved blocks and reformatted runs listed, one line each; text lists them all.
 const MAX_BLOCKS: usize = 100;
 
-/// The size the list of moved blocks may take, taken from what the runs could use.
+/// The size the list of moved blocks may take at most.
 const BLOCKS_BUDGET: usize = 10_000;
 
-/// Runs of every kind kept before any list gets more, so a long first list (`lost`) cannot
-/// leave a later one (`added`) with none.
+/// Runs of every list kept before any list gets more, so a long first list (`lost`) cannot
+/// leave a later one (`added`) with none; a problem list keeps their code too.
 const MIN_RUNS_PER_KIND: usize = 3;
 
-/// Writes the comparison as a PR comment of at most [`MAX_COMMENT`] bytes, every run's and
-/// block's `path:line` linked to the forge when `ctx.links` has a URL for it.
+/// What says where the runs that a cut list left out are.
+const ALL_RUNS: &str = "`covgit compare` lists them all";
+
+/// Writes the comparison as a PR comment of at most [`MAX_COMMENT`] bytes.
 pub fn compare(
     out: &mut dyn Write,
     sides: &Sides,
@@ -63,7 +71,7 @@ pub fn compare(
     ctx: &Context<'_>,
 ) -> io::Result<()> {
     let mut doc = String::new();
-    document(&mut doc, sides, c, ctx.links);
+    document(&mut doc, sides, c, ctx);
     out.write_all(capped(doc).as_bytes())
 }
 
@@ -83,7 +91,35 @@ fn capped(mut doc: String) -> String {
     doc
 }
 
-fn document(out: &mut String, sides: &Sides, c: &Comparison, links: &Links) {
+/// Writes every `path:line` of the comment: the one place that asks the forge for a link.
+struct Locations<'a> {
+    /// Head locations link to the head commit, base ones (removed lines, where moved code
+    /// came from) to the requested base; a working-tree head gets none (`app::links`).
+    links: &'a Links,
+}
+
+impl Locations<'_> {
+    /// `path:10-12` on `side`: `[path:10-12](url)` when the forge links it, escaped plain
+    /// text otherwise.
+    fn at(&self, side: Side, path: &str, start: u32, end: u32) -> String {
+        let text = escape(&figures::span(path, start, end));
+        self.links.markdown(side, &text, path, start, end)
+    }
+
+    /// Where a run is, on the side its numbers count.
+    fn run(&self, r: &LineRun) -> String {
+        self.at(snippet::side(r), &r.path, r.start, r.end)
+    }
+}
+
+fn document(out: &mut String, sides: &Sides, c: &Comparison, ctx: &Context<'_>) {
+    header(out, sides, c);
+    components(out, &c.components);
+    lists(out, c, ctx);
+}
+
+/// The title, how the base was chosen, carried uploads, the totals and patch coverage.
+fn header(out: &mut String, sides: &Sides, c: &Comparison) {
     let head = sides.head.as_ref().map_or_else(
         || match &sides.worktree {
             Some(changes) => format!("the working tree ({})", super::worktree::changes(changes)),
@@ -135,11 +171,378 @@ fn document(out: &mut String, sides: &Sides, c: &Comparison, links: &Links) {
     };
     let _ = writeln!(out, "- **Patch:** {patch}");
     let _ = writeln!(out);
-    components(out, &c.components);
-    files(out, c);
-    let blocks = blocks(&c.relocated, links);
-    runs(out, c, blocks.len(), links);
-    out.push_str(&blocks);
+}
+
+/// The problem runs, the files table, the other runs folded and the moved blocks, cut by
+/// [`fit`] to stay under [`MAX_COMMENT`] with what `out` already holds.
+fn lists(out: &mut String, c: &Comparison, ctx: &Context<'_>) {
+    let at = Locations { links: ctx.links };
+    let groups = figures::groups(&c.lines);
+    let mut lists = run_lists(c, &groups, &at, &mut Reader::new(ctx.source));
+    lists.extend(block_list(&c.relocated, &at));
+    let table = files(out.len(), c);
+    let fixed =
+        out.len() + table.len() + lists.iter().map(|l| l.header.len()).sum::<usize>() + RESERVE;
+    let shown = fit(&lists, MAX_COMMENT.saturating_sub(fixed));
+
+    let problems = lists.iter().zip(&shown).filter(|(l, _)| l.problem);
+    if !groups.iter().any(|g| g.problem) {
+        let _ = writeln!(
+            out,
+            "No line lost coverage and no added line is missed or partial."
+        );
+        let _ = writeln!(out);
+    }
+    for (list, shown) in problems {
+        list.write(out, *shown);
+        let _ = writeln!(out);
+    }
+    out.push_str(&table);
+    let folded: Vec<(&List, &Shown)> = lists
+        .iter()
+        .zip(&shown)
+        .filter(|(l, _)| !l.problem && !l.blocks)
+        .collect();
+    if !folded.is_empty() {
+        let summary: Vec<String> = groups
+            .iter()
+            .filter(|g| !g.problem)
+            .map(|g| format!("{} {}", g.lines(), title(g)))
+            .collect();
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "<details><summary>Other changed lines: {}</summary>",
+            summary.join(", ")
+        );
+        for (list, shown) in folded {
+            list.write(out, *shown);
+        }
+        let _ = writeln!(out);
+        let _ = writeln!(out, "</details>");
+    }
+    for (list, shown) in lists.iter().zip(&shown).filter(|(l, _)| l.blocks) {
+        list.write(out, *shown);
+        let _ = writeln!(out);
+        let _ = writeln!(out, "</details>");
+    }
+}
+
+/// A group's name in Markdown: `lost`, `added (hit)`, `now tracked`.
+fn title(g: &Group<'_>) -> String {
+    g.title().replace('_', " ")
+}
+
+/// One list of the comment: its header, its items (at most [`MAX_RUNS_PER_KIND`]) and how
+/// many it stands for.
+struct List {
+    header: String,
+    items: Vec<Item>,
+    total: usize,
+    /// Problem runs: listed first, with their code.
+    problem: bool,
+    /// The moved blocks and reformatted runs, folded on their own.
+    blocks: bool,
+}
+
+/// One run (or block) of a list: its line, and the fenced code under it (empty when none).
+struct Item {
+    line: String,
+    code: String,
+}
+
+/// How much of a list the comment shows: its first `runs` items, the first `code` of them
+/// with their code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Shown {
+    runs: usize,
+    code: usize,
+}
+
+impl List {
+    fn write(&self, out: &mut String, shown: Shown) {
+        out.push_str(&self.header);
+        for (n, item) in self.items[..shown.runs].iter().enumerate() {
+            out.push_str(&item.line);
+            if n < shown.code {
+                out.push_str(&item.code);
+            }
+        }
+        if shown.runs < self.total {
+            let left = (self.total - shown.runs) as u64;
+            let what = if self.blocks {
+                figures::count(left, "block", "blocks")
+            } else {
+                figures::count(left, "run", "runs")
+            };
+            let _ = writeln!(out, "- … {what} left out ({ALL_RUNS})");
+        }
+    }
+}
+
+/// The lists of runs, problems first, each run's line (and a problem run's code) written.
+fn run_lists(
+    c: &Comparison,
+    groups: &[Group<'_>],
+    at: &Locations<'_>,
+    reader: &mut Reader<'_>,
+) -> Vec<List> {
+    let indirect = |r: &LineRun| {
+        r.kind.on_both_sides() && c.files.iter().any(|f| f.indirect && f.path == r.path)
+    };
+    groups
+        .iter()
+        .map(|g| {
+            let summary = format!(
+                "{} in {}",
+                figures::count(g.lines(), "line", "lines"),
+                figures::count(g.runs.len() as u64, "run", "runs")
+            );
+            let header = match (g.kind, g.problem) {
+                (LineKind::Lost, _) => format!("### Lost coverage: {summary}\n\n"),
+                (_, true) => format!("### Added, missed or partial: {summary}\n\n"),
+                _ => format!("\n**{}**: {summary}\n\n", title(g)),
+            };
+            let items = g
+                .runs
+                .iter()
+                .take(MAX_RUNS_PER_KIND)
+                .map(|r| {
+                    let origin =
+                        figures::origin(&c.relocated, r, |p, s, e| at.at(Side::Base, p, s, e))
+                            .map(|from| format!(" (from {from})"))
+                            .unwrap_or_default();
+                    let mark = if g.problem {
+                        format!("{} ", figures::mark(r))
+                    } else {
+                        String::new()
+                    };
+                    Item {
+                        line: format!(
+                            "- {mark}{} {}{}{origin}\n",
+                            at.run(r),
+                            figures::states(r),
+                            if indirect(r) { " (indirect)" } else { "" }
+                        ),
+                        code: if g.problem {
+                            fenced(reader.snippet(r))
+                        } else {
+                            String::new()
+                        },
+                    }
+                })
+                .collect();
+            List {
+                header,
+                items,
+                total: g.runs.len(),
+                problem: g.problem,
+                blocks: false,
+            }
+        })
+        .collect()
+}
+
+/// The code of a problem run as a fenced block inside its list item, numbered, with a fence
+/// longer than any run of backticks in it; empty without a snippet.
+fn fenced(snippet: Option<Snippet>) -> String {
+    let Some(s) = snippet else {
+        return String::new();
+    };
+    let width = s.number_width();
+    let mut body: Vec<String> = s
+        .lines
+        .iter()
+        .map(|(n, line)| format!("{n:>width$} │ {}", code_text(line)))
+        .collect();
+    if s.more > 0 {
+        body.push(snippet::more(s.more));
+    }
+    let longest = body
+        .iter()
+        .flat_map(|l| l.split(|c| c != '`'))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat((longest + 1).max(3));
+    let mut out = format!("  {fence}\n");
+    for line in body {
+        let _ = writeln!(out, "  {line}");
+    }
+    let _ = writeln!(out, "  {fence}");
+    out
+}
+
+/// A line of code as a code block shows it: verbatim but for control and bidi characters,
+/// shown as escapes (Trojan source cannot reorder what a reviewer reads), and a runner's
+/// `##[` command broken, as in text (a comment is often printed to a CI log too).
+fn code_text(line: &str) -> String {
+    escape::text(line).into_owned()
+}
+
+/// The folded list of moved blocks and reformatted runs, none when there is none:
+/// `- src/b.py:1-48 48 lines moved from src/a.py:10-57, coverage kept`.
+fn block_list(blocks: &[RelocatedBlock], at: &Locations<'_>) -> Option<List> {
+    if blocks.is_empty() {
+        return None;
+    }
+    let lines: u64 = blocks
+        .iter()
+        .map(|b| u64::from(b.end.saturating_sub(b.start)) + 1)
+        .sum();
+    let header = format!(
+        "\n<details><summary>Moved and reformatted: {} in {}</summary>\n\n",
+        figures::count(lines, "line", "lines"),
+        figures::count(blocks.len() as u64, "block", "blocks")
+    );
+    let mut size = 0;
+    let items = blocks
+        .iter()
+        .take(MAX_BLOCKS)
+        .map(|b| Item {
+            line: format!(
+                "- {} {}, {}\n",
+                at.at(Side::Head, &b.path, b.start, b.end),
+                figures::relocation(b, |p, s, e| at.at(Side::Base, p, s, e)),
+                figures::relocation_outcome(b)
+            ),
+            code: String::new(),
+        })
+        .take_while(|item| {
+            size += item.line.len();
+            size <= BLOCKS_BUDGET
+        })
+        .collect();
+    Some(List {
+        header,
+        items,
+        total: blocks.len(),
+        problem: false,
+        blocks: true,
+    })
+}
+
+/// How much of each list fits in `budget` bytes, cut in the SPEC's order by filling in the
+/// reverse one: first, round by round, the first [`MIN_RUNS_PER_KIND`] runs of every problem
+/// list with their code, then those of every folded list, so no list is left with none;
+/// then the further problem runs, without their code; then their code, first runs first;
+/// then the rest of the folded lists. A list whose next item does not fit stops there.
+fn fit(lists: &[List], mut budget: usize) -> Vec<Shown> {
+    let mut shown = vec![Shown::default(); lists.len()];
+    let mut take = |size: usize| {
+        let fits = size <= budget;
+        if fits {
+            budget -= size;
+        }
+        fits
+    };
+    for problem in [true, false] {
+        for round in 0..MIN_RUNS_PER_KIND {
+            for (s, list) in shown.iter_mut().zip(lists) {
+                if list.problem != problem || s.runs != round {
+                    continue;
+                }
+                if let Some(item) = list.items.get(round)
+                    && take(item.line.len() + item.code.len())
+                {
+                    s.runs += 1;
+                    s.code += 1;
+                }
+            }
+        }
+    }
+    // A list whose first runs did not all fit gets no more: the rest would not read on.
+    let started = |s: &Shown, list: &List| s.runs >= MIN_RUNS_PER_KIND.min(list.items.len());
+    for (s, list) in shown.iter_mut().zip(lists).filter(|(_, l)| l.problem) {
+        while started(s, list) && list.items.get(s.runs).is_some_and(|i| take(i.line.len())) {
+            s.runs += 1;
+        }
+    }
+    for (s, list) in shown.iter_mut().zip(lists).filter(|(_, l)| l.problem) {
+        while s.code < s.runs && take(list.items[s.code].code.len()) {
+            s.code += 1;
+        }
+    }
+    for (s, list) in shown.iter_mut().zip(lists).filter(|(_, l)| !l.problem) {
+        while started(s, list) && list.items.get(s.runs).is_some_and(|i| take(i.line.len())) {
+            s.runs += 1;
+        }
+    }
+    shown
+}
+
+/// The files table, what got worse first: by lines lost plus added lines that miss or are
+/// partial, then by the change of coverage, lowest first. A file whose coverage did not
+/// change (same totals, no problem line, neither added nor deleted) is left out, and the
+/// files left out are counted. `before` is the size of what precedes the table, which
+/// shares [`FILES_BUDGET`] with it.
+fn files(before: usize, c: &Comparison) -> String {
+    let mut out = String::new();
+    let mut lost: HashMap<&str, u64> = HashMap::new();
+    for r in c.lines.iter().filter(|r| r.kind == LineKind::Lost) {
+        *lost.entry(r.path.as_str()).or_default() += figures::run_len(r);
+    }
+    let worse = |f: &FileComparison| {
+        lost.get(f.path.as_str()).copied().unwrap_or(0) + f.patch.miss + f.patch.partial
+    };
+    let mut changed: Vec<(&FileComparison, u64, Option<f64>)> = c
+        .files
+        .iter()
+        .map(|f| (f, worse(f), file_delta(f)))
+        .filter(|(f, worse, _)| {
+            *worse > 0
+                || f.base != f.head
+                || matches!(f.change, FileStatus::Added | FileStatus::Deleted)
+        })
+        .collect();
+    changed.sort_by(|(a, wa, da), (b, wb, db)| {
+        wb.cmp(wa)
+            .then_with(|| match (da, db) {
+                (Some(x), Some(y)) => x.total_cmp(y),
+                (a, b) => b.is_some().cmp(&a.is_some()),
+            })
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    let unchanged = c.files.len() - changed.len();
+    if changed.is_empty() {
+        let _ = writeln!(out, "No file's coverage changed.");
+    } else {
+        let _ = writeln!(out, "### Files whose coverage changed\n");
+        let _ = writeln!(out, "| File | Base | Head | Δ | Patch |");
+        let _ = writeln!(out, "| :--- | ---: | ---: | ---: | ---: |");
+        let mut shown = 0;
+        for (f, _, delta) in &changed {
+            let row = file_row(f, *delta);
+            if shown == MAX_FILES || before + out.len() + row.len() > FILES_BUDGET {
+                break;
+            }
+            out.push_str(&row);
+            shown += 1;
+        }
+        if shown < changed.len() {
+            let _ = writeln!(
+                out,
+                "\n… and {} (`covgit compare --format json` lists them all)",
+                figures::count((changed.len() - shown) as u64, "more file", "more files")
+            );
+        }
+    }
+    if unchanged > 0 {
+        let _ = writeln!(
+            out,
+            "\n{} with unchanged coverage not shown.",
+            figures::count(unchanged as u64, "file", "files")
+        );
+    }
+    out
+}
+
+/// A file's change of coverage in points, when both sides have some.
+fn file_delta(f: &FileComparison) -> Option<f64> {
+    match (&f.base, &f.head) {
+        (Some(b), Some(h)) => h.coverage().zip(b.coverage()).map(|(h, b)| h - b),
+        _ => None,
+    }
 }
 
 /// A table of the components, before the files, only when some are configured.
@@ -170,56 +573,6 @@ fn components(out: &mut String, all: &[ComponentFigures]) {
         );
     }
     let _ = writeln!(out);
-}
-
-/// The folded list of moved blocks and reformatted runs, empty when there is none:
-/// `- src/b.py:1-48 48 lines moved from src/a.py:10-57, coverage kept`.
-fn blocks(blocks: &[RelocatedBlock], urls: &Links) -> String {
-    let mut out = String::new();
-    if blocks.is_empty() {
-        return out;
-    }
-    let lines: u64 = blocks
-        .iter()
-        .map(|b| u64::from(b.end.saturating_sub(b.start)) + 1)
-        .sum();
-    let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "<details><summary>Moved and reformatted: {} in {}</summary>\n",
-        figures::count(lines, "line", "lines"),
-        figures::count(blocks.len() as u64, "block", "blocks")
-    );
-    let closing = "\n</details>\n";
-    let mut shown = 0;
-    for b in blocks.iter().take(MAX_BLOCKS) {
-        let item = format!(
-            "- {} {}, {}\n",
-            urls.markdown(
-                Side::Head,
-                &escape(&figures::block_location(b)),
-                &b.path,
-                b.start,
-                b.end
-            ),
-            figures::relocation(b, escape),
-            figures::relocation_outcome(b)
-        );
-        if out.len() + item.len() + RESERVE > BLOCKS_BUDGET {
-            break;
-        }
-        out.push_str(&item);
-        shown += 1;
-    }
-    if shown < blocks.len() {
-        let _ = writeln!(
-            out,
-            "- … and {} (`covgit compare` lists them all)",
-            figures::count((blocks.len() - shown) as u64, "more block", "more blocks")
-        );
-    }
-    out.push_str(closing);
-    out
 }
 
 /// Why the base used is not the one requested, if it is not.
@@ -257,38 +610,8 @@ fn base_note(sides: &Sides) -> Option<String> {
     Some(note)
 }
 
-fn files(out: &mut String, c: &Comparison) {
-    let changed: Vec<&FileComparison> = c
-        .files
-        .iter()
-        .filter(|f| f.change != FileStatus::Unchanged || f.indirect || f.base != f.head)
-        .collect();
-    if changed.is_empty() {
-        let _ = writeln!(out, "No file's coverage or content changed.");
-        return;
-    }
-    let _ = writeln!(out, "| File | Base | Head | Δ | Patch |");
-    let _ = writeln!(out, "| :--- | ---: | ---: | ---: | ---: |");
-    let mut shown = 0;
-    for f in &changed {
-        let row = file_row(f);
-        if shown == MAX_FILES || out.len() + row.len() > FILES_BUDGET {
-            break;
-        }
-        out.push_str(&row);
-        shown += 1;
-    }
-    if shown < changed.len() {
-        let _ = writeln!(
-            out,
-            "\n… and {} (`covgit compare --format json` lists them all)",
-            figures::count((changed.len() - shown) as u64, "more file", "more files")
-        );
-    }
-}
-
 /// One row of the files table, its line break included.
-fn file_row(f: &FileComparison) -> String {
+fn file_row(f: &FileComparison, delta: Option<f64>) -> String {
     let mut name = escape(&f.path);
     match (f.change, &f.base_path) {
         (FileStatus::Added, _) => name.push_str(" (added)"),
@@ -300,7 +623,7 @@ fn file_row(f: &FileComparison) -> String {
         _ => {}
     }
     let delta = match (&f.base, &f.head) {
-        (Some(b), Some(h)) => figures::delta(h.coverage().zip(b.coverage()).map(|(h, b)| h - b)),
+        (Some(_), Some(_)) => figures::delta(delta),
         _ => "—".to_owned(),
     };
     let patch = if f.patch.lines == 0 {
@@ -323,128 +646,6 @@ fn file_row(f: &FileComparison) -> String {
 /// A file's coverage on one side; `—` when the file is not on that side.
 fn side(t: Option<&Totals>) -> String {
     t.map_or_else(|| "—".to_owned(), |t| figures::percent(t.coverage()))
-}
-
-/// The folded runs of every kind but `moved` and `reformatted` (their blocks say it all),
-/// leaving `reserved` bytes for what follows.
-fn runs(out: &mut String, c: &Comparison, reserved: usize, urls: &Links) {
-    let indirect = |r: &LineRun| {
-        r.kind.on_both_sides() && c.files.iter().any(|f| f.indirect && f.path == r.path)
-    };
-    let groups: Vec<(LineKind, Vec<&LineRun>, u64)> = KIND_ORDER
-        .into_iter()
-        .filter_map(|kind| {
-            let of_kind: Vec<&LineRun> = c.lines.iter().filter(|r| r.kind == kind).collect();
-            let lines = of_kind.iter().map(|r| figures::run_len(r)).sum();
-            (!of_kind.is_empty()).then_some((kind, of_kind, lines))
-        })
-        .collect();
-    if groups.is_empty() {
-        return;
-    }
-    let name = |kind: LineKind| kind.as_str().replace('_', " ");
-    let summary: Vec<String> = groups
-        .iter()
-        .map(|(kind, _, lines)| format!("{lines} {}", name(*kind)))
-        .collect();
-    let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "<details><summary>Changed lines: {}</summary>",
-        summary.join(", ")
-    );
-    let headers: Vec<String> = groups
-        .iter()
-        .map(|(kind, of_kind, lines)| {
-            format!(
-                "\n**{}**: {} in {}\n\n",
-                name(*kind),
-                figures::count(*lines, "line", "lines"),
-                figures::count(of_kind.len() as u64, "run", "runs")
-            )
-        })
-        .collect();
-    let items: Vec<Vec<String>> = groups
-        .iter()
-        .map(|(_, of_kind, _)| {
-            of_kind
-                .iter()
-                .take(MAX_RUNS_PER_KIND)
-                .map(|r| {
-                    let origin = figures::origin(&c.relocated, r, escape)
-                        .map(|from| format!(" (from {from})"))
-                        .unwrap_or_default();
-                    // A removed run's path and lines are the base's.
-                    let side = if r.kind == LineKind::Removed {
-                        Side::Base
-                    } else {
-                        Side::Head
-                    };
-                    format!(
-                        "- {} {}{}{origin}\n",
-                        urls.markdown(
-                            side,
-                            &escape(&figures::location(r)),
-                            &r.path,
-                            r.start,
-                            r.end
-                        ),
-                        figures::states(r),
-                        if indirect(r) { " (indirect)" } else { "" }
-                    )
-                })
-                .collect()
-        })
-        .collect();
-    let fixed = out.len() + headers.iter().map(String::len).sum::<usize>() + RESERVE + reserved;
-    let shown = allot(&items, MAX_COMMENT.saturating_sub(fixed));
-    for (((_, of_kind, _), header), (items, shown)) in
-        groups.iter().zip(&headers).zip(items.iter().zip(shown))
-    {
-        out.push_str(header);
-        for item in &items[..shown] {
-            out.push_str(item);
-        }
-        if shown < of_kind.len() {
-            let _ = writeln!(
-                out,
-                "- … and {} (`covgit compare` lists them all)",
-                figures::count((of_kind.len() - shown) as u64, "more run", "more runs")
-            );
-        }
-    }
-    let _ = writeln!(out);
-    let _ = writeln!(out, "</details>");
-}
-
-/// How many of each list's items fit in `budget` bytes (SPEC "Reports for people": every
-/// list keeps at least its first runs): first, round by round, the first
-/// [`MIN_RUNS_PER_KIND`] items of every list, so a huge first list cannot starve the later
-/// ones; then the rest of each list in order, while it fits.
-fn allot(lists: &[Vec<String>], mut budget: usize) -> Vec<usize> {
-    let mut shown = vec![0; lists.len()];
-    let take = |shown: &mut usize, list: &[String], budget: &mut usize| match list.get(*shown) {
-        Some(item) if item.len() <= *budget => {
-            *budget -= item.len();
-            *shown += 1;
-            true
-        }
-        _ => false,
-    };
-    for round in 0..MIN_RUNS_PER_KIND {
-        for (n, list) in shown.iter_mut().zip(lists) {
-            if *n == round {
-                take(n, list, &mut budget);
-            }
-        }
-    }
-    for (n, list) in shown.iter_mut().zip(lists) {
-        if *n < MIN_RUNS_PER_KIND.min(list.len()) {
-            continue; // its first runs did not fit: the rest would not read on from them
-        }
-        while take(n, list, &mut budget) {}
-    }
-    shown
 }
 
 /// Makes a string from a report or tree inert in markdown: punctuation that starts markup
@@ -473,41 +674,64 @@ fn escape(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::model::LineState;
+    use crate::render::figures::KIND_ORDER;
     use crate::render::fixtures::{self, run, totals};
 
     fn render(sides: &Sides, c: &Comparison) -> String {
+        render_with(sides, c, &Context::plain())
+    }
+
+    fn render_with(sides: &Sides, c: &Comparison, ctx: &Context<'_>) -> String {
         let mut out = Vec::new();
-        compare(&mut out, sides, c, &Context::plain()).unwrap();
+        compare(&mut out, sides, c, ctx).unwrap();
         String::from_utf8(out).unwrap()
     }
 
     #[test]
-    fn a_comment_has_totals_a_file_table_and_folded_runs() {
+    fn a_comment_puts_problems_first_with_their_code() {
+        let source = crate::render::text::tests::comparison_source();
+        let ctx = Context {
+            source: &source,
+            ..Context::plain()
+        };
         assert_eq!(
-            render(&fixtures::sides(), &fixtures::comparison()),
+            render_with(&fixtures::sides(), &fixtures::comparison(), &ctx),
             "\
 ## Coverage of `1111111` against `2222222`
 
 - **Total:** 75.00% → 80.00% (+5.00)
 - **Patch:** 66.67% (2/3 added lines covered)
 
+### Lost coverage: 2 lines in 1 run
+
+- ✗ src/b.py:3-4 hit → miss (indirect)
+  ```
+  3 │         y()
+  4 │         z()
+  ```
+
+### Added, missed or partial: 1 line in 1 run
+
+- ✗ src/a.py:12 miss
+  ```
+  12 │     return \"\\x1b[2J\\u{202e}\"
+  ```
+
+### Files whose coverage changed
+
 | File | Base | Head | Δ | Patch |
 | :--- | ---: | ---: | ---: | ---: |
-| src/a.py | 66.67% | 71.43% | +4.76 | 66.67% (2/3) |
 | src/b.py (indirect) | 100.00% | 0.00% | -100.00 | — |
-| src/c.py (renamed from src/c\\_old.py) | 100.00% | 100.00% | +0.00 | — |
+| src/a.py | 66.67% | 71.43% | +4.76 | 66.67% (2/3) |
 | src/old.py (deleted) | 0.00% | — | — | — |
 
-<details><summary>Changed lines: 2 lost, 3 added, 1 removed, 1 gained, 1 now tracked</summary>
+2 files with unchanged coverage not shown.
 
-**lost**: 2 lines in 1 run
+<details><summary>Other changed lines: 2 added (hit), 1 removed, 1 gained, 1 now tracked</summary>
 
-- src/b.py:3-4 hit → miss (indirect)
-
-**added**: 3 lines in 2 runs
+**added (hit)**: 2 lines in 1 run
 
 - src/a.py:10-11 hit
-- src/a.py:12 miss
 
 **removed**: 1 line in 1 run
 
@@ -524,19 +748,188 @@ mod tests {
 </details>
 "
         );
+        // Without a source: the same comment, locations only.
+        let plain = render(&fixtures::sides(), &fixtures::comparison());
+        assert!(plain.contains(
+            "- ✗ src/b.py:3-4 hit → miss (indirect)\n\n### Added, missed or partial: 1 line in 1 run\n\n- ✗ src/a.py:12 miss\n\n### Files"
+        ), "{plain}");
+    }
+
+    #[test]
+    fn the_files_table_shows_what_got_worse_first_and_counts_unchanged_files() {
+        use FileStatus::{Added, Modified, Renamed, Unchanged};
+        let t = |hit, miss| Some(totals(1, hit, 0, miss));
+        let mut c = fixtures::empty_comparison();
+        c.files = [
+            ("a_added_miss.py", Added, None, t(1, 1)),
+            ("b_up.py", Modified, t(1, 1), t(2, 0)),
+            ("c_down.py", Modified, t(2, 0), t(1, 1)),
+            ("d_same.py", Modified, t(1, 0), t(1, 0)),
+            ("e_renamed.py", Renamed, t(1, 0), t(1, 0)),
+            ("f_untouched.py", Unchanged, t(1, 0), t(1, 0)),
+            ("g_lost_twice.py", Modified, t(2, 0), t(1, 1)),
+            ("h_new_hit.py", Added, None, t(1, 0)),
+            ("i_down_more.py", Modified, t(4, 0), t(1, 3)),
+        ]
+        .into_iter()
+        .map(|(path, change, base, head)| FileComparison {
+            change,
+            base,
+            head,
+            ..changed_file(path)
+        })
+        .collect();
+        c.files[0].patch.count(LineState::Miss);
+        c.files[0].patch.count(LineState::Hit);
+        // Two lines lost, one of them balanced by a gain: same totals, yet a problem.
+        c.files[3].base = Some(totals(1, 1, 0, 1));
+        c.files[3].head = Some(totals(1, 1, 0, 1));
+        c.lines = vec![
+            run(
+                "d_same.py",
+                LineKind::Lost,
+                Some(LineState::Hit),
+                Some(LineState::Miss),
+                (1, 1),
+                Some(1),
+            ),
+            run(
+                "g_lost_twice.py",
+                LineKind::Lost,
+                Some(LineState::Hit),
+                Some(LineState::Miss),
+                (1, 2),
+                Some(1),
+            ),
+        ];
+        let md = render(&fixtures::sides(), &c);
+        let table: Vec<&str> = md
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| File") && !l.starts_with("| :"))
+            .map(|l| l.split(" | ").next().unwrap())
+            .collect();
+        assert_eq!(
+            table,
+            [
+                // Two lost lines; then one problem line each, the larger drop first.
+                "| g\\_lost\\_twice.py",
+                "| d\\_same.py",
+                "| a\\_added\\_miss.py (added)",
+                // No problem line: the larger drop first, a file without a delta last.
+                "| i\\_down\\_more.py",
+                "| c\\_down.py",
+                "| b\\_up.py",
+                "| h\\_new\\_hit.py (added)",
+            ],
+            "{md}"
+        );
+        assert!(
+            md.contains("|\n\n2 files with unchanged coverage not shown.\n"),
+            "{md}"
+        );
+        // Nothing changed at all: said in one line, with the count.
+        c.files.retain(|f| f.path.starts_with('f'));
+        c.lines.clear();
+        let md = render(&fixtures::sides(), &c);
+        assert!(
+            md.ends_with(
+                "No line lost coverage and no added line is missed or partial.\n\nNo file's coverage changed.\n\n1 file with unchanged coverage not shown.\n"
+            ),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn every_location_links_to_the_forge_through_one_function() {
+        let template = "https://forge.example/o/r/blob/{sha}/{path}#L{start}-L{end}"
+            .parse()
+            .unwrap();
+        let links = Links::template(template, &fixtures::sha('1')).with_base(&fixtures::sha('2'));
+        let at = Locations { links: &links };
+        let head = "1".repeat(40);
+        assert_eq!(
+            at.at(Side::Head, "src/a b.py", 10, 12),
+            format!(
+                "[src/a b.py:10-12](https://forge.example/o/r/blob/{head}/src/a%20b.py#L10-L12)"
+            )
+        );
+        // A base-side location links to the base commit; without links, plain text.
+        let base = "2".repeat(40);
+        assert_eq!(
+            at.at(Side::Base, "src/a_b.py", 3, 3),
+            format!("[src/a\\_b.py:3](https://forge.example/o/r/blob/{base}/src/a_b.py#L3-L3)")
+        );
+        let none = Links::none();
+        let plain = Locations { links: &none };
+        assert_eq!(plain.at(Side::Head, "a.py", 1, 1), "a.py:1");
+
+        // Runs, their origins, blocks and where blocks came from all go through it.
+        let c = fixtures::relocated_comparison();
+        let groups = figures::groups(&c.lines);
+        let lists = run_lists(&c, &groups, &at, &mut Reader::new(&crate::render::NoSource));
+        assert_eq!(
+            lists[0].items[0].line,
+            format!(
+                "- ✗ [src/b.py:12-14](https://forge.example/o/r/blob/{head}/src/b.py#L12-L14) hit → miss (from [src/a.py:21-23](https://forge.example/o/r/blob/{base}/src/a.py#L21-L23))\n"
+            )
+        );
+        let blocks = block_list(&c.relocated, &at).unwrap();
+        assert!(
+            blocks.items[1].line.starts_with(&format!("- [src/b.py:1-48](https://forge.example/o/r/blob/{head}/src/b.py#L1-L48) 48 lines moved from [src/a.py:10-57](https://forge.example/o/r/blob/{base}/src/a.py#L10-L57), ")),
+            "{}",
+            blocks.items[1].line
+        );
+        // A removed run's numbers are base lines: it links to the base commit.
+        let removed = run(
+            "old.py",
+            LineKind::Removed,
+            Some(LineState::Miss),
+            None,
+            (5, 5),
+            None,
+        );
+        assert_eq!(
+            at.run(&removed),
+            format!("[old.py:5](https://forge.example/o/r/blob/{base}/old.py#L5-L5)")
+        );
+    }
+
+    #[test]
+    fn code_gets_a_fence_longer_than_any_backticks_in_it() {
+        let snippet = |lines: &[&str], more| {
+            Some(Snippet {
+                lines: lines
+                    .iter()
+                    .zip(9..)
+                    .map(|(l, n)| (n, (*l).to_owned()))
+                    .collect(),
+                more,
+            })
+        };
+        assert_eq!(
+            fenced(snippet(&["x = `a`", "```", "@here <b> | *c*"], 2)),
+            "  ````\n   9 │ x = `a`\n  10 │ ```\n  11 │ @here <b> | *c*\n  … 2 more lines\n  ````\n"
+        );
+        assert_eq!(
+            fenced(snippet(&["a\u{202e}b\x07 ##[error]x"], 0)),
+            "  ```\n  9 │ a\\u{202e}b\\x07 #\\x23[error]x\n  ```\n"
+        );
+        assert_eq!(fenced(None), "");
     }
 
     #[test]
     fn moved_code_is_a_folded_list_of_blocks_and_changed_lines_name_their_origin() {
         let md = render(&fixtures::sides(), &fixtures::relocated_comparison());
+        assert!(
+            md.contains(
+                "### Lost coverage: 3 lines in 1 run\n\n- ✗ src/b.py:12-14 hit → miss (from src/a.py:21-23)\n\n### Files"
+            ),
+            "{md}"
+        );
         let runs = "\
-<details><summary>Changed lines: 3 lost, 1 added, 1 gained, 1 now tracked</summary>
+<details><summary>Other changed lines: 1 added (hit), 1 gained, 1 now tracked</summary>
 
-**lost**: 3 lines in 1 run
-
-- src/b.py:12-14 hit → miss (from src/a.py:21-23)
-
-**added**: 1 line in 1 run
+**added (hit)**: 1 line in 1 run
 
 - src/a.py:3 hit
 
@@ -566,11 +959,12 @@ mod tests {
         );
         assert!(!md.contains('\u{202e}') && !md.contains("@team"));
 
-        // Only moved lines: no changed-lines list, the blocks alone.
+        // Only moved lines: no list of runs, the blocks alone.
         let mut c = fixtures::relocated_comparison();
         c.lines.retain(|r| r.kind == LineKind::Moved);
         let md = render(&fixtures::sides(), &c);
-        assert!(!md.contains("Changed lines"), "{md}");
+        assert!(!md.contains("changed lines"), "{md}");
+        assert!(md.contains("No line lost coverage and no added line is missed or partial.\n"));
         assert!(md.contains("|\n\n<details><summary>Moved and reformatted: 63 lines in 4 blocks"));
     }
 
@@ -613,74 +1007,15 @@ mod tests {
         assert!((3..MAX_BLOCKS).contains(&listed), "{listed}");
         assert!(
             md.ends_with(&format!(
-                "- … and {} more blocks (`covgit compare` lists them all)\n\n</details>\n",
+                "- … {} blocks left out (`covgit compare` lists them all)\n\n</details>\n",
                 2000 - listed
             )),
-            "{md}"
+            "{}",
+            &md[md.len() - 300..]
         );
-        // The runs kept their first lines of every kind.
-        assert!(
-            md.contains("**lost**: 200 lines in 200 runs\n\n- src/"),
-            "{md}"
-        );
-        assert!(
-            md.contains("**added**: 200 lines in 200 runs\n\n- src/"),
-            "{md}"
-        );
-    }
-
-    #[test]
-    fn every_run_and_block_location_links_to_the_forge_when_there_is_one() {
-        let sides = fixtures::sides();
-        let head = sides.head.clone().unwrap();
-        let links = Links::forge("git@github.com:o/r.git", &head).with_base(&sides.base.requested);
-        let ctx = Context {
-            links: &links,
-            ..Context::plain()
-        };
-        let at = |sha: char, rest: &str| {
-            format!(
-                "https://github.com/o/r/blob/{}/{rest}",
-                fixtures::sha(sha).as_str()
-            )
-        };
-        let mut out = Vec::new();
-        compare(&mut out, &sides, &fixtures::comparison(), &ctx).unwrap();
-        let md = String::from_utf8(out).unwrap();
-        for line in [
-            format!("- [src/a.py:10-11]({}) hit\n", at('1', "src/a.py#L10-L11")),
-            format!(
-                "- [src/b.py:3-4]({}) hit → miss (indirect)\n",
-                at('1', "src/b.py#L3-L4")
-            ),
-            // A removed run's lines are the base's: its link is pinned there.
-            format!("- [src/old.py:5]({}) was miss\n", at('2', "src/old.py#L5")),
-        ] {
-            assert!(md.contains(&line), "{line}\n{md}");
-        }
-        let mut out = Vec::new();
-        compare(&mut out, &sides, &fixtures::relocated_comparison(), &ctx).unwrap();
-        let md = String::from_utf8(out).unwrap();
-        let block = format!(
-            "- [src/b.py:1-48]({}) 48 lines moved from src/a.py:10-57",
-            at('1', "src/b.py#L1-L48")
-        );
-        assert!(md.contains(&block), "{md}");
-        // An escaped path keeps its escapes inside the brackets; the URL is percent-encoded.
-        assert!(
-            md.contains(&format!(
-                "[src/@&#8203;team\\|x\\`.py:1-6]({})",
-                at('1', "src/%40team%7Cx%60.py#L1-L6")
-            )),
-            "{md}"
-        );
-        // Without links, the same comment in plain text.
-        assert_eq!(
-            render(&sides, &fixtures::comparison())
-                .matches("](")
-                .count(),
-            0
-        );
+        // The problem lists kept their first runs.
+        assert!(md.contains("### Lost coverage: 200 lines in 200 runs\n\n- ✗ src/"));
+        assert!(md.contains("### Added, missed or partial: 200 lines in 200 runs\n\n- ✗ src/"));
     }
 
     #[test]
@@ -698,7 +1033,9 @@ mod tests {
 - **Total:** n/a → n/a (n/a)
 - **Patch:** no tracked lines added
 
-No file's coverage or content changed.
+No line lost coverage and no added line is missed or partial.
+
+No file's coverage changed.
 "
         );
     }
@@ -760,7 +1097,7 @@ No file's coverage or content changed.
             "{md}"
         );
         assert!(
-            md.contains("- @&#8203;admins/\\u{202e}x.py:1 miss\n"),
+            md.contains("- ✗ @&#8203;admins/\\u{202e}x.py:1 miss\n"),
             "{md}"
         );
         assert!(!md.contains('\u{202e}') && !md.contains("@admins"));
@@ -797,8 +1134,8 @@ No file's coverage or content changed.
 
     #[test]
     fn a_comment_never_exceeds_65000_characters() {
-        // Long paths everywhere: a full files table and 100 runs of every kind.
-        let long = |i: usize| format!("{}/{i}.py", "deep".repeat(900));
+        // Long paths everywhere: a full files table and 150 runs of every kind.
+        let long = |i: usize| format!("{}/{i}.py", "deep".repeat(400));
         let mut c = fixtures::empty_comparison();
         c.files = (0..1500).map(|i| changed_file(&long(i))).collect();
         for kind in KIND_ORDER {
@@ -817,11 +1154,28 @@ No file's coverage or content changed.
         assert!(md.len() <= MAX_COMMENT, "{}", md.len());
         assert!(md.contains("more files (`covgit compare --format json` lists them all)"));
         assert_eq!(
-            md.matches("more runs (`covgit compare` lists them all)")
+            md.matches(" runs left out (`covgit compare` lists them all)")
                 .count(),
             KIND_ORDER.len(),
             "{md}"
         );
+        // Every list kept its first runs.
+        for heading in [
+            "### Lost coverage",
+            "### Added, missed or partial",
+            "**removed**",
+            "**no longer tracked**",
+        ] {
+            let list: Vec<&str> = md[md.find(heading).unwrap()..]
+                .lines()
+                .skip(2)
+                .take_while(|l| l.starts_with("- "))
+                .collect();
+            assert!(list.len() > MIN_RUNS_PER_KIND, "{heading}");
+            assert!(
+                list[list.len() - 1].ends_with(" runs left out (`covgit compare` lists them all)")
+            );
+        }
         assert!(md.ends_with("\n</details>\n"));
 
         // Only a huge header is left to the last guard, which cuts and says so.
@@ -834,6 +1188,92 @@ No file's coverage or content changed.
         assert!(md.ends_with(
             "\n\n… cut to stay under 65,000 characters (`covgit compare` shows it all)\n"
         ));
+    }
+
+    #[test]
+    fn a_huge_comparison_is_cut_in_order_and_keeps_its_first_runs_with_their_code() {
+        // 5,000 lost runs and 3,000 of every other kind, over 50 files of long lines.
+        let path = |i: u32| format!("src/pkg_{:02}/module.py", i % 50);
+        let mut text = String::new();
+        for n in 1..=12_000 {
+            let _ = writeln!(text, "value_{n} = compute({})", "argument, ".repeat(20));
+        }
+        let files: Vec<(String, String)> = (0..50).map(|i| (path(i), text.clone())).collect();
+        let borrowed: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let source = crate::render::snippet::tests::Files::new(&borrowed, &borrowed);
+        let mut c = fixtures::empty_comparison();
+        for (kind, runs) in [
+            (LineKind::Lost, 5000),
+            (LineKind::Added, 3000),
+            (LineKind::Removed, 3000),
+            (LineKind::Gained, 3000),
+        ] {
+            for i in 0..runs {
+                let (from, to) = match kind {
+                    LineKind::Removed => (Some(LineState::Hit), None),
+                    LineKind::Added => (None, Some(LineState::Miss)),
+                    _ => (Some(LineState::Hit), Some(LineState::Miss)),
+                };
+                let start = 1 + 2 * (i / 50) * 6;
+                c.lines
+                    .push(run(&path(i), kind, from, to, (start, start + 5), None));
+            }
+        }
+        c.lines
+            .sort_by(|a, b| (&a.path, a.start).cmp(&(&b.path, b.start)));
+        let ctx = Context {
+            source: &source,
+            ..Context::plain()
+        };
+        let md = render_with(&fixtures::sides(), &c, &ctx);
+        assert!(md.len() <= MAX_COMMENT, "{}", md.len());
+        assert!(md.len() > MAX_COMMENT - 10_000, "{}", md.len());
+        // A list: its heading, a blank line, then its items up to the next blank line.
+        let list = |heading: &str| {
+            let start = md.find(heading).unwrap_or_else(|| panic!("{heading}"));
+            let items = start + md[start..].find("\n\n").unwrap() + 2;
+            let end = md[items..].find("\n\n").map_or(md.len(), |e| items + e + 1);
+            &md[start..end]
+        };
+        for (heading, total) in [
+            ("### Lost coverage", 5000),
+            ("### Added, missed or partial", 3000),
+        ] {
+            let list = list(heading);
+            let items: Vec<&str> = list.split("\n- ").skip(1).collect();
+            // The runs' lines are all there; the code of the last ones was cut first.
+            assert_eq!(items.len(), MAX_RUNS_PER_KIND + 1, "{heading}");
+            let with_code = items.iter().take_while(|i| i.contains("\n  ```\n")).count();
+            assert!(with_code >= MIN_RUNS_PER_KIND, "{heading}: {with_code}");
+            assert!(with_code < MAX_RUNS_PER_KIND, "{heading}: {with_code}");
+            assert!(items[with_code..].iter().all(|i| !i.contains("```")));
+            assert!(
+                items[0].contains("  1 │ value_1 = compute(argument,"),
+                "{}",
+                items[0]
+            );
+            assert!(items[0].contains("  … 1 more line\n"), "{}", items[0]);
+            assert!(
+                items[MAX_RUNS_PER_KIND].starts_with(&format!(
+                    "… {} runs left out (`covgit compare` lists them all)",
+                    total - MAX_RUNS_PER_KIND
+                )),
+                "{heading}"
+            );
+        }
+        // The folded lists were cut first, to their first runs.
+        for heading in ["**removed**: 18000 lines in 3000 runs", "**gained**"] {
+            let list = list(heading);
+            assert_eq!(
+                list.matches("\n- src/").count(),
+                MIN_RUNS_PER_KIND,
+                "{list}"
+            );
+            assert!(list.contains("- … 2997 runs left out (`covgit compare` lists them all)"));
+        }
     }
 
     #[test]
@@ -859,20 +1299,22 @@ No file's coverage or content changed.
         }
         let md = render(&fixtures::sides(), &c);
         assert!(md.chars().count() <= MAX_COMMENT, "{}", md.len());
-        let listed = |kind: &str, state: &str| {
-            let start = md.find(&format!("**{kind}**")).unwrap();
+        let listed = |heading: &str, item: &str, state: &str| {
+            let start = md.find(heading).unwrap();
             md[start..]
                 .lines()
                 .skip(2)
-                .take_while(|l| l.starts_with("- src/"))
+                .take_while(|l| l.starts_with(item))
                 .filter(|l| l.ends_with(state))
                 .count()
         };
-        let (lost, added) = (listed("lost", " miss"), listed("added", " hit"));
+        let lost = listed("### Lost coverage", "- ✗ src/", " miss");
+        let added = listed("**added (hit)**", "- src/", " hit");
+        // The problems come first; the folded list keeps its first runs.
         assert!(lost >= 3 && added >= 3, "{lost} {added}\n{md}");
-        assert!(lost < 100 && added < 100, "{lost} {added}");
+        assert!(added < lost && added < 100, "{lost} {added}");
         assert!(
-            md.contains(&format!("- … and {} more runs", 100 - added)),
+            md.contains(&format!("- … {} runs left out", 100 - added)),
             "{md}"
         );
         assert!(md.ends_with("\n</details>\n"));
@@ -895,10 +1337,15 @@ No file's coverage or content changed.
             .collect();
         let md = render(&fixtures::sides(), &c);
         assert!(
-            md.contains("**added**: 102 lines in 102 runs\n\n- a.py:2 miss\n"),
+            md.contains("### Added, missed or partial: 102 lines in 102 runs\n\n- ✗ a.py:2 miss\n"),
             "{md}"
         );
-        assert!(md.contains("- a.py:200 miss\n- … and 2 more runs (`covgit compare` lists them all)\n\n</details>\n"), "{md}");
+        assert!(
+            md.contains(
+                "- ✗ a.py:200 miss\n- … 2 runs left out (`covgit compare` lists them all)\n\n"
+            ),
+            "{md}"
+        );
         assert!(!md.contains("a.py:202"));
     }
 }

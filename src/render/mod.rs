@@ -25,6 +25,7 @@ mod note;
 pub mod record;
 pub mod share;
 mod show;
+mod snippet;
 mod source;
 mod style;
 mod table;

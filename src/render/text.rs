@@ -1,27 +1,39 @@
 //! `covgit compare` for a human at a terminal: which commits were compared (and why, when a
-//! pseudo-base stood in), the totals and patch coverage, then the line runs grouped by kind,
-//! one clickable `path:line` location per run, then one summary line per moved block and
-//! reformatted run (their lines that kept their state are not listed one by one).
+//! pseudo-base stood in), the totals and patch coverage, then the problems first (lines that
+//! `lost` coverage, then `added` lines that miss or are partial), each run with its first
+//! lines of code, then every other run grouped by kind, one clickable `path:line` location
+//! per run, then one summary line per moved block and reformatted run (their lines that kept
+//! their state are not listed one by one). Text lists every run, however many.
 //!
 //! Styles come from the caller's [`Palette`]; with the default palette the output has no
-//! escape byte.
+//! escape byte. Color is never the only sign: each problem run carries a shape (`✗` missed,
+//! `!` partial) and its states in words.
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use super::escape;
-use super::figures::{self, KIND_ORDER};
+use super::figures::{self, Group};
+use super::format::Context;
+use super::snippet::{self, Reader};
 use super::style::{Palette, Style};
 use super::table::{self, Cell};
 use crate::compare::components::ComponentFigures;
-use crate::compare::{Comparison, HeadSource, LineKind, LineRun, RelocatedBlock, Sides};
+use crate::compare::{Comparison, HeadSource, LineKind, RelocatedBlock, Sides};
 
-/// Writes the comparison as text: paths escaped, and no line starting a CI workflow command.
-pub fn compare(out: &mut dyn Write, sides: &Sides, c: &Comparison, p: &Palette) -> io::Result<()> {
-    escape::guard_lines(out, |out| write(out, sides, c, p))
+/// Writes the comparison as text: paths and code escaped, and no line starting a CI
+/// workflow command.
+pub fn compare(
+    out: &mut dyn Write,
+    sides: &Sides,
+    c: &Comparison,
+    ctx: &Context<'_>,
+) -> io::Result<()> {
+    escape::guard_lines(out, |out| write(out, sides, c, ctx))
 }
 
-fn write(out: &mut dyn Write, sides: &Sides, c: &Comparison, p: &Palette) -> io::Result<()> {
+fn write(out: &mut dyn Write, sides: &Sides, c: &Comparison, ctx: &Context<'_>) -> io::Result<()> {
+    let p = ctx.palette;
     header(out, sides, p)?;
     let delta = c.delta();
     writeln!(
@@ -45,22 +57,18 @@ fn write(out: &mut dyn Write, sides: &Sides, c: &Comparison, p: &Palette) -> io:
     writeln!(out, "{} {patch}", p.header.paint("Patch:"))?;
     components(out, &c.components, p)?;
 
-    // `moved` and `reformatted` runs kept their state: the block summaries cover them.
     let indirect: BTreeSet<&str> = c
         .files
         .iter()
         .filter(|f| f.indirect)
         .map(|f| f.path.as_str())
         .collect();
-    let mut listed = false;
-    for kind in KIND_ORDER {
-        let runs: Vec<&LineRun> = c.lines.iter().filter(|r| r.kind == kind).collect();
-        if !runs.is_empty() {
-            section(out, kind, &runs, &indirect, &c.relocated, p)?;
-            listed = true;
-        }
+    let groups = figures::groups(&c.lines);
+    let mut reader = Reader::new(ctx.source);
+    for group in &groups {
+        section(out, group, &indirect, &c.relocated, &mut reader, p)?;
     }
-    if !listed {
+    if groups.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", p.dim.paint("No line changed coverage."))?;
     }
@@ -125,7 +133,7 @@ fn relocated(out: &mut dyn Write, blocks: &[RelocatedBlock], p: &Palette) -> io:
             out,
             "  {}{pad}  {}, {}",
             p.path.paint(loc),
-            figures::relocation(b, |s| escape::text(s).into_owned()),
+            figures::relocation(b, plain_span),
             style.paint(outcome)
         )?;
     }
@@ -203,40 +211,72 @@ fn header(out: &mut dyn Write, sides: &Sides, p: &Palette) -> io::Result<()> {
 
 fn section(
     out: &mut dyn Write,
-    kind: LineKind,
-    runs: &[&LineRun],
+    group: &Group<'_>,
     indirect: &BTreeSet<&str>,
     blocks: &[RelocatedBlock],
+    reader: &mut Reader<'_>,
     p: &Palette,
 ) -> io::Result<()> {
-    let lines: u64 = runs.iter().map(|r| figures::run_len(r)).sum();
     heading(
         out,
-        p.kind(kind).paint(kind.as_str()),
-        lines,
-        (runs.len(), "run", "runs"),
+        p.kind(group.kind).paint(group.title()),
+        group.lines(),
+        (group.runs.len(), "run", "runs"),
     )?;
-    let locations = aligned(runs.iter().map(|r| figures::location(r)));
-    for (run, (loc, pad)) in runs.iter().zip(&locations) {
+    let locations = aligned(group.runs.iter().map(|r| figures::location(r)));
+    for (run, (loc, pad)) in group.runs.iter().zip(&locations) {
         let states = figures::states(run);
         let state_style = figures::shown_state(run).map_or(p.dim, |s| p.state(s));
+        write!(out, "  ")?;
+        if group.problem {
+            write!(out, "{} ", state_style.paint(figures::mark(run)))?;
+        }
         write!(
             out,
-            "  {}{pad}  {}",
+            "{}{pad}  {}",
             p.path.paint(loc),
             state_style.paint(states)
         )?;
         // `removed` runs carry base paths, and a removed line's file changed, so only kinds
         // on both sides can sit in an indirect file.
-        if kind.on_both_sides() && indirect.contains(run.path.as_str()) {
+        if group.kind.on_both_sides() && indirect.contains(run.path.as_str()) {
             write!(out, " {}", p.dim.paint("(indirect)"))?;
         }
-        if let Some(from) = figures::origin(blocks, run, |s| escape::text(s).into_owned()) {
+        if let Some(from) = figures::origin(blocks, run, plain_span) {
             write!(out, " {}", p.dim.paint(format!("(from {from})")))?;
         }
         writeln!(out)?;
+        if group.problem {
+            code(out, reader.snippet(run), p)?;
+        }
     }
     Ok(())
+}
+
+/// The lines of a problem run under it, numbered and escaped: `      8 │ return a * b`.
+fn code(out: &mut dyn Write, snippet: Option<snippet::Snippet>, p: &Palette) -> io::Result<()> {
+    let Some(s) = snippet else {
+        return Ok(());
+    };
+    let width = s.number_width();
+    for (n, line) in &s.lines {
+        let n = format!("{n:>width$}");
+        writeln!(
+            out,
+            "      {} {}",
+            p.dim.paint(format!("{n} │")),
+            escape::text(line)
+        )?;
+    }
+    if s.more > 0 {
+        writeln!(out, "      {}", p.dim.paint(snippet::more(s.more)))?;
+    }
+    Ok(())
+}
+
+/// A location as text shows it: escaped, never linked.
+fn plain_span(path: &str, start: u32, end: u32) -> String {
+    escape::text(&figures::span(path, start, end)).into_owned()
 }
 
 /// A section's title after a blank line: `lost: 3 lines in 2 runs` (`items` counts the runs
@@ -274,23 +314,51 @@ fn aligned(locations: impl Iterator<Item = String>) -> Vec<(String, String)> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::render::fixtures;
 
     fn render(sides: &Sides, c: &Comparison, p: &Palette) -> String {
+        let ctx = Context {
+            palette: p,
+            ..Context::plain()
+        };
         let mut out = Vec::new();
-        compare(&mut out, sides, c, p).unwrap();
+        compare(&mut out, sides, c, &ctx).unwrap();
         String::from_utf8(out).unwrap()
     }
 
+    /// The files of [`fixtures::comparison`]: `src/b.py` lost lines 3-4, `src/a.py` added
+    /// lines 10-12 (12 uncovered), with a tab, an escape and a bidi control to show.
+    pub(crate) fn comparison_source() -> crate::render::snippet::tests::Files {
+        let a: String = (1..=20)
+            .map(|n| match n {
+                12 => "\treturn \"\x1b[2J\u{202e}\"  \n".to_owned(),
+                n => format!("a{n} = {n}\n"),
+            })
+            .collect();
+        crate::render::snippet::tests::Files::new(
+            &[
+                ("src/a.py", &a),
+                (
+                    "src/b.py",
+                    "def f():\n    if x:\n        y()\n        z()\n",
+                ),
+            ],
+            &[("src/old.py", "gone\n")],
+        )
+    }
+
     #[test]
-    fn a_plain_comparison_lists_runs_by_kind_in_attention_order() {
-        let text = render(
-            &fixtures::sides(),
-            &fixtures::comparison(),
-            &Palette::default(),
-        );
+    fn problems_come_first_with_their_code_then_every_other_run() {
+        let source = comparison_source();
+        let ctx = Context {
+            source: &source,
+            ..Context::plain()
+        };
+        let mut out = Vec::new();
+        compare(&mut out, &fixtures::sides(), &fixtures::comparison(), &ctx).unwrap();
+        let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,
             "\
@@ -299,11 +367,16 @@ Total: 75.00% → 80.00% (+5.00)
 Patch: 66.67% (2/3 lines)
 
 lost: 2 lines in 1 run
-  src/b.py:3-4  hit → miss (indirect)
+  ✗ src/b.py:3-4  hit → miss (indirect)
+      3 │         y()
+      4 │         z()
 
-added: 3 lines in 2 runs
+added (miss or partial): 1 line in 1 run
+  ✗ src/a.py:12  miss
+      12 │     return \"\\x1b[2J\\u{202e}\"
+
+added (hit): 2 lines in 1 run
   src/a.py:10-11  hit
-  src/a.py:12     miss
 
 removed: 1 line in 1 run
   src/old.py:5  was miss
@@ -315,7 +388,90 @@ now_tracked: 1 line in 1 run
   src/a.py:20  miss
 "
         );
-        assert!(!text.contains('\x1b'));
+        // Without a source, the same runs, locations only.
+        let plain = render(
+            &fixtures::sides(),
+            &fixtures::comparison(),
+            &Palette::default(),
+        );
+        let without_code: String = text
+            .lines()
+            .filter(|l| !l.contains(" │ "))
+            .flat_map(|l| [l, "\n"])
+            .collect();
+        assert_eq!(plain, without_code);
+        assert!(!text.contains('\x1b') && !text.contains('\u{202e}'));
+    }
+
+    #[test]
+    fn a_problem_run_is_marked_by_a_shape_not_by_color_alone() {
+        use crate::model::LineState::{Hit, Miss, Partial};
+        let mut c = fixtures::empty_comparison();
+        c.lines = vec![
+            fixtures::run(
+                "a.py",
+                LineKind::Lost,
+                Some(Hit),
+                Some(Partial),
+                (1, 1),
+                Some(1),
+            ),
+            fixtures::run(
+                "a.py",
+                LineKind::Lost,
+                Some(Partial),
+                Some(Miss),
+                (3, 3),
+                Some(3),
+            ),
+            fixtures::run("a.py", LineKind::Added, None, Some(Partial), (5, 5), None),
+            fixtures::run("a.py", LineKind::Added, None, Some(Hit), (6, 6), None),
+        ];
+        let text = render(&fixtures::sides(), &c, &Palette::default());
+        assert!(
+            text.contains(
+                "lost: 2 lines in 2 runs\n  ! a.py:1  hit → partial\n  ✗ a.py:3  partial → miss\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("\n  ! a.py:5  partial\n"), "{text}");
+        assert!(
+            text.contains("added (hit): 1 line in 1 run\n  a.py:6  hit\n"),
+            "{text}"
+        );
+        let colored = render(&fixtures::sides(), &c, &Palette::colorized());
+        assert!(
+            colored.contains("  \x1b[33m!\x1b[0m \x1b[34ma.py:1\x1b[0m"),
+            "{colored}"
+        );
+        assert_eq!(strip_sgr(&colored), text);
+    }
+
+    #[test]
+    fn a_long_run_shows_five_lines_and_counts_the_rest() {
+        let mut c = fixtures::empty_comparison();
+        c.lines = vec![fixtures::run(
+            "src/a.py",
+            LineKind::Added,
+            None,
+            Some(crate::model::LineState::Miss),
+            (8, 20),
+            None,
+        )];
+        let source = comparison_source();
+        let ctx = Context {
+            source: &source,
+            ..Context::plain()
+        };
+        let mut out = Vec::new();
+        compare(&mut out, &fixtures::sides(), &c, &ctx).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.ends_with(
+                "  ✗ src/a.py:8-20  miss\n       8 │ a8 = 8\n       9 │ a9 = 9\n      10 │ a10 = 10\n      11 │ a11 = 11\n      12 │     return \"\\x1b[2J\\u{202e}\"\n      … 8 more lines\n"
+            ),
+            "{text}"
+        );
     }
 
     #[test]
@@ -333,9 +489,9 @@ Total: 90.32% → 92.86% (+2.53)
 Patch: 100.00% (1/1 line)
 
 lost: 3 lines in 1 run
-  src/b.py:12-14  hit → miss (from src/a.py:21-23)
+  ✗ src/b.py:12-14  hit → miss (from src/a.py:21-23)
 
-added: 1 line in 1 run
+added (hit): 1 line in 1 run
   src/a.py:3  hit
 
 gained: 1 line in 1 run

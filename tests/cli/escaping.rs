@@ -125,12 +125,10 @@ fn tree_paths_are_escaped_in_compare_check_and_show_text() {
     clean(&compare);
     let text = &compare.stdout;
     assert!(text.contains("\nlost: 2 lines in 2 runs\n"), "{text}");
-    assert!(text.contains(&format!("\n  {SHOWN}:1 ")), "{text}");
-    assert!(text.contains("\n  esc\\x1b]0;pwned\\x07.py:1 "), "{text}");
-    assert!(
-        text.contains("\n  \\x3a:add-mask::x.py:3  miss\n"),
-        "{text}"
-    );
+    // A problem run starts with its mark, so its path never starts the line.
+    assert!(text.contains(&format!("\n  ✗ {SHOWN}:1 ")), "{text}");
+    assert!(text.contains("\n  ✗ esc\\x1b]0;pwned\\x07.py:1 "), "{text}");
+    assert!(text.contains("\n  ✗ ::add-mask::x.py:3  miss\n"), "{text}");
 
     let check = repo
         .covgit(&["check", "HEAD", "--fail-on-lost", "--format", "text"])
@@ -313,7 +311,7 @@ fn a_unicode_blank_before_the_colons_cannot_start_a_workflow_command() {
     repo.write(NAME, "a\nb\n");
     repo.commit("base");
     let path = format!("/ci/checkout/{NAME}");
-    let base = repo.write_outside("base.info", &lcov(&[(&path, &[(1, 1), (2, 1)])]));
+    let base = repo.write_outside("base.info", &lcov(&[(&path, &[(1, 1), (2, 0)])]));
     let run = repo.covgit(&["record", base.to_str().unwrap()]).ok();
     assert!(!run.stderr.contains("matches no file"), "{}", run.stderr);
     repo.write(NAME, "a\nb\nc\n");
@@ -333,7 +331,15 @@ fn a_unicode_blank_before_the_colons_cannot_start_a_workflow_command() {
     assert!(
         compare
             .stdout
-            .contains("\u{3000}\\x3a:error file=app.py,line=1::owned.py:1 "),
+            .contains("\n  ✗ \u{3000}::error file=app.py,line=1::owned.py:1 "),
+        "{}",
+        compare.stdout
+    );
+    // A run without a mark (line 2 gained) starts its line with the path: guarded.
+    assert!(
+        compare
+            .stdout
+            .contains("\n  \u{3000}\\x3a:error file=app.py,line=1::owned.py:2 "),
         "{}",
         compare.stdout
     );

@@ -4,6 +4,7 @@
 mod common;
 
 mod carryforward;
+mod comment;
 mod compare;
 mod components;
 mod devloop;
