@@ -29,6 +29,7 @@ mod source;
 mod style;
 mod table;
 mod text;
+pub mod trend;
 pub mod worktree;
 
 #[cfg(test)]
@@ -37,7 +38,7 @@ mod fixtures;
 pub use baseline::{BaselineInfo, BaselineSaved};
 pub use dates::utc;
 pub use figures::{count, percent};
-pub use format::{CompareFormat, Context, QueryFormat, compare, log, show};
+pub use format::{CompareFormat, Context, LogFormat, QueryFormat, compare, log, show};
 pub use links::Links;
 pub use log::{LogEntry, LogOutcome, LogStop};
 pub use record::{RecordSummary, ReportSummary};
@@ -45,3 +46,4 @@ pub use share::{ForgetSummary, PullSummary, PushSummary, SkippedRecord};
 pub use show::{ShowUpload, ShowView};
 pub use source::{NoSource, Side, Source, split as split_lines};
 pub use style::{Painted, Palette, Style};
+pub use trend::{CommitDetail, Trend, TrendUpload};
