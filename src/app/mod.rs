@@ -41,7 +41,7 @@ pub use error::Error;
 pub use hook::{PrePushOptions, PrePushResult, PushedRef, hook_install, hook_uninstall, pre_push};
 pub use input::Progress;
 pub use maintain::{GcOptions, GcSummary, gc};
-pub use query::{DEFAULT_LOG_WALK, LogOptions, ShowOptions, log, mark, show};
+pub use query::{DEFAULT_LOG_WALK, LogOptions, ShowOptions, log, mark, show, trend};
 pub use record::{RecordOptions, record};
 pub use share::{MAX_RECORD_LINES, forget, pull, push};
 pub use sources::{FileSource, MAX_SHOWN_BYTES, sources};
@@ -52,7 +52,7 @@ pub use crate::git::{GitError, HookInstalled, HookRemoved};
 // render, the existing direction) and named here too, where callers meet it.
 pub use crate::render::{
     BaselineInfo, BaselineSaved, ForgetSummary, LogOutcome, LogStop, PullSummary, PushSummary,
-    RecordSummary, ReportSummary, SkippedRecord,
+    RecordSummary, ReportSummary, SkippedRecord, Trend,
 };
 // The causes an [`Error`] chains, so a caller can name and match them.
 pub use crate::resolve::GlobError;
