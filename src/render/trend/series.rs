@@ -36,13 +36,15 @@ impl LineOf {
     }
 }
 
-/// One line: its points as runs of consecutive commits that have a value (a commit without
-/// one, such as a flag not uploaded, breaks the line).
+/// One line through the commits that have a value. A commit without one (a flag not
+/// uploaded there, as a nightly job's; nothing tracked) is passed over: the line joins its
+/// neighbours, so a flag uploaded on every tenth commit is still a line, and the table says
+/// which commits lack it.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Line {
     pub of: LineOf,
     /// `(commit index, coverage %)`, oldest first.
-    pub segments: Vec<Vec<(usize, f64)>>,
+    pub points: Vec<(usize, f64)>,
 }
 
 /// Why a commit is marked on the chart; each has its own shape.
@@ -177,7 +179,7 @@ impl Chart {
         let total: Vec<Option<f64>> = commits.iter().map(|(e, _)| e.totals.coverage()).collect();
         let mut lines = vec![Line {
             of: LineOf::Total,
-            segments: decimate(&total),
+            points: decimate(&total),
         }];
         for f in flags.iter().take(MAX_FLAG_LINES) {
             let values: Vec<Option<f64>> = commits
@@ -186,20 +188,15 @@ impl Chart {
                 .collect();
             lines.push(Line {
                 of: LineOf::Flag(f.clone()),
-                segments: decimate(&values),
+                points: decimate(&values),
             });
         }
         let range = lines
             .iter()
-            .flat_map(|l| l.segments.iter().flatten())
+            .flat_map(|l| &l.points)
             .map(|&(_, v)| (v, v))
             .reduce(|(lo, hi), (a, b)| (lo.min(a), hi.max(b)));
-        let points = lines[0]
-            .segments
-            .iter()
-            .flatten()
-            .map(|&(i, _)| i)
-            .collect();
+        let points = lines[0].points.iter().map(|&(i, _)| i).collect();
         Chart {
             commits: n,
             undrawn: flags.len().saturating_sub(MAX_FLAG_LINES),
@@ -222,46 +219,30 @@ fn bucket(n: usize) -> usize {
     }
 }
 
-/// The points of a line through `values` (one per commit): every value up to
-/// [`MAX_POINTS`] commits, else each bucket's lowest and highest in commit order. A commit
-/// (or a whole bucket) without a value ends a segment.
-fn decimate(values: &[Option<f64>]) -> Vec<Vec<(usize, f64)>> {
+/// The points of a line through `values` (one per commit, `None` passed over): every value
+/// up to [`MAX_POINTS`] commits, else each bucket's lowest and highest in commit order.
+fn decimate(values: &[Option<f64>]) -> Vec<(usize, f64)> {
     let size = bucket(values.len());
-    let mut segments = Vec::new();
-    let mut current: Vec<(usize, f64)> = Vec::new();
+    let mut points = Vec::new();
     for (b, chunk) in values.chunks(size).enumerate() {
-        let present = chunk
-            .iter()
-            .enumerate()
-            .filter_map(|(k, v)| v.map(|v| (b * size + k, v)));
-        if size == 1 {
-            match present.into_iter().next() {
-                Some(p) => current.push(p),
-                None if !current.is_empty() => segments.push(std::mem::take(&mut current)),
-                None => {}
-            }
-            continue;
-        }
         let (mut low, mut high) = (None::<(usize, f64)>, None::<(usize, f64)>);
-        for p in present {
-            if low.is_none_or(|l| p.1 < l.1) {
+        for (k, v) in chunk.iter().enumerate() {
+            let Some(v) = *v else { continue };
+            let p = (b * size + k, v);
+            if low.is_none_or(|l| v < l.1) {
                 low = Some(p);
             }
-            if high.is_none_or(|h| p.1 > h.1) {
+            if high.is_none_or(|h| v > h.1) {
                 high = Some(p);
             }
         }
         match (low, high) {
-            (Some(l), Some(h)) if l.0 == h.0 => current.push(l),
-            (Some(l), Some(h)) => current.extend(if l.0 < h.0 { [l, h] } else { [h, l] }),
-            _ if !current.is_empty() => segments.push(std::mem::take(&mut current)),
+            (Some(l), Some(h)) if l.0 == h.0 => points.push(l),
+            (Some(l), Some(h)) => points.extend(if l.0 < h.0 { [l, h] } else { [h, l] }),
             _ => {}
         }
     }
-    if !current.is_empty() {
-        segments.push(current);
-    }
-    segments
+    points
 }
 
 /// The marked commits, oldest first; when decimated, the first of each kind in each bucket.
@@ -341,7 +322,7 @@ mod tests {
     }
 
     #[test]
-    fn every_commit_is_a_point_of_a_short_history_and_a_gap_breaks_a_line() {
+    fn every_commit_is_a_point_of_a_short_history_and_one_without_a_value_is_passed_over() {
         let e: Vec<LogEntry> = (0..5)
             .map(|i| entry(i, CiStatus::Passed, (i != 2).then_some((i as u64 + 1, 4))))
             .collect();
@@ -350,19 +331,15 @@ mod tests {
         assert_eq!(c.commits, 5);
         assert_eq!(c.lines.len(), 1);
         assert_eq!(c.lines[0].of, LineOf::Total);
-        let idx: Vec<Vec<usize>> = c.lines[0]
-            .segments
-            .iter()
-            .map(|s| s.iter().map(|p| p.0).collect())
-            .collect();
-        assert_eq!(idx, [vec![0, 1], vec![3, 4]]);
+        let idx: Vec<usize> = c.lines[0].points.iter().map(|p| p.0).collect();
+        assert_eq!(idx, [0, 1, 3, 4]);
         assert_eq!(c.points, [0, 1, 3, 4]);
         assert_eq!(c.x_ticks, [0, 1, 2, 3, 4]);
         assert!(c.flags.is_empty() && c.marks.is_empty());
     }
 
     #[test]
-    fn each_flag_gets_a_line_and_a_commit_without_its_upload_breaks_it() {
+    fn each_flag_gets_a_line_through_the_commits_with_its_upload() {
         let e: Vec<LogEntry> = (0..3)
             .map(|i| entry(i, CiStatus::Passed, Some((3, 1))))
             .collect();
@@ -383,11 +360,8 @@ mod tests {
         let c = chart(&e, &d);
         let names: Vec<&str> = c.lines.iter().map(|l| l.of.name()).collect();
         assert_eq!(names, ["total", "e2e", "unit"]);
-        assert_eq!(c.lines[1].segments, [vec![(0, 90.0)], vec![(2, 25.0)]]);
-        assert_eq!(
-            c.lines[2].segments,
-            [vec![(0, 50.0), (1, 75.0), (2, 100.0)]]
-        );
+        assert_eq!(c.lines[1].points, [(0, 90.0), (2, 25.0)]);
+        assert_eq!(c.lines[2].points, [(0, 50.0), (1, 75.0), (2, 100.0)]);
         // 25% to 100%: the axis covers them on round ticks.
         assert_eq!(
             c.y,
@@ -430,8 +404,7 @@ mod tests {
         values[4321] = Some(3.0);
         values[9876] = Some(99.0);
         values[100] = None;
-        let segments = decimate(&values);
-        let points: Vec<(usize, f64)> = segments.iter().flatten().copied().collect();
+        let points = decimate(&values);
         assert!(points.len() <= MAX_POINTS, "{}", points.len());
         assert!(points.len() >= MAX_POINTS / 2);
         assert!(points.contains(&(4321, 3.0)) && points.contains(&(9876, 99.0)));
@@ -439,8 +412,13 @@ mod tests {
             points.windows(2).all(|w| w[0].0 < w[1].0),
             "in commit order"
         );
-        // A bucket with a value is never a gap: one missing commit does not break the line.
-        assert_eq!(segments.len(), 1);
+        // A flag uploaded on every tenth commit only still makes a line of buckets.
+        let sparse: Vec<Option<f64>> = (0..n)
+            .map(|i| (i % 10 == 0).then_some(i as f64 / 100.0))
+            .collect();
+        let points = decimate(&sparse);
+        assert_eq!(points.len(), MAX_POINTS);
+        assert_eq!(points[..2], [(0, 0.0), (10, 0.1)]);
         let mut e: Vec<LogEntry> = (0..n)
             .map(|i| entry(i, CiStatus::Failed, Some((1, 1))))
             .collect();

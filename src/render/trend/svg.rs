@@ -122,16 +122,18 @@ fn draw_lines(out: &mut String, plot: &Plot, chart: &Chart) {
     out.push_str("<g class=\"lines\">\n");
     for (k, line) in chart.lines.iter().enumerate() {
         let mut d = String::new();
-        for seg in &line.segments {
-            for (j, &(i, v)) in seg.iter().enumerate() {
-                let _ = write!(
-                    d,
-                    "{}{:.1} {:.1}",
-                    if j == 0 { "M" } else { "L" },
-                    plot.x(i),
-                    plot.y(v)
-                );
-            }
+        for (j, &(i, v)) in line.points.iter().enumerate() {
+            let _ = write!(
+                d,
+                "{}{:.1} {:.1}",
+                if j == 0 { "M" } else { "L" },
+                plot.x(i),
+                plot.y(v)
+            );
+        }
+        // A line of one point is a short stroke, or it would not show.
+        if line.points.len() == 1 {
+            d.push_str("m-4 0h8");
         }
         if !d.is_empty() {
             let _ = writeln!(
