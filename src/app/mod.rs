@@ -43,7 +43,7 @@ pub use hook::{PrePushOptions, PrePushResult, PushedRef, hook_install, hook_unin
 pub use input::Progress;
 pub use links::links;
 pub use maintain::{GcOptions, GcSummary, gc};
-pub use query::{DEFAULT_LOG_WALK, LogOptions, ShowOptions, log, mark, show};
+pub use query::{DEFAULT_LOG_WALK, LogOptions, ShowOptions, log, mark, show, trend};
 pub use record::{RecordOptions, record};
 pub use share::{MAX_RECORD_LINES, forget, pull, push};
 pub use sources::{FileSource, MAX_SHOWN_BYTES, sources};
@@ -54,7 +54,7 @@ pub use crate::git::{GitError, HookInstalled, HookRemoved};
 // render, the existing direction) and named here too, where callers meet it.
 pub use crate::render::{
     BaselineInfo, BaselineSaved, ForgetSummary, LogOutcome, LogStop, PullSummary, PushSummary,
-    RecordSummary, ReportSummary, SkippedRecord,
+    RecordSummary, ReportSummary, SkippedRecord, Trend,
 };
 // The causes an [`Error`] chains, so a caller can name and match them.
 pub use crate::resolve::GlobError;

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashSet};
 use tracing::instrument;
 
 use crate::model::{CiStatus, CommitId, Flag, Totals, missing_flags};
-use crate::render::{LogEntry, LogOutcome, LogStop, ShowUpload, ShowView};
+use crate::render::{
+    CommitDetail, LogEntry, LogOutcome, LogStop, ShowUpload, ShowView, Trend, TrendUpload,
+};
 use crate::store::Store;
 
 use super::carry::{self, Carried, Reach};
@@ -238,6 +240,49 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
         stopped,
         shared_on,
     })
+}
+
+/// What `covgit log --format svg|html` draws: [`log`]'s commits, each with its committer
+/// time and the totals of each of its uploads (a line per flag), read from the stored
+/// per-file totals without decoding any coverage.
+#[instrument(skip_all)]
+pub fn trend(ws: &Workspace, opts: &LogOptions) -> Result<Trend, Error> {
+    let log = log(ws, opts)?;
+    if log.entries.is_empty() {
+        return Ok(Trend {
+            log,
+            details: Vec::new(),
+        });
+    }
+    let store = store_for_read(ws)?;
+    let _snapshot = store.read_snapshot()?;
+    let mut details = Vec::with_capacity(log.entries.len());
+    for e in &log.entries {
+        let formats = store
+            .commit_info(&e.commit)?
+            .map(|i| i.uploads)
+            .unwrap_or_default();
+        let uploads = store
+            .upload_totals(&e.commit)?
+            .into_iter()
+            .map(|(flag, recorded_at, totals)| {
+                let info = formats.iter().find(|u| u.flag == flag);
+                TrendUpload {
+                    format: info.map(|u| u.format.clone()).unwrap_or_default(),
+                    ci_status: info.map_or(e.ci_status, |u| u.ci_status),
+                    flag,
+                    recorded_at,
+                    totals,
+                    carried_from: None,
+                }
+            })
+            .collect();
+        details.push(CommitDetail {
+            committed_at: ws.repo.commit_time(&e.commit).ok(),
+            uploads,
+        });
+    }
+    Ok(Trend { log, details })
 }
 
 /// Sets the CI status of a recorded commit; returns the commit.

@@ -21,6 +21,16 @@ pub enum Error {
     Output(#[source] std::io::Error),
     #[error("cannot find the path of the running covgit binary for the hook")]
     CurrentExe(#[source] std::io::Error),
+    #[error(
+        "--output names the folder of `--format html`; `--format {format}` writes to stdout: redirect it (`> trend.svg`) instead"
+    )]
+    OutputNotHtml { format: &'static str },
+    #[error("cannot write '{}'", path.display())]
+    WriteOutput {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 pub fn report(e: &Error) {

@@ -154,6 +154,58 @@ impl FromStr for QueryFormat {
     }
 }
 
+/// `--format` of `covgit log`: the [`QueryFormat`]s, and the coverage trend as one SVG
+/// chart (on stdout) or as an HTML page with the chart and a table of the commits (written
+/// into a folder).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LogFormat {
+    /// One line per recorded commit.
+    Text,
+    /// The fixed `covgit/log/1` schema.
+    Json,
+    /// The trend chart, a standalone SVG document.
+    Svg,
+    /// The trend chart and a table of the commits, `index.html` of a folder.
+    Html,
+}
+
+impl LogFormat {
+    /// Every format.
+    pub const ALL: [LogFormat; 4] = [Self::Text, Self::Json, Self::Svg, Self::Html];
+
+    /// The name `--format` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Json => "json",
+            Self::Svg => "svg",
+            Self::Html => "html",
+        }
+    }
+
+    /// The list's own formats, written by [`log`]; `None` for the trend's.
+    pub fn query(self) -> Option<QueryFormat> {
+        match self {
+            Self::Text => Some(QueryFormat::Text),
+            Self::Json => Some(QueryFormat::Json),
+            Self::Svg | Self::Html => None,
+        }
+    }
+}
+
+impl fmt::Display for LogFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for LogFormat {
+    type Err = UnknownFormat;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        by_name(&Self::ALL, Self::as_str, s)
+    }
+}
+
 /// Writes one commit's report in `format`. The palette styles the text format only.
 pub fn show(
     out: &mut dyn Write,
@@ -207,6 +259,25 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "unknown format 'markdown' (expected text or json)"
+        );
+    }
+
+    #[test]
+    fn log_format_names_round_trip_and_only_text_and_json_are_query_formats() {
+        for f in LogFormat::ALL {
+            assert_eq!(f.as_str().parse::<LogFormat>(), Ok(f));
+            assert_eq!(
+                f.query().map(QueryFormat::as_str),
+                QueryFormat::ALL
+                    .iter()
+                    .map(|q| q.as_str())
+                    .find(|q| *q == f.as_str())
+            );
+        }
+        let err = "png".parse::<LogFormat>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown format 'png' (expected text, json, svg or html)"
         );
     }
 

@@ -30,6 +30,7 @@ mod source;
 mod style;
 mod table;
 mod text;
+pub mod trend;
 pub mod worktree;
 
 #[cfg(test)]
@@ -38,7 +39,7 @@ mod fixtures;
 pub use baseline::{BaselineInfo, BaselineSaved};
 pub use dates::utc;
 pub use figures::{count, percent};
-pub use format::{CompareFormat, Context, QueryFormat, compare, log, show};
+pub use format::{CompareFormat, Context, LogFormat, QueryFormat, compare, log, show};
 pub use links::{Forge, LinkTemplate, LinkTemplateError, Links};
 pub use log::{LogEntry, LogOutcome, LogStop};
 pub use record::{RecordSummary, ReportSummary};
@@ -46,3 +47,4 @@ pub use share::{ForgetSummary, PullSummary, PushSummary, SkippedRecord};
 pub use show::{ShowUpload, ShowView};
 pub use source::{NoSource, Side, Source, split as split_lines};
 pub use style::{Painted, Palette, Style};
+pub use trend::{CommitDetail, Trend, TrendUpload};

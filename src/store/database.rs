@@ -355,6 +355,37 @@ impl Store {
         run().map_err(|e| self.fail(&format!("read the uploads of commit {commit}"), e))
     }
 
+    /// Each upload of the commit, in [`CommitInfo::uploads`]'s order: its flag, when it was
+    /// recorded (Unix seconds) and the totals of its own report, without decoding any (one
+    /// upload lists a file once, so the stored per-file totals add up to the upload's). The
+    /// coverage trend draws a line per flag from these.
+    pub fn upload_totals(
+        &self,
+        commit: &CommitId,
+    ) -> Result<Vec<(Option<Flag>, i64, Totals)>, StoreError> {
+        let sums: Vec<String> = TOTALS_COLUMNS
+            .split(", ")
+            .map(|c| format!("COALESCE(SUM(b.{c}), 0)"))
+            .collect();
+        let run = || -> rusqlite::Result<Vec<(Option<Flag>, i64, Totals)>> {
+            self.conn
+                .prepare_cached(&format!(
+                    "SELECT u.flag, u.recorded_at, COALESCE(SUM(b.lines > 0), 0), {} FROM uploads u
+                     JOIN commits c ON c.id = u.commit_id
+                     LEFT JOIN file_set_files f ON f.set_id = u.set_id
+                     LEFT JOIN blobs b ON b.id = f.blob_id
+                     WHERE c.sha = ?1 GROUP BY u.id ORDER BY u.flag IS NOT NULL, u.flag",
+                    sums.join(", ")
+                ))?
+                .query_map([commit], |r| {
+                    let files: i64 = r.get(2)?;
+                    Ok((r.get(0)?, r.get(1)?, with_files(files, totals_at(r, 3)?)))
+                })?
+                .collect()
+        };
+        run().map_err(|e| self.fail(&format!("read the uploads of commit {commit}"), e))
+    }
+
     /// Every recorded commit, oldest record first (ties by SHA).
     #[cfg(test)]
     pub fn commits(&self) -> Result<Vec<CommitInfo>, StoreError> {

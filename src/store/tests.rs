@@ -166,6 +166,33 @@ fn uploads_with_different_flags_merge_by_summing_hits() {
 }
 
 #[test]
+fn upload_totals_are_each_uploads_own_report_totals() {
+    let mut store = Store::open_in_memory().unwrap();
+    let c = sha(6);
+    let unit = realistic(12, 40, 21);
+    let mut integ = realistic(7, 30, 22);
+    // A file with no tracked line is no file of the totals.
+    integ.files.insert("empty/__init__.py".into(), cov(&[]));
+    store
+        .record(&c, &upload(Some("unit"), CiStatus::Passed, unit.clone()))
+        .unwrap();
+    store
+        .record(&c, &upload(None, CiStatus::Failed, integ.clone()))
+        .unwrap();
+    let got = store.upload_totals(&c).unwrap();
+    let flags: Vec<Option<&str>> = got
+        .iter()
+        .map(|(f, _, _)| f.as_ref().map(Flag::as_str))
+        .collect();
+    assert_eq!(flags, [None, Some("unit")]);
+    assert_eq!(got[0].2, integ.totals());
+    assert_eq!(got[1].2, unit.totals());
+    assert_eq!(got[0].2.files, 7);
+    assert!(got.iter().all(|(_, at, _)| *at > 0));
+    assert!(store.upload_totals(&sha(7)).unwrap().is_empty());
+}
+
+#[test]
 fn ci_status_combines_uploads_and_mark_sets_it_outright() {
     let mut store = Store::open_in_memory().unwrap();
     let c = sha(3);

@@ -23,6 +23,7 @@ mod record;
 mod reliability;
 mod share;
 mod snapshots;
+mod trend;
 
 #[test]
 fn every_test_file_is_listed() {

@@ -1,14 +1,16 @@
+use std::path::{Path, PathBuf};
+
 use clap::Args;
 use covgit::app::{self, DEFAULT_LOG_WALK, LogOptions};
-use covgit::render::{self, QueryFormat};
+use covgit::render::{self, LogFormat};
 
 use super::super::args::Global;
 use super::super::error::Error;
 use super::super::{exit, output};
 
 /// Recorded commits along first-parent history, newest first: CI status, flags, coverage
-/// and its change. The walk stops after 10,000 commits; pass REV or A..B to start further
-/// back.
+/// and its change, or the coverage trend as a chart (svg, html). The walk stops after
+/// 10,000 commits; pass REV or A..B to start further back.
 #[derive(Args)]
 pub struct LogArgs {
     /// `A..B` (or `A...B`, the same), or a revision to walk back from [default: HEAD].
@@ -17,28 +19,96 @@ pub struct LogArgs {
     /// (the walk stops after 10,000 commits) [default: all found].
     #[arg(long, short = 'n', value_name = "N")]
     pub max_count: Option<usize>,
-    /// text or json.
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = super::show::parse_format())]
-    pub format: QueryFormat,
+    /// text, json, svg (the trend chart, on stdout) or html (the chart and a table, written
+    /// to --output DIR).
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = parse_format())]
+    pub format: LogFormat,
+    /// With --format html: the folder to write index.html into, created if missing (other
+    /// files in it are left alone).
+    #[arg(long, value_name = "DIR", required_if_eq("format", "html"), value_parser = parse_output)]
+    pub output: Option<PathBuf>,
+}
+
+/// `--format` of `log`: clap lists the names in help and in its usage error.
+fn parse_format() -> impl clap::builder::TypedValueParser<Value = LogFormat> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(LogFormat::ALL.map(LogFormat::as_str))
+        .try_map(|s| s.parse::<LogFormat>())
+}
+
+/// `--output DIR`: a folder; `-` (stdout) cannot hold a page's folder.
+fn parse_output(s: &str) -> Result<PathBuf, String> {
+    match s {
+        "-" => Err(
+            "the HTML trend is a folder (DIR/index.html), not a stream: name a folder; `--format svg` writes the chart alone to stdout"
+                .to_owned(),
+        ),
+        "" => Err("name a folder".to_owned()),
+        _ => Ok(PathBuf::from(s)),
+    }
 }
 
 pub fn run(g: &Global, a: &LogArgs) -> Result<u8, Error> {
+    if a.output.is_some() && a.format != LogFormat::Html {
+        return Err(Error::OutputNotHtml {
+            format: a.format.as_str(),
+        });
+    }
     let (ws, config) = super::open(g)?;
-    let outcome = app::log(
-        &ws,
-        &LogOptions {
-            range: a.range.clone(),
-            limit: a.max_count.unwrap_or(usize::MAX),
-            max_walk: DEFAULT_LOG_WALK,
-            expected: config.flags.expected.clone(),
-        },
-    )?;
-    let palette = output::palette(a.format.styled());
-    output::with_stdout(|out| render::log(out, &outcome.entries, a.format, &palette))
-        .map_err(Error::Output)?;
+    let opts = LogOptions {
+        range: a.range.clone(),
+        limit: a.max_count.unwrap_or(usize::MAX),
+        max_walk: DEFAULT_LOG_WALK,
+        expected: config.flags.expected.clone(),
+    };
+    let outcome = match (a.format.query(), &a.output) {
+        (Some(format), _) => {
+            let outcome = app::log(&ws, &opts)?;
+            let palette = output::palette(format.styled());
+            output::with_stdout(|out| render::log(out, &outcome.entries, format, &palette))
+                .map_err(Error::Output)?;
+            outcome
+        }
+        (None, Some(dir)) => {
+            let trend = app::trend(&ws, &opts)?;
+            write_page(dir, &trend)?;
+            trend.log
+        }
+        (None, None) => {
+            let trend = app::trend(&ws, &opts)?;
+            output::with_stdout(|out| render::trend::svg(out, &trend)).map_err(Error::Output)?;
+            trend.log
+        }
+    };
     // SPEC: text `log` prints one line per recorded commit on stdout; notes go to stderr.
     if !g.quiet {
         output::with_stderr(|err| render::log::notes(err, &outcome, a.max_count));
     }
     Ok(exit::OK)
+}
+
+/// Writes `dir/index.html`, creating `dir` if needed, through a temporary file renamed over
+/// it: a reader never sees half a page, and an `index.html` that is a link is replaced, not
+/// followed.
+fn write_page(dir: &Path, trend: &render::Trend) -> Result<(), Error> {
+    let failed = |path: &Path| {
+        let path = path.to_owned();
+        move |source| Error::WriteOutput { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(failed(dir))?;
+    let page = dir.join("index.html");
+    let temp = dir.join(format!(".index.html.{}.tmp", std::process::id()));
+    let written = std::fs::File::create(&temp).and_then(|f| {
+        let mut out = std::io::BufWriter::new(f);
+        render::trend::html(&mut out, trend)?;
+        std::io::Write::flush(&mut out)?;
+        out.into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?
+            .sync_all()
+    });
+    let done = written.and_then(|()| std::fs::rename(&temp, &page));
+    if done.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    done.map_err(failed(&page))
 }
