@@ -49,6 +49,35 @@ pub(super) struct Reach {
     pub moves: bool,
 }
 
+/// What may be carried and how far back, as the base walk asks it (SPEC "Completeness": an
+/// expected flag a commit can carry counts as one it has).
+#[derive(Clone, Copy)]
+pub(super) struct Inherit<'a> {
+    /// First-parent history.
+    pub repo: &'a Repo,
+    /// `[flags] carryforward`.
+    pub flags: &'a [Flag],
+    /// How many first-parent ancestors are examined.
+    pub max_depth: u32,
+}
+
+impl Inherit<'_> {
+    /// Whether `commit` can inherit `flag`: a carryforward flag with a passed upload at most
+    /// `max_depth` first-parent commits back. Whether `commit` has an upload of its own is
+    /// not asked. A history or record that cannot be read counts as no, with a warning.
+    pub fn can(&self, store: &Store, commit: &CommitId, flag: &Flag) -> bool {
+        if !self.flags.contains(flag) {
+            return false;
+        }
+        nearest_passed(self.repo, store, commit, flag, self.max_depth)
+            .unwrap_or_else(|e| {
+                warn!("cannot look for {flag} to carry to {}: {e}", commit.short());
+                None
+            })
+            .is_some()
+    }
+}
+
 /// The flags `commit` inherits: each `carryforward` flag (only `flag` when given) it has no
 /// upload of, from the nearest first-parent ancestor at most `max_depth` back with a passed
 /// upload of it. A flag with no such ancestor is missing, and a warning says so.

@@ -243,9 +243,14 @@ fn choose_base(
         BaseRequest::Select { requested, view } => {
             let max_depth = opts.max_depth.unwrap_or(config.compare.max_depth);
             let allow_pseudo = config.compare.allow_pseudo_compare && !opts.no_pseudo;
+            let inherit = carry::Inherit {
+                repo,
+                flags: &config.flags.carryforward,
+                max_depth,
+            };
             info_span!("select", requested = %requested.short()).in_scope(|| {
                 select::choose(repo, &requested, view, max_depth, allow_pseudo, |c| {
-                    usability(store, c, flag, &config.flags.expected)
+                    usability(store, c, flag, &config.flags.expected, &inherit)
                 })
             })?
         }

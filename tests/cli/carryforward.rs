@@ -274,3 +274,116 @@ fn a_carried_flag_counts_towards_completeness() {
     let check = repo.covgit(&["check", &range, "--project-threshold", "100"]);
     assert_ne!(check.code, 3, "{}", check.stderr);
 }
+
+const EXPECT_AND_CARRY: &str =
+    "[flags]\nexpected = [\"unit\", \"e2e\"]\ncarryforward = [\"e2e\"]\n";
+
+/// R with both flags; then one commit per entry of `e2e` (each changes lib.py, records
+/// unit, and e2e with the given CI status when `Some`); then the head H with both flags.
+/// Returns every commit, R first, H last.
+fn matrix_history(e2e: &[Option<&str>]) -> (TestRepo, Vec<String>) {
+    let repo = TestRepo::new();
+    repo.write(".covgit.toml", EXPECT_AND_CARRY);
+    repo.write("app.py", &source(1..=4));
+    repo.write("lib.py", &source(1..=1));
+    let mut commits = vec![repo.commit("R")];
+    let app: &[(u32, u64)] = &[(1, 1), (2, 1), (3, 0), (4, 0)];
+    record(&repo, "e2e", &[("app.py", app)], &[]);
+    record(&repo, "unit", &[("lib.py", &[(1, 1)])], &[]);
+    for (i, status) in e2e.iter().chain([&Some("passed")]).enumerate() {
+        let n = u32::try_from(i).unwrap() + 2;
+        repo.write("lib.py", &source(1..=n));
+        commits.push(repo.commit(&format!("C{n}")));
+        let lib: Vec<(u32, u64)> = (1..=n).map(|l| (l, 1)).collect();
+        record(&repo, "unit", &[("lib.py", &lib)], &[]);
+        if let Some(status) = status {
+            record(&repo, "e2e", &[("app.py", app)], &["--ci-status", status]);
+        }
+    }
+    (repo, commits)
+}
+
+fn skipped(js: &Value) -> Vec<(String, String)> {
+    js["base"]["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["commit"].as_str().unwrap().to_owned(),
+                s["reason"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_base_walk_takes_a_commit_whose_missing_expected_flag_is_carried() {
+    // R (unit, e2e), A (unit, e2e failed), B (unit), H: B lacks e2e but carries R's past
+    // A's failed run, so B is complete and is the base itself.
+    let (repo, c) = matrix_history(&[Some("failed"), None]);
+    let (r, b) = (&c[0], &c[2]);
+    let js = compare_json(&repo, "HEAD", &[]);
+    assert_eq!(js["base"]["used"], b.as_str(), "{js}");
+    assert_eq!(skipped(&js), []);
+    assert_eq!(
+        js["uploads"]["base"],
+        json!([upload("unit", b, false), upload("e2e", r, true)])
+    );
+    repo.covgit(&["check", "HEAD"]).ok();
+}
+
+#[test]
+fn the_base_walk_skips_a_commit_whose_flag_cannot_be_carried_within_max_depth() {
+    // R (unit, e2e), A (unit), B (unit), H. With max_depth 1, B cannot reach R: incomplete;
+    // A can, so A is the base, carrying R's e2e.
+    let (repo, c) = matrix_history(&[None, None]);
+    let (r, a, b) = (&c[0], &c[1], &c[2]);
+    let js = compare_json(&repo, "HEAD", &["--max-depth", "1"]);
+    assert_eq!(skipped(&js), [(b.clone(), "incomplete".to_owned())]);
+    assert_eq!(js["base"]["used"], a.as_str(), "{js}");
+    assert_eq!(
+        js["uploads"]["base"],
+        json!([upload("unit", a, false), upload("e2e", r, true)])
+    );
+    // Within reach, B carries it and is the base.
+    let js = compare_json(&repo, "HEAD", &["--max-depth", "2"]);
+    assert_eq!(js["base"]["used"], b.as_str(), "{js}");
+    assert_eq!(skipped(&js), []);
+}
+
+#[test]
+fn the_base_walk_skips_a_commit_whose_only_upload_to_carry_failed_ci() {
+    // R (unit, e2e), A (unit, e2e failed), B (unit), H. With max_depth 1 the only e2e B
+    // could carry failed CI: B is incomplete, A failed, and nothing else is examined.
+    let (repo, c) = matrix_history(&[Some("failed"), None]);
+    let b = &c[2];
+    let run = repo
+        .covgit(&["compare", "HEAD", "--max-depth", "1"])
+        .code(2);
+    assert!(
+        run.stderr.contains(&format!(
+            "no usable base: {} (incomplete) and its first-parent ancestors up to 1 commit back have no report with passing CI (1 ci-failed, 1 incomplete)",
+            &b[..7]
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_flag_filter_takes_a_base_that_can_carry_that_flag() {
+    // R (unit, e2e), A (unit), H: `--flag e2e` compares R's e2e carried to A, not R itself.
+    let (repo, c) = matrix_history(&[None]);
+    let (r, a) = (&c[0], &c[1]);
+    let js = compare_json(&repo, "HEAD", &["--flag", "e2e"]);
+    assert_eq!(js["base"]["used"], a.as_str(), "{js}");
+    assert_eq!(skipped(&js), []);
+    assert_eq!(js["uploads"]["base"], json!([upload("e2e", r, true)]));
+    // `--flag unit` needs nothing carried; a flag that is not carried forward still needs
+    // an upload of its own.
+    repo.write(".covgit.toml", "[flags]\nexpected = [\"unit\", \"e2e\"]\n");
+    let js = compare_json(&repo, "HEAD", &["--flag", "e2e"]);
+    assert_eq!(skipped(&js), [(a.clone(), "no-report".to_owned())]);
+    assert_eq!(js["base"]["used"], r.as_str(), "{js}");
+}
