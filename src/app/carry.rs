@@ -6,16 +6,16 @@
 //!
 //! A shared step: it reads the store and git, and imports no use-case file.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use tracing::{info_span, warn};
 
 use crate::compare::UploadRef;
 use crate::config::Config;
 use crate::git::Repo;
-use crate::model::{CiStatus, CommitId, Diff, Flag, Report};
+use crate::model::{CiStatus, CommitId, Diff, FileChange, Flag, Report};
 use crate::offset;
-use crate::store::Store;
+use crate::store::{FileRef, Store};
 
 use super::Error;
 
@@ -49,6 +49,67 @@ pub(super) struct Reach {
     pub moves: bool,
 }
 
+/// A flag a commit inherits, found but not read yet: where it comes from and the diff that
+/// carries it there. Reading it ([`Found::load`]) may leave out files the caller knows from
+/// their stored refs ([`Found::kept_refs`]).
+pub(super) struct Found {
+    /// The carried flag.
+    pub flag: Flag,
+    /// The ancestor whose upload of `flag` is carried.
+    pub origin: CommitId,
+    /// The diff from `origin` to the commit.
+    between: Diff,
+}
+
+impl Found {
+    /// The files of the carried upload that the diff leaves as they are, each with the ref of
+    /// its stored coverage: remapping changes nothing in them, so the commit's carried
+    /// coverage of each is exactly what `origin` stored (SPEC "Remapping": a file no change
+    /// touches keeps its lines). A file the diff touches is left out: its carried coverage is
+    /// remapped, not stored.
+    pub fn kept_refs(&self, store: &Store) -> Result<BTreeMap<String, FileRef>, Error> {
+        let touched = self.touched();
+        let Some(refs) = store.file_refs(&self.origin, Some(&self.flag))? else {
+            return Ok(BTreeMap::new());
+        };
+        Ok(refs
+            .into_iter()
+            .filter(|(path, _)| !touched.contains(path.as_str()))
+            .collect())
+    }
+
+    /// The paths the diff from `origin` to the commit touches, on either side.
+    pub fn touched(&self) -> HashSet<&str> {
+        touched(&self.between.files)
+    }
+
+    /// The carried upload remapped to the commit, without the files in `skip` (which must be
+    /// among [`Found::kept_refs`]); `None` when `origin`'s upload is gone.
+    pub fn load(self, store: &Store, skip: &HashSet<String>) -> Result<Option<Carried>, Error> {
+        let Some(report) = store.report_without(&self.origin, Some(&self.flag), skip)? else {
+            return Ok(None);
+        };
+        let report =
+            info_span!("carry", flag = %self.flag, from = %self.origin.short()).in_scope(|| {
+                offset::remap_with(report, &self.between.files, &self.between.relocations).report
+            });
+        Ok(Some(Carried {
+            flag: self.flag,
+            origin: self.origin,
+            report,
+        }))
+    }
+}
+
+/// Every old and new path `changes` names.
+pub(super) fn touched(changes: &[FileChange]) -> HashSet<&str> {
+    changes
+        .iter()
+        .flat_map(|c| [c.old_path.as_deref(), c.new_path.as_deref()])
+        .flatten()
+        .collect()
+}
+
 /// What may be carried and how far back, as the base walk asks it (SPEC "Completeness": an
 /// expected flag a commit can carry counts as one it has).
 #[derive(Clone, Copy)]
@@ -78,20 +139,18 @@ impl Inherit<'_> {
     }
 }
 
-/// The flags `commit` inherits: each `carryforward` flag (only `flag` when given) it has no
-/// upload of, from the nearest first-parent ancestor at most `max_depth` back with a passed
-/// upload of it. A flag with no such ancestor is missing, and a warning says so.
-pub(super) fn carried(
+/// The carryforward flags (only `flag` when given) `commit` has no upload of, each with the
+/// nearest first-parent ancestor at most `max_depth` back with a passed upload of it, or
+/// `None` when there is none. Reads records only: no diff, nothing decoded.
+pub(super) fn origins(
     repo: &Repo,
     store: &Store,
-    config: &Config,
+    carryforward: &[Flag],
     commit: &CommitId,
     flag: Option<&Flag>,
-    Reach { max_depth, moves }: Reach,
-) -> Result<Vec<Carried>, Error> {
-    let wanted: Vec<&Flag> = config
-        .flags
-        .carryforward
+    max_depth: u32,
+) -> Result<Vec<(Flag, Option<CommitId>)>, Error> {
+    let wanted: Vec<&Flag> = carryforward
         .iter()
         .filter(|f| flag.is_none_or(|only| only == *f))
         .collect();
@@ -107,7 +166,34 @@ pub(super) fn carried(
         if own.iter().any(|o| o.as_ref() == Some(f)) {
             continue;
         }
-        let Some(origin) = nearest_passed(repo, store, commit, f, max_depth)? else {
+        out.push((
+            f.clone(),
+            nearest_passed(repo, store, commit, f, max_depth)?,
+        ));
+    }
+    Ok(out)
+}
+
+/// The flags `commit` inherits (see [`origins`]), each with its diff, not read yet. A flag
+/// with no ancestor to carry it from is missing, and a warning says so.
+pub(super) fn found(
+    repo: &Repo,
+    store: &Store,
+    config: &Config,
+    commit: &CommitId,
+    flag: Option<&Flag>,
+    Reach { max_depth, moves }: Reach,
+) -> Result<Vec<Found>, Error> {
+    let mut out = Vec::new();
+    for (f, origin) in origins(
+        repo,
+        store,
+        &config.flags.carryforward,
+        commit,
+        flag,
+        max_depth,
+    )? {
+        let Some(origin) = origin else {
             warn!(
                 "carryforward: no passed upload of {f} within {max_depth} first-parent \
                  commits of {}; {f} is missing",
@@ -115,40 +201,61 @@ pub(super) fn carried(
             );
             continue;
         };
-        let Some(report) = store.report_without(&origin, Some(f), &HashSet::new())? else {
-            continue;
-        };
-        let report = info_span!("carry", flag = %f, from = %origin.short()).in_scope(
-            || -> Result<Report, Error> {
-                let between = diff(repo, moves, &origin, commit)?;
-                Ok(offset::remap_with(report, &between.files, &between.relocations).report)
-            },
-        )?;
-        out.push(Carried {
-            flag: f.clone(),
+        let between = diff(repo, moves, &origin, commit)?;
+        out.push(Found {
+            flag: f,
             origin,
-            report,
+            between,
         });
     }
     Ok(out)
 }
 
+/// The flags `commit` inherits (see [`found`]), read whole and remapped to it.
+pub(super) fn carried(
+    repo: &Repo,
+    store: &Store,
+    config: &Config,
+    commit: &CommitId,
+    flag: Option<&Flag>,
+    reach: Reach,
+) -> Result<Vec<Carried>, Error> {
+    load_all(
+        store,
+        found(repo, store, config, commit, flag, reach)?,
+        &HashSet::new(),
+    )
+}
+
+/// Each of `found` read without the files in `skip` and remapped.
+pub(super) fn load_all(
+    store: &Store,
+    found: Vec<Found>,
+    skip: &HashSet<String>,
+) -> Result<Vec<Carried>, Error> {
+    let mut out = Vec::new();
+    for f in found {
+        out.extend(f.load(store, skip)?);
+    }
+    Ok(out)
+}
+
 /// The flags the head (`None`: read from a file, it carries nothing) and the base used
-/// inherit, in that order; `max_depth` `None` takes the config's.
+/// inherit, in that order, not read yet; `max_depth` `None` takes the config's.
 pub(super) fn both_sides(
     (repo, store, config): (&Repo, &Store, &Config),
     (head, used, flag): (Option<&CommitId>, &CommitId, Option<&Flag>),
     (max_depth, moves): (Option<u32>, bool),
-) -> Result<(Vec<Carried>, Vec<Carried>), Error> {
+) -> Result<(Vec<Found>, Vec<Found>), Error> {
     let reach = Reach {
         max_depth: max_depth.unwrap_or(config.compare.max_depth),
         moves,
     };
     let head = match head {
-        Some(h) => carried(repo, store, config, h, flag, reach)?,
+        Some(h) => found(repo, store, config, h, flag, reach)?,
         None => Vec::new(),
     };
-    Ok((head, carried(repo, store, config, used, flag, reach)?))
+    Ok((head, found(repo, store, config, used, flag, reach)?))
 }
 
 /// `report` (none when the commit has no upload of its own) with the carried uploads merged in.

@@ -2,10 +2,11 @@
 //! the pre-push hook share: choose the base (or take a fixed one), load or remap its report,
 //! diff, have [`crate::compare`] assemble the comparison, and judge it against the gates.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
-use tracing::info_span;
+use tracing::{debug, info_span};
 
 use crate::compare::{self, Comparison, HeadSource, SideUploads, Sides, UploadRef};
 use crate::config::{Config, PatchTarget};
@@ -14,7 +15,7 @@ use crate::model::{CommitId, Diff, FileChange, Flag, Report, Totals};
 use crate::offset;
 use crate::parse::InputFormat;
 use crate::select::{self, BaseChoice, View};
-use crate::store::Store;
+use crate::store::{FileRef, Store};
 
 use super::Error;
 use super::carry;
@@ -135,7 +136,7 @@ pub(super) fn compare_with(
 
     // Carried flags (SPEC "Flags") join each side's own uploads; the head's only from the store.
     let carry_head = matches!(head_data, HeadData::Store).then_some(&head);
-    let (head_carried, used_carried) = carry::both_sides(
+    let (head_found, used_found) = carry::both_sides(
         (repo, store, config),
         (carry_head, &choice.used, flag),
         (opts.max_depth, moves),
@@ -143,19 +144,22 @@ pub(super) fn compare_with(
 
     // Files whose stored coverage is the same on both sides and which no diff touches cannot
     // change kind: only their totals are needed, so they are not decoded at all. The work
-    // grows with what changed, not with the size of the report.
+    // grows with what changed, not with the size of the report. Carried uploads count with
+    // the refs of the files their own diff left as they were.
     let skip = match head_data {
-        // Carried coverage is not in the stored file refs: with any, every file is decoded.
-        HeadData::Store if head_carried.is_empty() && used_carried.is_empty() => unchanged_files(
+        HeadData::Store => unchanged_files(
             store,
-            &choice.used,
-            &head,
+            (&choice.used, &used_found),
+            (&head, &head_found),
             flag,
             [&between.files, &changes.files],
         )?,
-        _ => BTreeMap::new(),
+        HeadData::File(_) => BTreeMap::new(),
     };
+    debug!(files = skip.len(), "unchanged files left undecoded");
     let skip_set: HashSet<String> = skip.keys().cloned().collect();
+    let head_carried = carry::load_all(store, head_found, &skip_set)?;
+    let used_carried = carry::load_all(store, used_found, &skip_set)?;
 
     let (mut head_report, head_source) = match head_data {
         HeadData::File(report) => (report, HeadSource::File),
@@ -304,27 +308,74 @@ fn uploads_of(
 }
 
 /// Paths whose coverage is stored identically for `base` and `head` (same uploads' coverage,
-/// totals known without decoding) and that none of `diffs` touches, with their totals.
+/// totals known without decoding) and that none of `diffs` touches, with their totals. Each
+/// side is its own uploads with its carried ones (`found`), whose files their diff left as
+/// they were keep their origin's refs.
 fn unchanged_files(
     store: &Store,
-    base: &CommitId,
-    head: &CommitId,
+    (base, base_found): (&CommitId, &[carry::Found]),
+    (head, head_found): (&CommitId, &[carry::Found]),
     flag: Option<&Flag>,
     diffs: [&[FileChange]; 2],
 ) -> Result<BTreeMap<String, Totals>, Error> {
-    let (Some(b), Some(h)) = (store.file_refs(base, flag)?, store.file_refs(head, flag)?) else {
+    let side = |commit: &CommitId, found: &[carry::Found]| -> Result<_, Error> {
+        let kept = found
+            .iter()
+            .map(|f| f.kept_refs(store))
+            .collect::<Result<Vec<_>, _>>()?;
+        let remapped = found.iter().flat_map(carry::Found::touched);
+        Ok(side_refs(store.file_refs(commit, flag)?, kept, remapped))
+    };
+    let (Some(b), Some(h)) = (side(base, base_found)?, side(head, head_found)?) else {
         return Ok(BTreeMap::new());
     };
-    let touched: HashSet<&str> = diffs
-        .iter()
-        .flat_map(|d| d.iter())
-        .flat_map(|c| [c.old_path.as_deref(), c.new_path.as_deref()])
-        .flatten()
-        .collect();
+    let touched: HashSet<&str> = diffs.iter().flat_map(|d| carry::touched(d)).collect();
     Ok(b.into_iter()
-        .filter(|(path, r)| !touched.contains(path.as_str()) && h.get(path) == Some(r))
-        .filter_map(|(path, r)| r.totals.map(|t| (path, t)))
+        .filter(|(path, r)| {
+            !touched.contains(path.as_str()) && r.is_some() && h.get(path) == Some(r)
+        })
+        .filter_map(|(path, r)| r.and_then(|r| r.totals).map(|t| (path, t)))
         .collect())
+}
+
+/// A side's files by path, as stored: its own uploads' refs (`own`, `None` when it has none)
+/// and its carried uploads' `kept` refs together. A path a carried upload's diff touched
+/// (`remapped`) is `None`: its coverage there is remapped, known only by decoding. `None`
+/// when the side has no upload at all, own or carried.
+fn side_refs<'a>(
+    own: Option<BTreeMap<String, FileRef>>,
+    kept: Vec<BTreeMap<String, FileRef>>,
+    remapped: impl Iterator<Item = &'a str>,
+) -> Option<BTreeMap<String, Option<FileRef>>> {
+    if own.is_none() && kept.is_empty() {
+        return None;
+    }
+    let mut out: BTreeMap<String, Option<FileRef>> = own
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(p, r)| (p, Some(r)))
+        .collect();
+    for (path, r) in kept.into_iter().flatten() {
+        match out.entry(path) {
+            Entry::Vacant(v) => {
+                v.insert(Some(r));
+            }
+            Entry::Occupied(mut o) => {
+                if let Some(mine) = o.get_mut() {
+                    mine.blobs.extend(r.blobs);
+                    mine.blobs.sort_unstable();
+                    // Different coverage merged: its totals are known only by decoding.
+                    if mine.blobs.first() != mine.blobs.last() {
+                        mine.totals = None;
+                    }
+                }
+            }
+        }
+    }
+    for path in remapped {
+        out.insert(path.to_owned(), None);
+    }
+    Some(out)
 }
 
 /// What [`check`](super::check()) compares and the gate values that override the config.
@@ -371,4 +422,73 @@ pub(super) fn judge(
         .failures
         .extend(super::components::failures(config, &compared.comparison));
     CheckOutcome { compared, verdict }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(blob: i64, lines: u64) -> FileRef {
+        FileRef {
+            blobs: vec![blob],
+            totals: Some(Totals {
+                files: 1,
+                lines,
+                ..Totals::default()
+            }),
+        }
+    }
+
+    fn refs(files: &[(&str, FileRef)]) -> BTreeMap<String, FileRef> {
+        files
+            .iter()
+            .map(|(p, r)| ((*p).to_owned(), r.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_side_is_its_own_refs_with_its_carried_uploads_kept_files() {
+        let own = refs(&[("a.py", one(1, 3)), ("b.py", one(2, 4))]);
+        let kept = vec![refs(&[
+            ("b.py", one(2, 4)),
+            ("c.py", one(5, 7)),
+            ("d.py", one(6, 1)),
+        ])];
+        let side = side_refs(Some(own), kept, ["d.py", "e.py"].into_iter()).unwrap();
+        // Own only; the same coverage carried as well, still known; carried only.
+        assert_eq!(side["a.py"], Some(one(1, 3)));
+        assert_eq!(
+            side["b.py"],
+            Some(FileRef {
+                blobs: vec![2, 2],
+                totals: one(2, 4).totals,
+            })
+        );
+        assert_eq!(side["c.py"], Some(one(5, 7)));
+        // A path the carried upload's diff touched is remapped: known only by decoding.
+        assert_eq!(side["d.py"], None);
+        assert_eq!(side["e.py"], None);
+    }
+
+    #[test]
+    fn different_coverage_of_one_file_merged_has_no_totals_without_decoding() {
+        let own = refs(&[("a.py", one(1, 3))]);
+        let kept = vec![refs(&[("a.py", one(9, 3))])];
+        let side = side_refs(Some(own), kept, std::iter::empty()).unwrap();
+        assert_eq!(
+            side["a.py"],
+            Some(FileRef {
+                blobs: vec![1, 9],
+                totals: None,
+            })
+        );
+    }
+
+    #[test]
+    fn a_side_with_only_carried_uploads_has_refs_and_one_with_none_has_none() {
+        let kept = vec![refs(&[("a.py", one(1, 3))])];
+        let side = side_refs(None, kept, std::iter::empty()).unwrap();
+        assert_eq!(side["a.py"], Some(one(1, 3)));
+        assert_eq!(side_refs(None, Vec::new(), std::iter::empty()), None);
+    }
 }

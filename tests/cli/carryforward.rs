@@ -387,3 +387,111 @@ fn a_flag_filter_takes_a_base_that_can_carry_that_flag() {
     assert_eq!(skipped(&js), [(a.clone(), "no-report".to_owned())]);
     assert_eq!(js["base"]["used"], r.as_str(), "{js}");
 }
+
+/// `m{i}.py` for `i` in 0..6, each `source(100*i+1..=100*i+10)`.
+fn modules(repo: &TestRepo) {
+    for i in 0..6 {
+        repo.write(&format!("m{i}.py"), &source(100 * i + 1..=100 * i + 10));
+    }
+}
+
+/// e2e's coverage of each module: lines 1..=10, every third missed; `shift` lines inserted
+/// at the top of m0.
+fn e2e_modules(shift: u32) -> Vec<(String, Vec<(u32, u64)>)> {
+    (0..6)
+        .map(|i| {
+            let s = if i == 0 { shift } else { 0 };
+            let lines = (1..=10).map(|l| (l + s, u64::from(l % 3 != 0))).collect();
+            (format!("m{i}.py"), lines)
+        })
+        .collect()
+}
+
+fn as_refs(files: &[(String, Vec<(u32, u64)>)]) -> Vec<(&str, &[(u32, u64)])> {
+    files
+        .iter()
+        .map(|(p, l)| (p.as_str(), l.as_slice()))
+        .collect()
+}
+
+/// A: six modules covered by e2e, lib.py by unit. B changes lib.py; H adds a line at the
+/// top of m0 and changes lib.py. B and H record unit only and carry e2e from A: m1..m5 are
+/// untouched on both sides, so their carried coverage is A's stored coverage.
+fn carried_modules() -> (TestRepo, String, String, String) {
+    let repo = TestRepo::new();
+    repo.write(".covgit.toml", CONFIG);
+    modules(&repo);
+    repo.write("lib.py", &source(1..=2));
+    let a = repo.commit("A");
+    record(&repo, "e2e", &as_refs(&e2e_modules(0)), &[]);
+    record(&repo, "unit", &[("lib.py", &[(1, 1), (2, 0)])], &[]);
+    repo.write("lib.py", &source(1..=3));
+    let b = repo.commit("B");
+    record(&repo, "unit", &[("lib.py", &[(1, 1), (2, 0), (3, 0)])], &[]);
+    repo.write("m0.py", &format!("new = 1\n{}", source(1..=10)));
+    repo.write("lib.py", &source(1..=4));
+    let h = repo.commit("H");
+    record(
+        &repo,
+        "unit",
+        &[("lib.py", &[(1, 1), (2, 1), (3, 0), (4, 1)])],
+        &[],
+    );
+    (repo, a, b, h)
+}
+
+#[test]
+fn files_a_carried_upload_leaves_untouched_are_not_decoded_and_give_the_same_answer() {
+    let (repo, a, b, h) = carried_modules();
+    let range = format!("{b}..{h}");
+    // The store's head: e2e carried from A, m1..m5 (and nothing else) left undecoded.
+    let run = repo
+        .covgit(&["compare", &range, "--format", "json", "-vv"])
+        .ok();
+    assert!(
+        run.stderr
+            .contains("unchanged files left undecoded files=5"),
+        "{}",
+        run.stderr
+    );
+    let from_store = run.json();
+    // The same head coverage from a file, decoded whole: e2e as the carry lands it (m0
+    // shifted by the new line 1) and unit's own.
+    let mut head_files = e2e_modules(1);
+    head_files.push(("lib.py".into(), vec![(1, 1), (2, 1), (3, 0), (4, 1)]));
+    let report = repo.write_outside("head.info", &lcov(&as_refs(&head_files)));
+    let mut from_file = compare_json(&repo, &range, &["--head-report", report.to_str().unwrap()]);
+    assert_eq!(from_file["head"]["source"], "file");
+    from_file["head"]["source"] = json!("store");
+    assert_eq!(
+        from_store["uploads"]["head"],
+        json!([upload("unit", &h, false), upload("e2e", &a, true)])
+    );
+    from_file["uploads"]["head"] = from_store["uploads"]["head"].clone();
+    assert_eq!(from_store, from_file);
+    // m0's carried lines moved with the insertion: nothing changed state.
+    assert_eq!(runs(&from_store, "m0.py"), []);
+    assert_eq!(from_store["totals"]["head"]["files"], 7, "{from_store}");
+    assert_eq!(from_store["totals"]["head"]["lines"], 64, "{from_store}");
+}
+
+#[test]
+fn a_flag_filter_on_a_carried_flag_leaves_untouched_files_undecoded_too() {
+    let (repo, _a, b, h) = carried_modules();
+    let range = format!("{b}..{h}");
+    let run = repo
+        .covgit(&[
+            "compare", &range, "--flag", "e2e", "--format", "json", "-vv",
+        ])
+        .ok();
+    assert!(
+        run.stderr
+            .contains("unchanged files left undecoded files=5"),
+        "{}",
+        run.stderr
+    );
+    let js = run.json();
+    assert_eq!(js["totals"]["head"]["files"], 6, "{js}");
+    assert_eq!(js["totals"]["head"]["lines"], 60, "{js}");
+    assert_eq!(js["totals"]["head"], js["totals"]["base"], "{js}");
+}
