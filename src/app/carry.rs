@@ -6,6 +6,7 @@
 //!
 //! A shared step: it reads the store and git, and imports no use-case file.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashSet};
 
 use tracing::{info_span, warn};
@@ -13,7 +14,7 @@ use tracing::{info_span, warn};
 use crate::compare::UploadRef;
 use crate::config::Config;
 use crate::git::Repo;
-use crate::model::{CiStatus, CommitId, Diff, FileChange, Flag, Report};
+use crate::model::{CiStatus, CommitId, Diff, FileChange, Flag, Report, Totals};
 use crate::offset;
 use crate::store::{FileRef, Store};
 
@@ -184,7 +185,7 @@ pub(super) fn found(
     flag: Option<&Flag>,
     Reach { max_depth, moves }: Reach,
 ) -> Result<Vec<Found>, Error> {
-    let mut out = Vec::new();
+    let mut from = Vec::new();
     for (f, origin) in origins(
         repo,
         store,
@@ -193,22 +194,34 @@ pub(super) fn found(
         flag,
         max_depth,
     )? {
-        let Some(origin) = origin else {
-            warn!(
+        match origin {
+            Some(origin) => from.push((f, origin)),
+            None => warn!(
                 "carryforward: no passed upload of {f} within {max_depth} first-parent \
                  commits of {}; {f} is missing",
                 commit.short()
-            );
-            continue;
-        };
-        let between = diff(repo, moves, &origin, commit)?;
-        out.push(Found {
-            flag: f,
-            origin,
-            between,
-        });
+            ),
+        }
     }
-    Ok(out)
+    found_from(repo, moves, commit, from)
+}
+
+/// Each `(flag, origin)` as carried to `commit`: the diff from `origin`, not read yet.
+pub(super) fn found_from(
+    repo: &Repo,
+    moves: bool,
+    commit: &CommitId,
+    from: Vec<(Flag, CommitId)>,
+) -> Result<Vec<Found>, Error> {
+    from.into_iter()
+        .map(|(flag, origin)| {
+            Ok(Found {
+                between: diff(repo, moves, &origin, commit)?,
+                flag,
+                origin,
+            })
+        })
+        .collect()
 }
 
 /// The flags `commit` inherits (see [`found`]), read whole and remapped to it.
@@ -268,6 +281,79 @@ pub(super) fn merged(report: Option<Report>, carried: &[Carried]) -> Option<Repo
     ))
 }
 
+/// A side's files by path, as stored: its own uploads' refs (`own`, `None` when it has none)
+/// and its carried uploads' `kept` refs together. A path a carried upload's diff touched
+/// (`remapped`) is `None`: its coverage there is remapped, known only by decoding. `None`
+/// when the side has no upload at all, own or carried.
+pub(super) fn side_refs<'a>(
+    own: Option<BTreeMap<String, FileRef>>,
+    kept: Vec<BTreeMap<String, FileRef>>,
+    remapped: impl Iterator<Item = &'a str>,
+) -> Option<BTreeMap<String, Option<FileRef>>> {
+    if own.is_none() && kept.is_empty() {
+        return None;
+    }
+    let mut out: BTreeMap<String, Option<FileRef>> = own
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(p, r)| (p, Some(r)))
+        .collect();
+    for (path, r) in kept.into_iter().flatten() {
+        match out.entry(path) {
+            Entry::Vacant(v) => {
+                v.insert(Some(r));
+            }
+            Entry::Occupied(mut o) => {
+                if let Some(mine) = o.get_mut() {
+                    mine.blobs.extend(r.blobs);
+                    mine.blobs.sort_unstable();
+                    // Different coverage merged: its totals are known only by decoding.
+                    if mine.blobs.first() != mine.blobs.last() {
+                        mine.totals = None;
+                    }
+                }
+            }
+        }
+    }
+    for path in remapped {
+        out.insert(path.to_owned(), None);
+    }
+    Some(out)
+}
+
+/// `commit`'s totals with the carried uploads `found` merged in (SPEC "Flags": carried when
+/// read). A file whose coverage is known from its stored refs ([`side_refs`]) counts with
+/// its stored totals; only the others are decoded: those a carried diff touched, or that
+/// several uploads cover differently.
+pub(super) fn merged_totals(
+    store: &Store,
+    commit: &CommitId,
+    found: Vec<Found>,
+) -> Result<Totals, Error> {
+    let kept = found
+        .iter()
+        .map(|f| f.kept_refs(store))
+        .collect::<Result<Vec<_>, _>>()?;
+    let remapped = found.iter().flat_map(Found::touched);
+    let refs = side_refs(store.file_refs(commit, None)?, kept, remapped).unwrap_or_default();
+    let mut totals = Totals::default();
+    let mut known = HashSet::new();
+    for (path, r) in refs {
+        if let Some(t) = r.and_then(|r| r.totals) {
+            totals.add(&t);
+            known.insert(path);
+        }
+    }
+    let own = store.report_without(commit, None, &known)?;
+    let carried = load_all(store, found, &known)?;
+    if let Some(rest) = merged(own, &carried) {
+        for f in rest.files.values() {
+            totals.add(&f.totals());
+        }
+    }
+    Ok(totals)
+}
+
 /// The nearest first-parent ancestor of `commit`, at most `max_depth` back, with an upload of
 /// `flag` whose CI passed; ancestors whose upload of it failed or is pending are passed over.
 fn nearest_passed(
@@ -307,4 +393,73 @@ fn diff(repo: &Repo, moves: bool, old: &CommitId, new: &CommitId) -> Result<Diff
             relocations: Vec::new(),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(blob: i64, lines: u64) -> FileRef {
+        FileRef {
+            blobs: vec![blob],
+            totals: Some(Totals {
+                files: 1,
+                lines,
+                ..Totals::default()
+            }),
+        }
+    }
+
+    fn refs(files: &[(&str, FileRef)]) -> BTreeMap<String, FileRef> {
+        files
+            .iter()
+            .map(|(p, r)| ((*p).to_owned(), r.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_side_is_its_own_refs_with_its_carried_uploads_kept_files() {
+        let own = refs(&[("a.py", one(1, 3)), ("b.py", one(2, 4))]);
+        let kept = vec![refs(&[
+            ("b.py", one(2, 4)),
+            ("c.py", one(5, 7)),
+            ("d.py", one(6, 1)),
+        ])];
+        let side = side_refs(Some(own), kept, ["d.py", "e.py"].into_iter()).unwrap();
+        // Own only; the same coverage carried as well, still known; carried only.
+        assert_eq!(side["a.py"], Some(one(1, 3)));
+        assert_eq!(
+            side["b.py"],
+            Some(FileRef {
+                blobs: vec![2, 2],
+                totals: one(2, 4).totals,
+            })
+        );
+        assert_eq!(side["c.py"], Some(one(5, 7)));
+        // A path the carried upload's diff touched is remapped: known only by decoding.
+        assert_eq!(side["d.py"], None);
+        assert_eq!(side["e.py"], None);
+    }
+
+    #[test]
+    fn different_coverage_of_one_file_merged_has_no_totals_without_decoding() {
+        let own = refs(&[("a.py", one(1, 3))]);
+        let kept = vec![refs(&[("a.py", one(9, 3))])];
+        let side = side_refs(Some(own), kept, std::iter::empty()).unwrap();
+        assert_eq!(
+            side["a.py"],
+            Some(FileRef {
+                blobs: vec![1, 9],
+                totals: None,
+            })
+        );
+    }
+
+    #[test]
+    fn a_side_with_only_carried_uploads_has_refs_and_one_with_none_has_none() {
+        let kept = vec![refs(&[("a.py", one(1, 3))])];
+        let side = side_refs(None, kept, std::iter::empty()).unwrap();
+        assert_eq!(side["a.py"], Some(one(1, 3)));
+        assert_eq!(side_refs(None, Vec::new(), std::iter::empty()), None);
+    }
 }

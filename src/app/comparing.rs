@@ -2,7 +2,6 @@
 //! the pre-push hook share: choose the base (or take a fixed one), load or remap its report,
 //! diff, have [`crate::compare`] assemble the comparison, and judge it against the gates.
 
-use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
@@ -15,7 +14,7 @@ use crate::model::{CommitId, Diff, FileChange, Flag, Report, Totals};
 use crate::offset;
 use crate::parse::InputFormat;
 use crate::select::{self, BaseChoice, View};
-use crate::store::{FileRef, Store};
+use crate::store::Store;
 
 use super::Error;
 use super::carry;
@@ -324,7 +323,11 @@ fn unchanged_files(
             .map(|f| f.kept_refs(store))
             .collect::<Result<Vec<_>, _>>()?;
         let remapped = found.iter().flat_map(carry::Found::touched);
-        Ok(side_refs(store.file_refs(commit, flag)?, kept, remapped))
+        Ok(carry::side_refs(
+            store.file_refs(commit, flag)?,
+            kept,
+            remapped,
+        ))
     };
     let (Some(b), Some(h)) = (side(base, base_found)?, side(head, head_found)?) else {
         return Ok(BTreeMap::new());
@@ -336,46 +339,6 @@ fn unchanged_files(
         })
         .filter_map(|(path, r)| r.and_then(|r| r.totals).map(|t| (path, t)))
         .collect())
-}
-
-/// A side's files by path, as stored: its own uploads' refs (`own`, `None` when it has none)
-/// and its carried uploads' `kept` refs together. A path a carried upload's diff touched
-/// (`remapped`) is `None`: its coverage there is remapped, known only by decoding. `None`
-/// when the side has no upload at all, own or carried.
-fn side_refs<'a>(
-    own: Option<BTreeMap<String, FileRef>>,
-    kept: Vec<BTreeMap<String, FileRef>>,
-    remapped: impl Iterator<Item = &'a str>,
-) -> Option<BTreeMap<String, Option<FileRef>>> {
-    if own.is_none() && kept.is_empty() {
-        return None;
-    }
-    let mut out: BTreeMap<String, Option<FileRef>> = own
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(p, r)| (p, Some(r)))
-        .collect();
-    for (path, r) in kept.into_iter().flatten() {
-        match out.entry(path) {
-            Entry::Vacant(v) => {
-                v.insert(Some(r));
-            }
-            Entry::Occupied(mut o) => {
-                if let Some(mine) = o.get_mut() {
-                    mine.blobs.extend(r.blobs);
-                    mine.blobs.sort_unstable();
-                    // Different coverage merged: its totals are known only by decoding.
-                    if mine.blobs.first() != mine.blobs.last() {
-                        mine.totals = None;
-                    }
-                }
-            }
-        }
-    }
-    for path in remapped {
-        out.insert(path.to_owned(), None);
-    }
-    Some(out)
 }
 
 /// What [`check`](super::check()) compares and the gate values that override the config.
@@ -422,73 +385,4 @@ pub(super) fn judge(
         .failures
         .extend(super::components::failures(config, &compared.comparison));
     CheckOutcome { compared, verdict }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn one(blob: i64, lines: u64) -> FileRef {
-        FileRef {
-            blobs: vec![blob],
-            totals: Some(Totals {
-                files: 1,
-                lines,
-                ..Totals::default()
-            }),
-        }
-    }
-
-    fn refs(files: &[(&str, FileRef)]) -> BTreeMap<String, FileRef> {
-        files
-            .iter()
-            .map(|(p, r)| ((*p).to_owned(), r.clone()))
-            .collect()
-    }
-
-    #[test]
-    fn a_side_is_its_own_refs_with_its_carried_uploads_kept_files() {
-        let own = refs(&[("a.py", one(1, 3)), ("b.py", one(2, 4))]);
-        let kept = vec![refs(&[
-            ("b.py", one(2, 4)),
-            ("c.py", one(5, 7)),
-            ("d.py", one(6, 1)),
-        ])];
-        let side = side_refs(Some(own), kept, ["d.py", "e.py"].into_iter()).unwrap();
-        // Own only; the same coverage carried as well, still known; carried only.
-        assert_eq!(side["a.py"], Some(one(1, 3)));
-        assert_eq!(
-            side["b.py"],
-            Some(FileRef {
-                blobs: vec![2, 2],
-                totals: one(2, 4).totals,
-            })
-        );
-        assert_eq!(side["c.py"], Some(one(5, 7)));
-        // A path the carried upload's diff touched is remapped: known only by decoding.
-        assert_eq!(side["d.py"], None);
-        assert_eq!(side["e.py"], None);
-    }
-
-    #[test]
-    fn different_coverage_of_one_file_merged_has_no_totals_without_decoding() {
-        let own = refs(&[("a.py", one(1, 3))]);
-        let kept = vec![refs(&[("a.py", one(9, 3))])];
-        let side = side_refs(Some(own), kept, std::iter::empty()).unwrap();
-        assert_eq!(
-            side["a.py"],
-            Some(FileRef {
-                blobs: vec![1, 9],
-                totals: None,
-            })
-        );
-    }
-
-    #[test]
-    fn a_side_with_only_carried_uploads_has_refs_and_one_with_none_has_none() {
-        let kept = vec![refs(&[("a.py", one(1, 3))])];
-        let side = side_refs(None, kept, std::iter::empty()).unwrap();
-        assert_eq!(side["a.py"], Some(one(1, 3)));
-        assert_eq!(side_refs(None, Vec::new(), std::iter::empty()), None);
-    }
 }

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use tracing::instrument;
 
+use crate::config::Config;
 use crate::model::{CiStatus, CommitId, Flag, Totals, missing_flags};
 use crate::render::{LogEntry, LogOutcome, LogStop, ShowUpload, ShowView};
 use crate::store::Store;
@@ -174,6 +175,7 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
     };
     let store = store_for_read(ws)?;
     let _snapshot = store.read_snapshot()?;
+    let config = ws.load_config()?;
     // One entry more than asked for, when the walk finds it, gives the last one its change.
     let wanted = opts.limit.saturating_add(1);
     let mut entries: Vec<LogEntry> = Vec::new();
@@ -190,15 +192,20 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
         }
         walked += 1;
         if let Some(info) = store.commit_info(&c)? {
+            let (carried, totals) = carried_totals(ws, &store, &config, &c, info.totals)?;
             entries.push(LogEntry {
                 commit: c.clone(),
                 ci_status: info.ci_status,
                 flags: info.uploads.iter().map(|u| u.flag.clone()).collect(),
                 missing_flags: missing_flags(
                     &opts.expected,
-                    info.uploads.iter().filter_map(|u| u.flag.as_ref()),
+                    info.uploads
+                        .iter()
+                        .filter_map(|u| u.flag.as_ref())
+                        .chain(carried.iter().map(|(f, _)| f)),
                 ),
-                totals: info.totals,
+                carried,
+                totals,
                 delta: None,
                 subject: ws.repo.summary(&c).ok(),
             });
@@ -238,6 +245,34 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
         stopped,
         shared_on,
     })
+}
+
+/// The flags `commit` inherits (SPEC "Flags": log reads reports as compare does) with their
+/// origins, and its totals with them merged in (`own` when it inherits none). A flag with
+/// nothing to carry it from is left out without a warning: `log` marks what is missing.
+fn carried_totals(
+    ws: &Workspace,
+    store: &Store,
+    config: &Config,
+    commit: &CommitId,
+    own: Totals,
+) -> Result<(Vec<(Flag, CommitId)>, Totals), Error> {
+    let from: Vec<(Flag, CommitId)> = carry::origins(
+        &ws.repo,
+        store,
+        &config.flags.carryforward,
+        commit,
+        None,
+        config.compare.max_depth,
+    )?
+    .into_iter()
+    .filter_map(|(f, origin)| origin.map(|o| (f, o)))
+    .collect();
+    if from.is_empty() {
+        return Ok((from, own));
+    }
+    let found = carry::found_from(&ws.repo, config.compare.detect_moves, commit, from.clone())?;
+    Ok((from, carry::merged_totals(store, commit, found)?))
 }
 
 /// Sets the CI status of a recorded commit; returns the commit.

@@ -495,3 +495,60 @@ fn a_flag_filter_on_a_carried_flag_leaves_untouched_files_undecoded_too() {
     assert_eq!(js["totals"]["head"]["lines"], 60, "{js}");
     assert_eq!(js["totals"]["head"], js["totals"]["base"], "{js}");
 }
+
+#[test]
+fn log_lists_carried_flags_with_their_origin_and_counts_their_coverage() {
+    let (repo, a, b) = shifted_history();
+    repo.write(
+        ".covgit.toml",
+        "[flags]\nexpected = [\"unit\", \"e2e\"]\ncarryforward = [\"e2e\"]\n",
+    );
+    let text = repo.covgit(&["log"]).ok().stdout;
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    // B: unit's own upload and A's e2e, remapped as show merges it: complete, 60.00%, not
+    // the 100.00% of unit alone.
+    assert!(
+        lines[0].starts_with(&format!(
+            "{}  passed  unit,e2e (carried from {})  60.00%  +10.00  B",
+            &b[..7],
+            &a[..7]
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("incomplete"), "{text}");
+    let show = repo.covgit(&["show", &b, "--format", "json"]).ok().json();
+    let js = repo.covgit(&["log", "--format", "json"]).ok().json();
+    assert_eq!(js["commits"][0]["flags"], json!(["unit", "e2e"]));
+    assert_eq!(js["commits"][0]["totals"], show["totals"]);
+    assert_eq!(js["commits"][1]["flags"], json!(["e2e", "unit"]));
+
+    // Not carried forward, e2e is missing from B: incomplete, unit's coverage alone.
+    repo.write(".covgit.toml", "[flags]\nexpected = [\"unit\", \"e2e\"]\n");
+    let text = repo.covgit(&["log"]).ok().stdout;
+    assert!(
+        text.lines().next().unwrap().starts_with(&format!(
+            "{}  passed  unit (incomplete: no e2e)  100.00%  +50.00  B",
+            &b[..7]
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn log_totals_with_carried_files_known_from_their_refs_are_shows_totals() {
+    // H carries e2e: m1..m5 untouched (their stored totals), m0 shifted (decoded).
+    let (repo, _a, b, h) = carried_modules();
+    let js = repo.covgit(&["log", "--format", "json"]).ok().json();
+    for (i, commit) in [(0, &h), (1, &b)] {
+        let show = repo
+            .covgit(&["show", commit, "--format", "json"])
+            .ok()
+            .json();
+        assert_eq!(js["commits"][i]["commit"], commit.as_str());
+        assert_eq!(js["commits"][i]["totals"], show["totals"], "{commit}");
+        assert_eq!(js["commits"][i]["flags"], json!(["unit", "e2e"]));
+    }
+    assert_eq!(js["commits"][0]["totals"]["files"], 7, "{js}");
+    assert_eq!(js["commits"][0]["totals"]["lines"], 64, "{js}");
+}
