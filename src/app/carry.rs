@@ -175,15 +175,18 @@ pub(super) fn origins(
     Ok(out)
 }
 
+/// Diffs the caller has already made, `(old, new, diff)`, made with the same `moves`: a
+/// flag carried from the base to the head (the common case) needs no second diff.
+pub(super) type Known<'a> = [(&'a CommitId, &'a CommitId, &'a Diff)];
+
 /// The flags `commit` inherits (see [`origins`]), each with its diff, not read yet. A flag
 /// with no ancestor to carry it from is missing, and a warning says so.
 pub(super) fn found(
-    repo: &Repo,
-    store: &Store,
-    config: &Config,
+    (repo, store, config): (&Repo, &Store, &Config),
     commit: &CommitId,
     flag: Option<&Flag>,
     Reach { max_depth, moves }: Reach,
+    known: &Known<'_>,
 ) -> Result<Vec<Found>, Error> {
     let mut from = Vec::new();
     for (f, origin) in origins(
@@ -203,22 +206,31 @@ pub(super) fn found(
             ),
         }
     }
-    found_from(repo, moves, commit, from)
+    found_from(repo, moves, commit, from, known)
 }
 
-/// Each `(flag, origin)` as carried to `commit`: the diff from `origin`, not read yet.
+/// Each `(flag, origin)` as carried to `commit`: the diff from `origin` (taken from `known`
+/// when it is there), not read yet.
 pub(super) fn found_from(
     repo: &Repo,
     moves: bool,
     commit: &CommitId,
     from: Vec<(Flag, CommitId)>,
+    known: &Known<'_>,
 ) -> Result<Vec<Found>, Error> {
     from.into_iter()
         .map(|(flag, origin)| {
+            let made = known
+                .iter()
+                .find(|(old, new, _)| **old == origin && *new == commit);
+            let between = match made {
+                Some((_, _, d)) => (*d).clone(),
+                None => diff(repo, moves, &origin, commit)?,
+            };
             Ok(Found {
-                between: diff(repo, moves, &origin, commit)?,
                 flag,
                 origin,
+                between,
             })
         })
         .collect()
@@ -235,7 +247,7 @@ pub(super) fn carried(
 ) -> Result<Vec<Carried>, Error> {
     load_all(
         store,
-        found(repo, store, config, commit, flag, reach)?,
+        found((repo, store, config), commit, flag, reach, &[])?,
         &HashSet::new(),
     )
 }
@@ -259,16 +271,18 @@ pub(super) fn both_sides(
     (repo, store, config): (&Repo, &Store, &Config),
     (head, used, flag): (Option<&CommitId>, &CommitId, Option<&Flag>),
     (max_depth, moves): (Option<u32>, bool),
+    known: &Known<'_>,
 ) -> Result<(Vec<Found>, Vec<Found>), Error> {
     let reach = Reach {
         max_depth: max_depth.unwrap_or(config.compare.max_depth),
         moves,
     };
     let head = match head {
-        Some(h) => found(repo, store, config, h, flag, reach)?,
+        Some(h) => found((repo, store, config), h, flag, reach, known)?,
         None => Vec::new(),
     };
-    Ok((head, found(repo, store, config, used, flag, reach)?))
+    let used = found((repo, store, config), used, flag, reach, known)?;
+    Ok((head, used))
 }
 
 /// `report` (none when the commit has no upload of its own) with the carried uploads merged in.

@@ -135,10 +135,15 @@ pub(super) fn compare_with(
 
     // Carried flags (SPEC "Flags") join each side's own uploads; the head's only from the store.
     let carry_head = matches!(head_data, HeadData::Store).then_some(&head);
+    let known = [
+        (&base_commit, &head, &changes),
+        (&choice.used, &choice.requested, &between),
+    ];
     let (head_found, used_found) = carry::both_sides(
         (repo, store, config),
         (carry_head, &choice.used, flag),
         (opts.max_depth, moves),
+        &known[..if choice.pseudo { 2 } else { 1 }],
     )?;
 
     // Files whose stored coverage is the same on both sides and which no diff touches cannot

@@ -271,7 +271,8 @@ fn carried_totals(
     if from.is_empty() {
         return Ok((from, own));
     }
-    let found = carry::found_from(&ws.repo, config.compare.detect_moves, commit, from.clone())?;
+    let moves = config.compare.detect_moves;
+    let found = carry::found_from(&ws.repo, moves, commit, from.clone(), &[])?;
     Ok((from, carry::merged_totals(store, commit, found)?))
 }
 

@@ -552,3 +552,37 @@ fn log_totals_with_carried_files_known_from_their_refs_are_shows_totals() {
     assert_eq!(js["commits"][0]["totals"]["files"], 7, "{js}");
     assert_eq!(js["commits"][0]["totals"]["lines"], 64, "{js}");
 }
+
+#[test]
+fn a_flag_carried_from_the_base_reuses_the_base_to_head_diff() {
+    // B carries e2e from A, the base of A..B: the diff A -> B is made once, not twice.
+    let (repo, a, b) = shifted_history();
+    let run = repo
+        .covgit(&["compare", &format!("{a}..{b}"), "--format", "json", "-vv"])
+        .ok();
+    assert_eq!(
+        run.stderr
+            .matches("moved blocks and reformatted runs found")
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.json()["uploads"]["head"],
+        json!([upload("unit", &b, false), upload("e2e", &a, true)])
+    );
+    // C carries it from A too, which is not its base B: that diff is its own.
+    repo.write("lib.py", &source(1..=3));
+    repo.commit("C");
+    record(&repo, "unit", &[("lib.py", &[(1, 1)])], &[]);
+    let run = repo.covgit(&["compare", &format!("{b}..HEAD"), "-vv"]).ok();
+    assert_eq!(
+        run.stderr
+            .matches("moved blocks and reformatted runs found")
+            .count(),
+        3,
+        "{}",
+        run.stderr
+    );
+}
