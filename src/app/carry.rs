@@ -84,8 +84,9 @@ impl Found {
         touched(&self.between.files)
     }
 
-    /// The carried upload remapped to the commit, without the files in `skip` (which must be
-    /// among [`Found::kept_refs`]); `None` when `origin`'s upload is gone.
+    /// The carried upload remapped to the commit, without the files in `skip` (the diff must
+    /// touch none of them, so each would be kept as stored); `None` when `origin`'s upload is
+    /// gone.
     pub fn load(self, store: &Store, skip: &HashSet<String>) -> Result<Option<Carried>, Error> {
         let Some(report) = store.report_without(&self.origin, Some(&self.flag), skip)? else {
             return Ok(None);
