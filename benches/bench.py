@@ -2,7 +2,7 @@
 """covgit against its peers on one synthetic data set, side by side in one run.
 
     python3 benches/bench.py target/release/covgit [--size 1k|5k|20k] [--peers] [--keep DIR]
-                             [--moves SHARE] [--no-moves] [--json FILE]
+                             [--moves SHARE] [--no-moves] [--flags N [--carry M]] [--json FILE]
 
 Generates two versions of a Python code base with Cobertura reports (gen_cobertura.py beside
 this file: 20% of files edited, functions inserted, deleted and flipped), commits them to a
@@ -24,6 +24,13 @@ with --no-moves or an older covgit): found (listed with the right origin: `moved
 claimed counts every listed line whose origin (or kind moved/reformatted) the truth does not
 give it; the too-short moves' lines must stay `added`. --no-moves passes --no-moves to
 compare, for today's plain-diff result on the same data.
+
+With --flags N each version's report is split into N uploads of about files/N files each
+(flags f0, f1, ...; file i goes to flag i mod N), recorded one by one, as a CI matrix would.
+--carry M leaves the last M flags unrecorded on v2 with `[flags] carryforward` listing every
+flag (an untracked .covgit.toml in the repo), so compare carries them from v1 through the
+v1 -> v2 diff (see FLAGS.md for the figures). The mapping score is left out with --carry:
+a carried flag is v1's coverage remapped, not v2's, so the generator's truth does not apply.
 
 Prints a table; the last line is a one-line summary. Exit 0 unless something failed to run.
 """
@@ -125,6 +132,32 @@ def xml_hits(path):
     return out
 
 
+class NotScored(Exception):
+    """The mapping score does not apply to this run."""
+
+
+def split_report(path, flags, out_prefix):
+    """Writes `path` (Cobertura) as `flags` reports, file i of the sorted file names going to
+    flag i mod `flags`; returns their paths, flag f0 first."""
+    names = sorted({c.get("filename") for c in ET.parse(path).getroot().iter("class")})
+    flag_of = {n: i % flags for i, n in enumerate(names)}
+    out = []
+    for k in range(flags):
+        tree = ET.parse(path)
+        for pkg in list(tree.getroot().iter("package")):
+            classes = pkg.find("classes")
+            for cls in list(classes):
+                if flag_of[cls.get("filename")] != k:
+                    classes.remove(cls)
+        for pkgs in tree.getroot().iter("packages"):
+            for pkg in list(pkgs):
+                if not len(pkg.find("classes")):
+                    pkgs.remove(pkg)
+        out.append(f"{out_prefix}.f{k}.xml")
+        tree.write(out[-1], encoding="utf-8", xml_declaration=True)
+    return out
+
+
 def claims(compare_json):
     """Head line -> (kind, the base line covgit says it came from, or None), from the runs."""
     out = {}
@@ -206,7 +239,13 @@ def main():
                     help="a data set where this share of files also gets a move with known truth "
                          "(e.g. 0.05); 0, the default, is the data set of old runs")
     ap.add_argument("--no-moves", action="store_true", help="pass --no-moves to covgit compare")
+    ap.add_argument("--flags", type=int, default=1, metavar="N",
+                    help="record each version as N uploads (flags f0..), about files/N files each")
+    ap.add_argument("--carry", type=int, default=0, metavar="M",
+                    help="with --flags: leave the last M flags unrecorded on v2, carried forward from v1")
     a = ap.parse_args()
+    if a.flags < 1 or not 0 <= a.carry < a.flags:
+        ap.error("--flags must be at least 1 and --carry below it")
     covgit = os.path.abspath(a.covgit)
     files, lines = SIZES[a.size]
     work = a.keep or tempfile.mkdtemp(prefix="covgit-bench-")
@@ -246,10 +285,29 @@ def main():
         return wall
 
     base = [covgit, "-C", repo, "--db", db]
-    r1 = run("covgit record v1", base + ["record", "--commit", "v1", f"{data}/v1/coverage.xml"])
-    r2 = run("covgit record v2", base + ["record", "--commit", "v2", f"{data}/v2/coverage.xml"])
+    config = f"{repo}/.covgit.toml"
+    names = [f"f{k}" for k in range(a.flags)]
+    if a.carry:
+        # Untracked, read from the working tree: it changes neither commit.
+        open(config, "w").write("[flags]\ncarryforward = [%s]\n" % ", ".join(f'"{n}"' for n in names))
+    elif os.path.exists(config):
+        os.remove(config)
+    if a.flags == 1:
+        r1 = run("covgit record v1", base + ["record", "--commit", "v1", f"{data}/v1/coverage.xml"])
+        r2 = run("covgit record v2", base + ["record", "--commit", "v2", f"{data}/v2/coverage.xml"])
+    else:
+        r1 = r2 = 0.0
+        for v in ("v1", "v2"):
+            parts = split_report(f"{data}/{v}/coverage.xml", a.flags, f"{work}/{v}")
+            recorded = parts if v == "v1" else parts[:a.flags - a.carry]
+            for name, part in zip(names, recorded):
+                t = run(f"covgit record {v} --flag {name}",
+                        base + ["record", "--commit", v, "--flag", name, part])
+                r1, r2 = (r1 + t, r2) if v == "v1" else (r1, r2 + t)
     cmp_out = f"{work}/compare.json"
-    c = run("covgit compare v1..v2", base + ["compare", "v1..v2", "--format", "json"] + ["--no-moves"] * a.no_moves, out=cmp_out)
+    label = "covgit compare v1..v2" + (f" ({a.carry} of {a.flags} carried)" if a.carry else
+                                        f" ({a.flags} flags)" if a.flags > 1 else "")
+    c = run(label, base + ["compare", "v1..v2", "--format", "json"] + ["--no-moves"] * a.no_moves, out=cmp_out)
     ours = r2 + c
     peer_times = {}
     if a.peers:
@@ -261,12 +319,13 @@ def main():
                                           f"{data}/v2/coverage.xml", "--source1", f"{data}/v1/src", "--source2",
                                           f"{data}/v2/src", "--no-color"])
     db_mb = os.path.getsize(db) / 1e6 if os.path.exists(db) else 0
-    print(f"data set {a.size}: {files} files x {lines} lines, v2 report {mb:.1f} MB, store after two records {db_mb:.1f} MB")
+    uploads = "" if a.flags == 1 else f", {a.flags} flags ({a.carry} carried on v2)"
+    print(f"data set {a.size}: {files} files x {lines} lines, v2 report {mb:.1f} MB{uploads}, store after recording {db_mb:.1f} MB")
     print(f"{'what':<28}{'wall s':>9}{'peak MiB':>10}  note")
     for label, wall, rss, note in rows:
         print(f"{label:<28}{wall:>9.2f}{rss:>10}  {note}")
     summary = [f"covgit record+compare {ours:.2f}s", f"record {mb / max(r2, 1e-9):.0f} MB/s"]
-    figures = {"size": a.size, "report_mb": mb, "store_mb": db_mb, "failed": failed,
+    figures = {"size": a.size, "flags": a.flags, "carry": a.carry, "report_mb": mb, "store_mb": db_mb, "failed": failed,
                "rows": [{"what": l, "wall_s": w_, "peak_mib": r_, "note": n_} for l, w_, r_, n_ in rows],
                "ours_s": ours, "record_v2_s": r2, "compare_s": c,
                "ratios": {k: t / max(ours, 1e-9) for k, t in peer_times.items()}}
@@ -274,6 +333,11 @@ def main():
         summary.append(f"{k} {t / max(ours, 1e-9):.1f}x slower")
     try:
         js = json.load(open(cmp_out))
+        carried = [u for u in js["uploads"]["head"] if u["carried"]] if "uploads" in js else []
+        if len(carried) != a.carry:
+            raise ValueError(f"{len(carried)} uploads carried, {a.carry} expected")
+        if a.carry:
+            raise NotScored("carried flags")
         score = mapping_score(data, js)
         lost = score["lost"]
         summary.append(f"lost lines reported {lost['reported']}, false {lost['false']}, missed {lost['missed']}")
@@ -284,8 +348,10 @@ def main():
                            f"wrong origin {m['wrong_origin']}, unlisted {m['unlisted']}; "
                            f"wrongly claimed {m['wrongly_claimed']} ({m['wrongly_claimed_moved']} as moved); "
                            f"too-short lines kept added {m['short_stayed_added']}/{m['short_lines']}")
+    except NotScored as e:  # nothing wrong: the truth does not apply
+        summary.append(f"no mapping score ({e})")
     except Exception as e:  # no or bad JSON: say so, do not score
-        summary.append(f"no mapping score ({type(e).__name__})")
+        summary.append(f"no mapping score ({type(e).__name__}: {e})")
         failed = True
     figures["failed"] = failed
     if a.json:

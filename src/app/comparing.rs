@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
-use tracing::info_span;
+use tracing::{debug, info_span};
 
 use crate::compare::{self, Comparison, HeadSource, SideUploads, Sides, UploadRef};
 use crate::config::{Config, PatchTarget};
@@ -135,27 +135,35 @@ pub(super) fn compare_with(
 
     // Carried flags (SPEC "Flags") join each side's own uploads; the head's only from the store.
     let carry_head = matches!(head_data, HeadData::Store).then_some(&head);
-    let (head_carried, used_carried) = carry::both_sides(
+    let known = [
+        (&base_commit, &head, &changes),
+        (&choice.used, &choice.requested, &between),
+    ];
+    let (head_found, used_found) = carry::both_sides(
         (repo, store, config),
         (carry_head, &choice.used, flag),
         (opts.max_depth, moves),
+        &known[..if choice.pseudo { 2 } else { 1 }],
     )?;
 
     // Files whose stored coverage is the same on both sides and which no diff touches cannot
     // change kind: only their totals are needed, so they are not decoded at all. The work
-    // grows with what changed, not with the size of the report.
+    // grows with what changed, not with the size of the report. Carried uploads count with
+    // the refs of the files their own diff left as they were.
     let skip = match head_data {
-        // Carried coverage is not in the stored file refs: with any, every file is decoded.
-        HeadData::Store if head_carried.is_empty() && used_carried.is_empty() => unchanged_files(
+        HeadData::Store => unchanged_files(
             store,
-            &choice.used,
-            &head,
+            (&choice.used, &used_found),
+            (&head, &head_found),
             flag,
             [&between.files, &changes.files],
         )?,
-        _ => BTreeMap::new(),
+        HeadData::File(_) => BTreeMap::new(),
     };
+    debug!(files = skip.len(), "unchanged files left undecoded");
     let skip_set: HashSet<String> = skip.keys().cloned().collect();
+    let head_carried = carry::load_all(store, head_found, &skip_set)?;
+    let used_carried = carry::load_all(store, used_found, &skip_set)?;
 
     let (mut head_report, head_source) = match head_data {
         HeadData::File(report) => (report, HeadSource::File),
@@ -243,9 +251,14 @@ fn choose_base(
         BaseRequest::Select { requested, view } => {
             let max_depth = opts.max_depth.unwrap_or(config.compare.max_depth);
             let allow_pseudo = config.compare.allow_pseudo_compare && !opts.no_pseudo;
+            let inherit = carry::Inherit {
+                repo,
+                flags: &config.flags.carryforward,
+                max_depth,
+            };
             info_span!("select", requested = %requested.short()).in_scope(|| {
                 select::choose(repo, &requested, view, max_depth, allow_pseudo, |c| {
-                    usability(store, c, flag, &config.flags.expected)
+                    usability(store, c, flag, &config.flags.expected, &inherit)
                 })
             })?
         }
@@ -299,26 +312,37 @@ fn uploads_of(
 }
 
 /// Paths whose coverage is stored identically for `base` and `head` (same uploads' coverage,
-/// totals known without decoding) and that none of `diffs` touches, with their totals.
+/// totals known without decoding) and that none of `diffs` touches, with their totals. Each
+/// side is its own uploads with its carried ones (`found`), whose files their diff left as
+/// they were keep their origin's refs.
 fn unchanged_files(
     store: &Store,
-    base: &CommitId,
-    head: &CommitId,
+    (base, base_found): (&CommitId, &[carry::Found]),
+    (head, head_found): (&CommitId, &[carry::Found]),
     flag: Option<&Flag>,
     diffs: [&[FileChange]; 2],
 ) -> Result<BTreeMap<String, Totals>, Error> {
-    let (Some(b), Some(h)) = (store.file_refs(base, flag)?, store.file_refs(head, flag)?) else {
+    let side = |commit: &CommitId, found: &[carry::Found]| -> Result<_, Error> {
+        let kept = found
+            .iter()
+            .map(|f| f.kept_refs(store))
+            .collect::<Result<Vec<_>, _>>()?;
+        let remapped = found.iter().flat_map(carry::Found::touched);
+        Ok(carry::side_refs(
+            store.file_refs(commit, flag)?,
+            kept,
+            remapped,
+        ))
+    };
+    let (Some(b), Some(h)) = (side(base, base_found)?, side(head, head_found)?) else {
         return Ok(BTreeMap::new());
     };
-    let touched: HashSet<&str> = diffs
-        .iter()
-        .flat_map(|d| d.iter())
-        .flat_map(|c| [c.old_path.as_deref(), c.new_path.as_deref()])
-        .flatten()
-        .collect();
+    let touched: HashSet<&str> = diffs.iter().flat_map(|d| carry::touched(d)).collect();
     Ok(b.into_iter()
-        .filter(|(path, r)| !touched.contains(path.as_str()) && h.get(path) == Some(r))
-        .filter_map(|(path, r)| r.totals.map(|t| (path, t)))
+        .filter(|(path, r)| {
+            !touched.contains(path.as_str()) && r.is_some() && h.get(path) == Some(r)
+        })
+        .filter_map(|(path, r)| r.and_then(|r| r.totals).map(|t| (path, t)))
         .collect())
 }
 

@@ -8,9 +8,10 @@ use tracing::{info, instrument};
 
 use crate::config::Config;
 use crate::git::{HookInstalled, HookRemoved};
-use crate::model::{CommitId, Flag, SkipReason, Skipped, count};
+use crate::model::{CommitId, SkipReason, Skipped, count};
 use crate::select::SelectError;
 
+use super::carry::Inherit;
 use super::comparing::{CheckOptions, CheckOutcome, CompareOptions, judge};
 use super::stores::{unpulled_coverage, usability};
 use super::worktree::compare_worktree;
@@ -234,7 +235,7 @@ fn no_base_reason(
         ),
     };
     if let Some(last) = skipped.last()
-        && let Some(depth) = nearest_beyond(ws, &config.flags.expected, &last.commit)
+        && let Some(depth) = nearest_beyond(ws, config, &last.commit)
     {
         let depth = depth + skipped.len() - 1;
         return format!(
@@ -276,12 +277,17 @@ fn no_base_reason(
 
 /// How many first-parent steps after `from` the nearest usable commit lies, looking at most
 /// [`HINT_WALK`] commits further; `None` when there is none that near.
-fn nearest_beyond(ws: &Workspace, expected: &[Flag], from: &CommitId) -> Option<usize> {
+fn nearest_beyond(ws: &Workspace, config: &Config, from: &CommitId) -> Option<usize> {
     let store = ws.store_for_read().ok()?;
+    let inherit = Inherit {
+        repo: &ws.repo,
+        flags: &config.flags.carryforward,
+        max_depth: config.compare.max_depth,
+    };
     let mut current = from.clone();
     for depth in 1..=HINT_WALK {
         current = ws.repo.first_parent(&current).ok()??;
-        if usability(&store, &current, None, expected).is_none() {
+        if usability(&store, &current, None, &config.flags.expected, &inherit).is_none() {
             return Some(depth);
         }
     }

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use tracing::instrument;
 
+use crate::config::Config;
 use crate::model::{CiStatus, CommitId, Flag, Totals, missing_flags};
 use crate::render::{
     CommitDetail, LogEntry, LogOutcome, LogStop, ShowUpload, ShowView, Trend, TrendUpload,
@@ -176,6 +177,7 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
     };
     let store = store_for_read(ws)?;
     let _snapshot = store.read_snapshot()?;
+    let config = ws.load_config()?;
     // One entry more than asked for, when the walk finds it, gives the last one its change.
     let wanted = opts.limit.saturating_add(1);
     let mut entries: Vec<LogEntry> = Vec::new();
@@ -192,15 +194,20 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
         }
         walked += 1;
         if let Some(info) = store.commit_info(&c)? {
+            let (carried, totals) = carried_totals(ws, &store, &config, &c, info.totals)?;
             entries.push(LogEntry {
                 commit: c.clone(),
                 ci_status: info.ci_status,
                 flags: info.uploads.iter().map(|u| u.flag.clone()).collect(),
                 missing_flags: missing_flags(
                     &opts.expected,
-                    info.uploads.iter().filter_map(|u| u.flag.as_ref()),
+                    info.uploads
+                        .iter()
+                        .filter_map(|u| u.flag.as_ref())
+                        .chain(carried.iter().map(|(f, _)| f)),
                 ),
-                totals: info.totals,
+                carried,
+                totals,
                 delta: None,
                 subject: ws.repo.summary(&c).ok(),
             });
@@ -256,13 +263,14 @@ pub fn trend(ws: &Workspace, opts: &LogOptions) -> Result<Trend, Error> {
     }
     let store = store_for_read(ws)?;
     let _snapshot = store.read_snapshot()?;
+    let config = ws.load_config()?;
     let mut details = Vec::with_capacity(log.entries.len());
     for e in &log.entries {
         let formats = store
             .commit_info(&e.commit)?
             .map(|i| i.uploads)
             .unwrap_or_default();
-        let uploads = store
+        let mut uploads: Vec<TrendUpload> = store
             .upload_totals(&e.commit)?
             .into_iter()
             .map(|(flag, recorded_at, totals)| {
@@ -277,12 +285,89 @@ pub fn trend(ws: &Workspace, opts: &LogOptions) -> Result<Trend, Error> {
                 }
             })
             .collect();
+        uploads.extend(carried_uploads(ws, &store, &config, e)?);
         details.push(CommitDetail {
             committed_at: ws.repo.commit_time(&e.commit).ok(),
             uploads,
         });
     }
     Ok(Trend { log, details })
+}
+
+/// The uploads `entry`'s commit inherits, each with its own totals remapped to the commit
+/// (SPEC "Flags": carried data is what compare would read), shown as carried from its origin.
+fn carried_uploads(
+    ws: &Workspace,
+    store: &Store,
+    config: &Config,
+    entry: &LogEntry,
+) -> Result<Vec<TrendUpload>, Error> {
+    let mut out = Vec::new();
+    for (flag, origin) in &entry.carried {
+        let found = carry::found_from(
+            &ws.repo,
+            config.compare.detect_moves,
+            &entry.commit,
+            vec![(flag.clone(), origin.clone())],
+            &[],
+        )?;
+        for f in found {
+            let Some(carried) = f.load(store, &HashSet::new())? else {
+                continue;
+            };
+            let mut totals = Totals::default();
+            for file in carried.report.files.values() {
+                totals.add(&file.totals());
+            }
+            let info = store.commit_info(origin)?.and_then(|i| {
+                i.uploads
+                    .into_iter()
+                    .find(|u| u.flag.as_ref() == Some(flag))
+            });
+            out.push(TrendUpload {
+                flag: Some(flag.clone()),
+                format: info.as_ref().map(|u| u.format.clone()).unwrap_or_default(),
+                ci_status: info.as_ref().map_or(CiStatus::Passed, |u| u.ci_status),
+                recorded_at: store
+                    .upload_totals(origin)?
+                    .into_iter()
+                    .find(|(f, _, _)| f.as_ref() == Some(flag))
+                    .map_or(0, |(_, at, _)| at),
+                totals,
+                carried_from: Some(origin.clone()),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The flags `commit` inherits (SPEC "Flags": log reads reports as compare does) with their
+/// origins, and its totals with them merged in (`own` when it inherits none). A flag with
+/// nothing to carry it from is left out without a warning: `log` marks what is missing.
+fn carried_totals(
+    ws: &Workspace,
+    store: &Store,
+    config: &Config,
+    commit: &CommitId,
+    own: Totals,
+) -> Result<(Vec<(Flag, CommitId)>, Totals), Error> {
+    let from: Vec<(Flag, CommitId)> = carry::origins(
+        &ws.repo,
+        store,
+        &config.flags.carryforward,
+        commit,
+        None,
+        config.compare.max_depth,
+    )?
+    .into_iter()
+    .filter_map(|(f, origin)| origin.map(|o| (f, o)))
+    .collect();
+    if from.is_empty() {
+        return Ok((from, own));
+    }
+    let moves = config.compare.detect_moves;
+    let found = carry::found_from(&ws.repo, moves, commit, from.clone(), &[])?;
+    Ok((from, carry::merged_totals(store, commit, found)?))
 }
 
 /// Sets the CI status of a recorded commit; returns the commit.

@@ -10,6 +10,7 @@ use crate::git::Repo;
 use crate::model::{CiStatus, CommitId, Flag, SkipReason, missing_flags};
 use crate::store::Store;
 
+use super::carry::Inherit;
 use super::{Error, Workspace};
 
 /// The remote that shares coverage not pulled here yet, for hints that would otherwise say
@@ -54,12 +55,15 @@ pub(super) fn store_for_read(ws: &Workspace) -> Result<Store, Error> {
 /// Why `c` cannot stand as a base (no report with `flag`, CI failed, an `expected` flag
 /// without an upload, CI pending); `None` when it can. A record that cannot be read counts as
 /// no report, with a warning. Completeness is judged only when every upload is merged
-/// (`flag` is `None`): one flag's coverage needs only that flag.
+/// (`flag` is `None`): one flag's coverage needs only that flag. A flag `c` can carry
+/// (`inherit`, SPEC "Completeness") counts as one it has: an expected flag it inherits, and,
+/// with `flag` a carryforward flag, that flag's coverage in a recorded commit without it.
 pub(super) fn usability(
     store: &Store,
     c: &CommitId,
     flag: Option<&Flag>,
     expected: &[Flag],
+    inherit: &Inherit<'_>,
 ) -> Option<SkipReason> {
     let info = match store.commit_info(c) {
         Ok(Some(info)) => info,
@@ -71,14 +75,20 @@ pub(super) fn usability(
     };
     let uploads: Vec<_> = info.uploads.iter().filter(|u| u.merged_for(flag)).collect();
     if uploads.is_empty() {
-        return Some(SkipReason::NoReport);
+        // Only the carried upload is compared, and it passed by construction.
+        return match flag {
+            Some(f) if !info.uploads.is_empty() && inherit.can(store, c, f) => None,
+            _ => Some(SkipReason::NoReport),
+        };
     }
     let status = CiStatus::combine(uploads.iter().map(|u| u.ci_status));
     if status == Some(CiStatus::Failed) {
         return Some(SkipReason::CiFailed);
     }
     if flag.is_none()
-        && !missing_flags(expected, uploads.iter().filter_map(|u| u.flag.as_ref())).is_empty()
+        && missing_flags(expected, uploads.iter().filter_map(|u| u.flag.as_ref()))
+            .iter()
+            .any(|f| !inherit.can(store, c, f))
     {
         return Some(SkipReason::Incomplete);
     }

@@ -334,10 +334,12 @@ pub fn log(out: &mut dyn Write, entries: &[LogEntry]) -> io::Result<()> {
             .map(|e| LogCommitDto {
                 commit: e.commit.as_str(),
                 ci_status: ci(e.ci_status),
+                // log/1 has no key to say which are carried: `show/1` lists them too.
                 flags: e
                     .flags
                     .iter()
                     .map(|f| f.as_ref().map(Flag::as_str))
+                    .chain(e.carried.iter().map(|(f, _)| Some(f.as_str())))
                     .collect(),
                 totals: TotalsDto::from(&e.totals),
             })

@@ -19,9 +19,12 @@ pub struct LogEntry {
     pub ci_status: CiStatus,
     /// One entry per upload: its flag, `None` for an upload recorded without `--flag`.
     pub flags: Vec<Option<Flag>>,
+    /// The `[flags] carryforward` flags it inherits (it has no upload of them), each with
+    /// the commit it is carried from.
+    pub carried: Vec<(Flag, CommitId)>,
     /// The `[flags] expected` flags it has no upload of, sorted; text marks it incomplete.
     pub missing_flags: Vec<Flag>,
-    /// Its totals, the uploads merged.
+    /// Its totals, the uploads merged, carried ones included.
     pub totals: Totals,
     /// Coverage change in points against the next older recorded entry; `None` for the
     /// oldest or when either has no coverage.
@@ -107,7 +110,12 @@ fn write(out: &mut dyn Write, entries: &[LogEntry], p: &Palette) -> io::Result<(
             let mut flags = e
                 .flags
                 .iter()
-                .map(|f| f.as_ref().map_or(NO_FLAG, Flag::as_str))
+                .map(|f| f.as_ref().map_or(NO_FLAG, Flag::as_str).to_owned())
+                .chain(
+                    e.carried
+                        .iter()
+                        .map(|(f, from)| format!("{f} (carried from {})", from.short())),
+                )
                 .collect::<Vec<_>>()
                 .join(",");
             if !e.missing_flags.is_empty() {
@@ -147,6 +155,7 @@ mod tests {
                 commit: sha('1'),
                 ci_status: CiStatus::Passed,
                 flags: vec![unit.clone(), integration],
+                carried: vec![],
                 missing_flags: vec![],
                 totals: totals(2, 8, 0, 2),
                 delta: Some(5.0),
@@ -156,6 +165,7 @@ mod tests {
                 commit: sha('2'),
                 ci_status: CiStatus::Failed,
                 flags: vec![None],
+                carried: vec![],
                 missing_flags: vec![],
                 totals: totals(2, 3, 0, 1),
                 delta: Some(-25.0),
@@ -165,6 +175,7 @@ mod tests {
                 commit: sha('3'),
                 ci_status: CiStatus::Pending,
                 flags: vec![unit],
+                carried: vec![],
                 missing_flags: vec![],
                 totals: totals(1, 1, 0, 0),
                 delta: None,
@@ -217,6 +228,24 @@ mod tests {
             &["commit", "ci_status", "flags", "totals"],
         );
         assert_eq!(v["commits"][2]["flags"], serde_json::json!(["unit"]));
+    }
+
+    #[test]
+    fn a_carried_flag_is_listed_with_its_origin_in_text_and_by_name_in_json() {
+        let mut e = entries();
+        e[2].carried = vec![(Flag::new("e2e").unwrap(), sha('9'))];
+        let text = render(&e, false, &Palette::default());
+        assert_eq!(
+            text.lines().nth(2),
+            Some("3333333  pending  unit,e2e (carried from 9999999)  100.00%          Start")
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&render(&e, true, &Palette::default())).unwrap();
+        assert_keys(
+            &v["commits"][2],
+            &["commit", "ci_status", "flags", "totals"],
+        );
+        assert_eq!(v["commits"][2]["flags"], serde_json::json!(["unit", "e2e"]));
     }
 
     #[test]

@@ -84,6 +84,7 @@ impl fmt::Display for ReasonSummary<'_> {
             SkipReason::NoReport,
             SkipReason::CiFailed,
             SkipReason::CiPending,
+            SkipReason::Incomplete,
         ] {
             let n = self.0.iter().filter(|s| s.reason == reason).count();
             if n > 0 {

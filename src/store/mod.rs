@@ -19,7 +19,7 @@ mod record;
 mod rows;
 
 pub use codec::{CodecError, line_count};
-pub use database::Store;
+pub use database::{FileRef, Store};
 pub use error::StoreError;
 #[cfg(fuzzing)]
 pub use exchange::encode_forgotten;

@@ -274,3 +274,315 @@ fn a_carried_flag_counts_towards_completeness() {
     let check = repo.covgit(&["check", &range, "--project-threshold", "100"]);
     assert_ne!(check.code, 3, "{}", check.stderr);
 }
+
+const EXPECT_AND_CARRY: &str =
+    "[flags]\nexpected = [\"unit\", \"e2e\"]\ncarryforward = [\"e2e\"]\n";
+
+/// R with both flags; then one commit per entry of `e2e` (each changes lib.py, records
+/// unit, and e2e with the given CI status when `Some`); then the head H with both flags.
+/// Returns every commit, R first, H last.
+fn matrix_history(e2e: &[Option<&str>]) -> (TestRepo, Vec<String>) {
+    let repo = TestRepo::new();
+    repo.write(".covgit.toml", EXPECT_AND_CARRY);
+    repo.write("app.py", &source(1..=4));
+    repo.write("lib.py", &source(1..=1));
+    let mut commits = vec![repo.commit("R")];
+    let app: &[(u32, u64)] = &[(1, 1), (2, 1), (3, 0), (4, 0)];
+    record(&repo, "e2e", &[("app.py", app)], &[]);
+    record(&repo, "unit", &[("lib.py", &[(1, 1)])], &[]);
+    for (i, status) in e2e.iter().chain([&Some("passed")]).enumerate() {
+        let n = u32::try_from(i).unwrap() + 2;
+        repo.write("lib.py", &source(1..=n));
+        commits.push(repo.commit(&format!("C{n}")));
+        let lib: Vec<(u32, u64)> = (1..=n).map(|l| (l, 1)).collect();
+        record(&repo, "unit", &[("lib.py", &lib)], &[]);
+        if let Some(status) = status {
+            record(&repo, "e2e", &[("app.py", app)], &["--ci-status", status]);
+        }
+    }
+    (repo, commits)
+}
+
+fn skipped(js: &Value) -> Vec<(String, String)> {
+    js["base"]["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["commit"].as_str().unwrap().to_owned(),
+                s["reason"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_base_walk_takes_a_commit_whose_missing_expected_flag_is_carried() {
+    // R (unit, e2e), A (unit, e2e failed), B (unit), H: B lacks e2e but carries R's past
+    // A's failed run, so B is complete and is the base itself.
+    let (repo, c) = matrix_history(&[Some("failed"), None]);
+    let (r, b) = (&c[0], &c[2]);
+    let js = compare_json(&repo, "HEAD", &[]);
+    assert_eq!(js["base"]["used"], b.as_str(), "{js}");
+    assert_eq!(skipped(&js), []);
+    assert_eq!(
+        js["uploads"]["base"],
+        json!([upload("unit", b, false), upload("e2e", r, true)])
+    );
+    repo.covgit(&["check", "HEAD"]).ok();
+}
+
+#[test]
+fn the_base_walk_skips_a_commit_whose_flag_cannot_be_carried_within_max_depth() {
+    // R (unit, e2e), A (unit), B (unit), H. With max_depth 1, B cannot reach R: incomplete;
+    // A can, so A is the base, carrying R's e2e.
+    let (repo, c) = matrix_history(&[None, None]);
+    let (r, a, b) = (&c[0], &c[1], &c[2]);
+    let js = compare_json(&repo, "HEAD", &["--max-depth", "1"]);
+    assert_eq!(skipped(&js), [(b.clone(), "incomplete".to_owned())]);
+    assert_eq!(js["base"]["used"], a.as_str(), "{js}");
+    assert_eq!(
+        js["uploads"]["base"],
+        json!([upload("unit", a, false), upload("e2e", r, true)])
+    );
+    // Within reach, B carries it and is the base.
+    let js = compare_json(&repo, "HEAD", &["--max-depth", "2"]);
+    assert_eq!(js["base"]["used"], b.as_str(), "{js}");
+    assert_eq!(skipped(&js), []);
+}
+
+#[test]
+fn the_base_walk_skips_a_commit_whose_only_upload_to_carry_failed_ci() {
+    // R (unit, e2e), A (unit, e2e failed), B (unit), H. With max_depth 1 the only e2e B
+    // could carry failed CI: B is incomplete, A failed, and nothing else is examined.
+    let (repo, c) = matrix_history(&[Some("failed"), None]);
+    let b = &c[2];
+    let run = repo
+        .covgit(&["compare", "HEAD", "--max-depth", "1"])
+        .code(2);
+    assert!(
+        run.stderr.contains(&format!(
+            "no usable base: {} (incomplete) and its first-parent ancestors up to 1 commit back have no report with passing CI (1 ci-failed, 1 incomplete)",
+            &b[..7]
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_flag_filter_takes_a_base_that_can_carry_that_flag() {
+    // R (unit, e2e), A (unit), H: `--flag e2e` compares R's e2e carried to A, not R itself.
+    let (repo, c) = matrix_history(&[None]);
+    let (r, a) = (&c[0], &c[1]);
+    let js = compare_json(&repo, "HEAD", &["--flag", "e2e"]);
+    assert_eq!(js["base"]["used"], a.as_str(), "{js}");
+    assert_eq!(skipped(&js), []);
+    assert_eq!(js["uploads"]["base"], json!([upload("e2e", r, true)]));
+    // `--flag unit` needs nothing carried; a flag that is not carried forward still needs
+    // an upload of its own.
+    repo.write(".covgit.toml", "[flags]\nexpected = [\"unit\", \"e2e\"]\n");
+    let js = compare_json(&repo, "HEAD", &["--flag", "e2e"]);
+    assert_eq!(skipped(&js), [(a.clone(), "no-report".to_owned())]);
+    assert_eq!(js["base"]["used"], r.as_str(), "{js}");
+}
+
+/// `m{i}.py` for `i` in 0..6, each `source(100*i+1..=100*i+10)`.
+fn modules(repo: &TestRepo) {
+    for i in 0..6 {
+        repo.write(&format!("m{i}.py"), &source(100 * i + 1..=100 * i + 10));
+    }
+}
+
+/// e2e's coverage of each module: lines 1..=10, every third missed; `shift` lines inserted
+/// at the top of m0.
+fn e2e_modules(shift: u32) -> Vec<(String, Vec<(u32, u64)>)> {
+    (0..6)
+        .map(|i| {
+            let s = if i == 0 { shift } else { 0 };
+            let lines = (1..=10).map(|l| (l + s, u64::from(l % 3 != 0))).collect();
+            (format!("m{i}.py"), lines)
+        })
+        .collect()
+}
+
+fn as_refs(files: &[(String, Vec<(u32, u64)>)]) -> Vec<(&str, &[(u32, u64)])> {
+    files
+        .iter()
+        .map(|(p, l)| (p.as_str(), l.as_slice()))
+        .collect()
+}
+
+/// A: six modules covered by e2e, lib.py by unit. B changes lib.py; H adds a line at the
+/// top of m0 and changes lib.py. B and H record unit only and carry e2e from A: m1..m5 are
+/// untouched on both sides, so their carried coverage is A's stored coverage.
+fn carried_modules() -> (TestRepo, String, String, String) {
+    let repo = TestRepo::new();
+    repo.write(".covgit.toml", CONFIG);
+    modules(&repo);
+    repo.write("lib.py", &source(1..=2));
+    let a = repo.commit("A");
+    record(&repo, "e2e", &as_refs(&e2e_modules(0)), &[]);
+    record(&repo, "unit", &[("lib.py", &[(1, 1), (2, 0)])], &[]);
+    repo.write("lib.py", &source(1..=3));
+    let b = repo.commit("B");
+    record(&repo, "unit", &[("lib.py", &[(1, 1), (2, 0), (3, 0)])], &[]);
+    repo.write("m0.py", &format!("new = 1\n{}", source(1..=10)));
+    repo.write("lib.py", &source(1..=4));
+    let h = repo.commit("H");
+    record(
+        &repo,
+        "unit",
+        &[("lib.py", &[(1, 1), (2, 1), (3, 0), (4, 1)])],
+        &[],
+    );
+    (repo, a, b, h)
+}
+
+#[test]
+fn files_a_carried_upload_leaves_untouched_are_not_decoded_and_give_the_same_answer() {
+    let (repo, a, b, h) = carried_modules();
+    let range = format!("{b}..{h}");
+    // The store's head: e2e carried from A, m1..m5 (and nothing else) left undecoded.
+    let run = repo
+        .covgit(&["compare", &range, "--format", "json", "-vv"])
+        .ok();
+    assert!(
+        run.stderr
+            .contains("unchanged files left undecoded files=5"),
+        "{}",
+        run.stderr
+    );
+    let from_store = run.json();
+    // The same head coverage from a file, decoded whole: e2e as the carry lands it (m0
+    // shifted by the new line 1) and unit's own.
+    let mut head_files = e2e_modules(1);
+    head_files.push(("lib.py".into(), vec![(1, 1), (2, 1), (3, 0), (4, 1)]));
+    let report = repo.write_outside("head.info", &lcov(&as_refs(&head_files)));
+    let mut from_file = compare_json(&repo, &range, &["--head-report", report.to_str().unwrap()]);
+    assert_eq!(from_file["head"]["source"], "file");
+    from_file["head"]["source"] = json!("store");
+    assert_eq!(
+        from_store["uploads"]["head"],
+        json!([upload("unit", &h, false), upload("e2e", &a, true)])
+    );
+    from_file["uploads"]["head"] = from_store["uploads"]["head"].clone();
+    assert_eq!(from_store, from_file);
+    // m0's carried lines moved with the insertion: nothing changed state.
+    assert_eq!(runs(&from_store, "m0.py"), []);
+    assert_eq!(from_store["totals"]["head"]["files"], 7, "{from_store}");
+    assert_eq!(from_store["totals"]["head"]["lines"], 64, "{from_store}");
+}
+
+#[test]
+fn a_flag_filter_on_a_carried_flag_leaves_untouched_files_undecoded_too() {
+    let (repo, _a, b, h) = carried_modules();
+    let range = format!("{b}..{h}");
+    let run = repo
+        .covgit(&[
+            "compare", &range, "--flag", "e2e", "--format", "json", "-vv",
+        ])
+        .ok();
+    assert!(
+        run.stderr
+            .contains("unchanged files left undecoded files=5"),
+        "{}",
+        run.stderr
+    );
+    let js = run.json();
+    assert_eq!(js["totals"]["head"]["files"], 6, "{js}");
+    assert_eq!(js["totals"]["head"]["lines"], 60, "{js}");
+    assert_eq!(js["totals"]["head"], js["totals"]["base"], "{js}");
+}
+
+#[test]
+fn log_lists_carried_flags_with_their_origin_and_counts_their_coverage() {
+    let (repo, a, b) = shifted_history();
+    repo.write(
+        ".covgit.toml",
+        "[flags]\nexpected = [\"unit\", \"e2e\"]\ncarryforward = [\"e2e\"]\n",
+    );
+    let text = repo.covgit(&["log"]).ok().stdout;
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    // B: unit's own upload and A's e2e, remapped as show merges it: complete, 60.00%, not
+    // the 100.00% of unit alone.
+    assert!(
+        lines[0].starts_with(&format!(
+            "{}  passed  unit,e2e (carried from {})  60.00%  +10.00  B",
+            &b[..7],
+            &a[..7]
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("incomplete"), "{text}");
+    let show = repo.covgit(&["show", &b, "--format", "json"]).ok().json();
+    let js = repo.covgit(&["log", "--format", "json"]).ok().json();
+    assert_eq!(js["commits"][0]["flags"], json!(["unit", "e2e"]));
+    assert_eq!(js["commits"][0]["totals"], show["totals"]);
+    assert_eq!(js["commits"][1]["flags"], json!(["e2e", "unit"]));
+
+    // Not carried forward, e2e is missing from B: incomplete, unit's coverage alone.
+    repo.write(".covgit.toml", "[flags]\nexpected = [\"unit\", \"e2e\"]\n");
+    let text = repo.covgit(&["log"]).ok().stdout;
+    assert!(
+        text.lines().next().unwrap().starts_with(&format!(
+            "{}  passed  unit (incomplete: no e2e)  100.00%  +50.00  B",
+            &b[..7]
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn log_totals_with_carried_files_known_from_their_refs_are_shows_totals() {
+    // H carries e2e: m1..m5 untouched (their stored totals), m0 shifted (decoded).
+    let (repo, _a, b, h) = carried_modules();
+    let js = repo.covgit(&["log", "--format", "json"]).ok().json();
+    for (i, commit) in [(0, &h), (1, &b)] {
+        let show = repo
+            .covgit(&["show", commit, "--format", "json"])
+            .ok()
+            .json();
+        assert_eq!(js["commits"][i]["commit"], commit.as_str());
+        assert_eq!(js["commits"][i]["totals"], show["totals"], "{commit}");
+        assert_eq!(js["commits"][i]["flags"], json!(["unit", "e2e"]));
+    }
+    assert_eq!(js["commits"][0]["totals"]["files"], 7, "{js}");
+    assert_eq!(js["commits"][0]["totals"]["lines"], 64, "{js}");
+}
+
+#[test]
+fn a_flag_carried_from_the_base_reuses_the_base_to_head_diff() {
+    // B carries e2e from A, the base of A..B: the diff A -> B is made once, not twice.
+    let (repo, a, b) = shifted_history();
+    let run = repo
+        .covgit(&["compare", &format!("{a}..{b}"), "--format", "json", "-vv"])
+        .ok();
+    assert_eq!(
+        run.stderr
+            .matches("moved blocks and reformatted runs found")
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.json()["uploads"]["head"],
+        json!([upload("unit", &b, false), upload("e2e", &a, true)])
+    );
+    // C carries it from A too, which is not its base B: that diff is its own.
+    repo.write("lib.py", &source(1..=3));
+    repo.commit("C");
+    record(&repo, "unit", &[("lib.py", &[(1, 1)])], &[]);
+    let run = repo.covgit(&["compare", &format!("{b}..HEAD"), "-vv"]).ok();
+    assert_eq!(
+        run.stderr
+            .matches("moved blocks and reformatted runs found")
+            .count(),
+        3,
+        "{}",
+        run.stderr
+    );
+}

@@ -280,3 +280,38 @@ fn no_recorded_commit_is_an_empty_chart_and_the_usual_note() {
             .contains("No recorded commit")
     );
 }
+
+#[test]
+fn a_carried_flag_is_drawn_with_its_remapped_totals_and_its_origin() {
+    let (repo, shas) = history();
+    repo.write(
+        ".covgit.toml",
+        "[flags]\nexpected = [\"unit\", \"integration\"]\ncarryforward = [\"integration\"]\n",
+    );
+    repo.covgit(&["log", "--format", "html", "--output", "../site"])
+        .ok();
+    let page = std::fs::read_to_string(repo.home().join("site").join("index.html")).unwrap();
+    // The fourth commit lacks `integration`; the third's upload failed CI, so it comes from
+    // the second (4 of 11 lines hit), remapped onto the fourth's app.py (lines appended:
+    // the 11 lines stay where they were).
+    let row = &page[page.find(&format!("<tr id=\"c-{}\"", shas[3])).unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.starts_with(&format!("<tr id=\"c-{}\" class=\"passed\">", shas[3])),
+        "{row}"
+    );
+    let origin = &shas[1][..7];
+    assert!(
+        row.contains("<li><b>integration</b> lcov · passed · 11 lines · 36.36% · recorded ")
+            && row.contains(&format!(" · carried from <code>{origin}</code></li>")),
+        "{row}"
+    );
+    // Without carryforward the same commit has no integration upload to show.
+    let (plain, shas) = history();
+    plain
+        .covgit(&["log", "--format", "html", "--output", "../site"])
+        .ok();
+    let page = std::fs::read_to_string(plain.home().join("site").join("index.html")).unwrap();
+    let row = &page[page.find(&format!("<tr id=\"c-{}\"", shas[3])).unwrap()..];
+    assert!(!row[..row.find("</tr>").unwrap()].contains("carried from"));
+}

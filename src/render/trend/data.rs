@@ -133,6 +133,7 @@ pub(super) mod sample {
                 } else {
                     vec![]
                 },
+                carried: vec![],
                 totals,
                 delta: None,
                 subject: Some(format!("commit {k}")),

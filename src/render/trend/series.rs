@@ -299,6 +299,7 @@ mod tests {
             ci_status: ci,
             flags: vec![None],
             missing_flags: vec![],
+            carried: vec![],
             totals: totals(1, hit, 0, miss),
             delta: None,
             subject: None,
