@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use clap::builder::TypedValueParser;
@@ -20,11 +20,15 @@ use super::super::{exit, output};
 pub struct CompareArgs {
     #[command(flatten)]
     pub select: Selectors,
-    /// text, markdown, json or github.
+    /// text, markdown, json, github, or html (a folder of pages: needs --output DIR).
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = FormatParser)]
     pub format: CompareFormat,
     #[command(flatten)]
     pub links: LinkArgs,
+    /// With --format html: the folder to write the site into (created if missing; covgit's
+    /// files in it are overwritten, nothing else is removed). Entry: DIR/index.html.
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
     /// First pull shared coverage from REMOTE (`covgit pull`).
     #[arg(long, value_name = "REMOTE", num_args = 0..=1, require_equals = true, default_missing_value = "origin")]
     pub pull: Option<String>,
@@ -178,6 +182,7 @@ impl TypedValueParser for FormatParser {
 }
 
 pub fn run(g: &Global, a: &CompareArgs) -> Result<u8, Error> {
+    let site = site_dir(a.format, a.output.as_deref())?;
     let (ws, config) = super::open(g)?;
     if let Some(remote) = &a.pull {
         match app::pull(&ws, remote) {
@@ -201,9 +206,39 @@ pub fn run(g: &Global, a: &CompareArgs) -> Result<u8, Error> {
         source: &source,
         links: &links,
     };
+    if let Some(dir) = site {
+        let detail = &outcome.detail;
+        let coverage = render::html::Lines {
+            base: &detail.base,
+            head: &detail.head,
+            changes: &detail.changes,
+        };
+        let written = output::write_site(dir, |w| {
+            render::html::site(w, &outcome.sides, &outcome.comparison, &coverage, &ctx)
+        })?;
+        if !g.quiet {
+            output::with_stderr(|err| render::html::written(err, &written, dir));
+        }
+        return Ok(exit::OK);
+    }
     output::with_stdout(|out| {
         render::compare(out, &outcome.sides, &outcome.comparison, a.format, &ctx)
     })
     .map_err(Error::Output)?;
     Ok(exit::OK)
+}
+
+/// The folder a site format writes into; `None` for a format that writes to stdout. A site
+/// needs a folder and `-` is not one; a stream format takes no `--output` (redirect stdout).
+fn site_dir(format: CompareFormat, output: Option<&Path>) -> Result<Option<&Path>, Error> {
+    match (format.is_site(), output) {
+        (true, None) => Err(Error::SiteNeedsOutput { format }),
+        (true, Some(dir)) if dir.as_os_str() == "-" => Err(Error::SiteNotStdout { format }),
+        (true, Some(dir)) => Ok(Some(dir)),
+        (false, Some(dir)) => Err(Error::OutputNotSite {
+            format,
+            dir: dir.to_owned(),
+        }),
+        (false, None) => Ok(None),
+    }
 }
