@@ -36,7 +36,8 @@ dl.sides dt { font-weight: 600; } dl.sides dd { margin: 0; } dl.sides ul { margi
 table { border-collapse: collapse; margin: .4rem 0; }
 th, td { padding: .15rem .6rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 thead th { background: var(--head); position: sticky; top: 0; }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
+.num, table.figures td, #files td:nth-child(n+3), #folders td:nth-child(n+2) {
+  text-align: right; font-variant-numeric: tabular-nums; }
 th button { font: inherit; font-weight: 600; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; }
 th button::after { content: " ↕"; color: var(--muted); }
 th[aria-sort="ascending"] button::after { content: " ▲"; color: var(--fg); }

@@ -110,6 +110,26 @@ struct Rows<'a> {
     folders: &'a BTreeMap<&'a str, Folder<'a>>,
 }
 
+/// Changed files the index lists at most, so that it stays well under 1 MB; every file is
+/// in its folder's page.
+pub const MAX_INDEX_FILES: usize = 2_000;
+
+/// How much worse file `i` got: problem lines first, then the drop in points.
+fn worse(rows: &Rows<'_>, i: usize) -> f64 {
+    let f = &rows.c.files[i];
+    let p = rows
+        .problems
+        .get(f.path.as_str())
+        .copied()
+        .unwrap_or_default();
+    let drop = f
+        .base
+        .and_then(|t| t.coverage())
+        .zip(f.head.and_then(|t| t.coverage()))
+        .map_or(0.0, |(b, h)| b - h);
+    (p.lost + p.uncovered) as f64 * 1000.0 + drop
+}
+
 fn index(sides: &Sides, c: &Comparison, rows: &Rows<'_>) -> String {
     let at = "index.html";
     let head = head_name(sides);
@@ -134,7 +154,7 @@ fn index(sides: &Sides, c: &Comparison, rows: &Rows<'_>) -> String {
     kinds(&mut b, c);
     components(&mut b, c);
 
-    let changed: Vec<usize> = (0..c.files.len())
+    let mut changed: Vec<usize> = (0..c.files.len())
         .filter(|&i| super::has_page(&c.files[i]))
         .collect();
     let _ = writeln!(
@@ -146,6 +166,18 @@ fn index(sides: &Sides, c: &Comparison, rows: &Rows<'_>) -> String {
     );
     if changed.is_empty() {
         b.push_str("<p>No file's content or coverage changed.</p>\n");
+    }
+    if changed.len() > MAX_INDEX_FILES {
+        // The worst first: most problem lines, then the largest drop.
+        let left_out = changed.len() - MAX_INDEX_FILES;
+        changed.sort_by(|&x, &y| worse(rows, y).total_cmp(&worse(rows, x)));
+        changed.truncate(MAX_INDEX_FILES);
+        changed.sort_unstable();
+        let _ = writeln!(
+            b,
+            "<p class=\"warn\">The {MAX_INDEX_FILES} files with the most lost and uncovered added lines are listed here; another {} changed: their folders list them.</p>",
+            figures::count(left_out as u64, "file", "files"),
+        );
     }
     files_table(&mut b, at, &changed, rows, true);
     b.push_str("</section>\n");
@@ -399,16 +431,12 @@ fn file_row(b: &mut String, at: &str, f: &FileComparison, rows: &Rows<'_>, full_
         .copied()
         .unwrap_or_default();
     let patch = match f.patch.coverage() {
-        Some(v) => format!(
-            "<td class=\"num\" data-v=\"{v:.4}\">{}</td>",
-            figures::percent(Some(v))
-        ),
-        None => "<td class=\"num\" data-v=\"\"></td>".to_owned(),
+        Some(v) => format!("<td data-v=\"{v:.4}\">{}</td>", figures::percent(Some(v))),
+        None => "<td data-v=\"\"></td>".to_owned(),
     };
     let _ = writeln!(
         b,
-        "<tr data-path=\"{}\"><td data-v=\"{}\">{name}{renamed}</td><td>{change}</td>{}{}{}{patch}{}{}</tr>",
-        text(&f.path),
+        "<tr data-path=\"{}\"><td>{name}{renamed}</td><td>{change}</td>{}{}{}{patch}{}{}</tr>",
         text(&f.path),
         percent_cell(f.base.as_ref()),
         percent_cell(f.head.as_ref()),
@@ -443,8 +471,7 @@ fn folders_table(b: &mut String, at: &str, folder: &Folder<'_>, rows: &Rows<'_>)
             .map(|(h, b)| h - b);
         let _ = writeln!(
             b,
-            "<tr data-path=\"{}/\"><td data-v=\"{}\"><a class=\"folder\" href=\"{}\">{}/</a></td>{}{}{}{}{}</tr>",
-            text(name),
+            "<tr data-path=\"{}/\"><td><a class=\"folder\" href=\"{}\">{}/</a></td>{}{}{}{}{}</tr>",
             text(name),
             rel(at, rows.names.folder(name)),
             text(name.rsplit_once('/').map_or(name, |(_, n)| n)),

@@ -69,29 +69,26 @@ pub fn code(line: &str) -> String {
     out
 }
 
-/// A coverage cell: the percent, sortable by its value (`data-v`, empty when nothing is
+/// A coverage cell (right-aligned by the stylesheet, as every figure column): the percent, sortable by its value (`data-v`, empty when nothing is
 /// tracked).
 pub fn percent_cell(t: Option<&Totals>) -> String {
     let c = t.and_then(Totals::coverage);
     match c {
-        Some(v) => format!(
-            "<td class=\"num\" data-v=\"{v:.4}\">{}</td>",
-            figures::percent(c)
-        ),
-        None => "<td class=\"num\" data-v=\"\">–</td>".to_owned(),
+        Some(v) => format!("<td data-v=\"{v:.4}\">{}</td>", figures::percent(c)),
+        None => "<td data-v=\"\">–</td>".to_owned(),
     }
 }
 
 /// A change-in-points cell with an arrow as well as a colour: `▲ +1.20`, `▼ -0.40`.
 pub fn delta_cell(d: Option<f64>) -> String {
     let (class, arrow) = match figures::direction(d) {
-        Some(true) => ("up", "▲ "),
-        Some(false) => ("down", "▼ "),
+        Some(true) => (" class=\"up\"", "▲ "),
+        Some(false) => (" class=\"down\"", "▼ "),
         None => ("", ""),
     };
     let v = d.map_or_else(String::new, |d| format!("{d:.4}"));
     format!(
-        "<td class=\"num {class}\" data-v=\"{v}\">{arrow}{}</td>",
+        "<td{class} data-v=\"{v}\">{arrow}{}</td>",
         figures::delta(d)
     )
 }
@@ -99,9 +96,9 @@ pub fn delta_cell(d: Option<f64>) -> String {
 /// A count cell, sortable.
 pub fn count_cell(n: u64) -> String {
     if n == 0 {
-        "<td class=\"num\" data-v=\"0\"></td>".to_owned()
+        "<td data-v=\"0\"></td>".to_owned()
     } else {
-        format!("<td class=\"num\" data-v=\"{n}\">{n}</td>")
+        format!("<td data-v=\"{n}\">{n}</td>")
     }
 }
 

@@ -419,3 +419,50 @@ fn a_moved_block_links_to_its_origin_and_back() {
         "{a}"
     );
 }
+
+#[test]
+fn the_index_lists_the_worst_changed_files_when_there_are_very_many() {
+    let n = super::index::MAX_INDEX_FILES + 5;
+    let paths: Vec<String> = (0..n).map(|i| format!("p{}/f{i:05}.py", i % 7)).collect();
+    let base: Vec<(&str, &[(u32, u64)])> = paths
+        .iter()
+        .map(|p| (p.as_str(), &[(1, 1), (2, 1), (3, 1)][..]))
+        .collect();
+    // Every file loses line 3; the last one loses all three lines.
+    let head: Vec<(&str, &[(u32, u64)])> = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let lines: &[(u32, u64)] = if i == n - 1 {
+                &[(1, 0), (2, 0), (3, 0)]
+            } else {
+                &[(1, 1), (2, 1), (3, 0)]
+            };
+            (p.as_str(), lines)
+        })
+        .collect();
+    let built = Built {
+        base: report(&base),
+        head: report(&head),
+        changes: Vec::new(),
+        relocations: Vec::new(),
+    };
+    let pages = built.site(&NoSource);
+    let index = &pages["index.html"];
+    assert_eq!(
+        index.matches("<tr data-path=").count(),
+        super::index::MAX_INDEX_FILES + 7,
+        "the listed files and the 7 folders"
+    );
+    assert!(
+        index.contains("; another 5 files changed: their folders list them."),
+        "{}",
+        &index[..3000]
+    );
+    assert!(index.contains(&format!("<tr data-path=\"{}\">", paths[n - 1])));
+    assert!(index.len() < 1_000_000, "{}", index.len());
+    // Every file is still one page, and a row of its folder.
+    assert_eq!(pages.keys().filter(|k| k.starts_with("f/")).count(), n);
+    let folder = &pages["d/p0.html"];
+    assert_eq!(folder.matches("<tr data-path=").count(), n.div_ceil(7));
+}
