@@ -181,7 +181,7 @@ impl Session<'_> {
                     "--disable-component-update", "--disable-sync",
                     "--disable-dev-shm-usage", "--hide-scrollbars",
                     format!("--user-data-dir={}", profile.display()),
-                    "--window-size=1000,760",
+                    "--window-size=1000,900",
                 ],
             },
         }}});
@@ -382,7 +382,10 @@ fn files_table_sorts(s: &Session<'_>, out: &Path) {
     assert_eq!(reversed, by_path.iter().rev().cloned().collect::<Vec<_>>());
     s.click("#files th button[data-sort=\"lost\"]");
     s.click("#files th button[data-sort=\"lost\"]");
+    s.js("window.scrollTo(0, 0); return null");
     s.screenshot(&out.join("index.png"));
+    s.js("document.getElementById('files').scrollIntoView(); return null");
+    s.screenshot(&out.join("index-files.png"));
     assert_eq!(
         s.errors(),
         Vec::<String>::new(),

@@ -106,6 +106,7 @@ pub const JS: &str = r##""use strict";
           var a = key(x.cells[column]), b = key(y.cells[column]);
           if (a === "" || b === "") return compare(a, b, numeric);
           var d = compare(a, b, numeric);
+          if (d === 0) return compare(x.getAttribute("data-path") || "", y.getAttribute("data-path") || "", false);
           return ascending ? d : -d;
         });
         rows.forEach(function (row) { body.appendChild(row); });

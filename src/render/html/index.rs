@@ -151,7 +151,6 @@ fn index(sides: &Sides, c: &Comparison, rows: &Rows<'_>) -> String {
     }
     compared(&mut b, sides);
     totals(&mut b, c);
-    kinds(&mut b, c);
     components(&mut b, c);
 
     let mut changed: Vec<usize> = (0..c.files.len())
@@ -181,6 +180,7 @@ fn index(sides: &Sides, c: &Comparison, rows: &Rows<'_>) -> String {
     }
     files_table(&mut b, at, &changed, rows, true);
     b.push_str("</section>\n");
+    kinds(&mut b, c);
     if let Some(root) = rows.folders.get("")
         && !root.subs.is_empty()
     {
@@ -332,21 +332,33 @@ fn arrowed(d: Option<f64>) -> String {
 
 /// The count of each line kind, in lines and runs.
 fn kinds(b: &mut String, c: &Comparison) {
-    b.push_str("<section>\n<h2>Lines by kind</h2>\n<table class=\"figures\">\n<thead><tr><th>Kind</th><th class=\"num\">Lines</th><th class=\"num\">Runs</th></tr></thead>\n<tbody>\n");
+    let mut counts = [(0u64, 0u64); LineKind::ALL.len()];
+    for r in &c.lines {
+        if let Some(i) = LineKind::ALL.iter().position(|k| *k == r.kind) {
+            counts[i].0 += figures::run_len(r);
+            counts[i].1 += 1;
+        }
+    }
+    b.push_str(
+        "<section>\n<h2>Lines by kind</h2>\n<table class=\"figures kinds\">\n<thead><tr><th></th>",
+    );
     for kind in LineKind::ALL {
-        let (lines, runs) = c
-            .lines
-            .iter()
-            .filter(|r| r.kind == kind)
-            .fold((0, 0), |(l, n), r| (l + figures::run_len(r), n + 1));
-        let _ = writeln!(
+        let _ = write!(
             b,
-            "<tr class=\"k-{}\"><th scope=\"row\">{}</th><td class=\"num\">{lines}</td><td class=\"num\">{runs}</td></tr>",
+            "<th class=\"num k-{}\">{}</th>",
             kind.as_str(),
             kind.as_str().replace('_', " ")
         );
     }
-    b.push_str("</tbody>\n</table>\n</section>\n");
+    b.push_str("</tr></thead>\n<tbody>\n<tr><th scope=\"row\">lines</th>");
+    for (lines, _) in counts {
+        let _ = write!(b, "<td>{lines}</td>");
+    }
+    b.push_str("</tr>\n<tr><th scope=\"row\">runs</th>");
+    for (_, runs) in counts {
+        let _ = write!(b, "<td>{runs}</td>");
+    }
+    b.push_str("</tr>\n</tbody>\n</table>\n</section>\n");
 }
 
 fn components(b: &mut String, c: &Comparison) {
