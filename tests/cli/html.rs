@@ -236,3 +236,41 @@ fn output_is_relative_to_dash_c() {
     run.ok();
     assert!(sub.join("site/index.html").is_file());
 }
+
+#[test]
+fn a_working_tree_head_is_read_from_disk() {
+    let repo = history();
+    repo.write(
+        "src/report.py",
+        "def show(x):\n    print(x)\n    return x\n\nshow(1)\n",
+    );
+    let report = repo.write_outside(
+        "wt.info",
+        &crate::common::lcov(&[("src/report.py", &[(1, 1), (2, 0), (3, 0), (5, 0)])]),
+    );
+    let dir = repo.home().join("wt-site");
+    repo.covgit(&[
+        "compare",
+        "--worktree",
+        "--head-report",
+        report.to_str().unwrap(),
+        "--format",
+        "html",
+        "--output",
+        dir.to_str().unwrap(),
+    ])
+    .ok();
+    let index = read(&dir, "index.html");
+    assert!(
+        index.contains(
+            "<h1>Coverage of the working tree (unstaged (1 file) changes included) against <code"
+        ),
+        "{index}"
+    );
+    assert!(index.contains("coverage from a report file"), "{index}");
+    let page = read(&dir, "f/src/report.py.html");
+    assert!(
+        page.contains("<td class=\"n\" id=\"h5\">5</td><td class=\"st s-none\">·</td><td class=\"st s-miss\" title=\"miss\">M</td><td class=\"m\">+</td><td class=\"k\">added</td><td class=\"c\">show(1)</td>"),
+        "{page}"
+    );
+}

@@ -199,7 +199,7 @@ fn file_page(site: &Site<'_>, at: &str, f: &FileComparison) -> String {
         _ => source.lines(Side::Base, base_path),
     };
     let shown = head_lines.is_some() && base_lines.is_some();
-    runs_list(&mut b, site, at, &head_runs, &base_runs, shown);
+    runs_list(&mut b, site, &head_runs, &base_runs, shown);
     match (base_lines, head_lines) {
         (Some(old), Some(new)) => {
             let view = View {
@@ -273,14 +273,7 @@ fn header(b: &mut String, site: &Site<'_>, at: &str, f: &FileComparison) {
 }
 
 /// Every run of the file, problems first, each linked to its row when the text is shown.
-fn runs_list(
-    b: &mut String,
-    site: &Site<'_>,
-    at: &str,
-    head: &[&LineRun],
-    base: &[&LineRun],
-    linked: bool,
-) {
+fn runs_list(b: &mut String, site: &Site<'_>, head: &[&LineRun], base: &[&LineRun], linked: bool) {
     let mut all: Vec<&LineRun> = head.iter().chain(base).copied().collect();
     if all.is_empty() {
         return;
@@ -325,9 +318,24 @@ fn runs_list(
         } else {
             ""
         };
+        // The forge's page of the head lines, when the remote is a known forge: a link the
+        // reader may follow, nothing the page loads.
+        let forge = if r.kind == LineKind::Removed {
+            None
+        } else {
+            site.ctx.links.url(&r.path, r.start, r.end)
+        }
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .map(|u| {
+            format!(
+                " <a class=\"forge\" href=\"{}\" rel=\"noreferrer\" title=\"on the forge\">↗</a>",
+                text(&u)
+            )
+        })
+        .unwrap_or_default();
         let _ = writeln!(
             b,
-            "<li{mark}><span class=\"kind k-{}\">{}</span> {loc}: {}{origin}</li>",
+            "<li{mark}><span class=\"kind k-{}\">{}</span> {loc}: {}{origin}{forge}</li>",
             r.kind.as_str(),
             r.kind.as_str().replace('_', " "),
             text(&figures::states(r)),
@@ -341,7 +349,6 @@ fn runs_list(
         );
     }
     b.push_str("</ul>\n</section>\n");
-    let _ = at;
 }
 
 /// One file's diff as the page shows it.

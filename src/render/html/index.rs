@@ -214,7 +214,7 @@ fn head_name(sides: &Sides) -> String {
 /// How the two sides were chosen (SPEC "Parent selection", "Flags").
 fn compared(b: &mut String, sides: &Sides) {
     b.push_str("<section>\n<h2>Compared</h2>\n<dl class=\"sides\">\n");
-    let _ = writeln!(b, "<dt>Head</dt><dd>{}", head_name(sides));
+    let _ = write!(b, "<dt>Head</dt><dd>{}", head_name(sides));
     if sides.head_source == crate::compare::HeadSource::File {
         b.push_str(", coverage from a report file");
     }

@@ -27,8 +27,6 @@ use super::format::Context;
 use crate::compare::{Comparison, FileComparison, FileStatus, Sides};
 use crate::model::{FileChange, Report};
 
-pub use names::Names;
-
 /// Where the pages of a site go: `path` is relative to the site's folder, `/`-separated,
 /// made by covgit (never `..`, never absolute); its folders may not exist yet.
 pub trait SiteWriter {
@@ -100,7 +98,7 @@ pub fn site(
         inner: out,
         written: Written::default(),
     };
-    let names = Names::new(c);
+    let names = names::Names::new(c);
     out.write("covgit.css", assets::CSS.as_bytes())?;
     out.write("covgit.js", assets::JS.as_bytes())?;
     index::write(&mut out, sides, c, &names)?;

@@ -3,8 +3,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::*;
-use crate::compare::{self as cmp, Comparison};
-use crate::model::{ChangeKind, FileCoverage, Hunk, LineCoverage, Relocation, RelocationKind};
+use crate::compare::{self as cmp, Comparison, Sides};
+use crate::model::{
+    Branches, ChangeKind, FileCoverage, Hunk, LineCoverage, Relocation, RelocationKind,
+};
 use crate::render::fixtures;
 use crate::render::source::{NoSource, Side, Source};
 
@@ -79,6 +81,10 @@ impl Built {
     }
 
     fn site(&self, source: &dyn Source) -> BTreeMap<String, String> {
+        self.site_of(&fixtures::sides(), source)
+    }
+
+    fn site_of(&self, sides: &Sides, source: &dyn Source) -> BTreeMap<String, String> {
         let c = self.comparison();
         let lines = Lines {
             base: &self.base,
@@ -101,7 +107,7 @@ impl Built {
             );
             Ok(())
         };
-        let written = site(&mut w, &fixtures::sides(), &c, &lines, &ctx).unwrap();
+        let written = site(&mut w, sides, &c, &lines, &ctx).unwrap();
         assert_eq!(written.files, pages.len());
         pages
     }
@@ -464,4 +470,113 @@ fn the_index_lists_the_worst_changed_files_when_there_are_very_many() {
     assert_eq!(pages.keys().filter(|k| k.starts_with("f/")).count(), n);
     let folder = &pages["d/p0.html"];
     assert_eq!(folder.matches("<tr data-path=").count(), n.div_ceil(7));
+}
+
+#[test]
+fn the_index_says_how_the_base_was_chosen() {
+    let (built, texts) = small();
+    let pages = built.site_of(&fixtures::pseudo_sides(), &texts);
+    let index = &pages["index.html"];
+    let compared =
+        &index[index.find("<h2>Compared</h2>").unwrap()..index.find("<h2>Totals</h2>").unwrap()];
+    assert_eq!(
+        compared,
+        "<h2>Compared</h2>\n<dl class=\"sides\">\n\
+         <dt>Head</dt><dd><code title=\"1111111111111111111111111111111111111111\">1111111</code></dd>\n\
+         <dt>Base</dt><dd><code title=\"2222222222222222222222222222222222222222\">2222222</code> had no usable coverage; pseudo-base <code title=\"3333333333333333333333333333333333333333\">3333333</code> stands in for it, its coverage remapped through their diff (offsets)</dd>\n\
+         <dt>Skipped</dt><dd><ul><li><code title=\"2222222222222222222222222222222222222222\">2222222</code>: no-report</li><li><code title=\"4444444444444444444444444444444444444444\">4444444</code>: ci-failed</li></ul></dd>\n\
+         <dt>Carried</dt><dd><ul><li>Head: <code>e2e</code> from <code>5555555</code></li></ul></dd>\n\
+         </dl>\n</section>\n<section>\n"
+    );
+    let mut incomplete = fixtures::sides();
+    incomplete.missing_flags = vec![crate::model::Flag::new("e2e").unwrap()];
+    let pages = built.site_of(&incomplete, &texts);
+    assert!(pages["index.html"].contains(
+        "<p class=\"warn\" role=\"alert\">⚠ Warning: the head is incomplete, waiting for uploads of e2e: these figures will change</p>"
+    ));
+}
+
+#[test]
+fn a_partial_line_shows_the_branches_taken() {
+    let partial = |covered, total| LineCoverage {
+        hits: 3,
+        branches: Some(Branches::Counts { covered, total }),
+    };
+    let file = |c: LineCoverage| {
+        FileCoverage::from_sorted(vec![(1, LineCoverage::new(1)), (2, c)]).unwrap()
+    };
+    let mut base = Report::default();
+    base.files.insert("a.py".into(), file(partial(2, 2)));
+    let mut head = Report::default();
+    head.files.insert("a.py".into(), file(partial(1, 2)));
+    let built = Built {
+        base,
+        head,
+        changes: Vec::new(),
+        relocations: Vec::new(),
+    };
+    let pages =
+        built.site(&Texts::default().both("a.py", &["if x:", "  y()"], &["if x:", "  y()"]));
+    let page = &pages["f/a.py.html"];
+    assert!(page.contains(
+        "<td class=\"st s-hit\" title=\"hit: 3 hits, 2/2 branches taken\">H</td><td class=\"st s-partial\" title=\"partial: 3 hits, 1/2 branches taken\">P 1/2</td><td class=\"m\"></td><td class=\"k\">lost</td>"
+    ), "{page}");
+}
+
+#[test]
+fn deleted_and_renamed_files_show_their_base_side() {
+    let base = report(&[("old.py", &[(1, 1), (2, 0)]), ("gone.py", &[(1, 1)])]);
+    let head = report(&[("new.py", &[(1, 1), (2, 1), (3, 0)])]);
+    let changes = vec![
+        FileChange {
+            old_path: Some("old.py".into()),
+            new_path: Some("new.py".into()),
+            kind: ChangeKind::Renamed,
+            hunks: vec![Hunk {
+                old_start: 3,
+                old_len: 0,
+                new_start: 3,
+                new_len: 1,
+            }],
+        },
+        FileChange {
+            old_path: Some("gone.py".into()),
+            new_path: None,
+            kind: ChangeKind::Deleted,
+            hunks: vec![Hunk {
+                old_start: 1,
+                old_len: 1,
+                new_start: 1,
+                new_len: 0,
+            }],
+        },
+    ];
+    let built = Built {
+        base,
+        head,
+        changes,
+        relocations: Vec::new(),
+    };
+    let mut texts = Texts::default().both("gone.py", &["print(1)"], &[]);
+    texts
+        .0
+        .insert((Side::Base, "old.py".into()), lines(&["a()", "b()"]));
+    texts
+        .0
+        .insert((Side::Head, "new.py".into()), lines(&["a()", "b()", "c()"]));
+    let pages = built.site(&texts);
+    let renamed = &pages["f/new.py.html"];
+    assert!(
+        renamed.contains("<p class=\"big\">renamed from <code>old.py</code>"),
+        "{renamed}"
+    );
+    // Line 2 was missed in old.py and is hit in new.py: gained through the rename.
+    assert!(renamed.contains("<tr class=\"ctx k-gained\"><td class=\"n\" id=\"b2\">2</td><td class=\"n\" id=\"h2\">2</td><td class=\"st s-miss\" title=\"miss\">M</td><td class=\"st s-hit\" title=\"hit: 1 hit\">H</td>"), "{renamed}");
+    assert!(renamed.contains("<tr class=\"add k-added problem\" id=\"p1\"><td class=\"n\"></td><td class=\"n\" id=\"h3\">3</td>"), "{renamed}");
+    let gone = &pages["f/gone.py.html"];
+    assert!(gone.contains("<tr class=\"del k-removed\"><td class=\"n\" id=\"b1\">1</td><td class=\"n\"></td><td class=\"st s-hit\" title=\"hit: 1 hit\">H</td><td class=\"st s-none\">·</td><td class=\"m\">−</td><td class=\"k\">removed</td><td class=\"c\">print(1)</td></tr>"), "{gone}");
+    assert!(
+        gone.contains("<a href=\"#b1\">line 1</a>: was hit"),
+        "{gone}"
+    );
 }
