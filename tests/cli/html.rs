@@ -274,3 +274,28 @@ fn a_working_tree_head_is_read_from_disk() {
         "{page}"
     );
 }
+
+#[test]
+fn a_report_line_far_past_the_end_of_the_file_is_listed_not_allocated() {
+    // `--head-report` is not checked against the tree as `record` is: a line number near
+    // u32::MAX once made the page allocate a slot per line (32 GB) and abort.
+    let repo = history();
+    let report = repo.write_outside(
+        "far.info",
+        &crate::common::lcov(&[(CALC, &[(1, 1), (2, 1), (4_000_000_000, 0)])]),
+    );
+    let dir = repo.home().join("far-site");
+    repo.covgit(&[
+        "compare",
+        "HEAD",
+        "--head-report",
+        report.to_str().unwrap(),
+        "--format",
+        "html",
+        "--output",
+        dir.to_str().unwrap(),
+    ])
+    .ok();
+    let page = read(&dir, &format!("f/{CALC}.html"));
+    assert!(page.contains("line 4000000000</a>: miss"), "{page}");
+}

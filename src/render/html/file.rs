@@ -145,16 +145,16 @@ fn rows(change: Option<&FileChange>, old_len: usize, new_len: usize) -> Vec<Row>
     out
 }
 
-/// For each line number (index), the run it lies in.
-fn by_line<'a>(runs: impl Iterator<Item = &'a LineRun>) -> Vec<Option<&'a LineRun>> {
-    let mut v: Vec<Option<&LineRun>> = Vec::new();
+/// For each line number (index) up to `last`, the run it lies in. Lines past the file's end
+/// (a report of other code, an unresolved path) have no row to mark: they are left out here,
+/// and the runs list names them.
+fn by_line<'a>(runs: impl Iterator<Item = &'a LineRun>, last: usize) -> Vec<Option<&'a LineRun>> {
+    let mut v: Vec<Option<&LineRun>> = vec![None; last + 1];
     for r in runs {
-        let end = r.end as usize;
-        if v.len() <= end {
-            v.resize(end + 1, None);
-        }
-        for l in r.start..=r.end {
-            v[l as usize] = Some(r);
+        let start = (r.start as usize).min(last + 1);
+        let end = (r.end as usize).min(last);
+        for slot in v.iter_mut().take(end + 1).skip(start) {
+            *slot = Some(r);
         }
     }
     v
@@ -208,8 +208,8 @@ fn file_page(site: &Site<'_>, at: &str, f: &FileComparison) -> String {
                 f,
                 base_cov: site.lines.base.files.get(base_path),
                 head_cov: site.lines.head.files.get(&f.path),
-                head_kinds: by_line(head_runs.iter().copied()),
-                base_kinds: by_line(base_runs.iter().copied()),
+                head_kinds: by_line(head_runs.iter().copied(), new.len()),
+                base_kinds: by_line(base_runs.iter().copied(), old.len()),
             };
             view.diff(&mut b, &old, &new);
         }
@@ -549,8 +549,8 @@ impl View<'_> {
             None => "<td class=\"n\"></td>".to_owned(),
         };
         let line = match (r.new, r.old) {
-            (Some(n), _) => new.get(n as usize - 1),
-            (None, Some(o)) => old.get(o as usize - 1),
+            (Some(n), _) => new.get((n as usize).wrapping_sub(1)),
+            (None, Some(o)) => old.get((o as usize).wrapping_sub(1)),
             (None, None) => None,
         };
         let _ = writeln!(
@@ -626,6 +626,37 @@ mod tests {
                 (None, Some(6)),
                 (Some(5), Some(7)),
             ]
+        );
+    }
+}
+
+#[cfg(test)]
+mod bounds {
+    use super::*;
+
+    #[test]
+    fn a_run_past_the_end_of_the_file_marks_no_row_and_allocates_nothing_for_it() {
+        let run = LineRun {
+            path: "a.py".into(),
+            kind: LineKind::Lost,
+            from: Some(LineState::Hit),
+            to: Some(LineState::Miss),
+            start: 2,
+            end: u32::MAX,
+            base_start: Some(2),
+            base_path: None,
+        };
+        let v = by_line(std::iter::once(&run), 3);
+        assert_eq!(v.len(), 4);
+        assert!(v[1].is_none() && v[2].is_some() && v[3].is_some());
+        let beyond = LineRun {
+            start: u32::MAX - 1,
+            ..run
+        };
+        assert!(
+            by_line(std::iter::once(&beyond), 3)
+                .iter()
+                .all(Option::is_none)
         );
     }
 }
