@@ -30,7 +30,7 @@ pub struct CheckArgs {
     pub allow_incomplete: bool,
     /// Also print the comparison: text, markdown, json or github (html is a folder of pages:
     /// `covgit compare --format html --output DIR` writes it).
-    #[arg(long, value_name = "FORMAT", value_parser = super::compare::FormatParser)]
+    #[arg(long, value_name = "FORMAT", value_parser = super::compare::FormatParser::streams())]
     pub format: Option<CompareFormat>,
     #[command(flatten)]
     pub links: LinkArgs,

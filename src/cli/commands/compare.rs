@@ -21,7 +21,7 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub select: Selectors,
     /// text, markdown, json, github, or html (a folder of pages: needs --output DIR).
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = FormatParser)]
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = FormatParser::all())]
     pub format: CompareFormat,
     #[command(flatten)]
     pub links: LinkArgs,
@@ -155,8 +155,24 @@ fn parse_format(s: &str) -> Result<CompareFormat, String> {
 
 /// `--format` of `compare` and `check`: help lists the names (`[possible values: ...]`), and
 /// a name that is none of them gets covgit's own message, which names the ones it could be.
+/// `check` lists only the formats it prints ([`FormatParser::streams`]); it still reads
+/// `html`, to say which command writes the site.
 #[derive(Clone)]
-pub struct FormatParser;
+pub struct FormatParser {
+    sites: bool,
+}
+
+impl FormatParser {
+    /// Every format: `compare`'s.
+    pub fn all() -> Self {
+        Self { sites: true }
+    }
+
+    /// The formats written to stdout: `check`'s.
+    pub fn streams() -> Self {
+        Self { sites: false }
+    }
+}
 
 impl TypedValueParser for FormatParser {
     type Value = CompareFormat;
@@ -175,8 +191,9 @@ impl TypedValueParser for FormatParser {
     ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
         Some(Box::new(
             CompareFormat::ALL
-                .map(|f| clap::builder::PossibleValue::new(f.as_str()))
-                .into_iter(),
+                .into_iter()
+                .filter(|f| self.sites || !f.is_site())
+                .map(|f| clap::builder::PossibleValue::new(f.as_str())),
         ))
     }
 }
