@@ -299,3 +299,30 @@ fn a_report_line_far_past_the_end_of_the_file_is_listed_not_allocated() {
     let page = read(&dir, &format!("f/{CALC}.html"));
     assert!(page.contains("line 4000000000</a>: miss"), "{page}");
 }
+
+#[test]
+fn runs_link_to_the_forge_and_nothing_else_leaves_the_site() {
+    let repo = history();
+    repo.git(&["remote", "add", "origin", "git@github.com:o/r.git"]);
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    let dir = repo.home().join("site");
+    write(&repo, &dir).ok();
+    let calc = read(&dir, &format!("f/{CALC}.html"));
+    assert!(
+        calc.contains(&format!(
+            "<a href=\"#h2\">line 2</a>: hit → miss <a class=\"forge\" href=\"https://github.com/o/r/blob/{head}/src/calc.py#L2\" rel=\"noreferrer\" title=\"on the forge\">↗</a></li>"
+        )),
+        "{calc}"
+    );
+    for rel in files(&dir) {
+        let page = read(&dir, &rel);
+        let external = page.matches("https://").count() + page.matches("http://").count();
+        let forge = page
+            .matches("<a class=\"forge\" href=\"https://github.com/o/r/blob/")
+            .count();
+        assert_eq!(
+            external, forge,
+            "{rel}: a reference that is not a forge link"
+        );
+    }
+}
