@@ -11,9 +11,7 @@ use std::io;
 use super::names::{Names, rel};
 use super::page::{self, code, text};
 use super::{Lines, SiteWriter};
-use crate::compare::{
-    Comparison, FileComparison, FileStatus, LineKind, LineRun, RelocatedBlock, Sides,
-};
+use crate::compare::{Comparison, FileComparison, FileStatus, LineKind, LineRun, RelocatedBlock};
 use crate::model::{FileChange, FileCoverage, LineCoverage, LineState, RelocationKind, Totals};
 use crate::render::figures;
 use crate::render::format::Context;
@@ -44,7 +42,6 @@ struct Site<'a> {
 
 pub fn write_all(
     out: &mut dyn SiteWriter,
-    _sides: &Sides,
     c: &Comparison,
     lines: &Lines<'_>,
     ctx: &Context<'_>,

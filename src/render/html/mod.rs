@@ -102,7 +102,7 @@ pub fn site(
     out.write("covgit.css", assets::CSS.as_bytes())?;
     out.write("covgit.js", assets::JS.as_bytes())?;
     index::write(&mut out, sides, c, &names)?;
-    file::write_all(&mut out, sides, c, lines, ctx, &names)?;
+    file::write_all(&mut out, c, lines, ctx, &names)?;
     Ok(out.written)
 }
 
