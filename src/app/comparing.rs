@@ -60,6 +60,24 @@ pub struct CompareOutcome {
     pub comparison: Comparison,
     /// The report file the head's coverage came from (`--head-report` or discovered).
     pub head_report: Option<PathBuf>,
+    /// What the comparison was made of, line by line, for the outputs that show every line
+    /// (HTML).
+    pub detail: Compared,
+}
+
+/// The reports and the diff a comparison was assembled from: every line's state on each side
+/// and which lines the diff pairs, for the outputs that show whole files (HTML). Files whose
+/// coverage is the same on both sides and that no diff touches are not in the reports (they
+/// were never decoded: see `unchanged_files`).
+#[derive(Default)]
+pub struct Compared {
+    /// The base report compared (remapped onto the requested base when a pseudo-base stands
+    /// in for it).
+    pub base: Report,
+    /// The head report.
+    pub head: Report,
+    /// The base → head diff, file by file.
+    pub changes: Vec<FileChange>,
 }
 
 /// How the base is found.
@@ -195,9 +213,9 @@ pub(super) fn compare_with(
         (used_report, false)
     };
 
-    let Diff { files, relocations } = &changes;
+    let Diff { files, relocations } = changes;
     let mut comparison = info_span!("compare")
-        .in_scope(|| compare::assemble(&base_report, &head_report, files, relocations, skip));
+        .in_scope(|| compare::assemble(&base_report, &head_report, &files, &relocations, skip));
     comparison.components = compare::components::figures(&comparison, config.component_globs());
     let stored_head = (head_source == HeadSource::Store).then_some(&head);
     let missing_flags = head_missing(store, config, stored_head, flag, &head_carried)?;
@@ -218,6 +236,11 @@ pub(super) fn compare_with(
         },
         comparison,
         head_report: None,
+        detail: Compared {
+            base: base_report,
+            head: head_report,
+            changes: files,
+        },
     })
 }
 

@@ -37,7 +37,7 @@ pub use baseline::{
     BaselineSaveOptions, DEFAULT_BASELINE, baseline_drop, baseline_list, baseline_save,
 };
 pub use compare::{check, compare};
-pub use comparing::{CheckOptions, CheckOutcome, CompareOptions, CompareOutcome};
+pub use comparing::{CheckOptions, CheckOutcome, CompareOptions, CompareOutcome, Compared};
 pub use error::Error;
 pub use hook::{PrePushOptions, PrePushResult, PushedRef, hook_install, hook_uninstall, pre_push};
 pub use input::Progress;

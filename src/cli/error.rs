@@ -6,6 +6,8 @@
 use std::error::Error as _;
 use std::path::PathBuf;
 
+use covgit::render::CompareFormat;
+
 /// An error of a command: the library's, or one only the command line can meet.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -28,6 +30,27 @@ pub enum Error {
     #[error("cannot write '{}'", path.display())]
     WriteOutput {
         path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("--format {format} writes a folder of pages: name it with --output DIR")]
+    SiteNeedsOutput { format: CompareFormat },
+    #[error(
+        "--format {format} writes a folder of pages, not one stream: --output - is refused, name a folder"
+    )]
+    SiteNotStdout { format: CompareFormat },
+    #[error(
+        "--output '{}' is for --format html only: --format {format} writes to stdout (redirect it)",
+        dir.display()
+    )]
+    OutputNotSite { format: CompareFormat, dir: PathBuf },
+    #[error(
+        "check does not write --format {format}: run `covgit compare --format {format} --output DIR` for the site"
+    )]
+    CheckSite { format: CompareFormat },
+    #[error("cannot write the site into '{}'", dir.display())]
+    Site {
+        dir: PathBuf,
         #[source]
         source: std::io::Error,
     },

@@ -33,3 +33,30 @@ pub fn with_stdout(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std
 pub fn with_stderr(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
     let _ = f(&mut std::io::stderr().lock());
 }
+
+/// Creates `dir` if missing and runs `f` with a writer of files into it: each page's folders
+/// are made as needed, an existing file of the same name is overwritten, and nothing else in
+/// `dir` is touched.
+pub fn write_site<T>(
+    dir: &std::path::Path,
+    f: impl FnOnce(&mut dyn covgit::render::html::SiteWriter) -> std::io::Result<T>,
+) -> Result<T, super::error::Error> {
+    let failed = |source| super::error::Error::Site {
+        dir: dir.to_owned(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let mut made = std::collections::HashSet::new();
+    let mut write = |rel: &str, bytes: &[u8]| -> std::io::Result<()> {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent()
+            && !made.contains(parent)
+        {
+            std::fs::create_dir_all(parent)?;
+            made.insert(parent.to_owned());
+        }
+        std::fs::write(&path, bytes)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{rel}: {e}")))
+    };
+    f(&mut write).map_err(failed)
+}

@@ -26,6 +26,8 @@ pub enum CompareFormat {
     Json,
     /// GitHub Actions `::warning` annotations: one per run of added lines not covered or of lines that lost coverage.
     Github,
+    /// A static site of pages in a folder ([`super::html::site`]), not one stream.
+    Html,
 }
 
 impl CompareFormat {
@@ -34,8 +36,19 @@ impl CompareFormat {
         self == Self::Text
     }
 
+    /// Whether the format is a folder of pages (`--output DIR`) rather than one stream.
+    pub fn is_site(self) -> bool {
+        self == Self::Html
+    }
+
     /// Every format.
-    pub const ALL: [CompareFormat; 4] = [Self::Text, Self::Markdown, Self::Json, Self::Github];
+    pub const ALL: [CompareFormat; 5] = [
+        Self::Text,
+        Self::Markdown,
+        Self::Json,
+        Self::Github,
+        Self::Html,
+    ];
 
     /// The name `--format` takes.
     pub fn as_str(self) -> &'static str {
@@ -44,6 +57,7 @@ impl CompareFormat {
             Self::Markdown => "markdown",
             Self::Json => "json",
             Self::Github => "github",
+            Self::Html => "html",
         }
     }
 }
@@ -97,7 +111,8 @@ impl Context<'static> {
     }
 }
 
-/// Writes the comparison of `sides` in `format`.
+/// Writes the comparison of `sides` in `format`. The HTML format is a folder of pages, not a
+/// stream: it is refused here (`InvalidInput`); [`super::html::site`] writes it.
 pub fn compare(
     out: &mut dyn Write,
     sides: &Sides,
@@ -110,6 +125,10 @@ pub fn compare(
         CompareFormat::Markdown => markdown::compare(out, sides, c, ctx),
         CompareFormat::Json => json::compare(out, sides, c),
         CompareFormat::Github => github::compare(out, c),
+        CompareFormat::Html => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the html format is a folder of pages: write it with render::html::site",
+        )),
     }
 }
 
@@ -243,10 +262,10 @@ mod tests {
         for f in CompareFormat::ALL {
             assert_eq!(f.as_str().parse::<CompareFormat>(), Ok(f));
         }
-        let err = "html".parse::<CompareFormat>().unwrap_err();
+        let err = "svg".parse::<CompareFormat>().unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown format 'html' (expected text, markdown, json or github)"
+            "unknown format 'svg' (expected text, markdown, json, github or html)"
         );
     }
 
@@ -284,7 +303,7 @@ mod tests {
     #[test]
     fn only_the_text_format_takes_color() {
         let (sides, c) = (fixtures::pseudo_sides(), fixtures::comparison());
-        for f in CompareFormat::ALL {
+        for f in CompareFormat::ALL.into_iter().filter(|f| !f.is_site()) {
             let mut colored = Vec::new();
             let palette = Palette::colorized();
             let ctx = Context {
@@ -301,5 +320,15 @@ mod tests {
             assert!(!plain.is_empty(), "{f} wrote nothing");
             assert_eq!(colored.contains(&0x1b), f == CompareFormat::Text, "{f}");
         }
+    }
+
+    #[test]
+    fn the_html_site_is_not_a_stream() {
+        let (sides, c) = (fixtures::pseudo_sides(), fixtures::comparison());
+        let mut out = Vec::new();
+        let err =
+            compare(&mut out, &sides, &c, CompareFormat::Html, &Context::plain()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert!(out.is_empty());
     }
 }

@@ -16,6 +16,7 @@ mod figures;
 mod format;
 mod github;
 pub mod hook;
+pub mod html;
 mod json;
 mod links;
 pub mod log;

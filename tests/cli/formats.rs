@@ -95,7 +95,7 @@ fn an_unknown_format_name_is_refused_with_the_names_it_could_be() {
     let run = repo.covgit(&["compare", "--format", "xml"]).code(2);
     assert!(
         run.stderr
-            .contains("unknown format 'xml' (expected text, markdown, json or github)"),
+            .contains("unknown format 'xml' (expected text, markdown, json, github or html)"),
         "{}",
         run.stderr
     );

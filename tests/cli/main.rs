@@ -15,6 +15,7 @@ mod expected;
 mod formats;
 mod generated;
 mod hook;
+mod html;
 mod library;
 mod links;
 mod moves;
@@ -22,6 +23,7 @@ mod readme;
 mod record;
 mod reliability;
 mod share;
+mod site;
 mod snapshots;
 mod trend;
 

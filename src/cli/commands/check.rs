@@ -28,8 +28,9 @@ pub struct CheckArgs {
     /// Judge a head that lacks uploads of [flags] expected instead of exiting 3.
     #[arg(long)]
     pub allow_incomplete: bool,
-    /// Also print the comparison: text, markdown, json or github.
-    #[arg(long, value_name = "FORMAT", value_parser = super::compare::FormatParser)]
+    /// Also print the comparison: text, markdown, json or github (html is a folder of pages:
+    /// `covgit compare --format html --output DIR` writes it).
+    #[arg(long, value_name = "FORMAT", value_parser = super::compare::FormatParser::streams())]
     pub format: Option<CompareFormat>,
     #[command(flatten)]
     pub links: LinkArgs,
@@ -48,6 +49,9 @@ fn parse_threshold(s: &str) -> Result<f64, String> {
 }
 
 pub fn run(g: &Global, a: &CheckArgs) -> Result<u8, Error> {
+    if let Some(format) = a.format.filter(|f| f.is_site()) {
+        return Err(Error::CheckSite { format });
+    }
     let (ws, config) = super::open(g)?;
     let outcome = app::check(
         &ws,

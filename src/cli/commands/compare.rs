@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use clap::builder::TypedValueParser;
@@ -20,11 +20,15 @@ use super::super::{exit, output};
 pub struct CompareArgs {
     #[command(flatten)]
     pub select: Selectors,
-    /// text, markdown, json or github.
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = FormatParser)]
+    /// text, markdown, json, github, or html (a folder of pages: needs --output DIR).
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = FormatParser::all())]
     pub format: CompareFormat,
     #[command(flatten)]
     pub links: LinkArgs,
+    /// With --format html: the folder to write the site into (created if missing; covgit's
+    /// files in it are overwritten, nothing else is removed). Entry: DIR/index.html.
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
     /// First pull shared coverage from REMOTE (`covgit pull`).
     #[arg(long, value_name = "REMOTE", num_args = 0..=1, require_equals = true, default_missing_value = "origin")]
     pub pull: Option<String>,
@@ -151,8 +155,24 @@ fn parse_format(s: &str) -> Result<CompareFormat, String> {
 
 /// `--format` of `compare` and `check`: help lists the names (`[possible values: ...]`), and
 /// a name that is none of them gets covgit's own message, which names the ones it could be.
+/// `check` lists only the formats it prints ([`FormatParser::streams`]); it still reads
+/// `html`, to say which command writes the site.
 #[derive(Clone)]
-pub struct FormatParser;
+pub struct FormatParser {
+    sites: bool,
+}
+
+impl FormatParser {
+    /// Every format: `compare`'s.
+    pub fn all() -> Self {
+        Self { sites: true }
+    }
+
+    /// The formats written to stdout: `check`'s.
+    pub fn streams() -> Self {
+        Self { sites: false }
+    }
+}
 
 impl TypedValueParser for FormatParser {
     type Value = CompareFormat;
@@ -171,13 +191,15 @@ impl TypedValueParser for FormatParser {
     ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
         Some(Box::new(
             CompareFormat::ALL
-                .map(|f| clap::builder::PossibleValue::new(f.as_str()))
-                .into_iter(),
+                .into_iter()
+                .filter(|f| self.sites || !f.is_site())
+                .map(|f| clap::builder::PossibleValue::new(f.as_str())),
         ))
     }
 }
 
 pub fn run(g: &Global, a: &CompareArgs) -> Result<u8, Error> {
+    let site = site_dir(a.format, a.output.as_deref())?;
     let (ws, config) = super::open(g)?;
     if let Some(remote) = &a.pull {
         match app::pull(&ws, remote) {
@@ -201,9 +223,39 @@ pub fn run(g: &Global, a: &CompareArgs) -> Result<u8, Error> {
         source: &source,
         links: &links,
     };
+    if let Some(dir) = site {
+        let detail = &outcome.detail;
+        let coverage = render::html::Lines {
+            base: &detail.base,
+            head: &detail.head,
+            changes: &detail.changes,
+        };
+        let written = output::write_site(dir, |w| {
+            render::html::site(w, &outcome.sides, &outcome.comparison, &coverage, &ctx)
+        })?;
+        if !g.quiet {
+            output::with_stderr(|err| render::html::written(err, &written, dir));
+        }
+        return Ok(exit::OK);
+    }
     output::with_stdout(|out| {
         render::compare(out, &outcome.sides, &outcome.comparison, a.format, &ctx)
     })
     .map_err(Error::Output)?;
     Ok(exit::OK)
+}
+
+/// The folder a site format writes into; `None` for a format that writes to stdout. A site
+/// needs a folder and `-` is not one; a stream format takes no `--output` (redirect stdout).
+fn site_dir(format: CompareFormat, output: Option<&Path>) -> Result<Option<&Path>, Error> {
+    match (format.is_site(), output) {
+        (true, None) => Err(Error::SiteNeedsOutput { format }),
+        (true, Some(dir)) if dir.as_os_str() == "-" => Err(Error::SiteNotStdout { format }),
+        (true, Some(dir)) => Ok(Some(dir)),
+        (false, Some(dir)) => Err(Error::OutputNotSite {
+            format,
+            dir: dir.to_owned(),
+        }),
+        (false, None) => Ok(None),
+    }
 }
