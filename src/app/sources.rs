@@ -1,6 +1,6 @@
 //! The compared files' text for the outputs that show code ([`crate::render::Source`]):
-//! the base side from the requested base commit (a pseudo-base's coverage is remapped onto
-//! it), the head side from the head commit or, for a working-tree head, from disk.
+//! the base side from the commit the comparison diffs from (the requested base, onto which a
+//! pseudo-base's coverage is remapped; in the commit view, the ancestor used), the head side from the head commit or, for a working-tree head, from disk.
 //! Bounded: a file over [`MAX_SHOWN_BYTES`] is not shown, nor a binary one, nor a path that
 //! is not a regular file of the work tree (a symlink is never followed).
 
@@ -32,7 +32,7 @@ pub struct FileSource<'a> {
 pub fn sources<'a>(ws: &'a Workspace, sides: &Sides) -> FileSource<'a> {
     FileSource {
         repo: &ws.repo,
-        base: sides.base.requested.clone(),
+        base: sides.base.diffed().clone(),
         head: sides.head.clone(),
         root: ws.root(),
     }

@@ -94,7 +94,7 @@ fn capped(mut doc: String) -> String {
 /// Writes every `path:line` of the comment: the one place that asks the forge for a link.
 struct Locations<'a> {
     /// Head locations link to the head commit, base ones (removed lines, where moved code
-    /// came from) to the requested base; a working-tree head gets none (`app::links`).
+    /// came from) to the base diffed from; a working-tree head gets none (`app::links`).
     links: &'a Links,
 }
 
