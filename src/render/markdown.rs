@@ -60,6 +60,10 @@ const BLOCKS_BUDGET: usize = 10_000;
 /// leave a later one (`added`) with none; a problem list keeps their code too.
 const MIN_RUNS_PER_KIND: usize = 3;
 
+/// Commits passed over that the note on the base names; the rest are counted. A raised
+/// `--max-depth` can pass over thousands, which would push the problems out of the comment.
+const MAX_SKIPPED: usize = 10;
+
 /// What says where the runs that a cut list left out are.
 const ALL_RUNS: &str = "`covgit compare` lists them all";
 
@@ -597,12 +601,18 @@ fn base_note(sides: &Sides) -> Option<String> {
         note.push_str(" (its coverage remapped through their diff)");
     }
     if !sides.base.skipped.is_empty() {
-        let skipped: Vec<String> = sides
-            .base
-            .skipped
+        let all = &sides.base.skipped;
+        let mut skipped: Vec<String> = all
             .iter()
+            .take(MAX_SKIPPED)
             .map(|s| format!("`{}` ({})", s.commit.short(), s.reason.as_str()))
             .collect();
+        if all.len() > MAX_SKIPPED {
+            skipped.push(format!(
+                "and {} (`covgit compare` lists them all)",
+                figures::count((all.len() - MAX_SKIPPED) as u64, "more", "more")
+            ));
+        }
         note.push_str(". Skipped: ");
         note.push_str(&skipped.join(", "));
     }
@@ -1041,6 +1051,24 @@ No file's coverage changed.
     }
 
     #[test]
+    fn a_long_walk_names_its_first_skipped_commits_and_counts_the_rest() {
+        // `--max-depth 5000` over unrecorded history: the note stays one short line, and
+        // the problems are still in the comment.
+        let mut sides = fixtures::pseudo_sides();
+        sides.base.skipped = (0..5000)
+            .map(|_| fixtures::pseudo_sides().base.skipped[0].clone())
+            .collect();
+        let md = render(&sides, &fixtures::comparison());
+        let note = md.lines().find(|l| l.starts_with("> ")).unwrap();
+        assert_eq!(note.matches("(no-report)").count(), MAX_SKIPPED, "{note}");
+        assert!(
+            note.ends_with("(no-report), and 4990 more (`covgit compare` lists them all)."),
+            "{note}"
+        );
+        assert!(md.contains("### Lost coverage: 2 lines in 1 run\n"), "{md}");
+    }
+
+    #[test]
     fn pipes_and_backticks_in_paths_cannot_break_the_table() {
         let mut c = fixtures::empty_comparison();
         let mut f = FileComparison {
@@ -1180,8 +1208,8 @@ No file's coverage changed.
 
         // Only a huge header is left to the last guard, which cuts and says so.
         let mut sides = fixtures::pseudo_sides();
-        sides.base.skipped = (0..5000)
-            .map(|_| fixtures::pseudo_sides().base.skipped[0].clone())
+        sides.uploads.head = (0..5000)
+            .map(|_| fixtures::pseudo_sides().uploads.head[1].clone())
             .collect();
         let md = render(&sides, &c);
         assert!(md.len() <= MAX_COMMENT, "{}", md.len());
