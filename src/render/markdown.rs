@@ -660,12 +660,16 @@ fn side(t: Option<&Totals>) -> String {
 
 /// Makes a string from a report or tree inert in markdown: punctuation that starts markup
 /// is backslash-escaped (`|` included, so a table cell holds), `@` is followed by a
-/// zero-width space so it mentions no one, and control and bidi characters (Trojan source)
-/// show as escapes, as in text (`\n`, `\u{202e}`).
+/// zero-width space so it mentions no one, as is a `#` before a digit so it references no
+/// issue (`o/r#1` would add a "mentioned" event to another repository's issue each time the
+/// comment is posted), and control and bidi characters (Trojan source) show as escapes, as
+/// in text (`\n`, `\u{202e}`).
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(ch) = chars.next() {
         match ch {
+            '#' if chars.peek().is_some_and(char::is_ascii_digit) => out.push_str("\\#&#8203;"),
             '\\' | '`' | '|' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '~' | '&' => {
                 out.push('\\');
                 out.push(ch);
@@ -1104,6 +1108,10 @@ No file's coverage changed.
         assert_eq!(
             escape("node_modules/@types/x@octocat.ts"),
             "node\\_modules/@&#8203;types/x@&#8203;octocat.ts"
+        );
+        assert_eq!(
+            escape("vendor/octo/calc#12/C#/x.py"),
+            "vendor/octo/calc\\#&#8203;12/C\\#/x.py"
         );
         assert_eq!(
             escape("a\u{202e}b\u{2066}c\x1b[2J\r"),
