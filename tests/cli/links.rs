@@ -314,7 +314,7 @@ fn links_a_bad_template_is_refused_naming_the_option() {
 }
 
 #[test]
-fn links_a_removed_line_to_the_ancestor_the_commit_view_compared_with() {
+fn links_a_removed_line_to_the_base_the_comparison_diffs_from() {
     // `c1` has no coverage, so `compare HEAD` compares `c2` with `c0` through their own diff:
     // the removed `b = 2` is line 2 of `c0` (line 2 of `c1` is `a = 1`, still there).
     let repo = TestRepo::new();
@@ -341,4 +341,29 @@ fn links_a_removed_line_to_the_ancestor_the_commit_view_compared_with() {
         "{md}"
     );
     assert!(!md.contains(&format!("/blob/{c1}/")), "{md}");
+
+    // In a range, a pseudo-base's coverage is remapped onto the merge-base `c1`, which the
+    // comparison diffs from: there `b = 2` is line 3.
+    repo.git(&["checkout", "-q", "-b", "pr", &c1]);
+    repo.write("calc.py", "x = 0\na = 1\nc = 3\n");
+    repo.commit("pr");
+    let report = repo.write_outside("pr.info", &full);
+    repo.covgit(&["record", report.to_str().unwrap()]).ok();
+    let md = repo
+        .covgit(&[
+            "compare",
+            &format!("{c1}..pr"),
+            "--allow-offsets",
+            "--format",
+            "markdown",
+        ])
+        .ok()
+        .stdout;
+    assert!(md.contains("pseudo-base"), "{md}");
+    assert!(
+        md.contains(&format!(
+            "- [calc.py:3](https://github.com/octo/calc/blob/{c1}/calc.py#L3) was hit\n"
+        )),
+        "{md}"
+    );
 }
