@@ -96,6 +96,11 @@ fn write_page(dir: &Path, trend: &render::Trend) -> Result<(), Error> {
         let path = path.to_owned();
         move |source| Error::WriteOutput { path, source }
     };
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::OutputNotAFolder {
+            path: dir.to_owned(),
+        });
+    }
     std::fs::create_dir_all(dir).map_err(failed(dir))?;
     let page = dir.join("index.html");
     let (temp, file) = new_temp(dir).map_err(failed(dir))?;
