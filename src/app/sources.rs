@@ -40,9 +40,10 @@ pub fn sources<'a>(ws: &'a Workspace, sides: &Sides) -> FileSource<'a> {
 
 impl FileSource<'_> {
     fn read_commit(&self, commit: &CommitId, path: &str) -> Option<Vec<String>> {
-        match self.repo.read_file(commit, path) {
-            Ok(Some(data)) if data.len() as u64 <= MAX_SHOWN_BYTES => split_lines(&data),
-            Ok(_) => None,
+        // A larger blob is not even loaded: its size comes from the object's header.
+        match self.repo.read_file_within(commit, path, MAX_SHOWN_BYTES) {
+            Ok(Some(data)) => split_lines(&data),
+            Ok(None) => None,
             Err(e) => {
                 debug!("cannot read '{path}' of {commit}: {e}");
                 None
