@@ -136,11 +136,7 @@ pub(super) fn compare_with(
     let flag = opts.flag.as_ref();
     let choice = choose_base(repo, store, config, opts, base)?;
     // A pseudo-base stands in for the requested base; its report is remapped to it.
-    let base_commit = if choice.pseudo {
-        choice.requested.clone()
-    } else {
-        choice.used.clone()
-    };
+    let base_commit = choice.diffed().clone();
     let moves = opts.detect_moves.unwrap_or(config.compare.detect_moves);
     let (between, changes) = info_span!("diff").in_scope(|| -> Result<_, Error> {
         let between = if choice.pseudo {

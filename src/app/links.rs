@@ -12,9 +12,9 @@ use crate::render::{LinkTemplate, Links};
 use super::Workspace;
 
 /// The links of the comparison of `sides`: `template` when given, else the forge of the
-/// remote's URL. Head-side locations point at the head commit, removed lines at the
-/// requested base (where their numbers are). A working-tree head has no commit to point
-/// at: no links.
+/// remote's URL. Head-side locations point at the head commit, removed lines at the base
+/// the comparison diffs from (where their numbers are: the requested base, or in the commit
+/// view the ancestor used). A working-tree head has no commit to point at: no links.
 pub fn links(ws: &Workspace, sides: &Sides, template: Option<&LinkTemplate>) -> Links {
     let Some(head) = &sides.head else {
         return Links::none();
@@ -38,7 +38,7 @@ pub fn links(ws: &Workspace, sides: &Sides, template: Option<&LinkTemplate>) -> 
             links
         }
     };
-    links.with_base(&sides.base.requested)
+    links.with_base(sides.base.diffed())
 }
 
 /// The remote whose forge the links go to: `origin`, else the only one.

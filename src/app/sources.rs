@@ -1,6 +1,6 @@
 //! The compared files' text for the outputs that show code ([`crate::render::Source`]):
-//! the base side from the requested base commit (a pseudo-base's coverage is remapped onto
-//! it), the head side from the head commit or, for a working-tree head, from disk.
+//! the base side from the commit the comparison diffs from (the requested base, onto which a
+//! pseudo-base's coverage is remapped; in the commit view, the ancestor used), the head side from the head commit or, for a working-tree head, from disk.
 //! Bounded: a file over [`MAX_SHOWN_BYTES`] is not shown, nor a binary one, nor a path that
 //! is not a regular file of the work tree (a symlink is never followed).
 
@@ -32,7 +32,7 @@ pub struct FileSource<'a> {
 pub fn sources<'a>(ws: &'a Workspace, sides: &Sides) -> FileSource<'a> {
     FileSource {
         repo: &ws.repo,
-        base: sides.base.requested.clone(),
+        base: sides.base.diffed().clone(),
         head: sides.head.clone(),
         root: ws.root(),
     }
@@ -40,9 +40,10 @@ pub fn sources<'a>(ws: &'a Workspace, sides: &Sides) -> FileSource<'a> {
 
 impl FileSource<'_> {
     fn read_commit(&self, commit: &CommitId, path: &str) -> Option<Vec<String>> {
-        match self.repo.read_file(commit, path) {
-            Ok(Some(data)) if data.len() as u64 <= MAX_SHOWN_BYTES => split_lines(&data),
-            Ok(_) => None,
+        // A larger blob is not even loaded: its size comes from the object's header.
+        match self.repo.read_file_within(commit, path, MAX_SHOWN_BYTES) {
+            Ok(Some(data)) => split_lines(&data),
+            Ok(None) => None,
             Err(e) => {
                 debug!("cannot read '{path}' of {commit}: {e}");
                 None

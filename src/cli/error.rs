@@ -27,6 +27,11 @@ pub enum Error {
         "--output names the folder of `--format html`; `--format {format}` writes to stdout: redirect it (`> trend.svg`) instead"
     )]
     OutputNotHtml { format: &'static str },
+    #[error(
+        "cannot write into '{}': it is a file, not a folder (--output names the folder that gets index.html)",
+        path.display()
+    )]
+    OutputNotAFolder { path: PathBuf },
     #[error("cannot write '{}'", path.display())]
     WriteOutput {
         path: PathBuf,

@@ -9,6 +9,18 @@ use crate::model::CommitId;
 impl Repo {
     /// The content of `path` in `commit`'s tree; `None` when there is no such file.
     pub fn read_file(&self, commit: &CommitId, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+        self.read_file_within(commit, path, u64::MAX)
+    }
+
+    /// The content of `path` in `commit`'s tree when it is at most `max` bytes; `None` when
+    /// there is no such file or it is larger. The size comes from the object's header, so a
+    /// larger blob is never loaded.
+    pub fn read_file_within(
+        &self,
+        commit: &CommitId,
+        path: &str,
+        max: u64,
+    ) -> Result<Option<Vec<u8>>, GitError> {
         let tree = self.tree(commit)?;
         let read = |source| GitError::Read {
             what: format!("'{path}' in commit {commit}"),
@@ -19,6 +31,16 @@ impl Repo {
         };
         if !entry.mode().is_blob() {
             return Ok(None);
+        }
+        if max < u64::MAX {
+            let size = self
+                .inner
+                .find_header(entry.oid())
+                .map_err(|source| read(gix::Error::from_error(source)))?
+                .size();
+            if size > max {
+                return Ok(None);
+            }
         }
         let object = entry.object().map_err(read)?;
         Ok(Some(object.detach().data))
@@ -113,6 +135,26 @@ fn lines_of(data: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::lines_of;
+    use crate::git::Repo;
+    use crate::git::fixture::{build, git};
+    use crate::model::CommitId;
+
+    #[test]
+    fn a_file_over_the_limit_is_not_read() {
+        let dir = build(
+            "git init -q -b main . && printf 'abcdefghij' > ten && ln -s ten link && \
+             git add -A && git commit -q -m one",
+            &[],
+        );
+        let repo = Repo::discover(dir.path()).unwrap();
+        let head = CommitId::new(&git(dir.path(), &["rev-parse", "HEAD"])).unwrap();
+        let read = |path: &str, max: u64| repo.read_file_within(&head, path, max).unwrap();
+        assert_eq!(read("ten", 10).as_deref(), Some(&b"abcdefghij"[..]));
+        assert_eq!(read("ten", 9), None);
+        assert_eq!(read("link", 100), None);
+        assert_eq!(read("none", 100), None);
+        assert_eq!(repo.read_file(&head, "ten").unwrap().unwrap().len(), 10);
+    }
 
     #[test]
     fn lines_are_counted_as_git_does() {

@@ -60,6 +60,10 @@ const BLOCKS_BUDGET: usize = 10_000;
 /// leave a later one (`added`) with none; a problem list keeps their code too.
 const MIN_RUNS_PER_KIND: usize = 3;
 
+/// Commits passed over that the note on the base names; the rest are counted. A raised
+/// `--max-depth` can pass over thousands, which would push the problems out of the comment.
+const MAX_SKIPPED: usize = 10;
+
 /// What says where the runs that a cut list left out are.
 const ALL_RUNS: &str = "`covgit compare` lists them all";
 
@@ -94,7 +98,7 @@ fn capped(mut doc: String) -> String {
 /// Writes every `path:line` of the comment: the one place that asks the forge for a link.
 struct Locations<'a> {
     /// Head locations link to the head commit, base ones (removed lines, where moved code
-    /// came from) to the requested base; a working-tree head gets none (`app::links`).
+    /// came from) to the base diffed from; a working-tree head gets none (`app::links`).
     links: &'a Links,
 }
 
@@ -597,12 +601,18 @@ fn base_note(sides: &Sides) -> Option<String> {
         note.push_str(" (its coverage remapped through their diff)");
     }
     if !sides.base.skipped.is_empty() {
-        let skipped: Vec<String> = sides
-            .base
-            .skipped
+        let all = &sides.base.skipped;
+        let mut skipped: Vec<String> = all
             .iter()
+            .take(MAX_SKIPPED)
             .map(|s| format!("`{}` ({})", s.commit.short(), s.reason.as_str()))
             .collect();
+        if all.len() > MAX_SKIPPED {
+            skipped.push(format!(
+                "and {} (`covgit compare` lists them all)",
+                figures::count((all.len() - MAX_SKIPPED) as u64, "more", "more")
+            ));
+        }
         note.push_str(". Skipped: ");
         note.push_str(&skipped.join(", "));
     }
@@ -650,12 +660,16 @@ fn side(t: Option<&Totals>) -> String {
 
 /// Makes a string from a report or tree inert in markdown: punctuation that starts markup
 /// is backslash-escaped (`|` included, so a table cell holds), `@` is followed by a
-/// zero-width space so it mentions no one, and control and bidi characters (Trojan source)
-/// show as escapes, as in text (`\n`, `\u{202e}`).
+/// zero-width space so it mentions no one, as is a `#` before a digit so it references no
+/// issue (`o/r#1` would add a "mentioned" event to another repository's issue each time the
+/// comment is posted), and control and bidi characters (Trojan source) show as escapes, as
+/// in text (`\n`, `\u{202e}`).
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(ch) = chars.next() {
         match ch {
+            '#' if chars.peek().is_some_and(char::is_ascii_digit) => out.push_str("\\#&#8203;"),
             '\\' | '`' | '|' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '~' | '&' => {
                 out.push('\\');
                 out.push(ch);
@@ -1041,6 +1055,24 @@ No file's coverage changed.
     }
 
     #[test]
+    fn a_long_walk_names_its_first_skipped_commits_and_counts_the_rest() {
+        // `--max-depth 5000` over unrecorded history: the note stays one short line, and
+        // the problems are still in the comment.
+        let mut sides = fixtures::pseudo_sides();
+        sides.base.skipped = (0..5000)
+            .map(|_| fixtures::pseudo_sides().base.skipped[0].clone())
+            .collect();
+        let md = render(&sides, &fixtures::comparison());
+        let note = md.lines().find(|l| l.starts_with("> ")).unwrap();
+        assert_eq!(note.matches("(no-report)").count(), MAX_SKIPPED, "{note}");
+        assert!(
+            note.ends_with("(no-report), and 4990 more (`covgit compare` lists them all)."),
+            "{note}"
+        );
+        assert!(md.contains("### Lost coverage: 2 lines in 1 run\n"), "{md}");
+    }
+
+    #[test]
     fn pipes_and_backticks_in_paths_cannot_break_the_table() {
         let mut c = fixtures::empty_comparison();
         let mut f = FileComparison {
@@ -1076,6 +1108,10 @@ No file's coverage changed.
         assert_eq!(
             escape("node_modules/@types/x@octocat.ts"),
             "node\\_modules/@&#8203;types/x@&#8203;octocat.ts"
+        );
+        assert_eq!(
+            escape("vendor/octo/calc#12/C#/x.py"),
+            "vendor/octo/calc\\#&#8203;12/C\\#/x.py"
         );
         assert_eq!(
             escape("a\u{202e}b\u{2066}c\x1b[2J\r"),
@@ -1180,8 +1216,8 @@ No file's coverage changed.
 
         // Only a huge header is left to the last guard, which cuts and says so.
         let mut sides = fixtures::pseudo_sides();
-        sides.base.skipped = (0..5000)
-            .map(|_| fixtures::pseudo_sides().base.skipped[0].clone())
+        sides.uploads.head = (0..5000)
+            .map(|_| fixtures::pseudo_sides().uploads.head[1].clone())
             .collect();
         let md = render(&sides, &c);
         assert!(md.len() <= MAX_COMMENT, "{}", md.len());

@@ -6,7 +6,8 @@
 /// Which side of a comparison a file or line is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Side {
-    /// The requested base commit (a pseudo-base's coverage is remapped onto it).
+    /// The base commit the comparison diffs from: the requested base (a pseudo-base's
+    /// coverage is remapped onto it), or in the commit view the ancestor used.
     Base,
     /// The head commit, or the working tree.
     Head,

@@ -33,6 +33,20 @@ pub struct BaseChoice {
     pub skipped: Vec<Skipped>,
 }
 
+impl BaseChoice {
+    /// The commit the comparison diffs from, whose line numbers and paths the base side of
+    /// every run carries (`removed` lines, where moved code came from): the requested base
+    /// when a pseudo-base's report is remapped onto it, else the commit used (in the commit
+    /// view, an ancestor found is compared through its own diff to the head).
+    pub fn diffed(&self) -> &CommitId {
+        if self.pseudo {
+            &self.requested
+        } else {
+            &self.used
+        }
+    }
+}
+
 /// Why no base could be chosen.
 #[derive(Debug, thiserror::Error)]
 pub enum SelectError<E> {

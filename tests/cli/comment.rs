@@ -263,3 +263,96 @@ fn a_working_tree_head_shows_the_code_on_disk() {
         ),
     );
 }
+
+#[test]
+fn hostile_code_from_a_fork_is_shown_inert_and_odd_files_show_none() {
+    // Added lines, missed: a file of workflow commands, escapes, a mention, an issue number
+    // and HTML; a CRLF file with invalid UTF-8 and no last newline; a binary file; a file
+    // over 8 MiB; a symlink.
+    let repo = TestRepo::new();
+    repo.write("keep.py", "x = 1\n");
+    repo.commit("base");
+    let base = repo.write_outside("base.info", &lcov(&[("keep.py", &[(1, 1)])]));
+    repo.covgit(&["record", base.to_str().unwrap()]).ok();
+    let hostile = [
+        "::error file=app.py,line=1::pwned",
+        "`````",
+        "@octocat #12 `</code>` </details> <img src=x onerror=alert(1)>",
+        "\x1b]0;title\x07\x1b[2J \u{202e}evil\u{2066} \u{2028}end",
+        "x = '##[error]boom ##vso[task.complete]'",
+        "ok = 1",
+        "  ::add-mask::secret",
+        "\u{2003}::warning::em space",
+    ];
+    repo.write("evil.py", &format!("{}\n", hostile.join("\n")));
+    let root = repo.path();
+    std::fs::write(root.join("crlf.py"), b"one\r\ntw\xffo\r\nthree").unwrap();
+    std::fs::write(root.join("bin.py"), b"a\0b\nc\n").unwrap();
+    let mut big = "big = 1\n".repeat(8 << 17);
+    big.push_str("tail = 2\n");
+    std::fs::write(root.join("big.py"), &big).unwrap();
+    std::os::unix::fs::symlink("evil.py", root.join("link.py")).unwrap();
+    repo.commit("head");
+    let missed = |n: u32| -> Vec<(u32, u64)> { (1..=n).map(|l| (l, 0)).collect() };
+    let evil: Vec<(u32, u64)> = (1..=8).map(|l| (l, u64::from(l == 6))).collect();
+    let head = lcov(&[
+        ("keep.py", &[(1, 1)]),
+        ("evil.py", &evil),
+        ("crlf.py", &missed(3)),
+        ("bin.py", &missed(2)),
+        ("big.py", &missed(1)),
+        ("link.py", &missed(1)),
+    ]);
+    let head = repo.write_outside("head.info", &head);
+    repo.covgit(&["record", head.to_str().unwrap()]).ok();
+
+    let text = repo.covgit(&["compare", "HEAD"]).ok().stdout;
+    let md = repo
+        .covgit(&["compare", "HEAD", "--format", "markdown"])
+        .ok()
+        .stdout;
+    for (name, out) in [("text", &text), ("markdown", &md)] {
+        // No line a CI runner would obey, no raw control or bidi character.
+        for line in out.lines() {
+            let start = line.trim_start_matches(char::is_whitespace);
+            assert!(!start.starts_with("::"), "{name}: {line}");
+            assert!(
+                !line.contains("##[") && !line.contains("##vso["),
+                "{name}: {line}"
+            );
+        }
+        assert!(
+            !out.chars().any(|c| (c.is_control() && c != '\n')
+                || matches!(c, '\u{202e}' | '\u{2066}' | '\u{2028}')),
+            "{name}: {out}"
+        );
+        // CRLF, invalid UTF-8 and no last newline: the lines as git counts them.
+        for line in ["1 │ one\n", "2 │ tw\u{fffd}o\n", "3 │ three\n"] {
+            assert!(out.contains(line), "{name}: {out}");
+        }
+        assert!(out.contains("7 │   ::add-mask::secret\n"), "{name}: {out}");
+        assert!(
+            out.contains("8 │ \u{2003}::warning::em space\n"),
+            "{name}: {out}"
+        );
+        assert!(
+            out.contains("5 │ x = '#\\x23[error]boom #\\x23vso[task.complete]'\n"),
+            "{name}: {out}"
+        );
+        assert!(
+            out.contains("4 │ \\x1b]0;title\\x07\\x1b[2J \\u{202e}evil\\u{2066} \\u{2028}end\n"),
+            "{name}: {out}"
+        );
+        // A binary file, one over 8 MiB and a symlink show no code.
+        assert!(!out.contains("│ a") && !out.contains("│ big = 1"), "{name}");
+        assert_eq!(out.matches("│ ::error").count(), 1, "{name}: {out}");
+    }
+    // In Markdown the code sits in a fence longer than its backticks, so its HTML, mention
+    // and issue number stay code.
+    assert!(
+        md.contains(
+            "- ✗ evil.py:1-5 miss\n  ``````\n  1 │ ::error file=app.py,line=1::pwned\n  2 │ `````\n  3 │ @octocat #12 `</code>` </details> <img src=x onerror=alert(1)>\n"
+        ),
+        "{md}"
+    );
+}

@@ -312,3 +312,58 @@ fn links_a_bad_template_is_refused_naming_the_option() {
     }
     assert_eq!(std::fs::read(repo.db()).unwrap(), before);
 }
+
+#[test]
+fn links_a_removed_line_to_the_base_the_comparison_diffs_from() {
+    // `c1` has no coverage, so `compare HEAD` compares `c2` with `c0` through their own diff:
+    // the removed `b = 2` is line 2 of `c0` (line 2 of `c1` is `a = 1`, still there).
+    let repo = TestRepo::new();
+    repo.write("calc.py", "a = 1\nb = 2\nc = 3\n");
+    let c0 = repo.commit("c0");
+    let full = lcov(&[("calc.py", &[(1, 1), (2, 1), (3, 1)])]);
+    let report = repo.write_outside("c0.info", &full);
+    repo.covgit(&["record", report.to_str().unwrap()]).ok();
+    repo.write("calc.py", "x = 0\na = 1\nb = 2\nc = 3\n");
+    let c1 = repo.commit("c1");
+    repo.write("calc.py", "x = 0\na = 1\nc = 3\n");
+    repo.commit("c2");
+    let report = repo.write_outside("c2.info", &full);
+    repo.covgit(&["record", report.to_str().unwrap()]).ok();
+    repo.git(&["remote", "add", "origin", "git@github.com:octo/calc.git"]);
+    let md = repo
+        .covgit(&["compare", "HEAD", "--format", "markdown"])
+        .ok()
+        .stdout;
+    assert!(
+        md.contains(&format!(
+            "- [calc.py:2](https://github.com/octo/calc/blob/{c0}/calc.py#L2) was hit\n"
+        )),
+        "{md}"
+    );
+    assert!(!md.contains(&format!("/blob/{c1}/")), "{md}");
+
+    // In a range, a pseudo-base's coverage is remapped onto the merge-base `c1`, which the
+    // comparison diffs from: there `b = 2` is line 3.
+    repo.git(&["checkout", "-q", "-b", "pr", &c1]);
+    repo.write("calc.py", "x = 0\na = 1\nc = 3\n");
+    repo.commit("pr");
+    let report = repo.write_outside("pr.info", &full);
+    repo.covgit(&["record", report.to_str().unwrap()]).ok();
+    let md = repo
+        .covgit(&[
+            "compare",
+            &format!("{c1}..pr"),
+            "--allow-offsets",
+            "--format",
+            "markdown",
+        ])
+        .ok()
+        .stdout;
+    assert!(md.contains("pseudo-base"), "{md}");
+    assert!(
+        md.contains(&format!(
+            "- [calc.py:3](https://github.com/octo/calc/blob/{c1}/calc.py#L3) was hit\n"
+        )),
+        "{md}"
+    );
+}

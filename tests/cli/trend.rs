@@ -234,11 +234,12 @@ fn an_output_that_cannot_be_a_folder_is_named() {
             file.to_str().unwrap(),
         ])
         .code(2);
-    assert!(
-        run.stderr
-            .starts_with(&format!("error: cannot write '{}': ", file.display())),
-        "{}",
-        run.stderr
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: cannot write into '{}': it is a file, not a folder (--output names the folder that gets index.html)\n",
+            file.display()
+        )
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "a file");
 }

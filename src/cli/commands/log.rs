@@ -89,26 +89,89 @@ pub fn run(g: &Global, a: &LogArgs) -> Result<u8, Error> {
 
 /// Writes `dir/index.html`, creating `dir` if needed, through a temporary file renamed over
 /// it: a reader never sees half a page, and an `index.html` that is a link is replaced, not
-/// followed.
+/// followed. The temporary file is new (`create_new`): in a folder others can write to, a
+/// link planted at its name is not followed (it would have had covgit overwrite its target).
 fn write_page(dir: &Path, trend: &render::Trend) -> Result<(), Error> {
     let failed = |path: &Path| {
         let path = path.to_owned();
         move |source| Error::WriteOutput { path, source }
     };
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::OutputNotAFolder {
+            path: dir.to_owned(),
+        });
+    }
     std::fs::create_dir_all(dir).map_err(failed(dir))?;
     let page = dir.join("index.html");
-    let temp = dir.join(format!(".index.html.{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&temp).and_then(|f| {
-        let mut out = std::io::BufWriter::new(f);
+    let (temp, file) = new_temp(dir).map_err(failed(dir))?;
+    let written = (|| {
+        let mut out = std::io::BufWriter::new(file);
         render::trend::html(&mut out, trend)?;
         std::io::Write::flush(&mut out)?;
         out.into_inner()
             .map_err(std::io::IntoInnerError::into_error)?
             .sync_all()
-    });
+    })();
     let done = written.and_then(|()| std::fs::rename(&temp, &page));
     if done.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
     done.map_err(failed(&page))
+}
+
+/// A new file `.index.html.<pid>.<n>.tmp` in `dir`, the first `n` whose name is free.
+fn new_temp(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let mut n = 0;
+    loop {
+        let temp = dir.join(format!(".index.html.{}.{n}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+        {
+            Ok(file) => return Ok((temp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_planted_at_the_temporary_name_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir(&site).unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep me").unwrap();
+        // The name the page was once written through, and the names it tries now.
+        let pid = std::process::id();
+        let names = [format!(".index.html.{pid}.tmp")]
+            .into_iter()
+            .chain((0..3).map(|n| format!(".index.html.{pid}.{n}.tmp")));
+        for name in names {
+            std::os::unix::fs::symlink(&victim, site.join(name)).unwrap();
+        }
+        let trend = render::Trend {
+            log: covgit::app::LogOutcome {
+                entries: Vec::new(),
+                walked: 0,
+                stopped: None,
+                shared_on: None,
+            },
+            details: Vec::new(),
+        };
+        write_page(&site, &trend).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        let page = std::fs::read_to_string(site.join("index.html")).unwrap();
+        assert!(page.contains("No recorded commit"), "{page}");
+        assert!(
+            !std::fs::symlink_metadata(site.join("index.html"))
+                .unwrap()
+                .is_symlink()
+        );
+    }
 }

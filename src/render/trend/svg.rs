@@ -627,6 +627,9 @@ mod tests {
         let doc = render(&sample::trend(10_000, &["unit", "integration", "e2e"]));
         parsed(&doc);
         assert!(doc.len() < 400_000, "{} bytes", doc.len());
+        // The README's figure: under 300 KB for two flags (one commit in seven failed).
+        let two = render(&sample::trend(10_000, &["unit", "integration"])).len();
+        assert!(two < 300_000, "{two} bytes");
         let points = count(&doc, "<circle ");
         assert!(
             (500..=super::super::series::MAX_POINTS).contains(&points),
