@@ -326,3 +326,57 @@ fn runs_link_to_the_forge_and_nothing_else_leaves_the_site() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_at_a_page_name_is_replaced_not_followed() {
+    // A site folder kept between runs (a CI cache, an artifact unpacked from a fork's job)
+    // may hold a symbolic link where a page goes: writing through it would overwrite a file
+    // anywhere the link points.
+    let repo = history();
+    let dir = repo.home().join("site");
+    std::fs::create_dir_all(dir.join(format!("f/{}", parent_of(CALC)))).unwrap();
+    let victim = repo.write_outside("victim.txt", "precious");
+    let victim_page = repo.write_outside("victim-page.txt", "precious too");
+    std::os::unix::fs::symlink(&victim, dir.join("index.html")).unwrap();
+    std::os::unix::fs::symlink(&victim_page, dir.join(format!("f/{CALC}.html"))).unwrap();
+    write(&repo, &dir).ok();
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert_eq!(
+        std::fs::read_to_string(&victim_page).unwrap(),
+        "precious too"
+    );
+    for page in ["index.html".to_owned(), format!("f/{CALC}.html")] {
+        let meta = std::fs::symlink_metadata(dir.join(&page)).unwrap();
+        assert!(meta.file_type().is_file(), "{page} is still a link");
+        assert!(read(&dir, &page).starts_with("<!DOCTYPE html>"), "{page}");
+    }
+    // No temporary file is left behind.
+    assert!(files(&dir).iter().all(|f| !f.contains(".covgit-")));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_at_a_folder_of_the_site_is_refused_and_nothing_is_written_through_it() {
+    let repo = history();
+    let dir = repo.home().join("site");
+    std::fs::create_dir_all(dir.join("f")).unwrap();
+    let elsewhere = repo.home().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.join("f/src")).unwrap();
+    let run = write(&repo, &dir).code(2);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: cannot write the site into '{}': ",
+            dir.display()
+        )) && run.stderr.contains("f/src is a symbolic link"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+}
+
+fn parent_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
