@@ -380,3 +380,104 @@ fn a_link_at_a_folder_of_the_site_is_refused_and_nothing_is_written_through_it()
 fn parent_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
+
+/// A fork's pull request: a file whose name and text carry HTML, quotes, template braces,
+/// a `javascript:` URL, bidi and control characters, a NUL, invalid UTF-8, a line of
+/// 400,000 bytes and hundreds of long lines.
+fn hostile() -> (crate::common::TestRepo, String) {
+    let repo = crate::common::TestRepo::new();
+    let name = "src/x\"'<img src=x onerror=alert(1)>{{7*7}}\u{202e}\u{1}.py";
+    let base = "a = 1\nb = 2\n";
+    repo.write(name, base);
+    repo.commit("base");
+    let report =
+        |lines: &[(u32, u64)]| repo.write_outside("r.info", &crate::common::lcov(&[(name, lines)]));
+    let r = report(&[(1, 1), (2, 1)]);
+    repo.covgit(&["record", r.to_str().unwrap()]).ok();
+    let mut text = Vec::new();
+    text.extend_from_slice(b"a = 1\nb = 2\n");
+    text.extend_from_slice(b"c = '</script><script>alert(1)</script>'\n");
+    text.extend_from_slice(
+        b"d = \"javascript:alert(1)\" # \xe2\x80\xae reversed \x00 nul \x1b[31m\n",
+    );
+    text.extend_from_slice(b"e = '\xff\xfe invalid'\n");
+    text.extend_from_slice(b"f = '");
+    text.extend(std::iter::repeat_n(b'<', 400_000));
+    text.extend_from_slice(b"'\n");
+    // Many long lines: each is cut, and so is the page.
+    for _ in 0..700 {
+        text.extend(std::iter::repeat_n(b'<', 600));
+        text.push(b'\n');
+    }
+    let mut data = vec![b'#'; 9_000];
+    data.push(b'\n');
+    data.extend_from_slice(&text);
+    // The NUL lies past git's binary sniff (the first 8,000 bytes): the file is text.
+    std::fs::write(repo.path().join(name), &data).unwrap();
+    repo.commit("head");
+    let r = report(&[(1, 1), (2, 0), (3, 0), (4, 0), (5, 0), (6, 0), (7, 0)]);
+    repo.covgit(&["record", r.to_str().unwrap()]).ok();
+    (repo, name.to_owned())
+}
+
+#[test]
+fn hostile_names_and_text_are_escaped_everywhere_and_pages_stay_small() {
+    let (repo, name) = hostile();
+    let dir = repo.home().join("site");
+    write(&repo, &dir).ok();
+    for rel in files(&dir) {
+        let bytes = std::fs::read(dir.join(&rel)).unwrap();
+        assert!(bytes.len() < 1 << 20, "{rel}: {} bytes", bytes.len());
+        let page = String::from_utf8(bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        if rel.starts_with("covgit.") {
+            continue;
+        }
+        assert_eq!(page.matches("<script").count(), 1, "{rel}: {page}");
+        assert!(!page.contains("<img"), "{rel}");
+        assert!(!page.contains("</script><"), "{rel}");
+        assert!(
+            !page.chars().any(|c| (c.is_control() && c != '\n')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')),
+            "{rel}: a raw control or bidi character"
+        );
+        // Every attribute value is quoted and holds no raw quote or angle bracket.
+        for tag in page.split('<').skip(1) {
+            let tag = tag.split_once('>').map_or(tag, |(t, _)| t);
+            assert_eq!(tag.matches('"').count() % 2, 0, "{rel}: <{tag}>");
+        }
+        for href in page.split("href=\"").skip(1) {
+            let href = &href[..href.find('"').unwrap()];
+            assert!(
+                !href.to_ascii_lowercase().contains("javascript:"),
+                "{rel}: {href}"
+            );
+        }
+    }
+    let page_name = files(&dir)
+        .into_iter()
+        .find(|f| f.starts_with("f/"))
+        .expect("the file's page");
+    let page = read(&dir, &page_name);
+    let escaped = "x&quot;&#39;&lt;img src=x onerror=alert(1)&gt;{{7*7}}\\u{202e}\\x01.py";
+    assert!(
+        page.contains(&format!("<h1><code>src/{escaped}</code></h1>")),
+        "{page}"
+    );
+    assert!(page.contains("c = &#39;&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&#39;"));
+    assert!(page.contains(
+        "<span class=\"esc\">\\u{202e}</span> reversed <span class=\"esc\">\\x00</span> nul"
+    ));
+    assert!(page.contains("e = &#39;\u{fffd}\u{fffd} invalid&#39;"));
+    let index = read(&dir, "index.html");
+    assert!(
+        index.contains(&format!("<tr data-path=\"src/{escaped}\">")),
+        "{index}"
+    );
+    // The long line: its first characters, then how many more.
+    assert!(
+        page.contains("&lt;<span class=\"more\">… 399506 characters more</span>"),
+        "{page}"
+    );
+    assert!(page.contains("⋯ the page stops after "), "{page}");
+    let _ = name;
+}
