@@ -8,7 +8,9 @@
 //! Without `chromium` or `chromedriver` the test is skipped with a note, unless `CI` is set:
 //! then it fails and says what to install (`.ci/run` installs both). chromedriver picks its
 //! own free port, every request has a timeout, and dropping the driver kills its whole
-//! process group, so a failed run leaves no browser behind.
+//! process group, so a failed run leaves no browser behind (Unix only, as Debian's package).
+
+#![cfg(unix)]
 
 #[path = "cli/common.rs"]
 #[allow(dead_code)]
