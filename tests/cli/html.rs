@@ -481,3 +481,71 @@ fn hostile_names_and_text_are_escaped_everywhere_and_pages_stay_small() {
     assert!(page.contains("⋯ the page stops after "), "{page}");
     let _ = name;
 }
+
+#[test]
+fn the_index_of_a_real_history_says_how_the_base_was_chosen() {
+    // main: c1 (recorded: unit and e2e), c2 inserts two lines and is never recorded; the
+    // feature branch's head records unit only and carries e2e (`[flags] carryforward`).
+    let repo = crate::common::TestRepo::new();
+    repo.write(".covgit.toml", "[flags]\ncarryforward = [\"e2e\"]\n");
+    let body = "x1 = 1\nx2 = 2\nx3 = 3\nx4 = 4\nx5 = 5\nx6 = 6\n";
+    repo.write("app.py", body);
+    repo.write("lib.py", "y = 1\n");
+    let c1 = repo.commit("c1");
+    let rec = |flag: &str, files: &[(&str, &[(u32, u64)])]| {
+        let sha = repo.git(&["rev-parse", "HEAD"]);
+        let r = repo.write_outside(&format!("{flag}-{sha}.info"), &crate::common::lcov(files));
+        repo.covgit(&["record", r.to_str().unwrap(), "--flag", flag])
+            .ok();
+    };
+    rec("unit", &[("lib.py", &[(1, 1)])]);
+    rec(
+        "e2e",
+        &[("app.py", &[(1, 1), (2, 1), (3, 0), (4, 1), (5, 1), (6, 1)])],
+    );
+    repo.write("app.py", &format!("new1 = 1\nnew2 = 2\n{body}"));
+    let c2 = repo.commit("c2");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("lib.py", "y = 1\nz = 2\n");
+    repo.commit("feature");
+    rec("unit", &[("lib.py", &[(1, 1), (2, 0)])]);
+
+    let dir = repo.home().join("site");
+    repo.covgit(&[
+        "compare",
+        "main..feature",
+        "--allow-offsets",
+        "--format",
+        "html",
+        "--output",
+        dir.to_str().unwrap(),
+    ])
+    .ok();
+    let index = read(&dir, "index.html");
+    let short = |s: &str| s[..7].to_owned();
+    for expected in [
+        format!(
+            "<dt>Base</dt><dd><code title=\"{c2}\">{}</code> had no usable coverage; pseudo-base <code title=\"{c1}\">{}</code> stands in for it, its coverage remapped through their diff (offsets)</dd>",
+            short(&c2),
+            short(&c1)
+        ),
+        format!(
+            "<dt>Skipped</dt><dd><ul><li><code title=\"{c2}\">{}</code>: no-report</li></ul></dd>",
+            short(&c2)
+        ),
+        format!(
+            "<dt>Carried</dt><dd><ul><li>Head: <code>e2e</code> from <code>{}</code></li></ul></dd>",
+            short(&c1)
+        ),
+        "<p class=\"big\">Patch: 0.00% (0/1 added line covered: 0 hit, 0 partial, 1 miss)</p>"
+            .to_owned(),
+        "<tr data-path=\"lib.py\">".to_owned(),
+        "<a href=\"files.html\">All 2 files by folder →</a>".to_owned(),
+    ] {
+        assert!(index.contains(&expected), "{expected}\n{index}");
+    }
+    // The lines c2 inserted are not the feature's: app.py did not change between the base
+    // and the head, so it has no page of its own, only a row of its folder.
+    assert!(!dir.join("f/app.py.html").exists());
+    assert!(read(&dir, "files.html").contains("<tr data-path=\"app.py\">"));
+}
