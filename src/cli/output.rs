@@ -34,8 +34,8 @@ pub fn with_stderr(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
     let _ = f(&mut std::io::stderr().lock());
 }
 
-/// Creates `dir` if missing and runs `f` with a writer of files into it: each page's folders
-/// are made as needed, an existing file of the same name is replaced, and nothing else in
+/// Creates `dir` if missing (with a `.gitignore` of `*` in it) and runs `f` with a writer of
+/// files into it: each page's folders are made as needed, an existing file of the same name is replaced, and nothing else in
 /// `dir` is touched. The folder may hold what others left (a CI cache, an unpacked artifact),
 /// so nothing is written through a symbolic link: a page is written to a temporary file
 /// beside it and renamed over its name, which replaces a link there instead of following it,
@@ -48,7 +48,14 @@ pub fn write_site<T>(
         dir: dir.to_owned(),
         source,
     };
+    let fresh =
+        std::fs::symlink_metadata(dir).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
     std::fs::create_dir_all(dir).map_err(failed)?;
+    if fresh {
+        // A site is not part of the repository: a folder covgit makes ignores itself, so
+        // `git status` and the next `compare --worktree` never take its pages for changes.
+        replace(dir, ".gitignore", IGNORE_ALL.as_bytes()).map_err(failed)?;
+    }
     let mut made = std::collections::HashSet::new();
     let mut write = |rel: &str, bytes: &[u8]| -> std::io::Result<()> {
         let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
@@ -58,6 +65,10 @@ pub fn write_site<T>(
     };
     f(&mut write).map_err(failed)
 }
+
+/// The `.gitignore` of a site folder covgit creates (delete it to commit the site).
+const IGNORE_ALL: &str =
+    "# Written by covgit: this folder is a generated site. Delete this file to commit it.\n*\n";
 
 /// Makes the folders of `folder` (`/`-separated, relative to `dir`) one by one, refusing any
 /// that is a symbolic link; `made` remembers those already checked.

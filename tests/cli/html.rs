@@ -59,6 +59,7 @@ fn compare_writes_a_site_of_the_changed_files_and_every_folder() {
     assert_eq!(
         files(&dir),
         [
+            ".gitignore",
             "covgit.css",
             "covgit.js",
             "d/lib.html",
@@ -429,7 +430,7 @@ fn hostile_names_and_text_are_escaped_everywhere_and_pages_stay_small() {
         let bytes = std::fs::read(dir.join(&rel)).unwrap();
         assert!(bytes.len() < 1 << 20, "{rel}: {} bytes", bytes.len());
         let page = String::from_utf8(bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
-        if rel.starts_with("covgit.") {
+        if Path::new(&rel).extension().is_none_or(|e| e != "html") {
             continue;
         }
         assert_eq!(page.matches("<script").count(), 1, "{rel}: {page}");
@@ -548,4 +549,51 @@ fn the_index_of_a_real_history_says_how_the_base_was_chosen() {
     // and the head, so it has no page of its own, only a row of its folder.
     assert!(!dir.join("f/app.py.html").exists());
     assert!(read(&dir, "files.html").contains("<tr data-path=\"app.py\">"));
+}
+
+#[test]
+fn a_site_written_inside_the_working_tree_is_not_a_change_of_it() {
+    // The README's example writes the site into the repository: a second `--worktree`
+    // comparison must not take the pages of the first for untracked files.
+    let repo = history();
+    repo.write(
+        "src/report.py",
+        "def show(x):\n    print(x)\n    return x\n\nshow(1)\n",
+    );
+    let report = repo.write_outside(
+        "wt.info",
+        &crate::common::lcov(&[("src/report.py", &[(1, 1), (2, 0), (3, 0), (5, 0)])]),
+    );
+    let args = [
+        "compare",
+        "--worktree",
+        "--head-report",
+        report.to_str().unwrap(),
+        "--format",
+        "html",
+        "--output",
+        "coverage-html",
+    ];
+    let first = repo.covgit(&args).ok();
+    let second = repo.covgit(&args).ok();
+    assert!(
+        first
+            .stderr
+            .contains("working tree: unstaged (1 file) changes included"),
+        "{}",
+        first.stderr
+    );
+    assert_eq!(second.stderr, first.stderr);
+    assert_eq!(repo.git(&["status", "--porcelain"]), "M src/report.py");
+    assert_eq!(
+        read(&repo.path(), "coverage-html/.gitignore")
+            .lines()
+            .last(),
+        Some("*")
+    );
+    // A folder that already existed is the user's: no .gitignore is put in it.
+    let own = repo.path().join("own");
+    std::fs::create_dir_all(&own).unwrap();
+    write(&repo, &own).ok();
+    assert!(!own.join(".gitignore").exists());
 }
