@@ -380,6 +380,10 @@ fn a_run_that_fails_leaves_no_browser_running() {
     let Some((chromium, chromedriver)) = browser() else {
         return;
     };
+    if !Path::new("/proc/self/cmdline").exists() {
+        eprintln!("skipped: no /proc to list processes");
+        return;
+    }
     let profile = tempfile::tempdir().unwrap();
     let needle = profile.path().to_string_lossy().into_owned();
     {
