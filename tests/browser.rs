@@ -6,7 +6,11 @@
 //! Screenshots land in `target/browser-test/*.png` for a person to look at.
 //!
 //! Without `chromium` or `chromedriver` the test is skipped with a note, unless `CI` is set:
-//! then it fails and says what to install (`.ci/run` installs both).
+//! then it fails and says what to install (`.ci/run` installs both). chromedriver picks its
+//! own free port, every request has a timeout, and dropping the driver kills its whole
+//! process group, so a failed run leaves no browser behind (Unix only, as Debian's package).
+
+#![cfg(unix)]
 
 #[path = "cli/common.rs"]
 #[allow(dead_code)]
@@ -16,7 +20,7 @@ mod common;
 mod site;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -31,7 +35,9 @@ fn on_path(names: &[&str]) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// `chromedriver`, stopped when dropped.
+/// `chromedriver`, stopped when dropped with every browser it started, even one whose session
+/// was never closed (a failed assertion, a hung driver): it runs in a process group of its
+/// own, and the whole group is killed.
 struct Driver {
     child: Child,
     port: u16,
@@ -39,25 +45,50 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // The group's id is chromedriver's pid (`process_group(0)`); chromium inherits it.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
+/// How long chromedriver may take to start, and any one `WebDriver` request to answer: the
+/// test fails after that instead of hanging.
+const START: Duration = Duration::from_secs(30);
+const REQUEST: Duration = Duration::from_secs(120);
+
 impl Driver {
     fn start(binary: &Path) -> Driver {
-        // A free port: bound, read, released for chromedriver.
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free local port")
-            .port();
-        let child = Command::new(binary)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
+        use std::io::BufRead;
+        use std::os::unix::process::CommandExt;
+        // `--port=0`: the system picks a free port and chromedriver says which, so tests
+        // running side by side never race for one.
+        let mut child = Command::new(binary)
+            .arg("--port=0")
+            .process_group(0)
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts");
-        let driver = Driver { child, port };
+        let stdout = child.stdout.take().expect("chromedriver's stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            // Read to the end, so chromedriver never blocks on a full pipe.
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(rest) = line.split("started successfully on port ").nth(1) {
+                    let _ = tx.send(rest.trim_end_matches('.').trim().parse::<u16>().ok());
+                }
+            }
+        });
+        let mut driver = Driver { child, port: 0 };
+        match rx.recv_timeout(START) {
+            Ok(Some(port)) => driver.port = port,
+            other => panic!("chromedriver did not say its port within {START:?}: {other:?}"),
+        }
         let started = Instant::now();
         loop {
             if let Ok((200, v)) = driver.http("GET", "/status", None)
@@ -66,8 +97,8 @@ impl Driver {
                 return driver;
             }
             assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "chromedriver is not ready after 30 s"
+                started.elapsed() < START,
+                "chromedriver is not ready after {START:?}"
             );
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -80,8 +111,10 @@ impl Driver {
         path: &str,
         body: Option<&Value>,
     ) -> std::io::Result<(u16, Value)> {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port))?;
-        s.set_read_timeout(Some(Duration::from_secs(120)))?;
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], self.port));
+        let mut s = TcpStream::connect_timeout(&addr, START)?;
+        s.set_read_timeout(Some(REQUEST))?;
+        s.set_write_timeout(Some(REQUEST))?;
         let body = body.map(Value::to_string).unwrap_or_default();
         write!(
             s,
@@ -173,6 +206,7 @@ impl Session<'_> {
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:loggingPrefs": {"browser": "ALL"},
+            "timeouts": {"pageLoad": 30_000, "script": 30_000, "implicit": 0},
             "goog:chromeOptions": {
                 "binary": chromium.to_str().unwrap(),
                 "args": [
@@ -307,8 +341,9 @@ fn base64(s: &str) -> Vec<u8> {
 const ROWS: &str =
     "return Array.from(document.querySelectorAll('#files tbody tr')).map(r => r.dataset.path)";
 
-#[test]
-fn the_site_works_in_headless_chromium() {
+/// `chromium` and `chromedriver`; `None` (the test is skipped) when one is missing, unless
+/// `CI` is set: then the test fails and says what to install.
+fn browser() -> Option<(PathBuf, PathBuf)> {
     let chromium = on_path(&["chromium", "chromium-browser"]);
     let chromedriver = on_path(&["chromedriver"]);
     let (Some(chromium), Some(chromedriver)) = (chromium, chromedriver) else {
@@ -316,6 +351,62 @@ fn the_site_works_in_headless_chromium() {
                    (Debian: apt-get install -y chromium chromium-driver)";
         assert!(std::env::var_os("CI").is_none(), "{msg}");
         eprintln!("skipped: {msg}");
+        return None;
+    };
+    Some((chromium, chromedriver))
+}
+
+/// The processes whose command line mentions `needle` (Linux's `/proc`).
+fn processes_with(needle: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        })
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+        .filter(|c| c.contains(needle))
+        .collect()
+}
+
+#[test]
+fn a_run_that_fails_leaves_no_browser_running() {
+    let Some((chromium, chromedriver)) = browser() else {
+        return;
+    };
+    if !Path::new("/proc/self/cmdline").exists() {
+        eprintln!("skipped: no /proc to list processes");
+        return;
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let needle = profile.path().to_string_lossy().into_owned();
+    {
+        let driver = Driver::start(&chromedriver);
+        let s = Session::new(&driver, &chromium, profile.path());
+        assert!(!processes_with(&needle).is_empty(), "chromium runs");
+        // As when chromedriver hangs: the session is never closed, only the driver dropped.
+        std::mem::forget(s);
+    }
+    let since = Instant::now();
+    while !processes_with(&needle).is_empty() && since.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        processes_with(&needle),
+        Vec::<String>::new(),
+        "left running"
+    );
+}
+
+#[test]
+fn the_site_works_in_headless_chromium() {
+    let Some((chromium, chromedriver)) = browser() else {
         return;
     };
 

@@ -59,6 +59,7 @@ fn compare_writes_a_site_of_the_changed_files_and_every_folder() {
     assert_eq!(
         files(&dir),
         [
+            ".gitignore",
             "covgit.css",
             "covgit.js",
             "d/lib.html",
@@ -325,4 +326,274 @@ fn runs_link_to_the_forge_and_nothing_else_leaves_the_site() {
             "{rel}: a reference that is not a forge link"
         );
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_at_a_page_name_is_replaced_not_followed() {
+    // A site folder kept between runs (a CI cache, an artifact unpacked from a fork's job)
+    // may hold a symbolic link where a page goes: writing through it would overwrite a file
+    // anywhere the link points.
+    let repo = history();
+    let dir = repo.home().join("site");
+    std::fs::create_dir_all(dir.join(format!("f/{}", parent_of(CALC)))).unwrap();
+    let victim = repo.write_outside("victim.txt", "precious");
+    let victim_page = repo.write_outside("victim-page.txt", "precious too");
+    std::os::unix::fs::symlink(&victim, dir.join("index.html")).unwrap();
+    std::os::unix::fs::symlink(&victim_page, dir.join(format!("f/{CALC}.html"))).unwrap();
+    write(&repo, &dir).ok();
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert_eq!(
+        std::fs::read_to_string(&victim_page).unwrap(),
+        "precious too"
+    );
+    for page in ["index.html".to_owned(), format!("f/{CALC}.html")] {
+        let meta = std::fs::symlink_metadata(dir.join(&page)).unwrap();
+        assert!(meta.file_type().is_file(), "{page} is still a link");
+        assert!(read(&dir, &page).starts_with("<!DOCTYPE html>"), "{page}");
+    }
+    // No temporary file is left behind.
+    assert!(files(&dir).iter().all(|f| !f.contains(".covgit-")));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_at_a_folder_of_the_site_is_refused_and_nothing_is_written_through_it() {
+    let repo = history();
+    let dir = repo.home().join("site");
+    std::fs::create_dir_all(dir.join("f")).unwrap();
+    let elsewhere = repo.home().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.join("f/src")).unwrap();
+    let run = write(&repo, &dir).code(2);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: cannot write the site into '{}': ",
+            dir.display()
+        )) && run.stderr.contains("f/src is a symbolic link"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+}
+
+fn parent_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// A fork's pull request: a file whose name and text carry HTML, quotes, template braces,
+/// a `javascript:` URL, bidi and control characters, a NUL, invalid UTF-8, a line of
+/// 400,000 bytes and hundreds of long lines.
+fn hostile() -> (crate::common::TestRepo, String) {
+    let repo = crate::common::TestRepo::new();
+    let name = "src/x\"'<img src=x onerror=alert(1)>{{7*7}}\u{202e}\u{1}.py";
+    let base = "a = 1\nb = 2\n";
+    repo.write(name, base);
+    repo.commit("base");
+    let report =
+        |lines: &[(u32, u64)]| repo.write_outside("r.info", &crate::common::lcov(&[(name, lines)]));
+    let r = report(&[(1, 1), (2, 1)]);
+    repo.covgit(&["record", r.to_str().unwrap()]).ok();
+    let mut text = Vec::new();
+    text.extend_from_slice(b"a = 1\nb = 2\n");
+    text.extend_from_slice(b"c = '</script><script>alert(1)</script>'\n");
+    text.extend_from_slice(
+        b"d = \"javascript:alert(1)\" # \xe2\x80\xae reversed \x00 nul \x1b[31m\n",
+    );
+    text.extend_from_slice(b"e = '\xff\xfe invalid'\n");
+    text.extend_from_slice(b"f = '");
+    text.extend(std::iter::repeat_n(b'<', 400_000));
+    text.extend_from_slice(b"'\n");
+    // Many long lines: each is cut, and so is the page.
+    for _ in 0..700 {
+        text.extend(std::iter::repeat_n(b'<', 600));
+        text.push(b'\n');
+    }
+    let mut data = vec![b'#'; 9_000];
+    data.push(b'\n');
+    data.extend_from_slice(&text);
+    // The NUL lies past git's binary sniff (the first 8,000 bytes): the file is text.
+    std::fs::write(repo.path().join(name), &data).unwrap();
+    repo.commit("head");
+    let r = report(&[(1, 1), (2, 0), (3, 0), (4, 0), (5, 0), (6, 0), (7, 0)]);
+    repo.covgit(&["record", r.to_str().unwrap()]).ok();
+    (repo, name.to_owned())
+}
+
+#[test]
+fn hostile_names_and_text_are_escaped_everywhere_and_pages_stay_small() {
+    let (repo, name) = hostile();
+    let dir = repo.home().join("site");
+    write(&repo, &dir).ok();
+    for rel in files(&dir) {
+        let bytes = std::fs::read(dir.join(&rel)).unwrap();
+        assert!(bytes.len() < 1 << 20, "{rel}: {} bytes", bytes.len());
+        let page = String::from_utf8(bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        if Path::new(&rel).extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        assert_eq!(page.matches("<script").count(), 1, "{rel}: {page}");
+        assert!(!page.contains("<img"), "{rel}");
+        assert!(!page.contains("</script><"), "{rel}");
+        assert!(
+            !page.chars().any(|c| (c.is_control() && c != '\n')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')),
+            "{rel}: a raw control or bidi character"
+        );
+        // Every attribute value is quoted and holds no raw quote or angle bracket.
+        for tag in page.split('<').skip(1) {
+            let tag = tag.split_once('>').map_or(tag, |(t, _)| t);
+            assert_eq!(tag.matches('"').count() % 2, 0, "{rel}: <{tag}>");
+        }
+        for href in page.split("href=\"").skip(1) {
+            let href = &href[..href.find('"').unwrap()];
+            assert!(
+                !href.to_ascii_lowercase().contains("javascript:"),
+                "{rel}: {href}"
+            );
+        }
+    }
+    let page_name = files(&dir)
+        .into_iter()
+        .find(|f| f.starts_with("f/"))
+        .expect("the file's page");
+    let page = read(&dir, &page_name);
+    let escaped = "x&quot;&#39;&lt;img src=x onerror=alert(1)&gt;{{7*7}}\\u{202e}\\x01.py";
+    assert!(
+        page.contains(&format!("<h1><code>src/{escaped}</code></h1>")),
+        "{page}"
+    );
+    assert!(page.contains("c = &#39;&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&#39;"));
+    assert!(page.contains(
+        "<span class=\"esc\">\\u{202e}</span> reversed <span class=\"esc\">\\x00</span> nul"
+    ));
+    assert!(page.contains("e = &#39;\u{fffd}\u{fffd} invalid&#39;"));
+    let index = read(&dir, "index.html");
+    assert!(
+        index.contains(&format!("<tr data-path=\"src/{escaped}\">")),
+        "{index}"
+    );
+    // The long line: its first characters, then how many more.
+    assert!(
+        page.contains("&lt;<span class=\"more\">… 399506 characters more</span>"),
+        "{page}"
+    );
+    assert!(page.contains("⋯ the page stops after "), "{page}");
+    let _ = name;
+}
+
+#[test]
+fn the_index_of_a_real_history_says_how_the_base_was_chosen() {
+    // main: c1 (recorded: unit and e2e), c2 inserts two lines and is never recorded; the
+    // feature branch's head records unit only and carries e2e (`[flags] carryforward`).
+    let repo = crate::common::TestRepo::new();
+    repo.write(".covgit.toml", "[flags]\ncarryforward = [\"e2e\"]\n");
+    let body = "x1 = 1\nx2 = 2\nx3 = 3\nx4 = 4\nx5 = 5\nx6 = 6\n";
+    repo.write("app.py", body);
+    repo.write("lib.py", "y = 1\n");
+    let c1 = repo.commit("c1");
+    let rec = |flag: &str, files: &[(&str, &[(u32, u64)])]| {
+        let sha = repo.git(&["rev-parse", "HEAD"]);
+        let r = repo.write_outside(&format!("{flag}-{sha}.info"), &crate::common::lcov(files));
+        repo.covgit(&["record", r.to_str().unwrap(), "--flag", flag])
+            .ok();
+    };
+    rec("unit", &[("lib.py", &[(1, 1)])]);
+    rec(
+        "e2e",
+        &[("app.py", &[(1, 1), (2, 1), (3, 0), (4, 1), (5, 1), (6, 1)])],
+    );
+    repo.write("app.py", &format!("new1 = 1\nnew2 = 2\n{body}"));
+    let c2 = repo.commit("c2");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("lib.py", "y = 1\nz = 2\n");
+    repo.commit("feature");
+    rec("unit", &[("lib.py", &[(1, 1), (2, 0)])]);
+
+    let dir = repo.home().join("site");
+    repo.covgit(&[
+        "compare",
+        "main..feature",
+        "--allow-offsets",
+        "--format",
+        "html",
+        "--output",
+        dir.to_str().unwrap(),
+    ])
+    .ok();
+    let index = read(&dir, "index.html");
+    let short = |s: &str| s[..7].to_owned();
+    for expected in [
+        format!(
+            "<dt>Base</dt><dd><code title=\"{c2}\">{}</code> had no usable coverage; pseudo-base <code title=\"{c1}\">{}</code> stands in for it, its coverage remapped through their diff (offsets)</dd>",
+            short(&c2),
+            short(&c1)
+        ),
+        format!(
+            "<dt>Skipped</dt><dd><ul><li><code title=\"{c2}\">{}</code>: no-report</li></ul></dd>",
+            short(&c2)
+        ),
+        format!(
+            "<dt>Carried</dt><dd><ul><li>Head: <code>e2e</code> from <code>{}</code></li></ul></dd>",
+            short(&c1)
+        ),
+        "<p class=\"big\">Patch: 0.00% (0/1 added line covered: 0 hit, 0 partial, 1 miss)</p>"
+            .to_owned(),
+        "<tr data-path=\"lib.py\">".to_owned(),
+        "<a href=\"files.html\">All 2 files by folder →</a>".to_owned(),
+    ] {
+        assert!(index.contains(&expected), "{expected}\n{index}");
+    }
+    // The lines c2 inserted are not the feature's: app.py did not change between the base
+    // and the head, so it has no page of its own, only a row of its folder.
+    assert!(!dir.join("f/app.py.html").exists());
+    assert!(read(&dir, "files.html").contains("<tr data-path=\"app.py\">"));
+}
+
+#[test]
+fn a_site_written_inside_the_working_tree_is_not_a_change_of_it() {
+    // The README's example writes the site into the repository: a second `--worktree`
+    // comparison must not take the pages of the first for untracked files.
+    let repo = history();
+    repo.write(
+        "src/report.py",
+        "def show(x):\n    print(x)\n    return x\n\nshow(1)\n",
+    );
+    let report = repo.write_outside(
+        "wt.info",
+        &crate::common::lcov(&[("src/report.py", &[(1, 1), (2, 0), (3, 0), (5, 0)])]),
+    );
+    let args = [
+        "compare",
+        "--worktree",
+        "--head-report",
+        report.to_str().unwrap(),
+        "--format",
+        "html",
+        "--output",
+        "coverage-html",
+    ];
+    let first = repo.covgit(&args).ok();
+    let second = repo.covgit(&args).ok();
+    assert!(
+        first
+            .stderr
+            .contains("working tree: unstaged (1 file) changes included"),
+        "{}",
+        first.stderr
+    );
+    assert_eq!(second.stderr, first.stderr);
+    assert_eq!(repo.git(&["status", "--porcelain"]), "M src/report.py");
+    assert_eq!(
+        read(&repo.path(), "coverage-html/.gitignore")
+            .lines()
+            .last(),
+        Some("*")
+    );
+    // A folder that already existed is the user's: no .gitignore is put in it.
+    let own = repo.path().join("own");
+    std::fs::create_dir_all(&own).unwrap();
+    write(&repo, &own).ok();
+    assert!(!own.join(".gitignore").exists());
 }

@@ -67,6 +67,7 @@ tr.current { outline: 2px solid var(--current); outline-offset: -2px; }
 tr.gap td, tr.note td { color: var(--muted); font-family: system-ui, sans-serif; font-size: .9em;
   background: var(--head); padding: .1rem .6rem; white-space: normal; }
 .esc { color: var(--down); border: 1px dotted var(--down); }
+.more { color: var(--muted); font-family: system-ui, sans-serif; font-size: .85em; padding-left: .4em; }
 :target { outline: 2px solid var(--current); outline-offset: -2px; }
 footer { margin-top: 2rem; color: var(--muted); font-size: .9em; }
 "#;

@@ -26,6 +26,12 @@ pub const MAX_ROWS: usize = 6_000;
 /// Runs listed at the top of a page at most.
 const MAX_RUNS_LISTED: usize = 300;
 
+/// Bytes of a page past which no more runs are listed or rows shown (each row is bounded by
+/// [`page::MAX_LINE_CHARS`]), so that every page stays under 1 MB whatever a line or a
+/// path holds.
+const MAX_LIST_BYTES: usize = 300_000;
+const MAX_PAGE_BYTES: usize = 900_000;
+
 /// Everything the pages share.
 struct Site<'a> {
     c: &'a Comparison,
@@ -291,7 +297,12 @@ fn runs_list(b: &mut String, site: &Site<'_>, head: &[&LineRun], base: &[&LineRu
         "<section>\n<h2>Changed lines</h2>\n<p>{}, {problems} of them problems (lost, or added without full coverage). Keys <kbd>j</kbd> and <kbd>k</kbd>: next and previous problem line.</p>\n<ul class=\"runs\">",
         figures::count(all.len() as u64, "run", "runs"),
     );
+    let mut listed = 0;
     for r in all.iter().take(MAX_RUNS_LISTED) {
+        if b.len() > MAX_LIST_BYTES {
+            break;
+        }
+        listed += 1;
         let lines = if r.start == r.end {
             format!("line {}", r.start)
         } else {
@@ -338,11 +349,11 @@ fn runs_list(b: &mut String, site: &Site<'_>, head: &[&LineRun], base: &[&LineRu
             text(&figures::states(r)),
         );
     }
-    if all.len() > MAX_RUNS_LISTED {
+    if all.len() > listed {
         let _ = writeln!(
             b,
             "<li>… {} more (<code>covgit compare --format json</code> lists them all)</li>",
-            all.len() - MAX_RUNS_LISTED
+            all.len() - listed
         );
     }
     b.push_str("</ul>\n</section>\n");
@@ -423,10 +434,11 @@ impl View<'_> {
                 );
                 continue;
             }
-            if shown == MAX_ROWS {
+            if shown == MAX_ROWS || b.len() > MAX_PAGE_BYTES {
                 let _ = writeln!(
                     b,
-                    "<tr class=\"gap\"><td colspan=\"7\">⋯ the page stops after {MAX_ROWS} rows; the list above names every changed line</td></tr>"
+                    "<tr class=\"gap\"><td colspan=\"7\">⋯ the page stops after {}; the list above names every changed line</td></tr>",
+                    figures::count(shown as u64, "row", "rows")
                 );
                 break;
             }

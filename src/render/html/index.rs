@@ -72,8 +72,9 @@ pub fn write(
     };
     out.write("index.html", index(sides, c, &ctx).as_bytes())?;
     for (name, folder) in &folders {
-        let at = names.folder(name);
-        out.write(at, folder_page(at, name, folder, &ctx).as_bytes())?;
+        for (at, html) in folder_pages(name, folder, &ctx) {
+            out.write(&at, html.as_bytes())?;
+        }
     }
     Ok(())
 }
@@ -113,6 +114,13 @@ struct Rows<'a> {
 /// Changed files the index lists at most, so that it stays well under 1 MB; every file is
 /// in its folder's page.
 pub const MAX_INDEX_FILES: usize = 2_000;
+
+/// Bytes of table rows a page holds at most, and rows of files a folder page lists at most:
+/// past either, the index lists the worst files only and a folder goes on over several
+/// pages, so no page nears 1 MB however many files a folder holds or however long their
+/// paths are.
+const MAX_TABLE_BYTES: usize = 600_000;
+pub const MAX_FOLDER_FILES: usize = 1_000;
 
 /// How much worse file `i` got: problem lines first, then the drop in points.
 fn worse(rows: &Rows<'_>, i: usize) -> f64 {
@@ -166,19 +174,36 @@ fn index(sides: &Sides, c: &Comparison, rows: &Rows<'_>) -> String {
     if changed.is_empty() {
         b.push_str("<p>No file's content or coverage changed.</p>\n");
     }
-    if changed.len() > MAX_INDEX_FILES {
+    let mut html: HashMap<usize, String> = changed
+        .iter()
+        .map(|&i| (i, file_row(at, &c.files[i], rows, true)))
+        .collect();
+    let bytes: usize = html.values().map(String::len).sum();
+    if changed.len() > MAX_INDEX_FILES || bytes > MAX_TABLE_BYTES {
         // The worst first: most problem lines, then the largest drop.
-        let left_out = changed.len() - MAX_INDEX_FILES;
+        let all = changed.len();
         changed.sort_by(|&x, &y| worse(rows, y).total_cmp(&worse(rows, x)));
-        changed.truncate(MAX_INDEX_FILES);
+        let mut bytes = 0;
+        let kept = changed
+            .iter()
+            .take(MAX_INDEX_FILES)
+            .take_while(|i| {
+                bytes += html[*i].len();
+                bytes <= MAX_TABLE_BYTES
+            })
+            .count()
+            .max(1);
+        changed.truncate(kept);
         changed.sort_unstable();
         let _ = writeln!(
             b,
-            "<p class=\"warn\">The {MAX_INDEX_FILES} files with the most lost and uncovered added lines are listed here; another {} changed: their folders list them.</p>",
-            figures::count(left_out as u64, "file", "files"),
+            "<p class=\"warn\">The {} with the most lost and uncovered added lines are listed here; another {} changed: their folders list them.</p>",
+            figures::count(kept as u64, "file", "files"),
+            figures::count((all - kept) as u64, "file", "files"),
         );
     }
-    files_table(&mut b, at, &changed, rows, true);
+    let listed: Vec<String> = changed.iter().filter_map(|i| html.remove(i)).collect();
+    files_table(&mut b, &listed);
     b.push_str("</section>\n");
     kinds(&mut b, c);
     if let Some(root) = rows.folders.get("")
@@ -383,7 +408,7 @@ fn components(b: &mut String, c: &Comparison) {
 
 /// The sortable table of `files` (indexes into the comparison's): `<table id="files">`, a
 /// `<tr data-path>` per file and an `<a class="file">` to its page when it has one.
-fn files_table(b: &mut String, at: &str, files: &[usize], rows: &Rows<'_>, full_path: bool) {
+fn files_table(b: &mut String, files: &[String]) {
     if files.is_empty() {
         return;
     }
@@ -401,14 +426,14 @@ fn files_table(b: &mut String, at: &str, files: &[usize], rows: &Rows<'_>, full_
         b.push_str(&sort_header(key, label, numeric));
     }
     b.push_str("</tr></thead>\n<tbody>\n");
-    for &i in files {
-        let f = &rows.c.files[i];
-        file_row(b, at, f, rows, full_path);
+    for row in files {
+        b.push_str(row);
     }
     b.push_str("</tbody>\n</table>\n");
 }
 
-fn file_row(b: &mut String, at: &str, f: &FileComparison, rows: &Rows<'_>, full_path: bool) {
+/// A file's row of a files table on page `at`: its path whole or its name only.
+fn file_row(at: &str, f: &FileComparison, rows: &Rows<'_>, full_path: bool) -> String {
     let shown = if full_path {
         f.path.as_str()
     } else {
@@ -446,16 +471,15 @@ fn file_row(b: &mut String, at: &str, f: &FileComparison, rows: &Rows<'_>, full_
         Some(v) => format!("<td data-v=\"{v:.4}\">{}</td>", figures::percent(Some(v))),
         None => "<td data-v=\"\"></td>".to_owned(),
     };
-    let _ = writeln!(
-        b,
-        "<tr data-path=\"{}\"><td>{name}{renamed}</td><td>{change}</td>{}{}{}{patch}{}{}</tr>",
+    format!(
+        "<tr data-path=\"{}\"><td>{name}{renamed}</td><td>{change}</td>{}{}{}{patch}{}{}</tr>\n",
         text(&f.path),
         percent_cell(f.base.as_ref()),
         percent_cell(f.head.as_ref()),
         delta_cell(delta),
         count_cell(problems.lost),
         count_cell(problems.uncovered),
-    );
+    )
 }
 
 /// The sortable table of a folder's folders, each with its roll-up.
@@ -497,7 +521,87 @@ fn folders_table(b: &mut String, at: &str, folder: &Folder<'_>, rows: &Rows<'_>)
     b.push_str("</tbody>\n</table>\n");
 }
 
-fn folder_page(at: &str, name: &str, folder: &Folder<'_>, rows: &Rows<'_>) -> String {
+/// The pages of a folder: one, or several when its files are too many for one
+/// ([`MAX_FOLDER_FILES`], [`MAX_TABLE_BYTES`]): the first at the folder's name, the next
+/// beside it as `NAME~p2.html`, … (`~p` is never part of an encoded name), each linking the
+/// others. Every page lies in the same folder, so a row's links are the same on each.
+fn folder_pages(name: &str, folder: &Folder<'_>, rows: &Rows<'_>) -> Vec<(String, String)> {
+    let first = rows.names.folder(name);
+    let html: Vec<String> = folder
+        .files
+        .iter()
+        .map(|&i| file_row(first, &rows.c.files[i], rows, false))
+        .collect();
+    let mut parts: Vec<&[String]> = Vec::new();
+    let mut rest = html.as_slice();
+    while !rest.is_empty() {
+        let mut bytes = 0;
+        let n = rest
+            .iter()
+            .take(MAX_FOLDER_FILES)
+            .take_while(|r| {
+                bytes += r.len();
+                bytes <= MAX_TABLE_BYTES
+            })
+            .count()
+            .max(1);
+        let (part, tail) = rest.split_at(n);
+        parts.push(part);
+        rest = tail;
+    }
+    if parts.is_empty() {
+        parts.push(&[]);
+    }
+    let stem = first.strip_suffix(".html").unwrap_or(first);
+    let names: Vec<String> = (1..=parts.len())
+        .map(|k| {
+            if k == 1 {
+                first.to_owned()
+            } else {
+                format!("{stem}~p{k}.html")
+            }
+        })
+        .collect();
+    parts
+        .iter()
+        .enumerate()
+        .map(|(k, part)| {
+            let at = &names[k];
+            let pager = if names.len() == 1 {
+                String::new()
+            } else {
+                let mut p = format!(
+                    "<p class=\"pager\">{} in {} pages:",
+                    figures::count(folder.files.len() as u64, "file", "files"),
+                    names.len()
+                );
+                for (j, other) in names.iter().enumerate() {
+                    if j == k {
+                        let _ = write!(p, " <strong>{}</strong>", j + 1);
+                    } else {
+                        let _ = write!(p, " <a href=\"{}\">{}</a>", rel(at, other), j + 1);
+                    }
+                }
+                p.push_str(" (a column sorts the rows of its page)</p>\n");
+                p
+            };
+            (
+                at.clone(),
+                folder_page(at, name, folder, rows, part, k == 0, &pager),
+            )
+        })
+        .collect()
+}
+
+fn folder_page(
+    at: &str,
+    name: &str,
+    folder: &Folder<'_>,
+    rows: &Rows<'_>,
+    files: &[String],
+    first: bool,
+    pager: &str,
+) -> String {
     let mut b = String::new();
     let _ = write!(
         b,
@@ -542,13 +646,14 @@ fn folder_page(at: &str, name: &str, folder: &Folder<'_>, rows: &Rows<'_>) -> St
         figures::percent(folder.head.coverage()),
         arrowed(d)
     );
-    if !folder.subs.is_empty() {
+    if first && !folder.subs.is_empty() {
         b.push_str("<h2>Folders</h2>\n");
         folders_table(&mut b, at, folder, rows);
     }
-    if !folder.files.is_empty() {
+    if !files.is_empty() {
         b.push_str("<h2>Files</h2>\n");
-        files_table(&mut b, at, &folder.files, rows, false);
+        b.push_str(pager);
+        files_table(&mut b, files);
     }
     b.push_str("</main>\n");
     let title = if name.is_empty() {

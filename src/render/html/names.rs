@@ -2,7 +2,8 @@
 //! made safe: each path segment keeps ASCII letters, digits, `.`, `_` and `-`, and every
 //! other byte is written `~XX` (hex); a segment that is empty or only dots (`..`) is encoded
 //! whole, so no page name climbs out of the site or is absolute. A segment ending in `.html`
-//! has its last dot encoded, so a folder can never take the name of a page. A name too long
+//! has its last dot encoded, so a folder can never take the name of a page; a trailing dot
+//! and the first letter of a Windows device name (`con`, `nul.py`) are encoded too. A name too long
 //! for a file system becomes a hash, and two names that differ only in case (one file on
 //! macOS or Windows) get a hash suffix.
 
@@ -109,10 +110,25 @@ fn segment(s: &str) -> String {
     } else {
         None
     };
+    // Windows drops a trailing dot (`a.` would be `a`) and keeps device names (`con`,
+    // `nul.py`) for itself: their first byte is encoded.
+    let trailing_dot = s.len() - 1;
+    let device = {
+        let stem = s.split('.').next().unwrap_or_default().to_ascii_lowercase();
+        matches!(
+            stem.as_str(),
+            "con" | "prn" | "aux" | "nul" | "conin$" | "conout$"
+        ) || (stem.len() == 4
+            && (stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.as_bytes()[3].is_ascii_digit())
+    };
     let mut out = String::with_capacity(s.len());
     for (i, b) in s.bytes().enumerate() {
         let keep = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
-        if keep && !(b == b'.' && (all_dots || Some(i) == last_dot)) {
+        if keep
+            && !(b == b'.' && (all_dots || Some(i) == last_dot || i == trailing_dot))
+            && !(device && i == 0)
+        {
             out.push(char::from(b));
         } else {
             let _ = write!(out, "~{b:02x}");
@@ -163,6 +179,16 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn names_windows_keeps_for_itself_are_encoded() {
+        assert_eq!(page("f", "src./a.py"), "f/src~2e/a.py.html");
+        assert_eq!(page("f", "con"), "f/~63on.html");
+        assert_eq!(page("f", "lib/NUL.py"), "f/lib/~4eUL.py.html");
+        assert_eq!(page("f", "com1.c"), "f/~63om1.c.html");
+        assert_eq!(page("f", "console.py"), "f/console.py.html");
+        assert_eq!(page("f", "com10.c"), "f/com10.c.html");
     }
 
     #[test]

@@ -54,17 +54,31 @@ fn push_html(out: &mut String, s: &str) {
     }
 }
 
+/// Characters of one line a page shows at most: a minified file's one line of megabytes
+/// would otherwise make its page as large.
+pub const MAX_LINE_CHARS: usize = 500;
+
 /// A line of a file's text as HTML: tabs kept, every other control or bidi character shown
-/// as a marked visible escape (so "Trojan source" cannot reorder what a reviewer reads).
+/// as a marked visible escape (so "Trojan source" cannot reorder what a reviewer reads); past
+/// [`MAX_LINE_CHARS`] characters, how many more there are.
 pub fn code(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + 8);
-    for ch in line.chars() {
+    let mut out = String::with_capacity(line.len().min(MAX_LINE_CHARS) + 8);
+    let mut chars = line.chars();
+    for ch in chars.by_ref().take(MAX_LINE_CHARS) {
         match escape::visible(ch) {
             Some(shown) if ch != '\t' => {
                 let _ = write!(out, "<span class=\"esc\">{}</span>", html(&shown));
             }
             _ => push_html(&mut out, ch.encode_utf8(&mut [0; 4])),
         }
+    }
+    let more = chars.count();
+    if more > 0 {
+        let _ = write!(
+            out,
+            "<span class=\"more\">… {} more</span>",
+            figures::count(more as u64, "character", "characters")
+        );
     }
     out
 }

@@ -580,3 +580,73 @@ fn deleted_and_renamed_files_show_their_base_side() {
         "{gone}"
     );
 }
+
+#[test]
+fn a_folder_of_very_many_files_goes_on_over_several_pages() {
+    let n = 2 * super::index::MAX_FOLDER_FILES + 5;
+    let paths: Vec<String> = (0..n).map(|i| format!("f{i:05}.py")).collect();
+    let files: Vec<(&str, &[(u32, u64)])> =
+        paths.iter().map(|p| (p.as_str(), &[(1, 1)][..])).collect();
+    let built = Built {
+        base: report(&files),
+        head: report(&files),
+        changes: Vec::new(),
+        relocations: Vec::new(),
+    };
+    let pages = built.site(&NoSource);
+    let names = ["files.html", "files~p2.html", "files~p3.html"];
+    assert_eq!(
+        pages
+            .keys()
+            .filter(|k| k.starts_with("files"))
+            .collect::<Vec<_>>(),
+        names
+    );
+    let mut listed = 0;
+    for (k, name) in names.iter().enumerate() {
+        let page = &pages[*name];
+        listed += page.matches("<tr data-path=").count();
+        assert!(page.len() < 1_000_000, "{name}: {}", page.len());
+        assert!(page.contains(&format!("{n} files in 3 pages:")), "{name}");
+        for (j, other) in names.iter().enumerate() {
+            let link = format!(" <a href=\"{other}\">{}</a>", j + 1);
+            assert_eq!(page.contains(&link), j != k, "{name} → {other}");
+        }
+    }
+    assert_eq!(listed, n, "every file once");
+    assert!(pages["files~p3.html"].contains("<tr data-path=\"f02004.py\">"));
+}
+
+#[test]
+fn long_paths_never_make_the_index_or_a_folder_page_large() {
+    // 600 changed files whose paths are 2,000 bytes of `&` (each `&amp;`, twice a row).
+    let paths: Vec<String> = (0..600)
+        .map(|i| format!("d/{}{i:03}.py", "&".repeat(2_000)))
+        .collect();
+    let base: Vec<(&str, &[(u32, u64)])> =
+        paths.iter().map(|p| (p.as_str(), &[(1, 1)][..])).collect();
+    let head: Vec<(&str, &[(u32, u64)])> =
+        paths.iter().map(|p| (p.as_str(), &[(1, 0)][..])).collect();
+    let built = Built {
+        base: report(&base),
+        head: report(&head),
+        changes: Vec::new(),
+        relocations: Vec::new(),
+    };
+    let pages = built.site(&NoSource);
+    for (name, page) in &pages {
+        assert!(page.len() < 1_000_000, "{name}: {}", page.len());
+    }
+    let index = &pages["index.html"];
+    assert!(
+        index.contains("with the most lost and uncovered added lines are listed here; another "),
+        "{}",
+        &index[..2000]
+    );
+    let listed: usize = pages
+        .iter()
+        .filter(|(k, _)| k.starts_with("d/d"))
+        .map(|(_, p)| p.matches("<tr data-path=").count())
+        .sum();
+    assert_eq!(listed, 600, "{:?}", pages.keys().collect::<Vec<_>>());
+}
