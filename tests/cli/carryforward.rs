@@ -677,3 +677,71 @@ fn carryforward_remaps_whatever_allow_coverage_offsets_says_and_a_pseudo_base_st
         assert_eq!(app["head"], app["base"], "{app}");
     }
 }
+
+#[test]
+fn the_trend_draws_a_carried_upload_with_shows_totals_whether_or_not_its_files_were_touched() {
+    // H and B carry e2e from A: m0 shifted in H (remapped), m1..m5 untouched (stored totals).
+    let (repo, a, b, h) = carried_modules();
+    repo.covgit(&["log", "--format", "html", "--output", "../site"])
+        .ok();
+    let page = std::fs::read_to_string(repo.home().join("site").join("index.html")).unwrap();
+    for commit in [&h, &b] {
+        let show = repo
+            .covgit(&["show", commit, "--flag", "e2e", "--format", "json"])
+            .ok()
+            .json();
+        assert_eq!(show["totals"]["lines"], 60, "{show}");
+        assert_eq!(show["totals"]["hit"], 42, "{show}");
+        let row = &page[page.find(&format!("<tr id=\"c-{commit}\"")).unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(
+            row.contains("<li><b>e2e</b> lcov · passed · 60 lines · 70.00% · recorded ")
+                && row.contains(&format!(" · carried from <code>{}</code></li>", &a[..7])),
+            "{row}"
+        );
+    }
+}
+
+#[test]
+fn log_finds_each_commits_own_origin_as_its_walk_passes_origins_and_failed_runs() {
+    // R (e2e), C2, C3 (e2e), C4, C5 (e2e failed), C6, H (e2e); every commit records unit.
+    let (repo, c) = matrix_history(&[None, Some("passed"), None, Some("failed"), None]);
+    let flags_of = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(|l| l.split("  ").nth(2).unwrap().to_owned())
+            .collect()
+    };
+    let from = |i: usize| format!("unit,e2e (carried from {})", &c[i][..7]);
+    let text = repo.covgit(&["log"]).ok().stdout;
+    assert_eq!(
+        flags_of(&text),
+        [
+            "e2e,unit".to_owned(),
+            from(2),
+            "e2e,unit".to_owned(),
+            from(2),
+            "e2e,unit".to_owned(),
+            from(0),
+            "e2e,unit".to_owned(),
+        ],
+        "{text}"
+    );
+    // One commit back at most: C6 cannot reach C3 past C5's failed run; C4 and C2 can.
+    repo.write(
+        ".covgit.toml",
+        &format!("{EXPECT_AND_CARRY}[compare]\nmax_depth = 1\n"),
+    );
+    let text = repo.covgit(&["log"]).ok().stdout;
+    assert_eq!(flags_of(&text)[1], "unit (incomplete: no e2e)", "{text}");
+    assert_eq!(flags_of(&text)[3], from(2), "{text}");
+    assert_eq!(flags_of(&text)[5], from(0), "{text}");
+    // Each listed commit's totals are show's, whatever the walk found before it.
+    let js = repo.covgit(&["log", "--format", "json"]).ok().json();
+    for (i, commit) in c.iter().rev().enumerate() {
+        let show = repo
+            .covgit(&["show", commit, "--format", "json"])
+            .ok()
+            .json();
+        assert_eq!(js["commits"][i]["totals"], show["totals"], "{i}");
+    }
+}
