@@ -519,6 +519,32 @@ pub fn valid_project_threshold(t: f64) -> bool {
     t.is_finite() && t >= 0.0
 }
 
+/// The key a wrong value was given for, as a user reads it in the file (`[flags] expected`,
+/// `[components.api] paths`, a top-level `flags`); `None` when toml names none. toml keeps
+/// the key path private and prints it only in its long form without the input (a last line
+/// `in` followed by the dotted path in backticks), so it is read from there; each part at most
+/// 64 characters, escaped.
+fn offending_key(e: &toml::de::Error) -> Option<String> {
+    let mut bare = e.clone();
+    bare.set_input(None);
+    let shown = bare.to_string();
+    let path = shown
+        .strip_prefix(e.message())?
+        .strip_prefix("\nin `")?
+        .strip_suffix("`\n")?;
+    let part = |p: &str| {
+        p.chars()
+            .take(64)
+            .collect::<String>()
+            .escape_debug()
+            .to_string()
+    };
+    Some(match path.rsplit_once('.') {
+        Some((table, key)) => format!("[{}] {}", part(table), part(key)),
+        None => part(path),
+    })
+}
+
 /// What a TOML error says, without any text of the file beyond the offending key: serde's
 /// messages quote the wrong value (`invalid type: string "…"`), which may be a secret.
 fn describe(e: &toml::de::Error) -> String {
@@ -539,7 +565,7 @@ fn describe(e: &toml::de::Error) -> String {
     }
     for prefix in ["invalid type: ", "invalid value: ", "invalid length "] {
         if let Some(rest) = msg.strip_prefix(prefix) {
-            return match rest.rsplit_once(", expected ") {
+            let what = match rest.rsplit_once(", expected ") {
                 Some((_, expected)) if !expected.contains(['"', '\'']) => {
                     format!(
                         "wrong {}, expected {expected}",
@@ -549,6 +575,10 @@ fn describe(e: &toml::de::Error) -> String {
                     )
                 }
                 _ => prefix.trim_end_matches([':', ' ']).to_owned(),
+            };
+            return match offending_key(e) {
+                Some(key) => format!("{key}: {what}"),
+                None => what,
             };
         }
     }
@@ -625,7 +655,7 @@ generated = false
         let e = Config::parse("[paths]\ngenerated = \"no\"\n", "c").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "c is not valid: line 2: wrong type, expected a boolean"
+            "c is not valid: line 2: [paths] generated: wrong type, expected a boolean"
         );
         let e = Config::parse("[compare]\n\ndetect_moves = \"no\"\n", "c").unwrap_err();
         let e = e.to_string();
@@ -806,15 +836,15 @@ patch_target = "auto"
             ),
             (
                 "[components.api]\npaths = [\"a/**\"]\nfail_on_lost = \"yes\"\n",
-                "c is not valid: line 3: wrong type, expected a boolean",
+                "c is not valid: line 3: [components.api] fail_on_lost: wrong type, expected a boolean",
             ),
             (
                 "[components.api]\npaths = \"a/**\"\n",
-                "c is not valid: line 2: wrong type, expected a sequence",
+                "c is not valid: line 2: [components.api] paths: wrong type, expected a sequence",
             ),
             (
                 "[components]\napi = 3\n",
-                "c is not valid: line 2: wrong type, expected a table",
+                "c is not valid: line 2: [components] api: wrong type, expected a table",
             ),
         ];
         for (text, want) in cases {
@@ -851,6 +881,71 @@ patch_target = "auto"
     }
 
     #[test]
+    fn every_flags_components_and_generated_key_names_itself_and_its_line_when_malformed() {
+        for (text, want) in [
+            (
+                "[flags]\nexpected = \"unit\"\n",
+                "line 2: [flags] expected: wrong type, expected a sequence",
+            ),
+            (
+                "[flags]\ncarryforward = [\"e2e\", 3]\n",
+                "line 2: [flags] carryforward: wrong type, expected a string",
+            ),
+            (
+                "[flags]\n\nexpected = [\"unit\", \"e2e\\u001b[31m\"]\n",
+                "line 3: [flags] expected must list flag names",
+            ),
+            (
+                "[components.api]\npaths = []\n",
+                "line 2: [components.api] paths must list at least one glob",
+            ),
+            (
+                "[components.api]\npaths = [\"a/{b\"]\n",
+                "line 2: [components.api] paths: glob 1 is not valid",
+            ),
+            (
+                "[components.api]\npaths = [\"a/**\"]\npatch_target = 101\n",
+                "line 3: [components.api] patch_target must be a number from 0 to 100",
+            ),
+            (
+                "[components.api]\npaths = [\"a/**\"]\npatch_target = nan\n",
+                "line 3: [components.api] patch_target must be a number from 0 to 100",
+            ),
+            (
+                "[components.api]\npaths = [\"a/**\"]\npatch_target = -inf\n",
+                "line 3: [components.api] patch_target must be a number from 0 to 100",
+            ),
+            (
+                "[components.api]\npaths = [\"a/**\"]\nproject_threshold = inf\n",
+                "line 3: [components.api] project_threshold must be a finite number",
+            ),
+            (
+                "[paths]\ngenerated = \"yes\"\n",
+                "line 2: [paths] generated: wrong type, expected a boolean",
+            ),
+            (
+                "[paths]\ngenerated = 1\n",
+                "line 2: [paths] generated: wrong type, expected a boolean",
+            ),
+        ] {
+            let e = Config::parse(text, "c").unwrap_err().to_string();
+            assert!(
+                e.starts_with(&format!("c is not valid: {want}")),
+                "{text:?}: {e}"
+            );
+            assert_eq!(e.lines().count(), 1, "{e}");
+            assert!(!e.contains('\x1b') && !e.contains("yes"), "{e}");
+        }
+        // A carried flag that no job is expected to upload is fine.
+        let c = Config::parse(
+            "[flags]\nexpected = [\"unit\"]\ncarryforward = [\"nightly\"]\n",
+            "c",
+        )
+        .unwrap();
+        assert_eq!(c.flags.carryforward, [Flag::new("nightly").unwrap()]);
+    }
+
+    #[test]
     fn malformed_expected_flags_are_refused_naming_line_and_key() {
         for (text, line, what) in [
             (
@@ -859,8 +954,16 @@ patch_target = "auto"
                 "[flags] expected",
             ),
             ("[flags]\nexpected = [\"\"]\n", 2, "[flags] expected"),
-            ("[flags]\nexpected = \"unit\"\n", 2, "wrong type"),
-            ("[flags]\nexpected = [1]\n", 2, "wrong type"),
+            (
+                "[flags]\nexpected = \"unit\"\n",
+                2,
+                "[flags] expected: wrong type",
+            ),
+            (
+                "[flags]\nexpected = [1]\n",
+                2,
+                "[flags] expected: wrong type",
+            ),
             (
                 "[flags]\nexpectd = [\"unit\"]\n",
                 2,

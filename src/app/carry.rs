@@ -53,6 +53,7 @@ pub(super) struct Reach {
 /// A flag a commit inherits, found but not read yet: where it comes from and the diff that
 /// carries it there. Reading it ([`Found::load`]) may leave out files the caller knows from
 /// their stored refs ([`Found::kept_refs`]).
+#[derive(Clone)]
 pub(super) struct Found {
     /// The carried flag.
     pub flag: Flag,
@@ -77,6 +78,27 @@ impl Found {
             .into_iter()
             .filter(|(path, _)| !touched.contains(path.as_str()))
             .collect())
+    }
+
+    /// The carried upload's own totals on the commit: the stored totals of the files the diff
+    /// leaves as they are ([`Found::kept_refs`]), and the others decoded and remapped. The
+    /// same as the totals of [`Found::load`] with nothing skipped, at the cost of the touched
+    /// files only.
+    pub fn totals(self, store: &Store) -> Result<Totals, Error> {
+        let mut totals = Totals::default();
+        let mut known = HashSet::new();
+        for (path, r) in self.kept_refs(store)? {
+            if let Some(t) = r.totals {
+                totals.add(&t);
+                known.insert(path);
+            }
+        }
+        if let Some(rest) = self.load(store, &known)? {
+            for f in rest.report.files.values() {
+                totals.add(&f.totals());
+            }
+        }
+        Ok(totals)
     }
 
     /// The paths the diff from `origin` to the commit touches, on either side.
@@ -172,6 +194,47 @@ pub(super) fn origins(
             f.clone(),
             nearest_passed(repo, store, commit, f, max_depth)?,
         ));
+    }
+    Ok(out)
+}
+
+/// [`origins`] of every flag, for commits asked newest first along one first-parent walk
+/// (`covgit log`): an origin found for a commit is the origin of each older commit the walk
+/// reaches before it (none of them has a passed upload of the flag, or it would have been
+/// the nearest, and each is nearer to it), so the history is walked once per origin, not
+/// once per commit. `walk` holds the origins found so far; start it empty for each walk.
+pub(super) fn origins_along(
+    repo: &Repo,
+    store: &Store,
+    carryforward: &[Flag],
+    commit: &CommitId,
+    max_depth: u32,
+    walk: &mut BTreeMap<Flag, CommitId>,
+) -> Result<Vec<(Flag, Option<CommitId>)>, Error> {
+    if carryforward.is_empty() {
+        return Ok(Vec::new());
+    }
+    let own: Vec<Option<Flag>> = store
+        .commit_info(commit)?
+        .map(|i| i.uploads.into_iter().map(|u| u.flag).collect())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for f in carryforward {
+        if walk.get(f) == Some(commit) {
+            // The walk reached the origin itself: older commits look further back.
+            walk.remove(f);
+        }
+        if own.iter().any(|o| o.as_ref() == Some(f)) {
+            continue;
+        }
+        let origin = match walk.get(f) {
+            Some(o) => Some(o.clone()),
+            None => nearest_passed(repo, store, commit, f, max_depth)?,
+        };
+        if let Some(o) = &origin {
+            walk.insert(f.clone(), o.clone());
+        }
+        out.push((f.clone(), origin));
     }
     Ok(out)
 }

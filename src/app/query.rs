@@ -163,6 +163,19 @@ pub const DEFAULT_LOG_WALK: usize = 10_000;
 /// `max_walk` commits.
 #[instrument(skip_all)]
 pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
+    Ok(walk(ws, opts, false)?.0)
+}
+
+/// Each inherited upload of a listed commit: its flag, origin and own totals on the commit.
+type CarriedTotals = Vec<(Flag, CommitId, Totals)>;
+
+/// [`log`]'s walk; with `each`, also every listed commit's inherited uploads with their own
+/// totals (the trend draws them), made with the diffs the walk made anyway.
+fn walk(
+    ws: &Workspace,
+    opts: &LogOptions,
+    each: bool,
+) -> Result<(LogOutcome, Vec<CarriedTotals>), Error> {
     let (from, stop) = match opts.range.as_deref() {
         Some(r) if r.contains("..") => {
             let (a, b) = split_range(r)?;
@@ -184,6 +197,8 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
     let mut cur = Some(from);
     let mut walked = 0;
     let mut stopped = None;
+    let mut origins = BTreeMap::new();
+    let mut carried_each = Vec::new();
     while let Some(c) = cur {
         if stop.as_ref() == Some(&c) || entries.len() >= wanted {
             break;
@@ -194,7 +209,9 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
         }
         walked += 1;
         if let Some(info) = store.commit_info(&c)? {
-            let (carried, totals) = carried_totals(ws, &store, &config, &c, info.totals)?;
+            let (carried, totals, each) =
+                carried_totals(ws, (&store, &config), &c, (info.totals, each), &mut origins)?;
+            carried_each.push(each);
             entries.push(LogEntry {
                 commit: c.clone(),
                 ci_status: info.ci_status,
@@ -232,6 +249,7 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
             .map(|(now, before)| now - before);
     }
     entries.truncate(opts.limit);
+    carried_each.truncate(opts.limit);
     if entries.len() >= opts.limit {
         stopped = None;
     }
@@ -241,12 +259,15 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
     } else {
         None
     };
-    Ok(LogOutcome {
-        entries,
-        walked,
-        stopped,
-        shared_on,
-    })
+    Ok((
+        LogOutcome {
+            entries,
+            walked,
+            stopped,
+            shared_on,
+        },
+        carried_each,
+    ))
 }
 
 /// What `covgit log --format svg|html` draws: [`log`]'s commits, each with its committer
@@ -254,7 +275,7 @@ pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
 /// per-file totals without decoding any coverage.
 #[instrument(skip_all)]
 pub fn trend(ws: &Workspace, opts: &LogOptions) -> Result<Trend, Error> {
-    let log = log(ws, opts)?;
+    let (log, carried_each) = walk(ws, opts, true)?;
     if log.entries.is_empty() {
         return Ok(Trend {
             log,
@@ -263,9 +284,8 @@ pub fn trend(ws: &Workspace, opts: &LogOptions) -> Result<Trend, Error> {
     }
     let store = store_for_read(ws)?;
     let _snapshot = store.read_snapshot()?;
-    let config = ws.load_config()?;
     let mut details = Vec::with_capacity(log.entries.len());
-    for e in &log.entries {
+    for (e, carried) in log.entries.iter().zip(carried_each) {
         let formats = store
             .commit_info(&e.commit)?
             .map(|i| i.uploads)
@@ -285,7 +305,7 @@ pub fn trend(ws: &Workspace, opts: &LogOptions) -> Result<Trend, Error> {
                 }
             })
             .collect();
-        uploads.extend(carried_uploads(ws, &store, &config, e)?);
+        uploads.extend(carried_uploads(&store, carried)?);
         details.push(CommitDetail {
             committed_at: ws.repo.commit_time(&e.commit).ok(),
             uploads,
@@ -294,80 +314,72 @@ pub fn trend(ws: &Workspace, opts: &LogOptions) -> Result<Trend, Error> {
     Ok(Trend { log, details })
 }
 
-/// The uploads `entry`'s commit inherits, each with its own totals remapped to the commit
+/// The uploads a listed commit inherits, each with its own totals remapped to the commit
 /// (SPEC "Flags": carried data is what compare would read), shown as carried from its origin.
-fn carried_uploads(
-    ws: &Workspace,
-    store: &Store,
-    config: &Config,
-    entry: &LogEntry,
-) -> Result<Vec<TrendUpload>, Error> {
+fn carried_uploads(store: &Store, carried: CarriedTotals) -> Result<Vec<TrendUpload>, Error> {
     let mut out = Vec::new();
-    for (flag, origin) in &entry.carried {
-        let found = carry::found_from(
-            &ws.repo,
-            config.compare.detect_moves,
-            &entry.commit,
-            vec![(flag.clone(), origin.clone())],
-            &[],
-        )?;
-        for f in found {
-            let Some(carried) = f.load(store, &HashSet::new())? else {
-                continue;
-            };
-            let mut totals = Totals::default();
-            for file in carried.report.files.values() {
-                totals.add(&file.totals());
-            }
-            let info = store.commit_info(origin)?.and_then(|i| {
-                i.uploads
-                    .into_iter()
-                    .find(|u| u.flag.as_ref() == Some(flag))
-            });
-            out.push(TrendUpload {
-                flag: Some(flag.clone()),
-                format: info.as_ref().map(|u| u.format.clone()).unwrap_or_default(),
-                ci_status: info.as_ref().map_or(CiStatus::Passed, |u| u.ci_status),
-                recorded_at: store
-                    .upload_totals(origin)?
-                    .into_iter()
-                    .find(|(f, _, _)| f.as_ref() == Some(flag))
-                    .map_or(0, |(_, at, _)| at),
-                totals,
-                carried_from: Some(origin.clone()),
-            });
-        }
+    for (flag, origin, totals) in carried {
+        let info = store.commit_info(&origin)?.and_then(|i| {
+            i.uploads
+                .into_iter()
+                .find(|u| u.flag.as_ref() == Some(&flag))
+        });
+        out.push(TrendUpload {
+            format: info.as_ref().map(|u| u.format.clone()).unwrap_or_default(),
+            ci_status: info.as_ref().map_or(CiStatus::Passed, |u| u.ci_status),
+            recorded_at: store
+                .upload_totals(&origin)?
+                .into_iter()
+                .find(|(f, _, _)| f.as_ref() == Some(&flag))
+                .map_or(0, |(_, at, _)| at),
+            flag: Some(flag),
+            totals,
+            carried_from: Some(origin),
+        });
     }
     Ok(out)
 }
 
+/// What a listed commit inherits: each flag with its origin, the commit's totals with them
+/// merged in, and (when asked) each inherited upload's own totals.
+type Inherited = (Vec<(Flag, CommitId)>, Totals, CarriedTotals);
+
 /// The flags `commit` inherits (SPEC "Flags": log reads reports as compare does) with their
 /// origins, and its totals with them merged in (`own` when it inherits none). A flag with
 /// nothing to carry it from is left out without a warning: `log` marks what is missing.
+/// `origins` carries the origins found along the walk from one commit to the next older one.
+/// With `each`, every inherited upload's own totals too, through the same diffs.
 fn carried_totals(
     ws: &Workspace,
-    store: &Store,
-    config: &Config,
+    (store, config): (&Store, &Config),
     commit: &CommitId,
-    own: Totals,
-) -> Result<(Vec<(Flag, CommitId)>, Totals), Error> {
-    let from: Vec<(Flag, CommitId)> = carry::origins(
+    (own, each): (Totals, bool),
+    origins: &mut BTreeMap<Flag, CommitId>,
+) -> Result<Inherited, Error> {
+    let from: Vec<(Flag, CommitId)> = carry::origins_along(
         &ws.repo,
         store,
         &config.flags.carryforward,
         commit,
-        None,
         config.compare.max_depth,
+        origins,
     )?
     .into_iter()
     .filter_map(|(f, origin)| origin.map(|o| (f, o)))
     .collect();
     if from.is_empty() {
-        return Ok((from, own));
+        return Ok((from, own, Vec::new()));
     }
     let moves = config.compare.detect_moves;
     let found = carry::found_from(&ws.repo, moves, commit, from.clone(), &[])?;
-    Ok((from, carry::merged_totals(store, commit, found)?))
+    let mut carried = Vec::new();
+    if each {
+        for f in found.clone() {
+            let (flag, origin) = (f.flag.clone(), f.origin.clone());
+            carried.push((flag, origin, f.totals(store)?));
+        }
+    }
+    Ok((from, carry::merged_totals(store, commit, found)?, carried))
 }
 
 /// Sets the CI status of a recorded commit; returns the commit.

@@ -586,3 +586,162 @@ fn a_flag_carried_from_the_base_reuses_the_base_to_head_diff() {
         run.stderr
     );
 }
+
+/// covgit with `args`, `.covgit.toml` set to `config` first.
+fn with_config(repo: &TestRepo, config: &str, args: &[&str]) -> crate::common::Run {
+    repo.write(".covgit.toml", config);
+    repo.covgit(args)
+}
+
+#[test]
+fn carryforward_remaps_whatever_allow_coverage_offsets_says_and_a_pseudo_base_still_needs_it() {
+    // A..B: B carries A's e2e through the shift, the edit and the deletion, with offsets
+    // allowed or not (SPEC "Flags": carryforward always remaps).
+    let (repo, a, b) = shifted_history();
+    let range = format!("{a}..{b}");
+    let mut seen = Vec::new();
+    for offsets in ["false", "true"] {
+        let config = format!("{CONFIG}[compare]\nallow_coverage_offsets = {offsets}\n");
+        let js = with_config(&repo, &config, &["compare", &range, "--format", "json"])
+            .ok()
+            .json();
+        assert_eq!(js["base"]["offsets"], false, "{offsets}");
+        assert_eq!(
+            js["uploads"]["head"],
+            json!([upload("unit", &b, false), upload("e2e", &a, true)])
+        );
+        let app = js["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == "app.py")
+            .unwrap()["head"]
+            .clone();
+        // Remapped: the 8 unchanged lines, 4 hit, not A's 10 copied as they were.
+        assert_eq!(
+            (&app["lines"], &app["hit"]),
+            (&json!(8), &json!(4)),
+            "{offsets}"
+        );
+        assert_eq!(
+            runs(&js, "app.py"),
+            [("removed".to_owned(), 5, 5), ("removed".to_owned(), 8, 8)]
+        );
+        seen.push(js);
+    }
+    assert_eq!(seen[0], seen[1]);
+
+    // B's unit upload is dropped: B has no report, so B..H takes A as a pseudo-base, and the
+    // A -> B diff moves tracked lines of app.py. H records unit and carries A's e2e through
+    // A -> H (which holds that diff) either way; the pseudo-base needs offsets allowed.
+    repo.covgit(&["forget", &b]).ok();
+    repo.write("lib.py", &source(1..=3));
+    let h = repo.commit("H");
+    record(&repo, "unit", &[("lib.py", &[(1, 1), (2, 1), (3, 1)])], &[]);
+    let range = format!("{b}..{h}");
+    let refused = with_config(&repo, CONFIG, &["compare", &range, "--format", "json"]).code(2);
+    assert!(
+        refused.stderr.contains(&format!(
+            "Changes found in between {}...{} (pseudo...base)",
+            &a[..7],
+            &b[..7]
+        )),
+        "{}",
+        refused.stderr
+    );
+    let allowed = format!("{CONFIG}[compare]\nallow_coverage_offsets = true\n");
+    for (config, extra) in [(allowed.as_str(), None), (CONFIG, Some("--allow-offsets"))] {
+        let mut args = vec!["compare", range.as_str(), "--format", "json"];
+        args.extend(extra);
+        let js = with_config(&repo, config, &args).ok().json();
+        assert_eq!(js["base"]["used"], a.as_str());
+        assert_eq!(
+            (&js["base"]["pseudo"], &js["base"]["offsets"]),
+            (&json!(true), &json!(true))
+        );
+        assert_eq!(
+            js["uploads"]["head"],
+            json!([upload("unit", &h, false), upload("e2e", &a, true)])
+        );
+        // Base (A remapped to B) and head (A carried to H) put app.py's e2e lines on the
+        // same lines: nothing changed in app.py.
+        assert_eq!(runs(&js, "app.py"), [], "{js}");
+        let app = js["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == "app.py")
+            .unwrap()
+            .clone();
+        assert_eq!(app["head"]["lines"], 8, "{app}");
+        assert_eq!(app["head"], app["base"], "{app}");
+    }
+}
+
+#[test]
+fn the_trend_draws_a_carried_upload_with_shows_totals_whether_or_not_its_files_were_touched() {
+    // H and B carry e2e from A: m0 shifted in H (remapped), m1..m5 untouched (stored totals).
+    let (repo, a, b, h) = carried_modules();
+    repo.covgit(&["log", "--format", "html", "--output", "../site"])
+        .ok();
+    let page = std::fs::read_to_string(repo.home().join("site").join("index.html")).unwrap();
+    for commit in [&h, &b] {
+        let show = repo
+            .covgit(&["show", commit, "--flag", "e2e", "--format", "json"])
+            .ok()
+            .json();
+        assert_eq!(show["totals"]["lines"], 60, "{show}");
+        assert_eq!(show["totals"]["hit"], 42, "{show}");
+        let row = &page[page.find(&format!("<tr id=\"c-{commit}\"")).unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(
+            row.contains("<li><b>e2e</b> lcov · passed · 60 lines · 70.00% · recorded ")
+                && row.contains(&format!(" · carried from <code>{}</code></li>", &a[..7])),
+            "{row}"
+        );
+    }
+}
+
+#[test]
+fn log_finds_each_commits_own_origin_as_its_walk_passes_origins_and_failed_runs() {
+    // R (e2e), C2, C3 (e2e), C4, C5 (e2e failed), C6, H (e2e); every commit records unit.
+    let (repo, c) = matrix_history(&[None, Some("passed"), None, Some("failed"), None]);
+    let flags_of = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(|l| l.split("  ").nth(2).unwrap().to_owned())
+            .collect()
+    };
+    let from = |i: usize| format!("unit,e2e (carried from {})", &c[i][..7]);
+    let text = repo.covgit(&["log"]).ok().stdout;
+    assert_eq!(
+        flags_of(&text),
+        [
+            "e2e,unit".to_owned(),
+            from(2),
+            "e2e,unit".to_owned(),
+            from(2),
+            "e2e,unit".to_owned(),
+            from(0),
+            "e2e,unit".to_owned(),
+        ],
+        "{text}"
+    );
+    // One commit back at most: C6 cannot reach C3 past C5's failed run; C4 and C2 can.
+    repo.write(
+        ".covgit.toml",
+        &format!("{EXPECT_AND_CARRY}[compare]\nmax_depth = 1\n"),
+    );
+    let text = repo.covgit(&["log"]).ok().stdout;
+    assert_eq!(flags_of(&text)[1], "unit (incomplete: no e2e)", "{text}");
+    assert_eq!(flags_of(&text)[3], from(2), "{text}");
+    assert_eq!(flags_of(&text)[5], from(0), "{text}");
+    // Each listed commit's totals are show's, whatever the walk found before it.
+    let js = repo.covgit(&["log", "--format", "json"]).ok().json();
+    for (i, commit) in c.iter().rev().enumerate() {
+        let show = repo
+            .covgit(&["show", commit, "--format", "json"])
+            .ok()
+            .json();
+        assert_eq!(js["commits"][i]["totals"], show["totals"], "{i}");
+    }
+}

@@ -362,3 +362,66 @@ fn a_working_tree_head_has_its_components_and_their_gates_too() {
         run.stderr
     );
 }
+
+#[test]
+fn hostile_component_and_flag_names_never_reach_the_output_raw() {
+    let repo = TestRepo::new();
+    repo.write("app.py", &numbered(2));
+    repo.commit("A");
+    let report = repo.write_outside("r.info", &lcov(&[("app.py", &hits(2, &[]))]));
+    let report = report.to_str().unwrap();
+    let hostile = "x\u{1b}[31m\n::error::y\u{202e}";
+    let toml_name = "x\\u001b[31m\\n::error::y\\u202e";
+    let mut runs = Vec::new();
+    // A component name is 1 to 64 ASCII letters, digits, '-' or '_': refused, escaped.
+    repo.write(
+        ".covgit.toml",
+        &format!("[components.\"{toml_name}\"]\npaths = [\"a/**\"]\n"),
+    );
+    let run = repo.covgit(&["record", report]).code(2);
+    assert!(
+        run.stderr
+            .contains("line 1: component name `x\\u{1b}[31m\\n::error::y\\u{202e}`"),
+        "{}",
+        run.stderr
+    );
+    runs.push(run);
+    // Flag names are ASCII too, from the command line and from `[flags]`: refused, escaped.
+    repo.write(".covgit.toml", "");
+    for args in [
+        vec!["record", report, "--flag", hostile],
+        vec!["show", "--flag", hostile],
+        vec!["compare", "HEAD", "--flag", hostile],
+    ] {
+        let run = repo.covgit(&args).code(2);
+        assert!(
+            run.stderr.contains("\\x1b[31m\\n::error::y"),
+            "{}",
+            run.stderr
+        );
+        runs.push(run);
+    }
+    for key in ["expected", "carryforward"] {
+        repo.write(
+            ".covgit.toml",
+            &format!("[flags]\n{key} = [\"{toml_name}\"]\n"),
+        );
+        let run = repo.covgit(&["record", report]).code(2);
+        let want = format!("line 2: [flags] {key} must list flag names");
+        assert!(run.stderr.contains(&want), "{}", run.stderr);
+        runs.push(run);
+    }
+    for run in runs {
+        assert!(
+            !run.stderr.contains(['\u{1b}', '\u{202e}']),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr.lines().any(|l| l.starts_with("::")),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(!repo.db().exists());
+}

@@ -235,3 +235,60 @@ fn log_marks_incomplete_commits_and_lists_the_flags_each_has() {
     keys.sort();
     assert_eq!(keys, ["ci_status", "commit", "flags", "totals"]);
 }
+
+#[test]
+fn every_malformed_flags_components_or_generated_key_is_exit_2_naming_key_and_line() {
+    let repo = matrix();
+    upload(&repo, "unit");
+    let db = std::fs::read(repo.db()).unwrap();
+    let report = repo.write_outside("e2e.info", &lcov(&[("e2e.py", &[(1, 1)])]));
+    for (config, want) in [
+        (
+            "[flags]\nexpected = \"unit\"\n",
+            "line 2: [flags] expected: wrong type",
+        ),
+        (
+            "[flags]\ncarryforward = [\"e 2 e\"]\n",
+            "line 2: [flags] carryforward must list flag names",
+        ),
+        (
+            "[components.api]\npaths = []\n",
+            "line 2: [components.api] paths must list at least one glob",
+        ),
+        (
+            "[components.api]\npaths = [\"src/[a\"]\n",
+            "line 2: [components.api] paths: glob 1 is not valid",
+        ),
+        (
+            "[components.api]\npaths = [\"a/**\"]\npatch_target = 101\n",
+            "line 3: [components.api] patch_target must be",
+        ),
+        (
+            "[components.api]\npaths = [\"a/**\"]\npatch_target = nan\n",
+            "line 3: [components.api] patch_target must be",
+        ),
+        (
+            "[paths]\ngenerated = \"yes\"\n",
+            "line 2: [paths] generated: wrong type",
+        ),
+    ] {
+        repo.write(".covgit.toml", config);
+        for args in [
+            vec!["compare", "HEAD"],
+            vec!["check", "HEAD"],
+            vec!["show"],
+            vec!["log"],
+            vec!["record", report.to_str().unwrap(), "--flag", "e2e"],
+        ] {
+            let run = repo.covgit(&args).code(2);
+            let at = format!(".covgit.toml is not valid: {want}");
+            assert!(
+                run.stderr.starts_with("error: ") && run.stderr.contains(&at),
+                "{config:?} {args:?}: {}",
+                run.stderr
+            );
+            assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        }
+        assert_eq!(std::fs::read(repo.db()).unwrap(), db, "{config:?}");
+    }
+}

@@ -153,7 +153,7 @@ fn a_malformed_generated_key_is_refused_and_nothing_is_recorded() {
         rec.stderr.contains(".covgit.toml")
             && rec
                 .stderr
-                .contains("line 2: wrong type, expected a boolean"),
+                .contains("line 2: [paths] generated: wrong type, expected a boolean"),
         "{}",
         rec.stderr
     );
