@@ -106,7 +106,8 @@ impl Locations<'_> {
     /// `path:10-12` on `side`: `[path:10-12](url)` when the forge links it, escaped plain
     /// text otherwise.
     fn at(&self, side: Side, path: &str, start: u32, end: u32) -> String {
-        let text = escape(&figures::span(path, start, end));
+        // The numbers after the path are ours: only the path is escaped.
+        let text = escape(path) + &figures::span("", start, end);
         self.links.markdown(side, &text, path, start, end)
     }
 
@@ -659,30 +660,101 @@ fn side(t: Option<&Totals>) -> String {
 }
 
 /// Makes a string from a report or tree inert in markdown: punctuation that starts markup
-/// is backslash-escaped (`|` included, so a table cell holds), `@` is followed by a
-/// zero-width space so it mentions no one, as is a `#` before a digit so it references no
-/// issue (`o/r#1` would add a "mentioned" event to another repository's issue each time the
-/// comment is posted), and control and bidi characters (Trojan source) show as escapes, as
-/// in text (`\n`, `\u{202e}`).
+/// is backslash-escaped (`|` included, so a table cell holds), and control and bidi
+/// characters (Trojan source) show as escapes, as in text (`\n`, `\u{202e}`). Nothing in it
+/// links or references anything on the forge: a zero-width space ([`ZWSP`], invisible, so
+/// the path reads the same) goes where GitHub would otherwise autolink (GFM's extended
+/// autolinks, then its reference filters):
+///
+/// - after `@`, so it mentions no one (`@org/team`, `owner/repo@sha`, `a@b.com`);
+/// - after a `#` before a digit, and after `GH-` before a digit at a word's start, so it
+///   references no issue (`o/r#1` would add a "mentioned" event to another repository's
+///   issue each time the comment is posted);
+/// - between `:` and `//`, so `https://…` is no link;
+/// - after `www` in `www.` where GFM starts an extended autolink (at the start, or after
+///   whitespace, `*`, `_`, `~` or `(`);
+/// - every 6 digits of a word of 7 or more hex digits, so no piece reads as a commit SHA.
+///
+/// Code blocks are inert already and do not go through here.
 fn escape(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(ch) = chars.next() {
+    // Whether position `i` starts a word: nothing alphanumeric right before it.
+    let word_start = |i: usize| i == 0 || !chars[i - 1].is_ascii_alphanumeric();
+    let starts_with = |i: usize, prefix: &str| {
+        prefix.len() <= chars.len() - i
+            && chars[i..]
+                .iter()
+                .zip(prefix.chars())
+                .all(|(c, p)| c.eq_ignore_ascii_case(&p))
+    };
+    let digit_at = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
+    let mut i = 0;
+    while i < chars.len() {
+        let ch = chars[i];
+        if word_start(i) && starts_with(i, "gh-") && digit_at(i + 3) {
+            out.extend(&chars[i..i + 3]);
+            out.push_str(ZWSP);
+            i += 3;
+            continue;
+        }
+        let www_boundary = i == 0 || {
+            let before = chars[i - 1];
+            before.is_whitespace() || matches!(before, '*' | '_' | '~' | '(')
+        };
+        if www_boundary && starts_with(i, "www.") {
+            out.extend(&chars[i..i + 3]);
+            out.push_str(ZWSP);
+            i += 3;
+            continue;
+        }
+        if ch.is_ascii_hexdigit() && word_start(i) {
+            let len = chars[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_hexdigit())
+                .count();
+            let end = i + len;
+            if len >= 7 && chars.get(end).is_none_or(|c| !c.is_ascii_alphanumeric()) {
+                for (n, piece) in chars[i..end].chunks(6).enumerate() {
+                    if n > 0 {
+                        out.push_str(ZWSP);
+                    }
+                    out.extend(piece);
+                }
+                i = end;
+                continue;
+            }
+        }
         match ch {
-            '#' if chars.peek().is_some_and(char::is_ascii_digit) => out.push_str("\\#&#8203;"),
+            '#' if digit_at(i + 1) => {
+                out.push_str("\\#");
+                out.push_str(ZWSP);
+            }
             '\\' | '`' | '|' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '~' | '&' => {
                 out.push('\\');
                 out.push(ch);
             }
-            '@' => out.push_str("@&#8203;"),
+            '@' => {
+                out.push('@');
+                out.push_str(ZWSP);
+            }
+            ':' if chars.get(i + 1..i + 3) == Some(&['/', '/'][..]) => {
+                out.push(':');
+                out.push_str(ZWSP);
+            }
             _ => match escape::visible(ch) {
                 Some(shown) => out.push_str(&shown),
                 None => out.push(ch),
             },
         }
+        i += 1;
     }
     out
 }
+
+/// A zero-width space as Markdown writes it: invisible, and a word's end for every pattern
+/// the forge links.
+const ZWSP: &str = "&#8203;";
 
 #[cfg(test)]
 mod tests {
@@ -1137,6 +1209,82 @@ No file's coverage changed.
             "{md}"
         );
         assert!(!md.contains('\u{202e}') && !md.contains("@admins"));
+    }
+
+    #[test]
+    fn nothing_in_a_path_autolinks_or_references() {
+        let z = ZWSP;
+        // `GH-123` at a word's start is an issue of this repository; inside a word it is not.
+        assert_eq!(escape("docs/GH-12/a.py"), format!("docs/GH-{z}12/a.py"));
+        assert_eq!(escape("gh-7.py"), format!("gh-{z}7.py"));
+        assert_eq!(escape("BUGGH-12/GH-x/GH-.py"), "BUGGH-12/GH-x/GH-.py");
+        // A full URL, whatever the scheme.
+        assert_eq!(
+            escape("https://evil.example/x.py"),
+            format!("https:{z}//evil.example/x.py")
+        );
+        assert_eq!(escape("a/ftp://b"), format!("a/ftp:{z}//b"));
+        assert_eq!(escape("c:/x:1"), "c:/x:1");
+        // `www.` links at the start, after whitespace and after `*`, `_`, `~`, `(` (GFM);
+        // after `/` or a letter it does not, and stays as it is.
+        assert_eq!(escape("www.evil.com/x.py"), format!("www{z}.evil.com/x.py"));
+        for (before, shown) in [(" ", " "), ("_", "\\_"), ("(", "("), ("~", "\\~")] {
+            assert_eq!(
+                escape(&format!("a{before}WWW.evil.com")),
+                format!("a{shown}WWW{z}.evil.com")
+            );
+        }
+        assert_eq!(escape("docs/www.evil.com/x.py"), "docs/www.evil.com/x.py");
+        assert_eq!(escape("awww.x"), "awww.x");
+        // A word of 7 or more hex digits could be a commit: no piece of it is 7 long.
+        assert_eq!(
+            escape("build/a5c3785ed8d6a35868bc169f07e40e889087fd2e/x.py"),
+            format!("build/a5c378{z}5ed8d6{z}a35868{z}bc169f{z}07e40e{z}889087{z}fd2e/x.py")
+        );
+        assert_eq!(escape("o/r@DEADBEEF"), format!("o/r@{z}DEADBE{z}EF"));
+        assert_eq!(escape("v1234567.py"), "v1234567.py");
+        assert_eq!(escape("a5c3785x/abcdef/face.py"), "a5c3785x/abcdef/face.py");
+        // Mentions, references and escapes still apply around them.
+        assert_eq!(escape("@x/#1234567"), format!("@{z}x/\\#{z}123456{z}7"));
+    }
+
+    #[test]
+    fn locations_tables_and_links_show_paths_neutralised_but_readable() {
+        let path = "docs/GH-12/www.x.py";
+        let mut c = fixtures::empty_comparison();
+        c.files.push(changed_file("www.evil.com/GH-3.py"));
+        c.lines.push(run(
+            "www.evil.com/GH-3.py",
+            LineKind::Added,
+            None,
+            Some(LineState::Miss),
+            (1_234_567, 1_234_567),
+            None,
+        ));
+        let md = render(&fixtures::sides(), &c);
+        let z = ZWSP;
+        assert!(
+            md.contains(&format!("| www{z}.evil.com/GH-{z}3.py (added) |")),
+            "{md}"
+        );
+        // The line numbers are ours: not cut into pieces.
+        assert!(
+            md.contains(&format!("- ✗ www{z}.evil.com/GH-{z}3.py:1234567 miss\n")),
+            "{md}"
+        );
+        // A linked location: the text is neutralised, the address is not.
+        let template = "https://forge.example/o/r/blob/{sha}/{path}#L{start}-L{end}"
+            .parse()
+            .unwrap();
+        let links = Links::template(template, &fixtures::sha('1'));
+        let at = Locations { links: &links };
+        assert_eq!(
+            at.at(Side::Head, path, 3, 3),
+            format!(
+                "[docs/GH-{z}12/www.x.py:3](https://forge.example/o/r/blob/{}/docs/GH-12/www.x.py#L3-L3)",
+                "1".repeat(40)
+            )
+        );
     }
 
     fn changed_file(path: &str) -> FileComparison {
