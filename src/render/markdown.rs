@@ -79,20 +79,80 @@ pub fn compare(
     out.write_all(capped(doc).as_bytes())
 }
 
+/// What the last guard adds after the part of the document it keeps.
+const CUT: &str = "\n… cut to stay under 65,000 characters (`covgit compare` shows it all)\n";
+
 /// The last guard: a document still too long (only a huge header can make one) is cut at
-/// a character boundary with a line saying so.
+/// the end of a line, a code fence and every `<details>` left open there are closed, so the
+/// rest of the forge's page is not swallowed, and a line says so; the whole stays within
+/// [`MAX_COMMENT`].
 fn capped(mut doc: String) -> String {
     if doc.len() <= MAX_COMMENT {
         return doc;
     }
-    let tail = "\n\n… cut to stay under 65,000 characters (`covgit compare` shows it all)\n";
-    let mut end = MAX_COMMENT - tail.len();
-    while !doc.is_char_boundary(end) {
-        end -= 1;
+    let room = MAX_COMMENT - CUT.len();
+    let mut open = Open::default();
+    // The longest kept part, with what closes it, that fits; nothing kept if no line fits.
+    let mut kept = (0, String::new());
+    let mut at = 0;
+    for line in doc.split_inclusive('\n') {
+        if !line.ends_with('\n') || at + line.len() > room {
+            break;
+        }
+        at += line.len();
+        open.read(line);
+        let closing = open.closing();
+        if at + closing.len() <= room {
+            kept = (at, closing);
+        }
     }
+    let (end, closing) = kept;
     doc.truncate(end);
-    doc.push_str(tail);
+    doc.push_str(&closing);
+    doc.push_str(CUT);
     doc
+}
+
+/// The markup a prefix of the comment leaves open: a code fence (its indent and its
+/// backticks) and how many `<details>` tags.
+#[derive(Default)]
+struct Open {
+    fence: Option<(usize, usize)>,
+    details: usize,
+}
+
+impl Open {
+    /// Follows one line of the comment as [`document`] writes it: fences are lines of
+    /// backticks only (their code lines start with a line number), `<details>` and
+    /// `</details>` start their lines outside fences.
+    fn read(&mut self, line: &str) {
+        let text = line.trim_end_matches('\n');
+        let code = text.trim_start_matches(' ');
+        let backticks = code.len() - code.trim_start_matches('`').len();
+        let fence = backticks >= 3 && backticks == code.len();
+        match self.fence {
+            Some((_, len)) if fence && backticks >= len => self.fence = None,
+            None if fence => self.fence = Some((text.len() - code.len(), backticks)),
+            None if text.starts_with("<details>") => self.details += 1,
+            None if text.starts_with("</details>") => {
+                self.details = self.details.saturating_sub(1);
+            }
+            // Code, or a line that neither opens nor closes anything.
+            Some(_) | None => {}
+        }
+    }
+
+    /// What closes the open markup, each on its line: the fence, then every `<details>`.
+    fn closing(&self) -> String {
+        let mut out = String::new();
+        if let Some((indent, len)) = self.fence {
+            let _ = writeln!(out, "{}{}", " ".repeat(indent), "`".repeat(len));
+        }
+        for _ in 0..self.details {
+            out.push_str("\n</details>\n");
+        }
+        out
+    }
 }
 
 /// Writes every `path:line` of the comment: the one place that asks the forge for a link.
@@ -1372,6 +1432,87 @@ No file's coverage changed.
         assert!(md.ends_with(
             "\n\n… cut to stay under 65,000 characters (`covgit compare` shows it all)\n"
         ));
+        assert!(balanced(&md));
+    }
+
+    /// Whether every fence and `<details>` of `md` is closed.
+    fn balanced(md: &str) -> bool {
+        let mut open = Open::default();
+        md.split_inclusive('\n').for_each(|l| open.read(l));
+        open.fence.is_none()
+            && open.details == 0
+            && md.matches("<details>").count() == md.matches("</details>").count()
+    }
+
+    #[test]
+    fn the_last_cut_ends_a_line_and_closes_an_open_fence_and_details() {
+        // Cut inside a fence of four backticks, inside a `<details>`.
+        let mut doc = "## Coverage\n\n".to_owned();
+        while doc.len() < MAX_COMMENT - 1_000 {
+            doc.push_str("- Head: carried `e2e` from `5555555`\n");
+        }
+        doc.push_str("\n<details><summary>Other</summary>\n\n- ✗ a.py:1 miss\n  ````\n");
+        for n in 1..=200 {
+            let _ = writeln!(doc, "  {n:>3} │ x = \"```\" + long_name_{n}");
+        }
+        doc.push_str("  ````\n\n</details>\n");
+        assert!(doc.len() > MAX_COMMENT);
+        let md = capped(doc.clone());
+        assert!(md.len() <= MAX_COMMENT, "{}", md.len());
+        assert!(MAX_COMMENT - md.len() < 100, "{}", md.len());
+        assert!(
+            md.ends_with(&format!("\n  ````\n\n</details>\n{CUT}")),
+            "{}",
+            &md[md.len() - 200..]
+        );
+        let kept = md
+            .strip_suffix(&format!("  ````\n\n</details>\n{CUT}"))
+            .unwrap();
+        assert!(doc.starts_with(kept) && kept.ends_with('\n'));
+        assert!(balanced(&md), "{md}");
+
+        // Cut just after the `<details>` opened: closed, no fence.
+        // Room for the line that opens it and its closing tag, not for one more line.
+        let mut doc = "x".repeat(MAX_COMMENT - CUT.len() - 51) + "\n";
+        doc.push_str("<details><summary>Other</summary>\n");
+        doc.push_str(&"- a.py:1 hit\n".repeat(100));
+        let md = capped(doc);
+        assert!(md.len() <= MAX_COMMENT, "{}", md.len());
+        assert!(
+            md.ends_with(&format!("</summary>\n\n</details>\n{CUT}")),
+            "{}",
+            &md[md.len() - 200..]
+        );
+        assert!(balanced(&md));
+
+        // A document under the cap is left as it is.
+        let small = "<details>\n  ```\n".to_owned();
+        assert_eq!(capped(small.clone()), small);
+    }
+
+    #[test]
+    fn a_huge_header_is_cut_without_leaving_markup_open() {
+        // Thousands of carried uploads make a header that leaves no room: wherever the last
+        // guard cuts (the header, the lists, the folded `<details>`), the markup is closed.
+        let mut cut_in_details = 0;
+        for n in 1_700..1_780 {
+            let mut sides = fixtures::pseudo_sides();
+            sides.uploads.head = (0..n)
+                .map(|_| fixtures::pseudo_sides().uploads.head[1].clone())
+                .collect();
+            let md = render(&sides, &fixtures::comparison());
+            assert!(md.len() <= MAX_COMMENT, "{n}: {}", md.len());
+            assert!(
+                balanced(&md),
+                "{n}: {}",
+                &md[md.len().saturating_sub(2_000)..]
+            );
+            if md.ends_with(CUT) && md.contains("<details><summary>Other changed lines") {
+                cut_in_details += 1;
+                assert!(md.ends_with(&format!("\n</details>\n{CUT}")), "{n}");
+            }
+        }
+        assert!(cut_in_details > 0);
     }
 
     #[test]
