@@ -7,7 +7,8 @@
 //!
 //! Never styled: the palette does not reach here. Paths are escaped so that `|` cannot
 //! break the table and backticks, `*`, `_`, `<` … cannot start markup, `@` cannot mention
-//! anyone, and control and bidi characters show as escapes, in code too. Every `path:line`
+//! anyone, nothing in them autolinks (`GH-1`, `https://…`, `www.…`, a SHA; see [`escape`]),
+//! and control and bidi characters show as escapes, in code too. Every `path:line`
 //! is written by [`Locations::at`], which links it to the forge when it can.
 //!
 //! A comment never exceeds [`MAX_COMMENT`] bytes (so as many characters at most; GitHub
@@ -15,7 +16,8 @@
 //! each list of runs at [`MAX_RUNS_PER_KIND`]. Past the size, [`fit`] cuts in the SPEC's
 //! order: the folded lists first, then the code of the last problem runs, then the last runs
 //! of each list, every list keeping its first [`MIN_RUNS_PER_KIND`] runs (with their code);
-//! each cut list says how many runs it left out and which command lists them all.
+//! each cut list says how many runs it left out and which command lists them all. Only a
+//! huge header is left to [`capped`], which cuts at a line's end and closes what is open.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
