@@ -163,20 +163,16 @@ pub const DEFAULT_LOG_WALK: usize = 10_000;
 /// `max_walk` commits.
 #[instrument(skip_all)]
 pub fn log(ws: &Workspace, opts: &LogOptions) -> Result<LogOutcome, Error> {
-    Ok(walk(ws, opts, false)?.0)
+    let ends = ends(ws, opts)?;
+    let store = store_for_read(ws)?;
+    let _snapshot = store.read_snapshot()?;
+    Ok(walk(ws, &store, ends, opts, false)?.0)
 }
 
-/// Each inherited upload of a listed commit: its flag, origin and own totals on the commit.
-type CarriedTotals = Vec<(Flag, CommitId, Totals)>;
-
-/// [`log`]'s walk; with `each`, also every listed commit's inherited uploads with their own
-/// totals (the trend draws them), made with the diffs the walk made anyway.
-fn walk(
-    ws: &Workspace,
-    opts: &LogOptions,
-    each: bool,
-) -> Result<(LogOutcome, Vec<CarriedTotals>), Error> {
-    let (from, stop) = match opts.range.as_deref() {
+/// Where [`log`]'s walk starts, and the commit it stops at (a range's merge base), resolved
+/// before the store is opened so a revision that names nothing is said first.
+fn ends(ws: &Workspace, opts: &LogOptions) -> Result<(CommitId, Option<CommitId>), Error> {
+    Ok(match opts.range.as_deref() {
         Some(r) if r.contains("..") => {
             let (a, b) = split_range(r)?;
             let (a_typed, b_typed) = (a, b);
@@ -187,9 +183,22 @@ fn walk(
         }
         Some(r) => (ws.repo.resolve(r)?, None),
         None => (ws.repo.resolve("HEAD")?, None),
-    };
-    let store = store_for_read(ws)?;
-    let _snapshot = store.read_snapshot()?;
+    })
+}
+
+/// Each inherited upload of a listed commit: its flag, origin and own totals on the commit.
+type CarriedTotals = Vec<(Flag, CommitId, Totals)>;
+
+/// [`log`]'s walk from `from` to `stop` ([`ends`]), reading `store` only: the caller holds
+/// its read snapshot. With `each`, also every listed commit's inherited uploads with their
+/// own totals (the trend draws them), made with the diffs the walk made anyway.
+fn walk(
+    ws: &Workspace,
+    store: &Store,
+    (from, stop): (CommitId, Option<CommitId>),
+    opts: &LogOptions,
+    each: bool,
+) -> Result<(LogOutcome, Vec<CarriedTotals>), Error> {
     let config = ws.load_config()?;
     // One entry more than asked for, when the walk finds it, gives the last one its change.
     let wanted = opts.limit.saturating_add(1);
@@ -210,7 +219,7 @@ fn walk(
         walked += 1;
         if let Some(info) = store.commit_info(&c)? {
             let (carried, totals, each) =
-                carried_totals(ws, (&store, &config), &c, (info.totals, each), &mut origins)?;
+                carried_totals(ws, (store, &config), &c, (info.totals, each), &mut origins)?;
             carried_each.push(each);
             entries.push(LogEntry {
                 commit: c.clone(),
@@ -275,15 +284,31 @@ fn walk(
 /// per-file totals without decoding any coverage.
 #[instrument(skip_all)]
 pub fn trend(ws: &Workspace, opts: &LogOptions) -> Result<Trend, Error> {
-    let (log, carried_each) = walk(ws, opts, true)?;
+    trend_with(ws, opts, || {})
+}
+
+/// [`trend`], running `after_walk` between the walk and the reading of each commit's
+/// uploads (tests put a concurrent record there).
+fn trend_with(
+    ws: &Workspace,
+    opts: &LogOptions,
+    after_walk: impl FnOnce(),
+) -> Result<Trend, Error> {
+    let ends = ends(ws, opts)?;
+    let store = store_for_read(ws)?;
+    // The walk and the details read one snapshot: a `record` landing between them is in
+    // neither, so each table row shows the uploads of its entry and no point disagrees with
+    // its row (the store was opened twice once, and a row could show an upload its entry
+    // did not count).
+    let _snapshot = store.read_snapshot()?;
+    let (log, carried_each) = walk(ws, &store, ends, opts, true)?;
+    after_walk();
     if log.entries.is_empty() {
         return Ok(Trend {
             log,
             details: Vec::new(),
         });
     }
-    let store = store_for_read(ws)?;
-    let _snapshot = store.read_snapshot()?;
     let mut details = Vec::with_capacity(log.entries.len());
     for (e, carried) in log.entries.iter().zip(carried_each) {
         let formats = store
@@ -390,5 +415,69 @@ pub fn mark(ws: &Workspace, rev: &str, status: CiStatus) -> Result<CommitId, Err
         Ok(commit)
     } else {
         Err(Error::NotRecorded { commit, flag: None })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::git::fixture::git;
+    use crate::model::Upload;
+    use crate::testkit::{self, report};
+
+    fn commit(dir: &Path, msg: &str) -> CommitId {
+        git(dir, &["commit", "-q", "--allow-empty", "-m", msg]);
+        CommitId::new(&git(dir, &["rev-parse", "HEAD"])).unwrap()
+    }
+
+    fn upload(flag: &str, hits: u64) -> Upload {
+        let lines: &[(u32, u64)] = &[(1, 1), (2, hits)];
+        testkit::upload(Some(flag), CiStatus::Passed, report(&[("a.py", lines)]))
+    }
+
+    #[test]
+    fn the_trend_reads_its_entries_and_their_uploads_in_one_state_of_the_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("r");
+        std::fs::create_dir(&repo).unwrap();
+        git(&repo, &["init", "-q", "-b", "main"]);
+        let one = commit(&repo, "one");
+        let two = commit(&repo, "two");
+        let ws = Workspace::open(&repo, Some(dir.path().join("c.db"))).unwrap();
+        let mut store = ws.store_for_write().unwrap();
+        store.record(&one, &upload("unit", 0)).unwrap();
+        store.record(&two, &upload("unit", 1)).unwrap();
+        drop(store);
+
+        let opts = LogOptions {
+            range: None,
+            limit: 10,
+            max_walk: DEFAULT_LOG_WALK,
+            expected: Vec::new(),
+        };
+        let trend = trend_with(&ws, &opts, || {
+            // A CI job records another flag of the newest commit while the trend reads.
+            Store::open(&ws.db_path)
+                .unwrap()
+                .record(&two, &upload("e2e", 0))
+                .unwrap();
+        })
+        .unwrap();
+        // Each table row shows the uploads of its entry, and the chart's point its totals.
+        assert_eq!(trend.log.entries.len(), trend.details.len());
+        for (e, d) in trend.log.entries.iter().zip(&trend.details) {
+            let flags: Vec<_> = d.uploads.iter().map(|u| u.flag.clone()).collect();
+            assert_eq!(flags, e.flags, "{}", e.commit.short());
+        }
+        assert_eq!(trend.log.entries[0].commit, two);
+        assert_eq!(trend.log.entries[0].totals.hit, 2);
+        assert_eq!(trend.details[0].uploads[0].totals.hit, 2);
+
+        // The next trend sees the new upload, in both.
+        let trend = trend_with(&ws, &opts, || {}).unwrap();
+        assert_eq!(trend.details[0].uploads.len(), 2);
+        assert_eq!(trend.log.entries[0].flags.len(), 2);
     }
 }

@@ -7,7 +7,8 @@
 //!
 //! Never styled: the palette does not reach here. Paths are escaped so that `|` cannot
 //! break the table and backticks, `*`, `_`, `<` … cannot start markup, `@` cannot mention
-//! anyone, and control and bidi characters show as escapes, in code too. Every `path:line`
+//! anyone, nothing in them autolinks (`GH-1`, `https://…`, `www.…`, a SHA; see [`escape`]),
+//! and control and bidi characters show as escapes, in code too. Every `path:line`
 //! is written by [`Locations::at`], which links it to the forge when it can.
 //!
 //! A comment never exceeds [`MAX_COMMENT`] bytes (so as many characters at most; GitHub
@@ -15,7 +16,8 @@
 //! each list of runs at [`MAX_RUNS_PER_KIND`]. Past the size, [`fit`] cuts in the SPEC's
 //! order: the folded lists first, then the code of the last problem runs, then the last runs
 //! of each list, every list keeping its first [`MIN_RUNS_PER_KIND`] runs (with their code);
-//! each cut list says how many runs it left out and which command lists them all.
+//! each cut list says how many runs it left out and which command lists them all. Only a
+//! huge header is left to [`capped`], which cuts at a line's end and closes what is open.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -79,20 +81,80 @@ pub fn compare(
     out.write_all(capped(doc).as_bytes())
 }
 
+/// What the last guard adds after the part of the document it keeps.
+const CUT: &str = "\n… cut to stay under 65,000 characters (`covgit compare` shows it all)\n";
+
 /// The last guard: a document still too long (only a huge header can make one) is cut at
-/// a character boundary with a line saying so.
+/// the end of a line, a code fence and every `<details>` left open there are closed, so the
+/// rest of the forge's page is not swallowed, and a line says so; the whole stays within
+/// [`MAX_COMMENT`].
 fn capped(mut doc: String) -> String {
     if doc.len() <= MAX_COMMENT {
         return doc;
     }
-    let tail = "\n\n… cut to stay under 65,000 characters (`covgit compare` shows it all)\n";
-    let mut end = MAX_COMMENT - tail.len();
-    while !doc.is_char_boundary(end) {
-        end -= 1;
+    let room = MAX_COMMENT - CUT.len();
+    let mut open = Open::default();
+    // The longest kept part, with what closes it, that fits; nothing kept if no line fits.
+    let mut kept = (0, String::new());
+    let mut at = 0;
+    for line in doc.split_inclusive('\n') {
+        if !line.ends_with('\n') || at + line.len() > room {
+            break;
+        }
+        at += line.len();
+        open.read(line);
+        let closing = open.closing();
+        if at + closing.len() <= room {
+            kept = (at, closing);
+        }
     }
+    let (end, closing) = kept;
     doc.truncate(end);
-    doc.push_str(tail);
+    doc.push_str(&closing);
+    doc.push_str(CUT);
     doc
+}
+
+/// The markup a prefix of the comment leaves open: a code fence (its indent and its
+/// backticks) and how many `<details>` tags.
+#[derive(Default)]
+struct Open {
+    fence: Option<(usize, usize)>,
+    details: usize,
+}
+
+impl Open {
+    /// Follows one line of the comment as [`document`] writes it: fences are lines of
+    /// backticks only (their code lines start with a line number), `<details>` and
+    /// `</details>` start their lines outside fences.
+    fn read(&mut self, line: &str) {
+        let text = line.trim_end_matches('\n');
+        let code = text.trim_start_matches(' ');
+        let backticks = code.len() - code.trim_start_matches('`').len();
+        let fence = backticks >= 3 && backticks == code.len();
+        match self.fence {
+            Some((_, len)) if fence && backticks >= len => self.fence = None,
+            None if fence => self.fence = Some((text.len() - code.len(), backticks)),
+            None if text.starts_with("<details>") => self.details += 1,
+            None if text.starts_with("</details>") => {
+                self.details = self.details.saturating_sub(1);
+            }
+            // Code, or a line that neither opens nor closes anything.
+            Some(_) | None => {}
+        }
+    }
+
+    /// What closes the open markup, each on its line: the fence, then every `<details>`.
+    fn closing(&self) -> String {
+        let mut out = String::new();
+        if let Some((indent, len)) = self.fence {
+            let _ = writeln!(out, "{}{}", " ".repeat(indent), "`".repeat(len));
+        }
+        for _ in 0..self.details {
+            out.push_str("\n</details>\n");
+        }
+        out
+    }
 }
 
 /// Writes every `path:line` of the comment: the one place that asks the forge for a link.
@@ -106,7 +168,8 @@ impl Locations<'_> {
     /// `path:10-12` on `side`: `[path:10-12](url)` when the forge links it, escaped plain
     /// text otherwise.
     fn at(&self, side: Side, path: &str, start: u32, end: u32) -> String {
-        let text = escape(&figures::span(path, start, end));
+        // The numbers after the path are ours: only the path is escaped.
+        let text = escape(path) + &figures::span("", start, end);
         self.links.markdown(side, &text, path, start, end)
     }
 
@@ -659,30 +722,101 @@ fn side(t: Option<&Totals>) -> String {
 }
 
 /// Makes a string from a report or tree inert in markdown: punctuation that starts markup
-/// is backslash-escaped (`|` included, so a table cell holds), `@` is followed by a
-/// zero-width space so it mentions no one, as is a `#` before a digit so it references no
-/// issue (`o/r#1` would add a "mentioned" event to another repository's issue each time the
-/// comment is posted), and control and bidi characters (Trojan source) show as escapes, as
-/// in text (`\n`, `\u{202e}`).
+/// is backslash-escaped (`|` included, so a table cell holds), and control and bidi
+/// characters (Trojan source) show as escapes, as in text (`\n`, `\u{202e}`). Nothing in it
+/// links or references anything on the forge: a zero-width space ([`ZWSP`], invisible, so
+/// the path reads the same) goes where GitHub would otherwise autolink (GFM's extended
+/// autolinks, then its reference filters):
+///
+/// - after `@`, so it mentions no one (`@org/team`, `owner/repo@sha`, `a@b.com`);
+/// - after a `#` before a digit, and after `GH-` before a digit at a word's start, so it
+///   references no issue (`o/r#1` would add a "mentioned" event to another repository's
+///   issue each time the comment is posted);
+/// - between `:` and `//`, so `https://…` is no link;
+/// - after `www` in `www.` where GFM starts an extended autolink (at the start, or after
+///   whitespace, `*`, `_`, `~` or `(`);
+/// - every 6 digits of a word of 7 or more hex digits, so no piece reads as a commit SHA.
+///
+/// Code blocks are inert already and do not go through here.
 fn escape(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(ch) = chars.next() {
+    // Whether position `i` starts a word: nothing alphanumeric right before it.
+    let word_start = |i: usize| i == 0 || !chars[i - 1].is_ascii_alphanumeric();
+    let starts_with = |i: usize, prefix: &str| {
+        prefix.len() <= chars.len() - i
+            && chars[i..]
+                .iter()
+                .zip(prefix.chars())
+                .all(|(c, p)| c.eq_ignore_ascii_case(&p))
+    };
+    let digit_at = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
+    let mut i = 0;
+    while i < chars.len() {
+        let ch = chars[i];
+        if word_start(i) && starts_with(i, "gh-") && digit_at(i + 3) {
+            out.extend(&chars[i..i + 3]);
+            out.push_str(ZWSP);
+            i += 3;
+            continue;
+        }
+        let www_boundary = i == 0 || {
+            let before = chars[i - 1];
+            before.is_whitespace() || matches!(before, '*' | '_' | '~' | '(')
+        };
+        if www_boundary && starts_with(i, "www.") {
+            out.extend(&chars[i..i + 3]);
+            out.push_str(ZWSP);
+            i += 3;
+            continue;
+        }
+        if ch.is_ascii_hexdigit() && word_start(i) {
+            let len = chars[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_hexdigit())
+                .count();
+            let end = i + len;
+            if len >= 7 && chars.get(end).is_none_or(|c| !c.is_ascii_alphanumeric()) {
+                for (n, piece) in chars[i..end].chunks(6).enumerate() {
+                    if n > 0 {
+                        out.push_str(ZWSP);
+                    }
+                    out.extend(piece);
+                }
+                i = end;
+                continue;
+            }
+        }
         match ch {
-            '#' if chars.peek().is_some_and(char::is_ascii_digit) => out.push_str("\\#&#8203;"),
+            '#' if digit_at(i + 1) => {
+                out.push_str("\\#");
+                out.push_str(ZWSP);
+            }
             '\\' | '`' | '|' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '~' | '&' => {
                 out.push('\\');
                 out.push(ch);
             }
-            '@' => out.push_str("@&#8203;"),
+            '@' => {
+                out.push('@');
+                out.push_str(ZWSP);
+            }
+            ':' if chars.get(i + 1..i + 3) == Some(&['/', '/'][..]) => {
+                out.push(':');
+                out.push_str(ZWSP);
+            }
             _ => match escape::visible(ch) {
                 Some(shown) => out.push_str(&shown),
                 None => out.push(ch),
             },
         }
+        i += 1;
     }
     out
 }
+
+/// A zero-width space as Markdown writes it: invisible, and a word's end for every pattern
+/// the forge links.
+const ZWSP: &str = "&#8203;";
 
 #[cfg(test)]
 mod tests {
@@ -1139,6 +1273,82 @@ No file's coverage changed.
         assert!(!md.contains('\u{202e}') && !md.contains("@admins"));
     }
 
+    #[test]
+    fn nothing_in_a_path_autolinks_or_references() {
+        let z = ZWSP;
+        // `GH-123` at a word's start is an issue of this repository; inside a word it is not.
+        assert_eq!(escape("docs/GH-12/a.py"), format!("docs/GH-{z}12/a.py"));
+        assert_eq!(escape("gh-7.py"), format!("gh-{z}7.py"));
+        assert_eq!(escape("BUGGH-12/GH-x/GH-.py"), "BUGGH-12/GH-x/GH-.py");
+        // A full URL, whatever the scheme.
+        assert_eq!(
+            escape("https://evil.example/x.py"),
+            format!("https:{z}//evil.example/x.py")
+        );
+        assert_eq!(escape("a/ftp://b"), format!("a/ftp:{z}//b"));
+        assert_eq!(escape("c:/x:1"), "c:/x:1");
+        // `www.` links at the start, after whitespace and after `*`, `_`, `~`, `(` (GFM);
+        // after `/` or a letter it does not, and stays as it is.
+        assert_eq!(escape("www.evil.com/x.py"), format!("www{z}.evil.com/x.py"));
+        for (before, shown) in [(" ", " "), ("_", "\\_"), ("(", "("), ("~", "\\~")] {
+            assert_eq!(
+                escape(&format!("a{before}WWW.evil.com")),
+                format!("a{shown}WWW{z}.evil.com")
+            );
+        }
+        assert_eq!(escape("docs/www.evil.com/x.py"), "docs/www.evil.com/x.py");
+        assert_eq!(escape("awww.x"), "awww.x");
+        // A word of 7 or more hex digits could be a commit: no piece of it is 7 long.
+        assert_eq!(
+            escape("build/a5c3785ed8d6a35868bc169f07e40e889087fd2e/x.py"),
+            format!("build/a5c378{z}5ed8d6{z}a35868{z}bc169f{z}07e40e{z}889087{z}fd2e/x.py")
+        );
+        assert_eq!(escape("o/r@DEADBEEF"), format!("o/r@{z}DEADBE{z}EF"));
+        assert_eq!(escape("v1234567.py"), "v1234567.py");
+        assert_eq!(escape("a5c3785x/abcdef/face.py"), "a5c3785x/abcdef/face.py");
+        // Mentions, references and escapes still apply around them.
+        assert_eq!(escape("@x/#1234567"), format!("@{z}x/\\#{z}123456{z}7"));
+    }
+
+    #[test]
+    fn locations_tables_and_links_show_paths_neutralised_but_readable() {
+        let path = "docs/GH-12/www.x.py";
+        let mut c = fixtures::empty_comparison();
+        c.files.push(changed_file("www.evil.com/GH-3.py"));
+        c.lines.push(run(
+            "www.evil.com/GH-3.py",
+            LineKind::Added,
+            None,
+            Some(LineState::Miss),
+            (1_234_567, 1_234_567),
+            None,
+        ));
+        let md = render(&fixtures::sides(), &c);
+        let z = ZWSP;
+        assert!(
+            md.contains(&format!("| www{z}.evil.com/GH-{z}3.py (added) |")),
+            "{md}"
+        );
+        // The line numbers are ours: not cut into pieces.
+        assert!(
+            md.contains(&format!("- ✗ www{z}.evil.com/GH-{z}3.py:1234567 miss\n")),
+            "{md}"
+        );
+        // A linked location: the text is neutralised, the address is not.
+        let template = "https://forge.example/o/r/blob/{sha}/{path}#L{start}-L{end}"
+            .parse()
+            .unwrap();
+        let links = Links::template(template, &fixtures::sha('1'));
+        let at = Locations { links: &links };
+        assert_eq!(
+            at.at(Side::Head, path, 3, 3),
+            format!(
+                "[docs/GH-{z}12/www.x.py:3](https://forge.example/o/r/blob/{}/docs/GH-12/www.x.py#L3-L3)",
+                "1".repeat(40)
+            )
+        );
+    }
+
     fn changed_file(path: &str) -> FileComparison {
         FileComparison {
             path: path.into(),
@@ -1224,6 +1434,87 @@ No file's coverage changed.
         assert!(md.ends_with(
             "\n\n… cut to stay under 65,000 characters (`covgit compare` shows it all)\n"
         ));
+        assert!(balanced(&md));
+    }
+
+    /// Whether every fence and `<details>` of `md` is closed.
+    fn balanced(md: &str) -> bool {
+        let mut open = Open::default();
+        md.split_inclusive('\n').for_each(|l| open.read(l));
+        open.fence.is_none()
+            && open.details == 0
+            && md.matches("<details>").count() == md.matches("</details>").count()
+    }
+
+    #[test]
+    fn the_last_cut_ends_a_line_and_closes_an_open_fence_and_details() {
+        // Cut inside a fence of four backticks, inside a `<details>`.
+        let mut doc = "## Coverage\n\n".to_owned();
+        while doc.len() < MAX_COMMENT - 1_000 {
+            doc.push_str("- Head: carried `e2e` from `5555555`\n");
+        }
+        doc.push_str("\n<details><summary>Other</summary>\n\n- ✗ a.py:1 miss\n  ````\n");
+        for n in 1..=200 {
+            let _ = writeln!(doc, "  {n:>3} │ x = \"```\" + long_name_{n}");
+        }
+        doc.push_str("  ````\n\n</details>\n");
+        assert!(doc.len() > MAX_COMMENT);
+        let md = capped(doc.clone());
+        assert!(md.len() <= MAX_COMMENT, "{}", md.len());
+        assert!(MAX_COMMENT - md.len() < 100, "{}", md.len());
+        assert!(
+            md.ends_with(&format!("\n  ````\n\n</details>\n{CUT}")),
+            "{}",
+            &md[md.len() - 200..]
+        );
+        let kept = md
+            .strip_suffix(&format!("  ````\n\n</details>\n{CUT}"))
+            .unwrap();
+        assert!(doc.starts_with(kept) && kept.ends_with('\n'));
+        assert!(balanced(&md), "{md}");
+
+        // Cut just after the `<details>` opened: closed, no fence.
+        // Room for the line that opens it and its closing tag, not for one more line.
+        let mut doc = "x".repeat(MAX_COMMENT - CUT.len() - 51) + "\n";
+        doc.push_str("<details><summary>Other</summary>\n");
+        doc.push_str(&"- a.py:1 hit\n".repeat(100));
+        let md = capped(doc);
+        assert!(md.len() <= MAX_COMMENT, "{}", md.len());
+        assert!(
+            md.ends_with(&format!("</summary>\n\n</details>\n{CUT}")),
+            "{}",
+            &md[md.len() - 200..]
+        );
+        assert!(balanced(&md));
+
+        // A document under the cap is left as it is.
+        let small = "<details>\n  ```\n".to_owned();
+        assert_eq!(capped(small.clone()), small);
+    }
+
+    #[test]
+    fn a_huge_header_is_cut_without_leaving_markup_open() {
+        // Thousands of carried uploads make a header that leaves no room: wherever the last
+        // guard cuts (the header, the lists, the folded `<details>`), the markup is closed.
+        let mut cut_in_details = 0;
+        for n in 1_700..1_780 {
+            let mut sides = fixtures::pseudo_sides();
+            sides.uploads.head = (0..n)
+                .map(|_| fixtures::pseudo_sides().uploads.head[1].clone())
+                .collect();
+            let md = render(&sides, &fixtures::comparison());
+            assert!(md.len() <= MAX_COMMENT, "{n}: {}", md.len());
+            assert!(
+                balanced(&md),
+                "{n}: {}",
+                &md[md.len().saturating_sub(2_000)..]
+            );
+            if md.ends_with(CUT) && md.contains("<details><summary>Other changed lines") {
+                cut_in_details += 1;
+                assert!(md.ends_with(&format!("\n</details>\n{CUT}")), "{n}");
+            }
+        }
+        assert!(cut_in_details > 0);
     }
 
     #[test]
