@@ -11,7 +11,7 @@ use super::comparing::{
     BaseRequest, CheckOptions, CheckOutcome, CompareOptions, CompareOutcome, HeadData,
     compare_with, judge,
 };
-use super::input::read_resolved;
+use super::input::{Against, Check, read_checked};
 use super::revisions::{Named, pick_sides};
 use super::stores::store_for_read;
 use super::worktree::compare_worktree;
@@ -42,13 +42,16 @@ pub fn compare(
     let _snapshot = store.read_snapshot()?;
 
     let head_data = match &opts.head_report {
-        Some(path) => HeadData::File(read_resolved(
+        Some(path) => HeadData::File(read_checked(
             ws,
             repo,
             config,
             &head,
-            path,
-            opts.input_format,
+            (path, opts.input_format),
+            Check {
+                against: Against::Head,
+                force: opts.force,
+            },
         )?),
         None => {
             check_head(&store, config, &head, opts.flag.as_ref())?;

@@ -50,6 +50,9 @@ pub struct CompareOptions {
     pub detect_moves: Option<bool>,
     /// Where to discover the working tree's report; `None` is the work tree root.
     pub cwd: Option<PathBuf>,
+    /// Compare a head report that fails "Does the report belong to this commit?" all the
+    /// same, with the warning (`--force`); without it, such a report is refused.
+    pub force: bool,
 }
 
 /// What [`compare()`](super::compare()) found: which commits were compared and how.

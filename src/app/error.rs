@@ -249,6 +249,13 @@ pub enum Error {
         /// The first unusable record and why.
         first: String,
     },
+    /// The head's report (`--head-report`, or the working tree's) does not look like it
+    /// describes the head (SPEC "Does the report belong to this commit?").
+    #[error("{reason}; --force compares it all the same")]
+    NotOfHead {
+        /// Why the report does not describe the head, in words.
+        reason: String,
+    },
 }
 
 /// ` for flag 'NAME'` when a flag was asked for, else empty.

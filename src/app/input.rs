@@ -1,9 +1,11 @@
 //! Report input, shared by every use-case that reads a coverage report: finding the report
 //! (`record`'s usual files, or the newest of them for a working tree), reading it within
-//! the size limit, and resolving its paths against a commit's tree (Go modules included).
-//! Nothing here touches the store.
+//! the size limit, resolving its paths against a commit's tree (Go modules included), and
+//! asking whether it can describe that commit (SPEC "Does the report belong to this
+//! commit?"), for `record` and for a head's report alike. Nothing here touches the store.
 
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -13,7 +15,7 @@ use tracing::{info_span, warn};
 
 use crate::config::Config;
 use crate::git::Repo;
-use crate::model::{CommitId, Report};
+use crate::model::{CommitId, FileCoverage, Report};
 use crate::parse::{self, InputFormat};
 use crate::resolve::{Resolution, Resolver, go_module_path};
 
@@ -79,7 +81,8 @@ pub(super) fn resolver_for<'t>(
 }
 
 /// Reads a report file, its paths resolved against `commit`'s tree (read from `repo`,
-/// which may hold an in-memory working-tree snapshot).
+/// which may hold an in-memory working-tree snapshot). Whether it can describe that commit
+/// is not asked: [`read_checked`] asks it.
 pub(super) fn read_resolved(
     ws: &Workspace,
     repo: &Repo,
@@ -88,11 +91,285 @@ pub(super) fn read_resolved(
     path: &Path,
     input_format: Option<InputFormat>,
 ) -> Result<Report, Error> {
+    read_for(ws, repo, config, commit, (path, input_format), None)
+}
+
+/// [`read_resolved`], then "Does the report belong to this commit?" as `record` asks it: a
+/// report that cannot describe `commit` is refused with the first reason, or with
+/// `check.force` read all the same with each reason warned.
+pub(super) fn read_checked(
+    ws: &Workspace,
+    repo: &Repo,
+    config: &Config,
+    commit: &CommitId,
+    (path, input_format): (&Path, Option<InputFormat>),
+    check: Check,
+) -> Result<Report, Error> {
+    read_for(ws, repo, config, commit, (path, input_format), Some(check))
+}
+
+/// Reads, resolves and leaves out generated code; with `check`, asks whether the report
+/// can describe `commit` first.
+fn read_for(
+    ws: &Workspace,
+    repo: &Repo,
+    config: &Config,
+    commit: &CommitId,
+    (path, input_format): (&Path, Option<InputFormat>),
+    check: Option<Check>,
+) -> Result<Report, Error> {
     let tree = repo.tree_files(commit)?;
     let resolver = resolver_for(ws, repo, config, commit, &tree)?;
-    let (_, mut resolution, _) = read_one(path, input_format, &resolver, &())?;
+    let (_, mut resolution, n_warn) = read_one(path, input_format, &resolver, &())?;
+    let Some(check) = check else {
+        LeaveOutGenerated::new(repo, config, commit)?.apply(&mut resolution.report)?;
+        return Ok(resolution.report);
+    };
+    let against = check.against;
+    let mut doubts: Vec<String> = doubt_of(path, commit, &resolver, &resolution, n_warn, against)
+        .into_iter()
+        .collect();
+    // As `record` does: after the doubts, before the lengths are checked.
     LeaveOutGenerated::new(repo, config, commit)?.apply(&mut resolution.report)?;
-    Ok(resolution.report)
+    let parts = [(path, resolution.report)];
+    doubts.extend(
+        info_span!("belongs").in_scope(|| lines_beyond_end(repo, commit, &parts, against))?,
+    );
+    settle(&doubts, check)?;
+    let [(_, report)] = parts;
+    Ok(report)
+}
+
+/// What a report is checked against (SPEC "Does the report belong to this commit?"), for
+/// the words of the refusal and of the option that would set it right.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Against {
+    /// `record`: the commit `--commit` names (HEAD by default).
+    Record,
+    /// `--head-report` of `compare` and `check`: the head commit.
+    Head,
+    /// The working tree's report: the files on disk (a snapshot commit of them).
+    Worktree,
+}
+
+impl Against {
+    /// The commit, or the working tree, as a sentence names it.
+    fn place(self, commit: &CommitId) -> String {
+        match self {
+            Self::Worktree => "the working tree".to_owned(),
+            Self::Record | Self::Head => format!("commit {}", commit.short()),
+        }
+    }
+
+    /// Why a report's lines run past a file's end besides "made on other code", and what
+    /// to do about it.
+    fn other_code(self) -> &'static str {
+        match self {
+            Self::Record => "or for another commit (pass --commit REV)",
+            Self::Head => "or for another commit (pass --head REV)",
+            Self::Worktree => "or before the file was last edited (rerun the tests to refresh it)",
+        }
+    }
+
+    /// The wrong commit as a cause of no path resolving: after "the wrong folder".
+    fn or_commit(self) -> &'static str {
+        match self {
+            Self::Record => " or commit (pass --commit REV)",
+            Self::Head => " or commit (pass --head REV)",
+            Self::Worktree => "",
+        }
+    }
+
+    /// The wrong commit as a cause beside "another project or folder".
+    fn or_wrong_commit(self) -> &'static str {
+        match self {
+            Self::Record => " (or the wrong --commit)",
+            Self::Head => " (or the wrong head: pass --head REV)",
+            Self::Worktree => "",
+        }
+    }
+
+    /// What is done with the report: `record`, or `compare` (check compares first).
+    fn verb(self) -> &'static str {
+        match self {
+            Self::Record => "record",
+            Self::Head | Self::Worktree => "compare",
+        }
+    }
+
+    /// [`Self::verb`], done.
+    fn done(self) -> &'static str {
+        match self {
+            Self::Record => "recorded",
+            Self::Head | Self::Worktree => "compared",
+        }
+    }
+}
+
+/// How to treat a report that cannot describe its commit.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Check {
+    /// What it is checked against.
+    pub against: Against,
+    /// Take it all the same, each reason warned (`--force`).
+    pub force: bool,
+}
+
+/// The reasons the reports cannot describe their commit, settled: none, fine; else refused
+/// with the first, or with `check.force` each warned and taken all the same.
+pub(super) fn settle(doubts: &[String], check: Check) -> Result<(), Error> {
+    let Some(first) = doubts.first() else {
+        return Ok(());
+    };
+    if !check.force {
+        let reason = first.clone();
+        return Err(match check.against {
+            Against::Record => Error::NotOfCommit { reason },
+            Against::Head | Against::Worktree => Error::NotOfHead { reason },
+        });
+    }
+    for d in doubts {
+        warn!("{d}; {} all the same (--force)", check.against.done());
+    }
+    Ok(())
+}
+
+/// The longest path a message quotes whole; longer ones are cut with `…`.
+const QUOTED_PATH_MAX: usize = 200;
+
+/// `s` cut to [`QUOTED_PATH_MAX`] characters, control characters escaped, for a message.
+pub(super) fn bounded(s: &str) -> String {
+    crate::model::quoted(s, QUOTED_PATH_MAX)
+}
+
+/// Why one report cannot be `commit`'s, judged from its own paths and warnings: every
+/// entry was skipped (so it would stand for nothing), or no path is in the tree.
+pub(super) fn doubt_of(
+    path: &Path,
+    commit: &CommitId,
+    resolver: &Resolver<'_>,
+    resolution: &Resolution,
+    n_warn: usize,
+    against: Against,
+) -> Option<String> {
+    let r = &resolution.report;
+    if r.files.values().all(FileCoverage::is_empty) && resolution.ignored.is_empty() && n_warn > 0 {
+        Some(format!(
+            "every entry of '{}' was skipped ({}; see the warnings above), so it holds no \
+             coverage to {}",
+            path.display(),
+            crate::render::count(n_warn as u64, "warning", "warnings"),
+            against.verb()
+        ))
+    } else if !r.files.is_empty() && r.unresolved.len() == r.files.len() {
+        Some(nothing_resolved(path, commit, resolver, r, against))
+    } else {
+        None
+    }
+}
+
+/// Why a report none of whose paths resolved cannot be this commit's: the first paths
+/// tried and the `[paths]` rules that would place them.
+fn nothing_resolved(
+    path: &Path,
+    commit: &CommitId,
+    resolver: &Resolver<'_>,
+    r: &Report,
+    against: Against,
+) -> String {
+    const NAMED: usize = 3;
+    let tried: Vec<String> = r
+        .unresolved
+        .iter()
+        .take(NAMED)
+        .map(|u| format!("'{}'", bounded(u)))
+        .collect();
+    let more = r.unresolved.len().saturating_sub(NAMED);
+    let fixes: Vec<String> = r
+        .unresolved
+        .iter()
+        .filter_map(|u| resolver.fix_rule(u))
+        .take(NAMED)
+        .collect();
+    let advice = if fixes.is_empty() {
+        format!(
+            "none of their file names is in that tree: the report is of another project, or \
+             the wrong folder{}",
+            against.or_commit()
+        )
+    } else {
+        let mut unique = fixes;
+        unique.dedup();
+        format!(
+            "the report is of another project or folder{}, or its paths need a rule in \
+             .covgit.toml, e.g. [paths] fixes = [{}]",
+            against.or_wrong_commit(),
+            unique.join(", ")
+        )
+    };
+    format!(
+        "no path of '{}' matches a file of {} (tried {}{}): {advice}",
+        path.display(),
+        against.place(commit),
+        tried.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    )
+}
+
+/// The first resolved file (in report, then path order) with a tracked line beyond its last
+/// line in `commit`, as the reason the reports were made on other code. Only files with
+/// tracked lines are read, on as many threads as the machine has.
+pub(super) fn lines_beyond_end<P: AsRef<Path>>(
+    repo: &Repo,
+    commit: &CommitId,
+    parts: &[(P, Report)],
+    against: Against,
+) -> Result<Option<String>, Error> {
+    let mut last_line: HashMap<&str, u32> = HashMap::new();
+    for (_, r) in parts {
+        for (file, cov) in &r.files {
+            if let Some(&(max, _)) = cov.lines().last()
+                && !r.unresolved.contains(file)
+            {
+                let have = last_line.entry(file.as_str()).or_default();
+                *have = (*have).max(max);
+            }
+        }
+    }
+    let wanted: Vec<&str> = last_line.keys().copied().collect();
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let lengths = repo.line_counts(commit, &wanted, threads)?;
+    for (report, r) in parts {
+        let mut beyond = r.files.iter().filter_map(|(file, cov)| {
+            let &(max, _) = cov.lines().last()?;
+            let &len = lengths.get(file.as_str())?;
+            (max > len && !r.unresolved.contains(file)).then_some((file, max, len))
+        });
+        if let Some((file, line, len)) = beyond.next() {
+            let others = beyond.count();
+            return Ok(Some(format!(
+                "'{}' tracks line {line} of {}, which has {} in {}{}: the report was made on \
+                 other code, {}",
+                report.as_ref().display(),
+                bounded(file),
+                crate::render::count(u64::from(len), "line", "lines"),
+                against.place(commit),
+                match others {
+                    0 => String::new(),
+                    n => format!(
+                        " (and {})",
+                        crate::render::count(n as u64, "more file", "more files")
+                    ),
+                },
+                against.other_code()
+            )));
+        }
+    }
+    Ok(None)
 }
 
 /// Parses and resolves one report file.

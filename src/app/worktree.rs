@@ -16,7 +16,7 @@ use crate::model::{CommitId, Report};
 use crate::select::View;
 
 use super::comparing::{BaseRequest, CompareOptions, CompareOutcome, HeadData, compare_with};
-use super::input::{discover_newest, read_resolved, report_dirs};
+use super::input::{Against, Check, discover_newest, read_checked, report_dirs};
 use super::{Error, Workspace};
 
 /// The working tree (its snapshot, with the newest report or `--head-report`) compared with
@@ -36,13 +36,18 @@ pub(super) fn compare_worktree(
         Some(p) => p.clone(),
         None => discover_newest(&report_dirs(ws, opts.cwd.as_deref()))?,
     };
-    let report = read_resolved(
+    // Checked against the files on disk: a line past a file's end is a report of other code,
+    // or one written before the file was cut (SPEC "Does the report belong to this commit?").
+    let report = read_checked(
         ws,
         &repo,
         config,
         &snapshot.commit,
-        &report_path,
-        opts.input_format,
+        (&report_path, opts.input_format),
+        Check {
+            against: Against::Worktree,
+            force: opts.force,
+        },
     )?;
     let base = match &opts.baseline {
         Some(name) => BaseRequest::Fixed(

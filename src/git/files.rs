@@ -87,8 +87,12 @@ impl Repo {
                 })
                 .collect::<Result<Vec<_>, GitError>>()
         };
+        // Objects held in memory (a working-tree snapshot's) are seen only through this
+        // handle: a thread-safe copy of the repository drops them.
+        let in_memory = self.inner.objects.num_objects_in_memory() > 0;
         let threads = threads.clamp(1, 8);
-        let counted: HashMap<gix::ObjectId, u32> = if threads == 1 || blobs.len() < 64 {
+        let counted: HashMap<gix::ObjectId, u32> = if threads == 1 || blobs.len() < 64 || in_memory
+        {
             count(&self.inner, &blobs)?.into_iter().collect()
         } else {
             let shared = self.inner.clone().into_sync();
@@ -154,6 +158,27 @@ mod tests {
         assert_eq!(read("link", 100), None);
         assert_eq!(read("none", 100), None);
         assert_eq!(repo.read_file(&head, "ten").unwrap().unwrap().len(), 10);
+    }
+
+    #[test]
+    fn a_working_tree_snapshot_held_in_memory_is_counted_from_its_own_blobs() {
+        // Enough files to be counted on several threads; each edited on disk only, so its
+        // blob lives in the snapshot's memory, which a thread-safe handle does not see.
+        let dir = build(
+            "git init -q -b main . && for i in $(seq 100 179); do echo a > f$i; done && \
+             git add -A && git commit -q -m one && \
+             for i in $(seq 100 179); do seq $i > f$i; done",
+            &[],
+        );
+        let repo = Repo::discover(dir.path()).unwrap().in_memory();
+        let snap = repo.snapshot_worktree("snap", 1_700_000_000).unwrap();
+        let paths: Vec<String> = (100..180).map(|i| format!("f{i}")).collect();
+        let wanted: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let counts = repo.line_counts(&snap.commit, &wanted, 4).unwrap();
+        assert_eq!(counts.len(), 80);
+        for i in 100..180_u32 {
+            assert_eq!(counts[&format!("f{i}")], i, "f{i}");
+        }
     }
 
     #[test]

@@ -278,8 +278,9 @@ fn a_working_tree_head_is_read_from_disk() {
 
 #[test]
 fn a_report_line_far_past_the_end_of_the_file_is_listed_not_allocated() {
-    // `--head-report` is not checked against the tree as `record` is: a line number near
-    // u32::MAX once made the page allocate a slot per line (32 GB) and abort.
+    // A line number near u32::MAX once made the page allocate a slot per line (32 GB) and
+    // abort. `--head-report` now refuses such a report as `record` does; `--force` still
+    // takes it, so the page stays bounded on its own.
     let repo = history();
     let report = repo.write_outside(
         "far.info",
@@ -295,6 +296,7 @@ fn a_report_line_far_past_the_end_of_the_file_is_listed_not_allocated() {
         "html",
         "--output",
         dir.to_str().unwrap(),
+        "--force",
     ])
     .ok();
     let page = read(&dir, &format!("f/{CALC}.html"));

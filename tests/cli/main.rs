@@ -14,6 +14,7 @@ mod escaping;
 mod expected;
 mod formats;
 mod generated;
+mod headreport;
 mod hook;
 mod html;
 mod library;

@@ -78,6 +78,10 @@ pub struct Selectors {
     /// Read --head-report as this format instead of detecting it.
     #[arg(long, value_name = "F", value_parser = super::record::parse_format)]
     pub input_format: Option<InputFormat>,
+    /// Compare the head's report even if it cannot describe the head (a tracked line beyond
+    /// a file's end, no path found in the head's tree, or every entry skipped); warns.
+    #[arg(long)]
+    pub force: bool,
     /// Compare only the uploads with this flag.
     #[arg(long, value_name = "NAME", value_parser = super::record::parse_flag)]
     pub flag: Option<Flag>,
@@ -125,6 +129,7 @@ impl Selectors {
             baseline: self.baseline.clone(),
             detect_moves: self.no_moves.then_some(false),
             cwd: None,
+            force: self.force,
         }
     }
 
