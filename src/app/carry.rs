@@ -181,10 +181,7 @@ pub(super) fn origins(
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
-    let own: Vec<Option<Flag>> = store
-        .commit_info(commit)?
-        .map(|i| i.uploads.into_iter().map(|u| u.flag).collect())
-        .unwrap_or_default();
+    let own = own_flags(store, commit)?;
     let mut out = Vec::new();
     for f in wanted {
         if own.iter().any(|o| o.as_ref() == Some(f)) {
@@ -196,6 +193,15 @@ pub(super) fn origins(
         ));
     }
     Ok(out)
+}
+
+/// The flags of `commit`'s own uploads (`None` for the unflagged one); none when it is not
+/// recorded.
+fn own_flags(store: &Store, commit: &CommitId) -> Result<Vec<Option<Flag>>, Error> {
+    Ok(store
+        .commit_info(commit)?
+        .map(|i| i.uploads.into_iter().map(|u| u.flag).collect())
+        .unwrap_or_default())
 }
 
 /// [`origins`] of every flag, for commits asked newest first along one first-parent walk
@@ -214,10 +220,7 @@ pub(super) fn origins_along(
     if carryforward.is_empty() {
         return Ok(Vec::new());
     }
-    let own: Vec<Option<Flag>> = store
-        .commit_info(commit)?
-        .map(|i| i.uploads.into_iter().map(|u| u.flag).collect())
-        .unwrap_or_default();
+    let own = own_flags(store, commit)?;
     let mut out = Vec::new();
     for f in carryforward {
         if walk.get(f) == Some(commit) {
