@@ -46,6 +46,41 @@ pub fn text(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The entity of a character that HTML and XML give a meaning (`&`, `<`, `>`, `"`, `'`).
+pub fn entity(ch: char) -> Option<&'static str> {
+    Some(match ch {
+        '&' => "&amp;",
+        '<' => "&lt;",
+        '>' => "&gt;",
+        '"' => "&quot;",
+        '\'' => "&#39;",
+        _ => return None,
+    })
+}
+
+/// `s` as HTML or XML text or a quoted attribute value (the HTML site, the trend's SVG and
+/// page): [`text`]'s visible escapes, the two Unicode noncharacters XML forbids shown the
+/// same way, then [`entity`] for each character markup gives a meaning.
+pub fn markup(s: &str) -> Cow<'_, str> {
+    let shown = text(s);
+    if !shown
+        .chars()
+        .any(|c| entity(c).is_some() || matches!(c, '\u{fffe}' | '\u{ffff}'))
+    {
+        return shown;
+    }
+    let mut out = String::with_capacity(shown.len() + 16);
+    for c in shown.chars() {
+        match (entity(c), c) {
+            (Some(e), _) => out.push_str(e),
+            (None, '\u{fffe}') => out.push_str("\\u{fffe}"),
+            (None, '\u{ffff}') => out.push_str("\\u{ffff}"),
+            (None, c) => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// [`text`] for a string printed at the start of a line: a leading `::` (after blanks)
 /// cannot start a workflow command either.
 pub fn line(s: &str) -> Cow<'_, str> {
@@ -195,6 +230,22 @@ pub fn guard_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markup_controls_and_noncharacters_are_escaped() {
+        assert_eq!(markup("plain"), "plain");
+        assert!(matches!(markup("plain"), Cow::Borrowed(_)));
+        assert_eq!(
+            markup(r#"<script>alert("x" & 'y')</script>"#),
+            "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"
+        );
+        assert_eq!(markup("a\x1b]0;t\x07\nb"), "a\\x1b]0;t\\x07\\nb");
+        assert_eq!(
+            markup("\u{202e}x\u{fffe}\u{ffff}"),
+            "\\u{202e}x\\u{fffe}\\u{ffff}"
+        );
+        assert_eq!(markup("]]> <!-- -->"), "]]&gt; &lt;!-- --&gt;");
+    }
 
     #[test]
     fn control_and_bidi_characters_become_visible_escapes() {

@@ -27,11 +27,10 @@ pub fn document(at: &str, title: &str, body: &str) -> String {
     s
 }
 
-/// A string from a report, a tree or the command line, as HTML text or an attribute value:
-/// control and bidi characters shown as visible escapes (as the terminal formats show
-/// them), then `&`, `<`, `>`, `"` and `'` as entities.
+/// A string from a report, a tree or the command line, as HTML text or an attribute value
+/// ([`escape::markup`], owned: pages are built of owned pieces).
 pub fn text(s: &str) -> String {
-    html(&escape::text(s))
+    escape::markup(s).into_owned()
 }
 
 /// `s` with the five characters HTML gives a meaning escaped; nothing else changed.
@@ -43,13 +42,9 @@ pub fn html(s: &str) -> String {
 
 fn push_html(out: &mut String, s: &str) {
     for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+        match escape::entity(ch) {
+            Some(e) => out.push_str(e),
+            None => out.push(ch),
         }
     }
 }

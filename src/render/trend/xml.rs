@@ -3,34 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::render::escape;
-
-/// `s` with control and bidi characters shown as visible escapes (as in every other output,
-/// see `render::escape`), the two Unicode noncharacters XML forbids shown the same way, and
-/// `&`, `<`, `>`, `"` and `'` as entities: well-formed in any element or quoted attribute.
-pub(super) fn text(s: &str) -> Cow<'_, str> {
-    let shown = escape::text(s);
-    if !shown
-        .chars()
-        .any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'' | '\u{fffe}' | '\u{ffff}'))
-    {
-        return shown;
-    }
-    let mut out = String::with_capacity(shown.len() + 16);
-    for c in shown.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\u{fffe}' => out.push_str("\\u{fffe}"),
-            '\u{ffff}' => out.push_str("\\u{ffff}"),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
+pub(super) use crate::render::escape::markup as text;
 
 /// At most `max` characters of `s`, with `…` when it was cut (a tooltip, not the record).
 pub(super) fn clipped(s: &str, max: usize) -> Cow<'_, str> {
@@ -127,22 +100,6 @@ pub(super) fn parsed(doc: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn markup_controls_and_noncharacters_are_escaped() {
-        assert_eq!(text("plain"), "plain");
-        assert!(matches!(text("plain"), Cow::Borrowed(_)));
-        assert_eq!(
-            text(r#"<script>alert("x" & 'y')</script>"#),
-            "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"
-        );
-        assert_eq!(text("a\x1b]0;t\x07\nb"), "a\\x1b]0;t\\x07\\nb");
-        assert_eq!(
-            text("\u{202e}x\u{fffe}\u{ffff}"),
-            "\\u{202e}x\\u{fffe}\\u{ffff}"
-        );
-        assert_eq!(text("]]> <!-- -->"), "]]&gt; &lt;!-- --&gt;");
-    }
 
     #[test]
     fn clipping_counts_characters_not_bytes() {
