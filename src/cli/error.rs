@@ -32,12 +32,6 @@ pub enum Error {
         path.display()
     )]
     OutputNotAFolder { path: PathBuf },
-    #[error("cannot write '{}'", path.display())]
-    WriteOutput {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
     #[error("--format {format} writes a folder of pages: name it with --output DIR")]
     SiteNeedsOutput { format: CompareFormat },
     #[error(

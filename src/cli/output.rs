@@ -120,16 +120,27 @@ fn folders(
 fn replace(parent: &std::path::Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    let tmp = parent.join(format!(
-        ".covgit-{}-{}.tmp",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .and_then(|mut file| file.write_all(bytes))
+    // A new file (`create_new`): a link planted at a temporary name, in a folder others can
+    // write to, is never followed; the next free name is taken instead.
+    let mut tries = 0;
+    let (tmp, file) = loop {
+        let tmp = parent.join(format!(
+            ".covgit-{}-{}.tmp",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => break (tmp, file),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && tries < 1000 => tries += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    let written = { file }
+        .write_all(bytes)
         .and_then(|()| std::fs::rename(&tmp, parent.join(name)));
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);

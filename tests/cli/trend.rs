@@ -142,11 +142,13 @@ fn html_writes_a_page_whose_points_link_to_each_commits_row() {
     let site = repo.home().join("site");
     let page = std::fs::read_to_string(site.join("index.html")).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"));
-    let files: Vec<_> = std::fs::read_dir(&site)
+    let mut files: Vec<_> = std::fs::read_dir(&site)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(files, ["index.html"], "no temporary file left");
+    files.sort();
+    // The page, and the `.gitignore` of a folder covgit made (as the compare site has).
+    assert_eq!(files, [".gitignore", "index.html"], "no temporary file left");
     for sha in &shas {
         assert!(
             page.contains(&format!("<a href=\"#c-{sha}\"><circle")),

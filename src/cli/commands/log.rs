@@ -87,53 +87,20 @@ pub fn run(g: &Global, a: &LogArgs) -> Result<u8, Error> {
     Ok(exit::OK)
 }
 
-/// Writes `dir/index.html`, creating `dir` if needed, through a temporary file renamed over
-/// it: a reader never sees half a page, and an `index.html` that is a link is replaced, not
-/// followed. The temporary file is new (`create_new`): in a folder others can write to, a
-/// link planted at its name is not followed (it would have had covgit overwrite its target).
+/// Writes `dir/index.html` as the compare site writes its pages ([`output::write_site`]:
+/// created if needed, by temporary file and rename, no link followed), after refusing an
+/// `--output` that is a file with a sentence that says so.
 fn write_page(dir: &Path, trend: &render::Trend) -> Result<(), Error> {
-    let failed = |path: &Path| {
-        let path = path.to_owned();
-        move |source| Error::WriteOutput { path, source }
-    };
     if dir.exists() && !dir.is_dir() {
         return Err(Error::OutputNotAFolder {
             path: dir.to_owned(),
         });
     }
-    std::fs::create_dir_all(dir).map_err(failed(dir))?;
-    let page = dir.join("index.html");
-    let (temp, file) = new_temp(dir).map_err(failed(dir))?;
-    let written = (|| {
-        let mut out = std::io::BufWriter::new(file);
-        render::trend::html(&mut out, trend)?;
-        std::io::Write::flush(&mut out)?;
-        out.into_inner()
-            .map_err(std::io::IntoInnerError::into_error)?
-            .sync_all()
-    })();
-    let done = written.and_then(|()| std::fs::rename(&temp, &page));
-    if done.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    done.map_err(failed(&page))
-}
-
-/// A new file `.index.html.<pid>.<n>.tmp` in `dir`, the first `n` whose name is free.
-fn new_temp(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
-    let mut n = 0;
-    loop {
-        let temp = dir.join(format!(".index.html.{}.{n}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-        {
-            Ok(file) => return Ok((temp, file)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
-            Err(e) => return Err(e),
-        }
-    }
+    output::write_site(dir, |site| {
+        let mut page = Vec::new();
+        render::trend::html(&mut page, trend)?;
+        site.write("index.html", &page)
+    })
 }
 
 #[cfg(test)]
@@ -147,11 +114,13 @@ mod tests {
         std::fs::create_dir(&site).unwrap();
         let victim = dir.path().join("victim");
         std::fs::write(&victim, "keep me").unwrap();
-        // The name the page was once written through, and the names it tries now.
+        // The names the page was once written through, and the temporary names the site
+        // writer takes now (a counter of this process, so the first 200 of them).
         let pid = std::process::id();
         let names = [format!(".index.html.{pid}.tmp")]
             .into_iter()
-            .chain((0..3).map(|n| format!(".index.html.{pid}.{n}.tmp")));
+            .chain((0..3).map(|n| format!(".index.html.{pid}.{n}.tmp")))
+            .chain((0..200).map(|n| format!(".covgit-{pid}-{n}.tmp")));
         for name in names {
             std::os::unix::fs::symlink(&victim, site.join(name)).unwrap();
         }
