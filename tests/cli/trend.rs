@@ -148,7 +148,11 @@ fn html_writes_a_page_whose_points_link_to_each_commits_row() {
         .collect();
     files.sort();
     // The page, and the `.gitignore` of a folder covgit made (as the compare site has).
-    assert_eq!(files, [".gitignore", "index.html"], "no temporary file left");
+    assert_eq!(
+        files,
+        [".gitignore", "index.html"],
+        "no temporary file left"
+    );
     for sha in &shas {
         assert!(
             page.contains(&format!("<a href=\"#c-{sha}\"><circle")),

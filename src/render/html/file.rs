@@ -437,7 +437,7 @@ impl View<'_> {
             if shown == MAX_ROWS || b.len() > MAX_PAGE_BYTES {
                 let _ = writeln!(
                     b,
-                    "<tr class=\"gap\"><td colspan=\"7\">⋯ the page stops after {}; the list above names every changed line</td></tr>",
+                    "<tr class=\"gap\"><td colspan=\"7\">⋯ the page stops after {}; the list above names the changed runs, and `covgit compare --format json` lists every line</td></tr>",
                     figures::count(shown as u64, "row", "rows")
                 );
                 break;
