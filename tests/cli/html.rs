@@ -49,7 +49,7 @@ fn compare_writes_a_site_of_the_changed_files_and_every_folder() {
     assert!(run.stdout.is_empty(), "{}", run.stdout);
     assert!(
         run.stderr.contains(&format!(
-            "wrote 14 files (6 of single files) into {}: open {}/index.html",
+            "wrote 14 files (6 pages of changed files) into {}: open {}/index.html",
             dir.display(),
             dir.display()
         )),

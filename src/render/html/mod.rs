@@ -57,7 +57,7 @@ pub struct Lines<'a> {
 pub struct Written {
     /// Files written (pages and assets).
     pub files: usize,
-    /// Of those, the pages of single files.
+    /// Of those, the pages of changed files (one each).
     pub file_pages: usize,
     /// The size of the largest file written, in bytes.
     pub largest: usize,
@@ -112,9 +112,13 @@ pub fn written(out: &mut dyn io::Write, w: &Written, dir: &std::path::Path) -> i
     let index = dir.join("index.html");
     writeln!(
         out,
-        "wrote {} ({} of single files) into {}: open {}",
+        "wrote {} ({}) into {}: open {}",
         super::count(w.files as u64, "file", "files"),
-        w.file_pages,
+        super::count(
+            w.file_pages as u64,
+            "page of a changed file",
+            "pages of changed files"
+        ),
         super::escape::text(&dir.to_string_lossy()),
         super::escape::text(&index.to_string_lossy()),
     )
