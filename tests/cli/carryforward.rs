@@ -747,3 +747,50 @@ fn log_finds_each_commits_own_origin_as_its_walk_passes_origins_and_failed_runs(
         assert_eq!(js["commits"][i]["totals"], show["totals"], "{i}");
     }
 }
+
+/// SPEC "Flags": a carried flag is remapped "like a pseudo-base (…, moves included)". A
+/// function moved to another file keeps its carried coverage there: B moves `helper` out of
+/// a.py into b.py and records only unit, so e2e comes from A through the move.
+#[test]
+fn carried_coverage_follows_a_function_moved_to_another_file() {
+    let repo = TestRepo::new();
+    repo.write(".covgit.toml", CONFIG);
+    let helper = "def helper_to_move(values):\n    accumulated = 0\n    for value in values:\n        accumulated += value\n    return accumulated\n";
+    repo.write("a.py", &format!("{helper}{}", source(100..=104)));
+    repo.write("lib.py", &source(1..=3));
+    let a = repo.commit("A");
+    let hits: Vec<(u32, u64)> = (1..=10).map(|l| (l, 1)).collect();
+    record(&repo, "e2e", &[("a.py", &hits)], &[]);
+    record(&repo, "unit", &[("lib.py", &[(1, 1), (2, 1), (3, 1)])], &[]);
+
+    repo.write("a.py", &source(100..=104));
+    repo.write("b.py", helper);
+    let b = repo.commit("move helper to b.py");
+    record(&repo, "unit", &[("lib.py", &[(1, 1), (2, 1), (3, 1)])], &[]);
+
+    let range = format!("{a}..{b}");
+    let js = compare_json(&repo, &range, &[]);
+    assert_eq!(
+        js["uploads"]["head"],
+        json!([upload("unit", &b, false), upload("e2e", &a, true)]),
+        "{js}"
+    );
+    // Carried through the move, the moved lines are hit in b.py as they were in a.py.
+    assert_eq!(runs(&js, "b.py"), [("moved".to_owned(), 1, 5)], "{js}");
+    assert!(runs(&js, "a.py").is_empty(), "{js}");
+    // With `--no-moves` the carry follows only the line diff, which deletes the lines from
+    // a.py and adds b.py: b.py gets no carried coverage at all.
+    let plain = compare_json(&repo, &range, &["--no-moves"]);
+    let paths: Vec<&Value> = plain["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["path"])
+        .collect();
+    assert_eq!(
+        paths,
+        ["a.py", "lib.py"],
+        "b.py has no coverage to list: {plain}"
+    );
+    assert_eq!(js["files"][1]["head"]["hit"], 5, "{js}");
+}
